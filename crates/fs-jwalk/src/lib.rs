@@ -1,0 +1,192 @@
+//! fs-jwalk: the [`FileSource`] port over the local file system, walked in parallel by jwalk.
+//!
+//! It lists directories and reads file metadata; it never opens a file's contents and never
+//! decides anything about media (which files count as video is the core's `WalkOptions`).
+//! jwalk is unmaintained upstream; this crate is the only place that knows it, so it can be
+//! swapped without touching the core.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use jwalk::WalkDirGeneric;
+
+use scanner_core::ports::{
+    DirListing, FileSource, FileSourceError, WalkEvent, WalkOptions, WalkSender, WalkStream,
+};
+use scanner_core::{FileIdentity, FileStat};
+
+/// How many directory listings may wait for the scanner before the walk pauses.
+const QUEUE: usize = 64;
+
+/// Walks local directories with jwalk.
+#[derive(Debug, Clone, Default)]
+pub struct JwalkFileSource {
+    _private: (),
+}
+
+impl JwalkFileSource {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+fn unreadable(path: &Path, e: &io::Error) -> FileSourceError {
+    match e.kind() {
+        io::ErrorKind::NotFound => FileSourceError::NotFound { path: path.to_path_buf() },
+        _ => FileSourceError::Unreadable { path: path.to_path_buf(), message: e.to_string() },
+    }
+}
+
+fn open_root(root: &Path) -> Result<PathBuf, FileSourceError> {
+    let meta = fs::metadata(root).map_err(|e| unreadable(root, &e))?;
+    if !meta.is_dir() {
+        return Err(FileSourceError::NotADirectory { path: root.to_path_buf() });
+    }
+    fs::read_dir(root).map_err(|e| unreadable(root, &e))?;
+    fs::canonicalize(root).map_err(|e| unreadable(root, &e))
+}
+
+/// Metadata of one file as the core sees it.
+pub fn file_stat(path: PathBuf, meta: &fs::Metadata) -> FileStat {
+    let modified = meta.modified().map(DateTime::<Utc>::from).unwrap_or(DateTime::UNIX_EPOCH);
+    FileStat { size: meta.len(), modified, identity: identity(meta), path }
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileIdentity { device: meta.dev(), inode: meta.ino() })
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> Option<FileIdentity> {
+    None
+}
+
+#[async_trait]
+impl FileSource for JwalkFileSource {
+    async fn open_root(&self, root: PathBuf) -> Result<PathBuf, FileSourceError> {
+        tokio::task::spawn_blocking(move || open_root(&root))
+            .await
+            .unwrap_or_else(|e| Err(FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() }))
+    }
+
+    async fn walk(&self, root: PathBuf, options: WalkOptions) -> Result<WalkStream, FileSourceError> {
+        let (sender, stream) = WalkStream::channel(QUEUE);
+        std::thread::Builder::new()
+            .name("mediascan-walk".into())
+            .spawn(move || walk(&root, &options, &sender))
+            .map_err(|e| FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() })?;
+        Ok(stream)
+    }
+}
+
+/// Walks `root`, sending one event per directory with matching files and one per problem.
+/// Runs on its own thread (jwalk reads directories on rayon's pool).
+fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
+    let stopped = Arc::new(AtomicBool::new(false));
+    // With links followed, a directory reachable twice (a loop, or two links to one place)
+    // is read once: jwalk's own loop check misses relative links such as `loop -> ..`.
+    let visited: Arc<Mutex<HashSet<(u64, u64)>>> = Arc::new(Mutex::new(HashSet::new()));
+    let follow = options.follow_symlinks;
+
+    let walker = {
+        let sender = sender.clone();
+        let stopped = stopped.clone();
+        let extensions = options.extensions.clone();
+        let visited = visited.clone();
+        WalkDirGeneric::<((), ())>::new(root)
+            .follow_links(follow)
+            .skip_hidden(false)
+            .sort(true)
+            .process_read_dir(move |_depth, dir, _state, children| {
+                if stopped.load(Ordering::Relaxed) {
+                    children.clear();
+                    return;
+                }
+                let mut files = Vec::new();
+                children.retain_mut(|child| {
+                    let Ok(entry) = child else { return true };
+                    if entry.file_type.is_dir() {
+                        if follow
+                            && let Ok(meta) = entry.metadata()
+                            && let Some(key) = dir_key(&meta)
+                        {
+                            let fresh = visited.lock().map(|mut v| v.insert(key)).unwrap_or(true);
+                            if !fresh {
+                                tracing::debug!(path = %entry.path().display(), "directory already walked");
+                                entry.read_children = None;
+                                return false;
+                            }
+                        }
+                        return true;
+                    }
+                    if entry.file_type.is_file() {
+                        let path = entry.path();
+                        if extensions.matches(&path) {
+                            match entry.metadata() {
+                                Ok(meta) => files.push(file_stat(path, &meta)),
+                                Err(e) => {
+                                    let event = WalkEvent::Unreadable { path, message: io_message(&e) };
+                                    if !sender.send_blocking(event) {
+                                        stopped.store(true, Ordering::Relaxed);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    // Files are reported in the listing, not yielded; links not followed and
+                    // special files are skipped.
+                    false
+                });
+                if !files.is_empty() {
+                    let listing = DirListing { path: dir.to_path_buf(), files };
+                    if !sender.send_blocking(WalkEvent::Directory(listing)) {
+                        stopped.store(true, Ordering::Relaxed);
+                        children.clear();
+                    }
+                }
+            })
+    };
+
+    for result in walker {
+        if stopped.load(Ordering::Relaxed) {
+            break;
+        }
+        // jwalk attaches a directory's read error to the directory's own entry.
+        let (path, message) = match result {
+            Ok(entry) => match entry.read_children.as_ref().and_then(|c| c.error()) {
+                Some(e) => (entry.path(), io_message(e)),
+                None => continue,
+            },
+            Err(e) => {
+                let path = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let message = match e.loop_ancestor() {
+                    Some(ancestor) => format!("symbolic link loop back to {}", ancestor.display()),
+                    None => io_message(&e),
+                };
+                (path, message)
+            }
+        };
+        if !sender.send_blocking(WalkEvent::Unreadable { path, message }) {
+            break;
+        }
+    }
+}
+
+/// Identity of a directory, where the platform has one.
+fn dir_key(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    identity(meta).map(|id| (id.device, id.inode))
+}
+
+/// The innermost message of a jwalk error (`Permission denied (os error 13)`), without the
+/// path, which the event carries.
+fn io_message(e: &jwalk::Error) -> String {
+    e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+}

@@ -1,0 +1,27 @@
+//! scanner-core: the domain of mediascan, its ports, and the scan service.
+//!
+//! This crate decides; it does not touch the world. It holds the domain types
+//! ([`media::MediaRecord`]), the filename parser ([`parse`]), the compatibility validator
+//! ([`compat`]), the ports through which adapters do all I/O ([`ports`]), and the
+//! [`scan::Scanner`] service that drives a scan through those ports.
+//!
+//! It must never do I/O itself: no file system, no processes, no network, no SQL. Its
+//! dependency tree holds no I/O crate (no sea-orm, jwalk or process spawning); `deny.toml`
+//! and the tidy test enforce that.
+
+pub mod compat;
+pub mod media;
+pub mod parse;
+pub mod ports;
+pub mod scan;
+
+pub use compat::{Compatibility, CompatibilityProfile};
+pub use media::{
+    AudioStream, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus, SubtitleStream,
+    VideoStream,
+};
+pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
+pub use scan::{
+    CancelScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus,
+    Scanner, ScannerConfig, ScannerPorts, StartScanError,
+};

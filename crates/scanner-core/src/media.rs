@@ -1,0 +1,158 @@
+//! The catalog's vocabulary: one record per video file, and what a probe says about it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::compat::Compatibility;
+use crate::parse::ParsedName;
+
+/// Identity of a catalogued file. Stays the same across rescans of the same path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MediaId(pub Uuid);
+
+impl MediaId {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl Default for MediaId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for MediaId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a catalogued file stands after its last scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MediaStatus {
+    /// Probed successfully.
+    Ok,
+    /// Found on disk but could not be probed; `error` says why.
+    Failed,
+    /// Catalogued earlier, not found by the latest completed scan of its root.
+    Missing,
+}
+
+impl MediaStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+            Self::Missing => "missing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ok" => Some(Self::Ok),
+            "failed" => Some(Self::Failed),
+            "missing" => Some(Self::Missing),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for MediaStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Device and inode of a file, where the platform has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileIdentity {
+    pub device: u64,
+    pub inode: u64,
+}
+
+/// What the walk knows about a file without opening it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    /// Absolute path.
+    pub path: PathBuf,
+    pub size: u64,
+    /// Modification time with the file system's full precision.
+    pub modified: DateTime<Utc>,
+    pub identity: Option<FileIdentity>,
+}
+
+impl FileStat {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// The video stream that represents the file (the first one that is not cover art).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VideoStream {
+    pub codec: String,
+    pub profile: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Frames per second, e.g. 23.976.
+    pub frame_rate: Option<f64>,
+    pub pix_fmt: Option<String>,
+    pub bit_depth: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AudioStream {
+    pub codec: String,
+    pub channels: Option<u32>,
+    /// ISO 639-2 code as the container tags it (`eng`, `jpn`), if tagged.
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SubtitleStream {
+    pub codec: String,
+    pub language: Option<String>,
+}
+
+/// What a probe reports about a file's container and streams, in ffprobe's vocabulary
+/// (`format_name`, `codec_name`, `profile`, `pix_fmt`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MediaInfo {
+    /// Container format name as ffprobe spells it (`matroska,webm`, `mov,mp4,m4a,3gp,3g2,mj2`, `avi`).
+    pub container: Option<String>,
+    pub duration_secs: Option<f64>,
+    /// Overall bit rate in bits per second.
+    pub bit_rate: Option<u64>,
+    pub video: Option<VideoStream>,
+    pub audio: Vec<AudioStream>,
+    pub subtitles: Vec<SubtitleStream>,
+}
+
+/// One catalogued file: what the walk saw, what the probe said, what the name says, and the
+/// compatibility verdict. Field names are the public JSON shape (`mediascan media --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaRecord {
+    pub id: MediaId,
+    pub path: PathBuf,
+    pub size_bytes: u64,
+    pub modified_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub identity: Option<FileIdentity>,
+    pub status: MediaStatus,
+    pub error: Option<String>,
+    #[serde(flatten)]
+    pub info: MediaInfo,
+    pub parsed: ParsedName,
+    /// Absent when the file could not be probed: nothing can be said about its streams.
+    pub compatibility: Option<Compatibility>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_scanned_at: DateTime<Utc>,
+}

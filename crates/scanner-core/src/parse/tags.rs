@@ -1,0 +1,287 @@
+//! Release tags: the technical words scene and P2P names append after the title
+//! (`720p`, `BluRay`, `x264`, `DD5.1`, `PROPER`). A title ends where the first tag starts.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagKind {
+    Resolution,
+    Source,
+    VideoCodec,
+    AudioCodec,
+    /// Edition, release flags and other words that are never part of a title.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tag {
+    pub kind: TagKind,
+    /// Normalised spelling (`1080p`, `BluRay`, `x264`).
+    pub value: String,
+    /// How many tokens the tag covers (`H.264` is two).
+    pub len: usize,
+    /// A word that is also common in titles (`Real`, `French`, `Web`): it only counts as a tag
+    /// next to other tags; see `name::tag_spans`.
+    pub weak: bool,
+}
+
+/// Tag words that also occur in titles.
+const WEAK: &[&str] = &[
+    "ts", "ip", "dc", "dd", "ws", "fs", "hc", "cam", "bd", "dsr", "dvb", "web", "real", "french",
+    "german", "ita", "nordic", "multi", "dual", "complete", "batch", "uhd", "extended", "limited",
+    "internal", "uncut", "remastered", "criterion", "imax", "dv", "hdr", "sdr", "atmos", "opus",
+    "flac", "pcm", "lpcm", "avc", "dubbed", "subbed", "nf", "amzn", "hulu", "itunes", "4k", "8k",
+];
+
+const SOURCES: &[(&str, &str)] = &[
+    ("hdtv", "HDTV"),
+    ("pdtv", "PDTV"),
+    ("sdtv", "SDTV"),
+    ("dsr", "DSR"),
+    ("dvb", "DVB"),
+    ("webrip", "WEBRip"),
+    ("web-rip", "WEBRip"),
+    ("webdl", "WEB-DL"),
+    ("web-dl", "WEB-DL"),
+    ("web", "WEB"),
+    ("bluray", "BluRay"),
+    ("blu-ray", "BluRay"),
+    ("bdrip", "BDRip"),
+    ("brrip", "BRRip"),
+    ("bdremux", "BluRay"),
+    ("bd", "BluRay"),
+    ("dvdrip", "DVDRip"),
+    ("dvd", "DVD"),
+    ("dvdr", "DVD"),
+    ("dvd9", "DVD"),
+    ("dvd5", "DVD"),
+    ("hddvd", "HD-DVD"),
+    ("hdrip", "HDRip"),
+    ("vhsrip", "VHSRip"),
+    ("tvrip", "TVRip"),
+    ("ts", "TS"),
+    ("cam", "CAM"),
+    ("camrip", "CAM"),
+    ("hdcam", "CAM"),
+    ("telesync", "TS"),
+    ("amzn", "WEB-DL"),
+    ("nf", "WEB-DL"),
+    ("dsnp", "WEB-DL"),
+    ("hmax", "WEB-DL"),
+    ("atvp", "WEB-DL"),
+    ("hulu", "WEB-DL"),
+    ("pcok", "WEB-DL"),
+    ("pmtp", "WEB-DL"),
+    ("itunes", "WEB-DL"),
+    ("ip", "WEB-DL"),
+];
+
+const VIDEO_CODECS: &[(&str, &str)] = &[
+    ("x264", "x264"),
+    ("x265", "x265"),
+    ("h264", "H.264"),
+    ("h265", "H.265"),
+    ("avc", "H.264"),
+    ("hevc", "HEVC"),
+    ("xvid", "XviD"),
+    ("divx", "DivX"),
+    ("av1", "AV1"),
+    ("vp9", "VP9"),
+    ("mpeg2", "MPEG-2"),
+    ("10bit", "10bit"),
+    ("10-bit", "10bit"),
+    ("8bit", "8bit"),
+    ("hi10p", "10bit"),
+    ("hi10", "10bit"),
+    ("hdr", "HDR"),
+    ("hdr10", "HDR10"),
+    ("hdr10plus", "HDR10+"),
+    ("dv", "DV"),
+    ("dovi", "DV"),
+    ("sdr", "SDR"),
+];
+
+const AUDIO_CODECS: &[(&str, &str)] = &[
+    ("aac", "AAC"),
+    ("aac2", "AAC"),
+    ("aac5", "AAC"),
+    ("ac3", "AC3"),
+    ("eac3", "EAC3"),
+    ("dd", "DD"),
+    ("dd2", "DD"),
+    ("dd5", "DD"),
+    ("dd7", "DD"),
+    ("ddp", "DDP"),
+    ("ddp2", "DDP"),
+    ("ddp5", "DDP"),
+    ("ddp7", "DDP"),
+    ("dd+", "DDP"),
+    ("dts", "DTS"),
+    ("dts-hd", "DTS-HD"),
+    ("dts-x", "DTS:X"),
+    ("dtshd", "DTS-HD"),
+    ("truehd", "TrueHD"),
+    ("atmos", "Atmos"),
+    ("flac", "FLAC"),
+    ("mp3", "MP3"),
+    ("opus", "Opus"),
+    ("lpcm", "LPCM"),
+    ("pcm", "PCM"),
+    ("2ch", "2ch"),
+    ("6ch", "6ch"),
+    ("8ch", "8ch"),
+];
+
+const OTHER: &[&str] = &[
+    "proper",
+    "repack",
+    "rerip",
+    "real",
+    "internal",
+    "limited",
+    "extended",
+    "unrated",
+    "uncut",
+    "uncensored",
+    "remastered",
+    "remux",
+    "imax",
+    "criterion",
+    "dc",
+    "multi",
+    "multisubs",
+    "dual",
+    "dubbed",
+    "subbed",
+    "vostfr",
+    "french",
+    "german",
+    "ita",
+    "nordic",
+    "hardsub",
+    "hardsubs",
+    "softsub",
+    "readnfo",
+    "nfofix",
+    "dirfix",
+    "ws",
+    "fs",
+    "hc",
+    "hfr",
+    "60fps",
+    "uhd",
+    "4k",
+    "8k",
+    "complete",
+    "batch",
+];
+
+fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
+    table.iter().find(|(k, _)| *k == lower).map(|(_, v)| (*v).to_owned())
+}
+
+/// Resolutions: `720p`, `1080i`, `2160p`, `1920x1080`, `4K` (the last is in [`OTHER`]).
+fn resolution(lower: &str) -> Option<String> {
+    let digits = lower.trim_end_matches(['p', 'i']);
+    if digits.len() < lower.len()
+        && (3..=4).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(lower.to_owned());
+    }
+    let (w, h) = lower.split_once('x')?;
+    let all_digits = |s: &str| (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(w) && all_digits(h)).then(|| format!("{h}p"))
+}
+
+/// Recognises the tag starting at `tokens[0]` (`tokens` is the rest of the component).
+pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
+    let first = *tokens.first()?;
+    let lower = first.to_ascii_lowercase();
+    let next = tokens.get(1).map(|t| t.to_ascii_lowercase());
+    let weak = WEAK.contains(&lower.as_str());
+    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak });
+
+    // Two-token tags split by a dot: `H.264`, `DD5.1`, `AAC2.0`, `5.1`.
+    if let Some(next) = next.as_deref() {
+        match (lower.as_str(), next) {
+            ("h", "264") | ("x", "264") => {
+                return Some(Tag { kind: TagKind::VideoCodec, value: "H.264".into(), len: 2, weak: false });
+            }
+            ("h", "265") | ("x", "265") => {
+                return Some(Tag { kind: TagKind::VideoCodec, value: "H.265".into(), len: 2, weak: false });
+            }
+            ("web", "dl") => {
+                return Some(Tag { kind: TagKind::Source, value: "WEB-DL".into(), len: 2, weak: false });
+            }
+            ("blu", "ray") => {
+                return Some(Tag { kind: TagKind::Source, value: "BluRay".into(), len: 2, weak: false });
+            }
+            _ => {}
+        }
+    }
+    if let Some(value) = resolution(&lower) {
+        return single(TagKind::Resolution, value);
+    }
+    if let Some(value) = lookup(SOURCES, &lower) {
+        return single(TagKind::Source, value);
+    }
+    if let Some(value) = lookup(VIDEO_CODECS, &lower) {
+        return single(TagKind::VideoCodec, value);
+    }
+    if let Some(value) = lookup(AUDIO_CODECS, &lower) {
+        // `DD5.1`, `AAC2.0`: swallow the channel suffix.
+        let len = match next.as_deref() {
+            Some("0" | "1") => 2,
+            _ => 1,
+        };
+        return Some(Tag { kind: TagKind::AudioCodec, value, len, weak });
+    }
+    if OTHER.contains(&lower.as_str()) {
+        return single(TagKind::Other, first.to_owned());
+    }
+    // `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on.
+    if let Some((head, group)) = first.rsplit_once('-')
+        && !group.is_empty()
+        && let Some(tag) = tag_at(&[head])
+    {
+        return Some(Tag { len: 1, weak: false, ..tag });
+    }
+    None
+}
+
+/// The release group glued to a final tag: `x264-GRP` → `GRP`.
+pub(crate) fn glued_group(token: &str) -> Option<&str> {
+    let (head, group) = token.rsplit_once('-')?;
+    let plausible = !group.is_empty()
+        && group.len() <= 24
+        && group.chars().all(|c| c.is_alphanumeric() || c == '@' || c == '&');
+    (plausible && tag_at(&[head]).is_some()).then_some(group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(tokens: &[&str]) -> Option<(TagKind, String, usize)> {
+        tag_at(tokens).map(|t| (t.kind, t.value, t.len))
+    }
+
+    #[test]
+    fn recognises_common_tags() {
+        assert_eq!(kind(&["720p"]), Some((TagKind::Resolution, "720p".into(), 1)));
+        assert_eq!(kind(&["1920x1080"]), Some((TagKind::Resolution, "1080p".into(), 1)));
+        assert_eq!(kind(&["BluRay"]), Some((TagKind::Source, "BluRay".into(), 1)));
+        assert_eq!(kind(&["H", "264"]), Some((TagKind::VideoCodec, "H.264".into(), 2)));
+        assert_eq!(kind(&["DD5", "1"]), Some((TagKind::AudioCodec, "DD".into(), 2)));
+        assert_eq!(kind(&["x264-GRP"]), Some((TagKind::VideoCodec, "x264".into(), 1)));
+        assert_eq!(kind(&["Title"]), None);
+        assert_eq!(kind(&["2010"]), None);
+        assert_eq!(kind(&["1080"]), None);
+    }
+
+    #[test]
+    fn finds_glued_groups() {
+        assert_eq!(glued_group("x264-GRP"), Some("GRP"));
+        assert_eq!(glued_group("WEB-DL-NTb"), Some("NTb"));
+        assert_eq!(glued_group("9-1-1"), None);
+    }
+}

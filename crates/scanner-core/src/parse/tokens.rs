@@ -1,0 +1,173 @@
+//! Splits one path component into tokens.
+//!
+//! Words are separated by `.`, `_`, spaces and brackets. A `-` inside a word stays part of it
+//! (`9-1-1`, `WEB-DL`, `x264-GRP`); a `-` standing alone (`Show - 1x02 - Title`) becomes a
+//! [`Token::is_dash`] token because it often separates show, number and title.
+
+/// Which bracket, if any, enclosed a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bracket {
+    None,
+    /// `[...]`
+    Square,
+    /// `(...)`
+    Round,
+    /// `{...}`
+    Curly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token<'a> {
+    pub text: &'a str,
+    /// Byte offset of the token in the component.
+    pub start: usize,
+    pub bracket: Bracket,
+    /// Index of the bracket group the token belongs to (0 for unbracketed tokens).
+    pub group: usize,
+    /// The separator that preceded the token (`' '` at the start of the component).
+    pub sep_before: char,
+}
+
+impl<'a> Token<'a> {
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    pub fn is_dash(&self) -> bool {
+        self.text == "-" || self.text == "–"
+    }
+
+    pub fn bracketed(&self) -> bool {
+        self.bracket != Bracket::None
+    }
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '.' | '_' | ' ' | '\t' | '+' | ',' | '~')
+}
+
+fn bracket_of(c: char) -> Option<(Bracket, char)> {
+    match c {
+        '[' => Some((Bracket::Square, ']')),
+        '(' => Some((Bracket::Round, ')')),
+        '{' => Some((Bracket::Curly, '}')),
+        '【' => Some((Bracket::Square, '】')),
+        _ => None,
+    }
+}
+
+/// Tokenizes `text`; an unbalanced bracket is treated as a separator.
+pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let mut bracket = Bracket::None;
+    let mut closer = '\0';
+    let mut group = 0;
+    let mut groups = 0;
+    let mut word_start: Option<usize> = None;
+    let mut sep_before = ' ';
+    let mut pending_sep = ' ';
+
+    fn push<'a>(
+        text: &'a str,
+        tokens: &mut Vec<Token<'a>>,
+        start: usize,
+        end: usize,
+        bracket: Bracket,
+        group: usize,
+        sep: char,
+    ) {
+        let word = &text[start..end];
+        // A word of dashes only is punctuation, except a lone dash, which we keep as a marker.
+        let trimmed = word.trim_matches(|c| c == '-' || c == '–');
+        if trimmed.is_empty() {
+            if word == "-" || word == "–" {
+                tokens.push(Token { text: word, start, bracket, group, sep_before: sep });
+            }
+            return;
+        }
+        // Strip dashes hanging at either end (`-GRP` after a bracket, `Title-`), but keep the
+        // inner ones.
+        let lead = word.len() - word.trim_start_matches(['-', '–']).len();
+        let body = trimmed;
+        tokens.push(Token { text: body, start: start + lead, bracket, group, sep_before: sep });
+    }
+
+    for (i, c) in text.char_indices() {
+        let opens = bracket_of(c);
+        let closes = bracket != Bracket::None && c == closer;
+        if is_separator(c) || opens.is_some() || closes || (bracket == Bracket::None && matches!(c, ')' | ']' | '}')) {
+            if let Some(start) = word_start.take() {
+                push(text, &mut tokens, start, i, bracket, group, sep_before);
+            }
+            if let Some((kind, close)) = opens {
+                if bracket == Bracket::None && text[i + c.len_utf8()..].contains(close) {
+                    bracket = kind;
+                    closer = close;
+                    groups += 1;
+                    group = groups;
+                }
+            } else if closes {
+                bracket = Bracket::None;
+                group = 0;
+            }
+            pending_sep = if is_separator(c) { c } else { ' ' };
+        } else if word_start.is_none() {
+            word_start = Some(i);
+            sep_before = pending_sep;
+        }
+    }
+    if let Some(start) = word_start {
+        push(text, &mut tokens, start, text.len(), bracket, group, sep_before);
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn splits_on_dots_underscores_and_spaces() {
+        assert_eq!(texts("Show.Name_S01E02 720p"), ["Show", "Name", "S01E02", "720p"]);
+    }
+
+    #[test]
+    fn keeps_inner_dashes_and_lone_dashes() {
+        assert_eq!(texts("9-1-1 - 1x02 - Title x264-GRP"), ["9-1-1", "-", "1x02", "-", "Title", "x264-GRP"]);
+    }
+
+    #[test]
+    fn marks_brackets() {
+        let tokens = tokenize("[Group] Show - 12 (1080p) [ABCD1234]");
+        let kinds: Vec<_> = tokens.iter().map(|t| (t.text, t.bracket, t.group)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Group", Bracket::Square, 1),
+                ("Show", Bracket::None, 0),
+                ("-", Bracket::None, 0),
+                ("12", Bracket::None, 0),
+                ("1080p", Bracket::Round, 2),
+                ("ABCD1234", Bracket::Square, 3),
+            ]
+        );
+    }
+
+    #[test]
+    fn unbalanced_brackets_are_separators() {
+        assert_eq!(texts("Show (2019 S01E01"), ["Show", "2019", "S01E01"]);
+        assert_eq!(texts("Show) S01E01"), ["Show", "S01E01"]);
+    }
+
+    #[test]
+    fn records_offsets() {
+        let tokens = tokenize("a.bc d");
+        assert_eq!(tokens[1].start, 2);
+        assert_eq!(tokens[1].end(), 4);
+        assert_eq!(tokens[1].sep_before, '.');
+    }
+}

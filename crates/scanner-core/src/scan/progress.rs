@@ -1,0 +1,291 @@
+//! Progress of one scan: counters the pipeline stages bump, and snapshots readers take.
+//!
+//! Counters are atomics and the few non-counter fields sit behind short-held mutexes, so a
+//! reader never waits for the scan and the scan never waits for a reader.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// Identity of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ScanId(pub Uuid);
+
+impl ScanId {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl Default for ScanId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ScanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for ScanId {
+    type Err = uuid::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScanStatus {
+    Running,
+    /// The walk finished and every file found was processed (some may have failed).
+    Completed,
+    Cancelled,
+    /// The scan could not go on (database gone, probe unavailable); `error` says why.
+    Failed,
+}
+
+impl ScanStatus {
+    pub fn is_finished(self) -> bool {
+        self != Self::Running
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for ScanStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One recorded problem: a file that failed or a folder that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanIssue {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// A consistent-enough picture of a scan at one moment (counters are read one by one, so a
+/// snapshot taken mid-scan may be off by the file in flight; a finished scan's is exact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanProgress {
+    pub scan_id: ScanId,
+    pub library: Option<String>,
+    pub root: PathBuf,
+    pub status: ScanStatus,
+    /// Video files found so far; final once `walk_complete` is true.
+    pub total_files: u64,
+    pub walk_complete: bool,
+    pub processed: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub current_file: Option<PathBuf>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why the scan failed, when it did.
+    pub error: Option<String>,
+    /// The first recorded problems (at most the scanner's `max_errors`).
+    pub errors: Vec<ScanIssue>,
+    /// How many problems were recorded in all, including those not kept in `errors`.
+    pub errors_total: u64,
+}
+
+impl ScanProgress {
+    /// Share of found files processed, 0.0 to 1.0.
+    pub fn fraction(&self) -> f64 {
+        if self.total_files == 0 {
+            if self.status.is_finished() { 1.0 } else { 0.0 }
+        } else {
+            self.processed as f64 / self.total_files as f64
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Ending {
+    ended_at: Option<DateTime<Utc>>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct IssueLog {
+    kept: Vec<ScanIssue>,
+    total: u64,
+}
+
+/// The live state of a running scan, shared by its stages and its readers.
+#[derive(Debug)]
+pub(crate) struct ProgressState {
+    pub id: ScanId,
+    pub library: Option<String>,
+    pub root: PathBuf,
+    pub started_at: DateTime<Utc>,
+    max_errors: usize,
+    status: watch::Sender<ScanStatus>,
+    total: AtomicU64,
+    walk_complete: AtomicBool,
+    processed: AtomicU64,
+    succeeded: AtomicU64,
+    failed: AtomicU64,
+    current: Mutex<Option<PathBuf>>,
+    issues: Mutex<IssueLog>,
+    ending: Mutex<Ending>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding one of these short locks leaves plain data behind; keep going.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ProgressState {
+    pub fn new(id: ScanId, library: Option<String>, root: PathBuf, max_errors: usize) -> Self {
+        Self {
+            id,
+            library,
+            root,
+            started_at: Utc::now(),
+            max_errors,
+            status: watch::Sender::new(ScanStatus::Running),
+            total: AtomicU64::new(0),
+            walk_complete: AtomicBool::new(false),
+            processed: AtomicU64::new(0),
+            succeeded: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            current: Mutex::new(None),
+            issues: Mutex::new(IssueLog::default()),
+            ending: Mutex::new(Ending::default()),
+        }
+    }
+
+    pub fn status(&self) -> ScanStatus {
+        *self.status.borrow()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<ScanStatus> {
+        self.status.subscribe()
+    }
+
+    pub fn found(&self, n: u64) {
+        self.total.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn walk_done(&self) {
+        self.walk_complete.store(true, Ordering::Relaxed);
+    }
+
+    pub fn working_on(&self, path: &Path) {
+        *lock(&self.current) = Some(path.to_path_buf());
+    }
+
+    pub fn succeeded(&self) {
+        self.succeeded.fetch_add(1, Ordering::Relaxed);
+        self.processed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn failed(&self, path: &Path, message: &str) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+        self.processed.fetch_add(1, Ordering::Relaxed);
+        self.issue(path, message);
+    }
+
+    /// Records a problem that is not a failed file (an unreadable folder).
+    pub fn issue(&self, path: &Path, message: &str) {
+        let mut log = lock(&self.issues);
+        log.total += 1;
+        if log.kept.len() < self.max_errors {
+            log.kept.push(ScanIssue { path: path.to_path_buf(), message: message.to_owned() });
+        }
+    }
+
+    /// Ends the scan. Only the first call has an effect.
+    pub fn finish(&self, status: ScanStatus, error: Option<String>) {
+        {
+            let mut ending = lock(&self.ending);
+            if ending.ended_at.is_some() {
+                return;
+            }
+            ending.ended_at = Some(Utc::now());
+            ending.error = error;
+        }
+        *lock(&self.current) = None;
+        self.status.send_replace(status);
+    }
+
+    pub fn snapshot(&self) -> ScanProgress {
+        let (kept, total) = {
+            let log = lock(&self.issues);
+            (log.kept.clone(), log.total)
+        };
+        let (ended_at, error) = {
+            let ending = lock(&self.ending);
+            (ending.ended_at, ending.error.clone())
+        };
+        ScanProgress {
+            scan_id: self.id,
+            library: self.library.clone(),
+            root: self.root.clone(),
+            status: self.status(),
+            total_files: self.total.load(Ordering::Relaxed),
+            walk_complete: self.walk_complete.load(Ordering::Relaxed),
+            processed: self.processed.load(Ordering::Relaxed),
+            succeeded: self.succeeded.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            current_file: lock(&self.current).clone(),
+            started_at: self.started_at,
+            ended_at,
+            error,
+            errors: kept,
+            errors_total: total,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_first_errors_and_counts_all() {
+        let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        for i in 0..10 {
+            state.failed(Path::new(&format!("/r/{i}.mkv")), "bad");
+        }
+        let snap = state.snapshot();
+        assert_eq!(snap.errors.len(), 3);
+        assert_eq!(snap.errors[0].path, PathBuf::from("/r/0.mkv"));
+        assert_eq!(snap.errors_total, 10);
+        assert_eq!(snap.failed, 10);
+        assert_eq!(snap.processed, 10);
+    }
+
+    #[test]
+    fn finish_is_final() {
+        let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        state.finish(ScanStatus::Cancelled, None);
+        state.finish(ScanStatus::Completed, Some("late".into()));
+        let snap = state.snapshot();
+        assert_eq!(snap.status, ScanStatus::Cancelled);
+        assert_eq!(snap.error, None);
+        assert!(snap.ended_at.is_some());
+    }
+}
