@@ -72,9 +72,9 @@ fn identity(_meta: &fs::Metadata) -> Option<FileIdentity> {
 #[async_trait]
 impl FileSource for JwalkFileSource {
     async fn open_root(&self, root: PathBuf) -> Result<PathBuf, FileSourceError> {
-        tokio::task::spawn_blocking(move || open_root(&root))
-            .await
-            .unwrap_or_else(|e| Err(FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() }))
+        tokio::task::spawn_blocking(move || open_root(&root)).await.unwrap_or_else(|e| {
+            Err(FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() })
+        })
     }
 
     async fn walk(&self, root: PathBuf, options: WalkOptions) -> Result<WalkStream, FileSourceError> {

@@ -70,9 +70,9 @@ impl FfprobeMediaProbe {
     fn spawn_error(&self, e: &io::Error) -> ProbeError {
         let program = self.config.program.display();
         match e.kind() {
-            io::ErrorKind::NotFound => ProbeError::Unavailable {
-                message: format!("{program} was not found; {INSTALL_HINT}"),
-            },
+            io::ErrorKind::NotFound => {
+                ProbeError::Unavailable { message: format!("{program} was not found; {INSTALL_HINT}") }
+            }
             io::ErrorKind::PermissionDenied => ProbeError::Unavailable {
                 message: format!("{program} cannot be executed (permission denied); {INSTALL_HINT}"),
             },
@@ -168,7 +168,10 @@ impl FfprobeMediaProbe {
             Ok(Ok(run)) => Ok(run),
             Ok(Err(e)) => {
                 let _ = child.kill().await;
-                Err(ProbeError::Failed(format!("reading {} output failed: {e}", self.config.program.display())))
+                Err(ProbeError::Failed(format!(
+                    "reading {} output failed: {e}",
+                    self.config.program.display()
+                )))
             }
             Err(_) => {
                 // `kill` sends SIGKILL and waits for the child, so nothing is left behind.
@@ -215,11 +218,12 @@ impl MediaProbe for FfprobeMediaProbe {
         }
         let mut input = OsString::from("file:");
         input.push(path.as_os_str());
-        let args: Vec<OsString> = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i"]
-            .into_iter()
-            .map(OsString::from)
-            .chain([input])
-            .collect();
+        let args: Vec<OsString> =
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i"]
+                .into_iter()
+                .map(OsString::from)
+                .chain([input])
+                .collect();
         let run = self.run(args).await?;
 
         if run.stdout_overflow {
@@ -235,12 +239,14 @@ impl MediaProbe for FfprobeMediaProbe {
             if !path.exists() {
                 return Err(ProbeError::NotFound);
             }
-            let message = error_line(&run.stderr, &path)
-                .unwrap_or_else(|| format!("ffprobe failed ({})", run.status));
+            let message =
+                error_line(&run.stderr, &path).unwrap_or_else(|| format!("ffprobe failed ({})", run.status));
             return Err(ProbeError::InvalidMedia(message));
         }
         json::decode(&run.stdout).map_err(|e| match e {
-            json::DecodeError::NoFormat => ProbeError::InvalidMedia("ffprobe found no container format".into()),
+            json::DecodeError::NoFormat => {
+                ProbeError::InvalidMedia("ffprobe found no container format".into())
+            }
             json::DecodeError::Malformed(detail) => {
                 ProbeError::Failed(format!("ffprobe printed output that is not valid JSON ({detail})"))
             }

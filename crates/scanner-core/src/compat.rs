@@ -110,10 +110,9 @@ impl CompatibilityProfile {
                     ));
                 }
                 match video.bit_depth {
-                    Some(depth) if depth > self.max_bit_depth => reasons.push(format!(
-                        "video is {depth}-bit, more than {}-bit",
-                        self.max_bit_depth
-                    )),
+                    Some(depth) if depth > self.max_bit_depth => {
+                        reasons.push(format!("video is {depth}-bit, more than {}-bit", self.max_bit_depth))
+                    }
                     _ => {}
                 }
                 if !self.pix_fmts.is_empty() {
@@ -143,10 +142,7 @@ impl CompatibilityProfile {
             }
         }
 
-        Compatibility {
-            compatible: reasons.is_empty(),
-            reasons,
-        }
+        Compatibility { compatible: reasons.is_empty(), reasons }
     }
 }
 

@@ -74,7 +74,10 @@ pub enum WalkEvent {
     Directory(DirListing),
     /// A directory or file that could not be read. Its contents are unknown, which is not the
     /// same as absent: nothing below `path` may be concluded missing.
-    Unreadable { path: PathBuf, message: String },
+    Unreadable {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 /// The receiving end of a walk. Bounded: the walker waits while the scanner is busy.

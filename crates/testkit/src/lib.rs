@@ -6,7 +6,13 @@
 //! safely. A missing ffmpeg fails the test with instructions: tests never pass silently
 //! without the real tool.
 
+// Test support reports skips and cleanup problems on stderr, where test output goes.
+#![allow(clippy::print_stderr)]
+
+pub mod pg;
+
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -22,12 +28,23 @@ pub fn fixtures_dir() -> PathBuf {
     dir
 }
 
+/// Marks the running test as skipped: says so loudly on stderr and appends a line to
+/// `target/test-skips.log`, which `cargo xtask ci` prints at the end.
+pub fn skip(test: &str, reason: &str) {
+    eprintln!("SKIPPED {test}: {reason}");
+    let log = fixtures_dir().join("../test-skips.log");
+    if let Ok(mut file) = fs::OpenOptions::new().create(true).append(true).open(log) {
+        let _ = writeln!(file, "{test}: {reason}");
+    }
+}
+
 /// Panics with instructions unless `ffmpeg` and `ffprobe` run.
 pub fn require_ffmpeg() {
     static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
     let result = CHECKED.get_or_init(|| {
         for program in ["ffmpeg", "ffprobe"] {
-            let ok = Command::new(program).arg("-version").output().map(|o| o.status.success()).unwrap_or(false);
+            let ok =
+                Command::new(program).arg("-version").output().map(|o| o.status.success()).unwrap_or(false);
             if !ok {
                 return Err(format!(
                     "{program} is not installed; these tests need FFmpeg. `cargo xtask ci` installs it, \

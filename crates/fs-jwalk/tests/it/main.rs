@@ -155,7 +155,7 @@ fn rerun_unprivileged(test: &str) -> bool {
             true
         }
         Err(e) => {
-            eprintln!("SKIPPED {test}: cannot drop privileges with setpriv ({e})");
+            testkit::skip(test, &format!("cannot drop privileges with setpriv ({e})"));
             false
         }
     }

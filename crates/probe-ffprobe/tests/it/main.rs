@@ -65,7 +65,8 @@ async fn reports_10_bit_hevc_ac3_and_subtitles_in_mkv() {
 #[tokio::test]
 async fn reports_every_audio_and_subtitle_stream() {
     let info = real().probe(presets::h264_multi_mkv()).await.unwrap();
-    let audio: Vec<_> = info.audio.iter().map(|a| (a.codec.as_str(), a.channels, a.language.as_deref())).collect();
+    let audio: Vec<_> =
+        info.audio.iter().map(|a| (a.codec.as_str(), a.channels, a.language.as_deref())).collect();
     assert_eq!(audio, [("aac", Some(2), Some("eng")), ("aac", Some(1), Some("jpn"))]);
     let subs: Vec<_> = info.subtitles.iter().map(|s| (s.codec.as_str(), s.language.as_deref())).collect();
     assert_eq!(subs, [("subrip", Some("eng")), ("ass", Some("fre"))]);
@@ -116,7 +117,9 @@ async fn a_missing_file_is_not_found() {
 #[tokio::test]
 async fn names_that_look_like_options_or_protocols_are_just_files() {
     let tmp = tempfile::tempdir().unwrap();
-    for name in ["-rf.mkv", "-i.mp4", "pipe:1.mp4", "concat:a.mp4", "a \"quoted\" 'name'.mp4", "new\nline.mp4"] {
+    for name in
+        ["-rf.mkv", "-i.mp4", "pipe:1.mp4", "concat:a.mp4", "a \"quoted\" 'name'.mp4", "new\nline.mp4"]
+    {
         let path = tmp.path().join(name);
         testkit::place(&presets::h264_aac_mp4(), &path);
         let info = real().probe(path).await.unwrap_or_else(|e| panic!("{name:?}: {e}"));
@@ -138,7 +141,9 @@ async fn a_missing_program_is_unavailable_with_a_hint() {
     });
     for result in [probe.check().await.map(|_| ()), probe.probe(presets::h264_aac_mp4()).await.map(|_| ())] {
         match result {
-            Err(ProbeError::Unavailable { message }) => assert!(message.contains("apt-get install ffmpeg"), "{message}"),
+            Err(ProbeError::Unavailable { message }) => {
+                assert!(message.contains("apt-get install ffmpeg"), "{message}")
+            }
             other => panic!("expected Unavailable, got {other:?}"),
         }
     }
@@ -153,7 +158,11 @@ fn alive(pid: u32) -> bool {
 async fn a_hanging_probe_is_killed_at_the_timeout_and_reaped() {
     let tmp = tempfile::tempdir().unwrap();
     let pid_file = tmp.path().join("pid");
-    let probe = fake(tmp.path(), &format!("echo $$ > '{}'\nexec sleep 60", pid_file.display()), Duration::from_millis(300));
+    let probe = fake(
+        tmp.path(),
+        &format!("echo $$ > '{}'\nexec sleep 60", pid_file.display()),
+        Duration::from_millis(300),
+    );
     let started = Instant::now();
     let result = probe.probe(some_file(tmp.path())).await;
     assert_eq!(result, Err(ProbeError::TimedOut(Duration::from_millis(300))));
@@ -166,7 +175,11 @@ async fn a_hanging_probe_is_killed_at_the_timeout_and_reaped() {
 async fn an_abandoned_probe_kills_its_child() {
     let tmp = tempfile::tempdir().unwrap();
     let pid_file = tmp.path().join("pid");
-    let probe = fake(tmp.path(), &format!("echo $$ > '{}'\nexec sleep 60", pid_file.display()), Duration::from_secs(30));
+    let probe = fake(
+        tmp.path(),
+        &format!("echo $$ > '{}'\nexec sleep 60", pid_file.display()),
+        Duration::from_secs(30),
+    );
     let file = some_file(tmp.path());
     let abandoned = tokio::time::timeout(Duration::from_millis(300), probe.probe(file)).await;
     assert!(abandoned.is_err(), "the probe should still be running");
@@ -222,7 +235,11 @@ async fn a_probe_killed_by_a_signal_is_a_failure() {
 #[tokio::test]
 async fn the_error_line_comes_from_stderr() {
     let tmp = tempfile::tempdir().unwrap();
-    let probe = fake(tmp.path(), "echo 'some warning' >&2\necho 'Invalid data found when processing input' >&2\nexit 1", Duration::from_secs(5));
+    let probe = fake(
+        tmp.path(),
+        "echo 'some warning' >&2\necho 'Invalid data found when processing input' >&2\nexit 1",
+        Duration::from_secs(5),
+    );
     assert_eq!(
         probe.probe(some_file(tmp.path())).await,
         Err(ProbeError::InvalidMedia("Invalid data found when processing input".into()))

@@ -76,17 +76,9 @@ fn season_episode(input: &str) -> IResult<&str, Marker> {
     let (input, first) = preceded(e(), number(1, 4)).parse(input)?;
     let (input, rest) = many0(alt((
         map(preceded(e(), number(1, 4)), |n| (false, n)),
-        map(
-            preceded(
-                (
-                    tag("-"),
-                    opt((tag_no_case("s"), number(1, 4))),
-                    opt(e()),
-                ),
-                number(1, 4),
-            ),
-            |n| (true, n),
-        ),
+        map(preceded((tag("-"), opt((tag_no_case("s"), number(1, 4))), opt(e())), number(1, 4)), |n| {
+            (true, n)
+        }),
     )))
     .parse(input)?;
     let (input, version) = opt(version).parse(input)?;
@@ -100,10 +92,7 @@ fn cross(input: &str) -> IResult<&str, Marker> {
     let (input, first) = number(2, 3).parse(input)?;
     let (input, rest) = many0(alt((
         map(preceded(one_of("xX"), number(2, 3)), |n| (false, n)),
-        map(
-            preceded((char('-'), opt((number(1, 2), one_of("xX")))), number(2, 3)),
-            |n| (true, n),
-        ),
+        map(preceded((char('-'), opt((number(1, 2), one_of("xX")))), number(2, 3)), |n| (true, n)),
     )))
     .parse(input)?;
     let (input, version) = opt(version).parse(input)?;
@@ -150,11 +139,8 @@ fn season_episode_words(input: &str) -> IResult<&str, Marker> {
     let (input, _) = episode_word(input)?;
     let (input, _) = opt(sep).parse(input)?;
     let (input, first) = number(1, 4).parse(input)?;
-    let (input, rest) = many0(map(
-        preceded((opt(sep), char('-'), opt(sep)), number(1, 4)),
-        |n| (true, n),
-    ))
-    .parse(input)?;
+    let (input, rest) =
+        many0(map(preceded((opt(sep), char('-'), opt(sep)), number(1, 4)), |n| (true, n))).parse(input)?;
     Ok((input, Marker::SeasonEpisode { season, episodes: expand(first, rest), version: None }))
 }
 
@@ -197,11 +183,8 @@ fn episode_only(input: &str) -> IResult<&str, Marker> {
     let short = preceded(tag_no_case("e"), number(1, 4));
     let long = preceded((episode_word, opt(sep)), number(1, 4));
     let (input, first) = alt((long, short)).parse(input)?;
-    let (input, rest) = many0(map(
-        preceded((char('-'), opt(tag_no_case("e"))), number(1, 4)),
-        |n| (true, n),
-    ))
-    .parse(input)?;
+    let (input, rest) =
+        many0(map(preceded((char('-'), opt(tag_no_case("e"))), number(1, 4)), |n| (true, n))).parse(input)?;
     let (input, version) = opt(version).parse(input)?;
     Ok((input, Marker::Episode { episodes: expand(first, rest), version }))
 }
@@ -210,8 +193,7 @@ fn episode_only(input: &str) -> IResult<&str, Marker> {
 /// number stands for an episode (leading `05 - Title`, anime ` - 12`).
 pub(crate) fn bare_episode(input: &str) -> IResult<&str, Marker> {
     let (input, first) = number(1, 4).parse(input)?;
-    let (input, rest) =
-        many0(map(preceded(char('-'), number(1, 4)), |n| (true, n))).parse(input)?;
+    let (input, rest) = many0(map(preceded(char('-'), number(1, 4)), |n| (true, n))).parse(input)?;
     let (input, version) = opt(version).parse(input)?;
     Ok((input, Marker::Episode { episodes: expand(first, rest), version }))
 }
@@ -220,10 +202,7 @@ pub(crate) fn bare_episode(input: &str) -> IResult<&str, Marker> {
 /// cannot be a year).
 pub(crate) fn compact_number(input: &str) -> IResult<&str, Marker> {
     let three = map_opt(number(3, 3), |n| split_compact(n, 100));
-    let four = map_opt(
-        verify(number(4, 4), |n| !(1900..=2099).contains(n)),
-        |n| split_compact(n, 100),
-    );
+    let four = map_opt(verify(number(4, 4), |n| !(1900..=2099).contains(n)), |n| split_compact(n, 100));
     alt((three, four)).parse(input)
 }
 

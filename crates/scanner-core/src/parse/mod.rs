@@ -88,13 +88,15 @@ pub struct ParsedName {
 
 /// Extensions stripped from the file name before parsing.
 const EXTENSIONS: &[&str] = &[
-    "mkv", "mp4", "m4v", "avi", "mov", "wmv", "ts", "m2ts", "mts", "webm", "flv", "mpg", "mpeg",
-    "ogm", "ogv", "vob", "divx", "3gp", "srt", "ass", "ssa", "sub", "idx", "nfo", "part", "rmvb",
+    "mkv", "mp4", "m4v", "avi", "mov", "wmv", "ts", "m2ts", "mts", "webm", "flv", "mpg", "mpeg", "ogm",
+    "ogv", "vob", "divx", "3gp", "srt", "ass", "ssa", "sub", "idx", "nfo", "part", "rmvb",
 ];
 
 fn stem(file_name: &str) -> &str {
     match file_name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) => stem,
+        Some((stem, ext)) if !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) => {
+            stem
+        }
         _ => file_name,
     }
 }
@@ -103,7 +105,7 @@ fn stem(file_name: &str) -> &str {
 enum Folder {
     Season(u32),
     Noise(Noise),
-    Name(NameInfo),
+    Name(Box<NameInfo>),
 }
 
 fn classify_folder(name: &str) -> Folder {
@@ -111,8 +113,8 @@ fn classify_folder(name: &str) -> Folder {
     match lower.as_str() {
         "specials" | "special" | "speciale" | "extras & specials" => return Folder::Season(0),
         "extras" | "extra" | "featurettes" | "featurette" | "behind the scenes" | "deleted scenes"
-        | "interviews" | "scenes" | "shorts" | "trailers" | "trailer" | "other" | "others"
-        | "bonus" | "bonus features" | "bonus material" | "special features" => {
+        | "interviews" | "scenes" | "shorts" | "trailers" | "trailer" | "other" | "others" | "bonus"
+        | "bonus features" | "bonus material" | "special features" => {
             return Folder::Noise(Noise::Extra);
         }
         "sample" | "samples" => return Folder::Noise(Noise::Sample),
@@ -122,7 +124,7 @@ fn classify_folder(name: &str) -> Folder {
     if info.shape == Shape::Season && info.name.is_none() {
         return Folder::Season(info.season.unwrap_or_default());
     }
-    Folder::Name(info)
+    Folder::Name(Box::new(info))
 }
 
 /// What the folders around a file say.
@@ -144,7 +146,7 @@ fn folder_context<'a>(folders: impl DoubleEndedIterator<Item = &'a str>, root_na
                 ctx.noise.get_or_insert(n);
             }
             Folder::Name(info) => {
-                ctx.show = Some(info);
+                ctx.show = Some(*info);
                 break;
             }
         }
@@ -160,7 +162,9 @@ fn folder_context<'a>(folders: impl DoubleEndedIterator<Item = &'a str>, root_na
 }
 
 fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+    let norm = |s: &str| -> String {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    };
     norm(a) == norm(b)
 }
 
@@ -230,7 +234,9 @@ fn merge(file: NameInfo, ctx: Context) -> ParsedName {
             out.year = folder_show.and_then(|f| f.year);
         } else if let Some(show) = file.name.clone() {
             out.year = file.year.or_else(|| {
-                folder_show.filter(|f| f.name.as_deref().is_some_and(|n| same_name(n, &show))).and_then(|f| f.year)
+                folder_show
+                    .filter(|f| f.name.as_deref().is_some_and(|n| same_name(n, &show)))
+                    .and_then(|f| f.year)
             });
             out.show = Some(show);
         } else {
@@ -286,7 +292,11 @@ mod tests {
         parse_path(Path::new(path))
     }
 
-    fn episode(show: &str, season: Option<u32>, episodes: &[u32]) -> (MediaKind, Option<String>, Option<u32>, Vec<u32>) {
+    fn episode(
+        show: &str,
+        season: Option<u32>,
+        episodes: &[u32],
+    ) -> (MediaKind, Option<String>, Option<u32>, Vec<u32>) {
         (MediaKind::Episode, Some(show.to_owned()), season, episodes.to_vec())
     }
 
@@ -346,9 +356,15 @@ mod tests {
     #[test]
     fn movies_with_years() {
         let parsed = p("Movie Name (2010).mkv");
-        assert_eq!((parsed.kind, parsed.title.as_deref(), parsed.year), (MediaKind::Movie, Some("Movie Name"), Some(2010)));
+        assert_eq!(
+            (parsed.kind, parsed.title.as_deref(), parsed.year),
+            (MediaKind::Movie, Some("Movie Name"), Some(2010))
+        );
         let parsed = p("Movie.Name.2010.1080p.mkv");
-        assert_eq!((parsed.kind, parsed.title.as_deref(), parsed.year), (MediaKind::Movie, Some("Movie Name"), Some(2010)));
+        assert_eq!(
+            (parsed.kind, parsed.title.as_deref(), parsed.year),
+            (MediaKind::Movie, Some("Movie Name"), Some(2010))
+        );
         assert_eq!(parsed.resolution.as_deref(), Some("1080p"));
     }
 

@@ -125,14 +125,15 @@ impl<'a> Analysis<'a> {
                 let len = found[i].as_ref().map_or(1, |t| t.len);
                 let prev = i.checked_sub(1);
                 let next = i + len;
-                let neighbour_ok = |j: usize| {
-                    accepted.get(j).copied().unwrap_or(false) || is_year(&tokens[j]).is_some()
-                };
+                let neighbour_ok =
+                    |j: usize| accepted.get(j).copied().unwrap_or(false) || is_year(&tokens[j]).is_some();
                 let prev_ok = prev.is_some_and(|p| {
                     // The previous token may be covered by a multi-token tag.
-                    (0..=p).rev().find(|&k| found[k].is_some() || k == p).is_some_and(|k| {
-                        accepted[k] && k + found[k].as_ref().map_or(1, |t| t.len) > p
-                    }) || is_year(&tokens[p]).is_some()
+                    (0..=p)
+                        .rev()
+                        .find(|&k| found[k].is_some() || k == p)
+                        .is_some_and(|k| accepted[k] && k + found[k].as_ref().map_or(1, |t| t.len) > p)
+                        || is_year(&tokens[p]).is_some()
                 });
                 let next_ok = next < n && neighbour_ok(next) && found[next].is_some();
                 if prev_ok || next_ok {
@@ -184,11 +185,7 @@ impl<'a> Analysis<'a> {
         Some((marker, self.span_end(i, len)?))
     }
 
-    fn run(
-        &self,
-        i: usize,
-        parser: fn(&str) -> nom::IResult<&str, Marker>,
-    ) -> Option<(Marker, usize)> {
+    fn run(&self, i: usize, parser: fn(&str) -> nom::IResult<&str, Marker>) -> Option<(Marker, usize)> {
         let (marker, len) = markers::run_at_boundary(&self.text[self.tokens[i].start..], parser)?;
         Some((marker, self.span_end(i, len)?))
     }
@@ -205,10 +202,7 @@ impl<'a> Analysis<'a> {
     /// True when nothing but tags, brackets, dashes or the end follows token `j`.
     fn ends_name(&self, j: usize) -> bool {
         let next = j + 1;
-        next >= self.tokens.len()
-            || self.tagged[next]
-            || !self.plain(next)
-            || self.is_dash(next)
+        next >= self.tokens.len() || self.tagged[next] || !self.plain(next) || self.is_dash(next)
     }
 
     /// Joins tokens `from..to` into human text: words separated by spaces, dotted acronyms kept
@@ -253,8 +247,7 @@ impl<'a> Analysis<'a> {
             }
             if tok.bracket == Bracket::Round {
                 let last = picked[k..].iter().take_while(|&&j| self.tokens[j].group == tok.group).count();
-                let inner: Vec<&str> =
-                    picked[k..k + last].iter().map(|&j| self.tokens[j].text).collect();
+                let inner: Vec<&str> = picked[k..k + last].iter().map(|&j| self.tokens[j].text).collect();
                 out.push('(');
                 out.push_str(&inner.join(" "));
                 out.push(')');
@@ -293,11 +286,7 @@ impl<'a> Analysis<'a> {
             let last = &self.tokens[self.lead_group - 1];
             release.group = Some(self.text[first.start..last.end()].to_owned());
         }
-        release.checksum = self
-            .tokens
-            .iter()
-            .find(|t| is_checksum(t))
-            .map(|t| t.text.to_ascii_uppercase());
+        release.checksum = self.tokens.iter().find(|t| is_checksum(t)).map(|t| t.text.to_ascii_uppercase());
         release
     }
 
@@ -337,12 +326,13 @@ impl<'a> Analysis<'a> {
             let suffix = lower.rsplit('-').next().unwrap_or(&lower);
             match suffix {
                 "sample" => return Some(Noise::Sample),
-                "trailer" | "teaser" | "featurette" | "behindthescenes" | "deleted"
-                | "interview" | "short" | "extra" | "bts" => {
-                    // `-trailer` style suffixes or standalone words; `Short` alone is too common.
-                    if lower.contains('-') || matches!(suffix, "trailer" | "teaser" | "featurette") {
-                        return Some(Noise::Extra);
-                    }
+                // Standalone words that always mean bonus material.
+                "trailer" | "teaser" | "featurette" => return Some(Noise::Extra),
+                // Plex-style suffixes (`Movie-behindthescenes`); `Short` alone is too common.
+                "behindthescenes" | "deleted" | "interview" | "short" | "extra" | "bts"
+                    if lower.contains('-') =>
+                {
+                    return Some(Noise::Extra);
                 }
                 _ => {}
             }
@@ -444,7 +434,9 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             && a.tokens[start].text.len() <= 3
             && let Some((m, j)) = a.run(start, markers::bare_episode)
         {
-            let followed_by_dash = a.is_dash(j + 1) || j + 1 >= n || a.tokens[j + 1].sep_before == '.' && a.text[a.tokens[j].end()..].starts_with(". ");
+            let followed_by_dash = a.is_dash(j + 1)
+                || j + 1 >= n
+                || a.tokens[j + 1].sep_before == '.' && a.text[a.tokens[j].end()..].starts_with(". ");
             if followed_by_dash || a.ends_name(j) {
                 found = Some((start, j, m));
             } else if let Marker::Episode { episodes, .. } = &m {
@@ -536,14 +528,14 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             let region_end = a.first_tag;
             let years: Vec<usize> = (start..n)
                 .filter(|&i| is_year(&a.tokens[i]).is_some())
-                .filter(|&i| {
-                    (a.plain(i) && i < region_end) || a.tokens[i].bracket == Bracket::Round
-                })
+                .filter(|&i| (a.plain(i) && i < region_end) || a.tokens[i].bracket == Bracket::Round)
                 .filter(|&i| a.words(start, i).next().is_some())
                 .collect();
-            let has_tags = a.tags.iter().flatten().any(|t| {
-                matches!(t.kind, TagKind::Resolution | TagKind::Source | TagKind::VideoCodec)
-            });
+            let has_tags = a
+                .tags
+                .iter()
+                .flatten()
+                .any(|t| matches!(t.kind, TagKind::Resolution | TagKind::Source | TagKind::VideoCodec));
             if let Some(&y) = years.last() {
                 info.year = is_year(&a.tokens[y]);
                 info.name = a.join(start, y);

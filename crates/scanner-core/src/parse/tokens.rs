@@ -95,7 +95,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
     for (i, c) in text.char_indices() {
         let opens = bracket_of(c);
         let closes = bracket != Bracket::None && c == closer;
-        if is_separator(c) || opens.is_some() || closes || (bracket == Bracket::None && matches!(c, ')' | ']' | '}')) {
+        if is_separator(c)
+            || opens.is_some()
+            || closes
+            || (bracket == Bracket::None && matches!(c, ')' | ']' | '}'))
+        {
             if let Some(start) = word_start.take() {
                 push(text, &mut tokens, start, i, bracket, group, sep_before);
             }

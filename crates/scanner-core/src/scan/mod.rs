@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, info_span};
+use tracing::{Instrument, warn_span};
 
 pub use progress::{ScanId, ScanIssue, ScanProgress, ScanStatus};
 
@@ -187,12 +187,7 @@ impl Scanner {
             return Err(StartScanError::ShuttingDown);
         }
         let root = self.inner.ports.source.open_root(request.root).await?;
-        self.inner
-            .ports
-            .probe
-            .check()
-            .await
-            .map_err(|e| StartScanError::ProbeUnavailable(e.to_string()))?;
+        self.inner.ports.probe.check().await.map_err(|e| StartScanError::ProbeUnavailable(e.to_string()))?;
 
         let id = ScanId::new();
         let state = Arc::new(ProgressState::new(id, request.library, root, self.inner.config.max_errors));
@@ -215,7 +210,9 @@ impl Scanner {
         if let Some((running, _)) = scans.iter().find(|(_, e)| !e.state.status().is_finished()) {
             return Err(StartScanError::AlreadyRunning(*running));
         }
-        let span = info_span!("scan", scan_id = %id, root = %state.root.display());
+        // At warn level so that the scan's context shows on its warnings under the default
+        // `warn` filter (a span below the filter's level is not recorded at all).
+        let span = warn_span!("scan", scan_id = %id, root = %state.root.display());
         let weak = Arc::downgrade(&self.inner);
         let task = tokio::spawn(
             async move {
@@ -239,7 +236,7 @@ impl Scanner {
     pub async fn scans(&self) -> Vec<ScanProgress> {
         let states: Vec<Arc<ProgressState>> = self.inner.scans().values().map(|e| e.state.clone()).collect();
         let mut all: Vec<ScanProgress> = states.iter().map(|s| s.snapshot()).collect();
-        all.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        all.sort_by_key(|s| std::cmp::Reverse(s.started_at));
         all
     }
 

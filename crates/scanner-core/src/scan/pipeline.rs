@@ -62,8 +62,10 @@ pub(crate) async fn run(job: ScanJob) {
     let fatal = Fatal { stop: stop.clone(), message: Mutex::new(None) };
     let root = job.state.root.clone();
 
-    let walk_options =
-        WalkOptions { extensions: job.options.extensions.clone(), follow_symlinks: job.options.follow_symlinks };
+    let walk_options = WalkOptions {
+        extensions: job.options.extensions.clone(),
+        follow_symlinks: job.options.follow_symlinks,
+    };
     match job.source.walk(root.clone(), walk_options).await {
         Ok(walk) => {
             let concurrency = job.config.probe_concurrency.max(1);
@@ -109,11 +111,8 @@ async fn walk_stage(
         match event {
             None => break,
             Some(WalkEvent::Directory(listing)) => {
-                let wanted: Vec<FileStat> = listing
-                    .files
-                    .into_iter()
-                    .filter(|f| job.options.extensions.matches(&f.path))
-                    .collect();
+                let wanted: Vec<FileStat> =
+                    listing.files.into_iter().filter(|f| job.options.extensions.matches(&f.path)).collect();
                 job.state.found(wanted.len() as u64);
                 for file in wanted {
                     tokio::select! {
@@ -152,7 +151,7 @@ async fn probe_stage(
             _ = stop.cancelled() => break,
             Some(outcome) = in_flight.next(), if !in_flight.is_empty() => {
                 let record = match outcome {
-                    Probed::Record(record) => record,
+                    Probed::Record(record) => *record,
                     Probed::Skipped => continue,
                     Probed::Fatal(message) => {
                         fatal.raise(message);
@@ -173,7 +172,7 @@ async fn probe_stage(
 }
 
 enum Probed {
-    Record(MediaRecord),
+    Record(Box<MediaRecord>),
     /// The file produced no record (it vanished); the problem is already recorded.
     Skipped,
     Fatal(String),
@@ -204,7 +203,7 @@ async fn probe_one(job: &ScanJob, file: FileStat, root_name: Option<&str>) -> Pr
             record.info = info;
             debug!(path = %record.path.display(), kind = record.parsed.kind.as_str(), "file scanned");
             job.state.succeeded();
-            Probed::Record(record)
+            Probed::Record(Box::new(record))
         }
         Err(e) if e.is_fatal() => Probed::Fatal(e.to_string()),
         Err(ProbeError::NotFound) => {
@@ -218,7 +217,7 @@ async fn probe_one(job: &ScanJob, file: FileStat, root_name: Option<&str>) -> Pr
             job.state.failed(&record.path, &message);
             record.status = MediaStatus::Failed;
             record.error = Some(message);
-            Probed::Record(record)
+            Probed::Record(Box::new(record))
         }
     }
 }

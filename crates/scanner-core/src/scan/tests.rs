@@ -13,7 +13,8 @@ use tokio::sync::Semaphore;
 use super::*;
 use crate::media::{AudioStream, FileStat, MediaInfo, MediaRecord, MediaStatus, VideoStream};
 use crate::ports::{
-    DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, WalkEvent, WalkStream,
+    DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, WalkEvent,
+    WalkStream,
 };
 use crate::{MediaId, MediaKind};
 
@@ -40,7 +41,7 @@ fn source(dirs: &[(&str, &[&str])]) -> MockFileSource {
         })
         .collect();
     let mut source = MockFileSource::new();
-    source.expect_open_root().returning(|root| Ok(root));
+    source.expect_open_root().returning(Ok);
     source.expect_walk().returning(move |_, _| Ok(WalkStream::from_events(events.clone())));
     source
 }
@@ -123,7 +124,10 @@ fn scanner_with(
     repo: MockMediaRepository,
     config: ScannerConfig,
 ) -> Scanner {
-    Scanner::new(ScannerPorts { source: Arc::new(source), probe: Arc::new(probe), repo: Arc::new(repo) }, config)
+    Scanner::new(
+        ScannerPorts { source: Arc::new(source), probe: Arc::new(probe), repo: Arc::new(repo) },
+        config,
+    )
 }
 
 /// Wraps a probe so that each probe waits for a permit the test hands out, and counts probes
@@ -140,7 +144,12 @@ impl Gated {
         let gate = Arc::new(Semaphore::new(0));
         let started = Arc::new(AtomicUsize::new(0));
         let abandoned = Arc::new(AtomicUsize::new(0));
-        (Self { inner, gate: gate.clone(), started: started.clone(), abandoned: abandoned.clone() }, gate, started, abandoned)
+        (
+            Self { inner, gate: gate.clone(), started: started.clone(), abandoned: abandoned.clone() },
+            gate,
+            started,
+            abandoned,
+        )
     }
 }
 
@@ -184,7 +193,10 @@ async fn eventually(mut condition: impl FnMut() -> bool) {
 async fn a_scan_stores_every_file_and_reaches_100_percent() {
     let stored = Stored::default();
     let scanner = scanner(
-        source(&[("Show/Season 1", &["Show.S01E01.mkv", "Show.S01E02.mkv"]), ("Movies", &["Movie (2010).mp4"])]),
+        source(&[
+            ("Show/Season 1", &["Show.S01E01.mkv", "Show.S01E02.mkv"]),
+            ("Movies", &["Movie (2010).mp4"]),
+        ]),
         probe(),
         stored.repo(),
     );
@@ -233,11 +245,8 @@ async fn only_videos_are_processed() {
 #[tokio::test]
 async fn a_corrupt_file_is_recorded_and_the_scan_goes_on() {
     let stored = Stored::default();
-    let scanner = scanner(
-        source(&[("", &["good1.mkv", "corrupt.mkv", "good2.mkv"])]),
-        probe(),
-        stored.repo(),
-    );
+    let scanner =
+        scanner(source(&[("", &["good1.mkv", "corrupt.mkv", "good2.mkv"])]), probe(), stored.repo());
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
 
@@ -260,9 +269,9 @@ async fn a_vanished_file_is_an_error_not_a_record() {
     let stored = Stored::default();
     let mut probe = MockMediaProbe::new();
     probe.expect_check().returning(|| Ok("fake".into()));
-    probe.expect_probe().returning(|path| {
-        if path.ends_with("gone.mkv") { Err(ProbeError::NotFound) } else { Ok(h264()) }
-    });
+    probe
+        .expect_probe()
+        .returning(|path| if path.ends_with("gone.mkv") { Err(ProbeError::NotFound) } else { Ok(h264()) });
     let scanner = scanner(source(&[("", &["gone.mkv", "here.mkv"])]), probe, stored.repo());
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
@@ -279,7 +288,10 @@ async fn unreadable_folders_are_recorded_and_the_walk_goes_on() {
     source.expect_open_root().returning(Ok);
     source.expect_walk().returning(|_, _| {
         Ok(WalkStream::from_events(vec![
-            WalkEvent::Unreadable { path: PathBuf::from("/library/locked"), message: "Permission denied".into() },
+            WalkEvent::Unreadable {
+                path: PathBuf::from("/library/locked"),
+                message: "Permission denied".into(),
+            },
             WalkEvent::Directory(DirListing { path: PathBuf::from(ROOT), files: vec![stat("a.mkv")] }),
         ]))
     });
@@ -297,7 +309,8 @@ async fn progress_can_be_read_while_the_scan_runs() {
     let stored = Stored::default();
     let (gated, gate, started, _) = Gated::new(probe());
     let config = ScannerConfig { probe_concurrency: 1, ..ScannerConfig::default() };
-    let scanner = scanner_with(source(&[("", &["1.mkv", "2.mkv", "3.mkv", "4.mkv"])]), gated, stored.repo(), config);
+    let scanner =
+        scanner_with(source(&[("", &["1.mkv", "2.mkv", "3.mkv", "4.mkv"])]), gated, stored.repo(), config);
     let id = scanner.start_scan(ROOT).await.unwrap();
 
     eventually(|| started.load(Ordering::SeqCst) == 1).await;
@@ -336,7 +349,10 @@ async fn cancel_stops_the_scan_and_abandons_the_probe_in_flight() {
     assert_eq!(abandoned.load(Ordering::SeqCst), 1, "the probe in flight must be dropped");
     assert_eq!(stored.len(), 1, "what was finished before the cancel is kept");
 
-    assert_eq!(scanner.cancel(id).await, Err(CancelScanError::NotRunning { id, status: ScanStatus::Cancelled }));
+    assert_eq!(
+        scanner.cancel(id).await,
+        Err(CancelScanError::NotRunning { id, status: ScanStatus::Cancelled })
+    );
     let unknown = ScanId::new();
     assert_eq!(scanner.cancel(unknown).await, Err(CancelScanError::NotFound(unknown)));
     scanner.shutdown().await;
@@ -400,14 +416,18 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
     probe.expect_probe().never();
     let scanner = scanner(source(&[("", &["a.mkv"])]), probe, MockMediaRepository::new());
     let err = scanner.start_scan(ROOT).await.unwrap_err();
-    assert!(matches!(err, StartScanError::ProbeUnavailable(ref m) if m.contains("ffprobe not found")), "{err}");
+    assert!(
+        matches!(err, StartScanError::ProbeUnavailable(ref m) if m.contains("ffprobe not found")),
+        "{err}"
+    );
     scanner.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_failing_database_fails_the_scan_with_its_error() {
     let mut repo = MockMediaRepository::new();
-    repo.expect_upsert().returning(|_| Err(crate::ports::RepoError::Unavailable("connection refused".into())));
+    repo.expect_upsert()
+        .returning(|_| Err(crate::ports::RepoError::Unavailable("connection refused".into())));
     let scanner = scanner(source(&[("", &["a.mkv", "b.mkv"])]), probe(), repo);
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();

@@ -1,0 +1,143 @@
+//! The `mediascan` command line.
+//!
+//! Every error ends as one line on stderr (`mediascan: …`, the whole cause chain) and a
+//! non-zero exit status: 1 for errors, 2 for usage mistakes, 130 when interrupted.
+
+// The command line is the one place where printing is the job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod media;
+mod output;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::logging::{self, LogFormat};
+use crate::settings;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mediascan",
+    version,
+    about = "Scans folders of videos into a catalog: streams, names, compatibility."
+)]
+pub struct Cli {
+    /// How log lines on stderr look. The level comes from MEDIASCAN_LOG (default: warn).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a folder into the catalog, showing progress; Ctrl-C cancels.
+    Scan(scan::ScanArgs),
+    /// List the catalog.
+    Media(media::MediaArgs),
+}
+
+/// Where the catalog is.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Catalog database: a SQLite file path, sqlite:///path/file.db or postgres://user@host/db.
+    /// Default: ~/.local/share/mediascan/catalog.db.
+    #[arg(long, env = "MEDIASCAN_DATABASE_URL", value_name = "URL")]
+    pub db: Option<String>,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> anyhow::Result<String> {
+        match &self.db {
+            Some(arg) => Ok(settings::database_url(arg)),
+            None => {
+                let path: PathBuf = settings::default_database_path().ok_or_else(|| {
+                    anyhow::anyhow!("cannot find a home directory for the default catalog; pass --db")
+                })?;
+                Ok(settings::sqlite_url(&path))
+            }
+        }
+    }
+}
+
+/// Exit status of a run that was interrupted (128 + SIGINT).
+pub const INTERRUPTED: u8 = 130;
+
+/// SIGINT (Ctrl-C) and SIGTERM, listened to from the moment of [`Interrupt::install`].
+#[derive(Debug)]
+pub struct Interrupt {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+#[cfg(unix)]
+async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+impl Interrupt {
+    /// Replaces the default "die at once" handling of SIGINT and SIGTERM with a notice that
+    /// [`Self::recv`] delivers.
+    pub fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    /// Waits for the next interrupt.
+    pub async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = next(&mut self.interrupt) => {}
+            _ = next(&mut self.terminate) => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Parses the arguments, runs the command, and turns its outcome into an exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.log_format, "warn");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("mediascan: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Scan(args) => scan::run(args).await,
+            Command::Media(args) => media::run(args).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mediascan: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

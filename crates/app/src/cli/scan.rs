@@ -1,0 +1,165 @@
+//! `mediascan scan DIR`: a scan in the foreground.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use scanner_core::{ScanOptions, ScanProgress, ScanRequest, ScanStatus};
+
+use super::{DbArgs, INTERRUPTED, Interrupt, output};
+use crate::{Mediascan, Settings, logging};
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The folder to scan.
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Print the final progress as one JSON object on stdout instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Files probed at once [default: the number of CPUs].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+
+    /// The ffprobe program to run.
+    #[arg(long, env = "MEDIASCAN_FFPROBE", value_name = "PATH", default_value = "ffprobe")]
+    pub ffprobe: PathBuf,
+
+    /// Seconds one probe may take before ffprobe is killed and the file recorded as failed.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub probe_timeout: f64,
+
+    /// Follow symbolic links (each folder is still read only once).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+pub async fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
+        anyhow::bail!("--probe-timeout must be a positive number of seconds");
+    }
+    let mut settings = Settings::with_database(args.db.url()?);
+    settings.ffprobe.program = args.ffprobe.clone();
+    settings.ffprobe.timeout = Duration::from_secs_f64(args.probe_timeout);
+    if let Some(n) = args.concurrency {
+        settings.scanner.probe_concurrency = usize::from(n);
+    }
+    // Listen before doing anything, so that an early Ctrl-C is a clean exit too.
+    let mut interrupt = Interrupt::install();
+    let app = tokio::select! {
+        app = Mediascan::open(settings) => app?,
+        _ = interrupt.recv() => return Ok(ExitCode::from(INTERRUPTED)),
+    };
+    let result = scan(&app, &args, &mut interrupt).await;
+    app.shutdown().await;
+    result
+}
+
+async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> anyhow::Result<ExitCode> {
+    let request = ScanRequest {
+        root: args.dir.clone(),
+        library: None,
+        options: ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() },
+    };
+    let started = tokio::select! {
+        started = app.scanner().start(request) => started,
+        _ = interrupt.recv() => return Ok(ExitCode::from(INTERRUPTED)),
+    };
+    let id = started.map_err(|e| match e {
+        scanner_core::StartScanError::Root(e) => anyhow::Error::new(e),
+        other => anyhow::Error::new(other).context(format!("cannot scan {}", args.dir.display())),
+    })?;
+
+    let bar = std::io::stderr().is_terminal().then(progress_bar);
+    if let Some(bar) = &bar {
+        logging::attach_progress(bar);
+    }
+    let interrupted = follow(app, id, bar.as_ref(), interrupt).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+        logging::detach_progress();
+    }
+    let done = app.scanner().wait(id).await.context("the scan vanished")?;
+
+    if args.json {
+        println!("{}", serde_json::to_string(&done)?);
+    } else {
+        output::print_summary(&done, &app.settings().database_url_for_display());
+    }
+    Ok(match done.status {
+        ScanStatus::Completed => ExitCode::SUCCESS,
+        ScanStatus::Cancelled if interrupted => ExitCode::from(INTERRUPTED),
+        ScanStatus::Failed => {
+            eprintln!("mediascan: scan failed: {}", done.error.as_deref().unwrap_or("unknown error"));
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::FAILURE,
+    })
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(10));
+    let style = ProgressStyle::with_template(
+        "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} files, {per_sec}, ETA {eta}\n  {wide_msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Follows the scan until it ends, updating `bar`. Ctrl-C or SIGTERM cancel the scan; returns
+/// whether that happened.
+async fn follow(
+    app: &Mediascan,
+    id: scanner_core::ScanId,
+    bar: Option<&ProgressBar>,
+    interrupt: &mut Interrupt,
+) -> bool {
+    let scanner = app.scanner();
+    let wait = scanner.wait(id);
+    tokio::pin!(wait);
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            _ = &mut wait => return interrupted,
+            _ = interrupt.recv(), if !interrupted => {
+                interrupted = true;
+                if let Some(bar) = bar {
+                    bar.set_message("cancelling…");
+                }
+                tracing::warn!("interrupted: cancelling the scan");
+                // The scan may have ended on its own meanwhile; nothing else can go wrong.
+                let _ = scanner.cancel(id).await;
+            }
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                if let (Some(bar), Ok(progress)) = (bar, scanner.progress(id).await) {
+                    update(bar, &progress);
+                }
+            }
+        }
+    }
+}
+
+fn update(bar: &ProgressBar, progress: &ScanProgress) {
+    bar.set_length(progress.total_files);
+    bar.set_position(progress.processed);
+    let current = progress
+        .current_file
+        .as_deref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let walking = if progress.walk_complete { "" } else { "(still finding files) " };
+    bar.set_message(format!("{walking}{current}"));
+}

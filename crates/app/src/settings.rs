@@ -1,0 +1,86 @@
+//! What a mediascan process is configured with.
+
+use std::path::{Path, PathBuf};
+
+use probe_ffprobe::FfprobeConfig;
+use scanner_core::ScannerConfig;
+
+/// Everything [`crate::Mediascan::open`] needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `sqlite:///path/catalog.db` or `postgres://user@host/db`.
+    pub database_url: String,
+    pub ffprobe: FfprobeConfig,
+    pub scanner: ScannerConfig,
+}
+
+impl Settings {
+    /// Default settings with the catalog at `database_url`.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            ffprobe: FfprobeConfig::default(),
+            scanner: ScannerConfig::default(),
+        }
+    }
+
+    /// The database URL without its password, for messages and logs.
+    pub fn database_url_for_display(&self) -> String {
+        redact(&self.database_url)
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((credentials, host)) = rest.split_once('@') else { return url.to_owned() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// Where the catalog lives when no database is given: `$XDG_DATA_HOME/mediascan/catalog.db`
+/// (usually `~/.local/share/mediascan/catalog.db`) on Linux,
+/// `~/Library/Application Support/mediascan/catalog.db` on macOS.
+pub fn default_database_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "mediascan").map(|dirs| dirs.data_dir().join("catalog.db"))
+}
+
+/// Turns a `--db` argument into a URL: URLs pass through, anything else is a SQLite file path.
+pub fn database_url(arg: &str) -> String {
+    if arg.contains("://") || arg.starts_with("sqlite:") {
+        return arg.to_owned();
+    }
+    sqlite_url(Path::new(arg))
+}
+
+/// The URL of a SQLite file, made absolute.
+pub fn sqlite_url(path: &Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    format!("sqlite://{}", absolute.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite:///x/y.db"), "sqlite:///x/y.db");
+    }
+
+    #[test]
+    fn plain_paths_become_sqlite_urls() {
+        assert_eq!(database_url("/tmp/c.db"), "sqlite:///tmp/c.db");
+        assert_eq!(database_url("postgres://h/db"), "postgres://h/db");
+        assert_eq!(database_url("sqlite::memory:"), "sqlite::memory:");
+        assert!(database_url("rel.db").starts_with("sqlite:///"));
+    }
+}

@@ -1,0 +1,103 @@
+//! Core records ⇄ database rows.
+
+use chrono::DateTime;
+use sea_orm::ActiveValue::Set;
+
+use scanner_core::ports::RepoError;
+use scanner_core::{
+    AudioStream, Compatibility, FileIdentity, MediaId, MediaInfo, MediaKind, MediaRecord, MediaStatus,
+    ParsedName, SubtitleStream, VideoStream,
+};
+
+use crate::entity::media;
+use crate::paths;
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, RepoError> {
+    serde_json::to_string(value).map_err(|e| RepoError::Database(format!("cannot encode a record: {e}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T, RepoError> {
+    serde_json::from_str(text).map_err(|e| RepoError::Corrupt(format!("column {column}: {e}")))
+}
+
+/// Unsigned values above `i64::MAX` do not fit the signed columns; they are stored as their
+/// two's complement bit pattern and read back the same way, so nothing is lost.
+fn signed(n: u64) -> i64 {
+    n as i64
+}
+
+fn unsigned(n: i64) -> u64 {
+    n as u64
+}
+
+pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> {
+    let modified_ns = record.modified_at.timestamp_nanos_opt().ok_or_else(|| {
+        RepoError::Database(format!("modification time out of range: {}", record.modified_at))
+    })?;
+    let parsed = &record.parsed;
+    Ok(media::ActiveModel {
+        id: Set(record.id.0),
+        path: Set(paths::encode(&record.path)),
+        dir: Set(paths::parent(&record.path)),
+        size_bytes: Set(signed(record.size_bytes)),
+        modified_ns: Set(modified_ns),
+        device: Set(record.identity.map(|i| signed(i.device))),
+        inode: Set(record.identity.map(|i| signed(i.inode))),
+        status: Set(record.status.as_str().to_owned()),
+        error: Set(record.error.clone()),
+        container: Set(record.info.container.clone()),
+        duration_secs: Set(record.info.duration_secs),
+        bit_rate: Set(record.info.bit_rate.map(signed)),
+        video: Set(record.info.video.as_ref().map(json).transpose()?),
+        audio: Set(json(&record.info.audio)?),
+        subtitles: Set(json(&record.info.subtitles)?),
+        parsed: Set(json(parsed)?),
+        kind: Set(parsed.kind.as_str().to_owned()),
+        show: Set(parsed.show.clone()),
+        season: Set(parsed.season.map(|s| s as i32)),
+        year: Set(parsed.year.map(i32::from)),
+        title: Set(parsed.title.clone()),
+        compatible: Set(record.compatibility.as_ref().map(|c| c.compatible)),
+        reasons: Set(json(&record.compatibility.as_ref().map(|c| c.reasons.clone()).unwrap_or_default())?),
+        first_seen_at: Set(record.first_seen_at),
+        last_scanned_at: Set(record.last_scanned_at),
+    })
+}
+
+pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
+    let status = MediaStatus::parse(&model.status)
+        .ok_or_else(|| RepoError::Corrupt(format!("unknown status {:?}", model.status)))?;
+    let video: Option<VideoStream> = model.video.as_deref().map(|v| from_json("video", v)).transpose()?;
+    let audio: Vec<AudioStream> = from_json("audio", &model.audio)?;
+    let subtitles: Vec<SubtitleStream> = from_json("subtitles", &model.subtitles)?;
+    let mut parsed: ParsedName = from_json("parsed", &model.parsed)?;
+    parsed.kind = MediaKind::parse(&model.kind).unwrap_or(parsed.kind);
+    let reasons: Vec<String> = from_json("reasons", &model.reasons)?;
+    let identity = match (model.device, model.inode) {
+        (Some(device), Some(inode)) => {
+            Some(FileIdentity { device: unsigned(device), inode: unsigned(inode) })
+        }
+        _ => None,
+    };
+    Ok(MediaRecord {
+        id: MediaId(model.id),
+        path: paths::decode(&model.path),
+        size_bytes: unsigned(model.size_bytes),
+        modified_at: DateTime::from_timestamp_nanos(model.modified_ns),
+        identity,
+        status,
+        error: model.error,
+        info: MediaInfo {
+            container: model.container,
+            duration_secs: model.duration_secs,
+            bit_rate: model.bit_rate.map(unsigned),
+            video,
+            audio,
+            subtitles,
+        },
+        parsed,
+        compatibility: model.compatible.map(|compatible| Compatibility { compatible, reasons }),
+        first_seen_at: model.first_seen_at,
+        last_scanned_at: model.last_scanned_at,
+    })
+}

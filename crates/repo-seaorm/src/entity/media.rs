@@ -1,0 +1,49 @@
+//! One row per catalogued file, keyed by path.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "media")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The absolute path, encoded by `paths::encode`.
+    #[sea_orm(unique)]
+    pub path: String,
+    /// The parent directory, encoded the same way: rescans read the catalog directory by
+    /// directory.
+    pub dir: String,
+    pub size_bytes: i64,
+    /// Modification time in nanoseconds since the Unix epoch (exact, for change detection).
+    pub modified_ns: i64,
+    pub device: Option<i64>,
+    pub inode: Option<i64>,
+    pub status: String,
+    pub error: Option<String>,
+    pub container: Option<String>,
+    pub duration_secs: Option<f64>,
+    pub bit_rate: Option<i64>,
+    /// JSON of the core's `VideoStream`.
+    pub video: Option<String>,
+    /// JSON array of `AudioStream`.
+    pub audio: String,
+    /// JSON array of `SubtitleStream`.
+    pub subtitles: String,
+    /// JSON of the whole `ParsedName`; the columns below repeat what queries filter on.
+    pub parsed: String,
+    pub kind: String,
+    pub show: Option<String>,
+    pub season: Option<i32>,
+    pub year: Option<i32>,
+    pub title: Option<String>,
+    pub compatible: Option<bool>,
+    /// JSON array of strings.
+    pub reasons: String,
+    pub first_seen_at: DateTimeUtc,
+    pub last_scanned_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,4 @@
+//! Database models. They never leave this crate: `convert` maps them to and from the core's
+//! types.
+
+pub mod media;

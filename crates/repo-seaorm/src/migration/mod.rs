@@ -1,0 +1,28 @@
+//! Schema migrations, numbered and applied in order by [`Migrator`]. Every migration must run
+//! on SQLite and PostgreSQL alike.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_create_media;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_create_media::Migration)]
+    }
+}
+
+/// A text column that sorts byte by byte on every backend. SQLite's default collation already
+/// does; PostgreSQL needs `COLLATE "C"`, or paths would sort by locale and range scans on path
+/// prefixes would miss rows.
+pub(crate) fn path_column(manager: &SchemaManager<'_>, column: impl IntoIden) -> ColumnDef {
+    let mut def = ColumnDef::new(column);
+    def.text().not_null();
+    if manager.get_database_backend() == sea_orm::DbBackend::Postgres {
+        def.extra("COLLATE \"C\"");
+    }
+    def
+}

@@ -1,0 +1,207 @@
+//! Media rows: upsert semantics, round trips, ordering, concurrency.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use repo_seaorm::SeaOrmMediaRepository;
+use scanner_core::ports::{MediaQuery, MediaRepository};
+use scanner_core::{
+    AudioStream, Compatibility, FileIdentity, MediaId, MediaInfo, MediaKind, MediaRecord, MediaStatus,
+    ParsedName, SubtitleStream, VideoStream,
+};
+
+use crate::contract;
+
+fn at(secs: i64, nanos: u32) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, nanos).unwrap()
+}
+
+pub fn record(path: &Path) -> MediaRecord {
+    MediaRecord {
+        id: MediaId::new(),
+        path: path.to_path_buf(),
+        size_bytes: 123_456_789,
+        modified_at: at(1_700_000_000, 123_456_789),
+        identity: Some(FileIdentity { device: 2049, inode: u64::MAX - 1 }),
+        status: MediaStatus::Ok,
+        error: None,
+        info: MediaInfo {
+            container: Some("matroska,webm".into()),
+            duration_secs: Some(1325.034),
+            bit_rate: Some(4_500_000),
+            video: Some(VideoStream {
+                codec: "hevc".into(),
+                profile: Some("Main 10".into()),
+                width: Some(1920),
+                height: Some(1080),
+                frame_rate: Some(23.976),
+                pix_fmt: Some("yuv420p10le".into()),
+                bit_depth: Some(10),
+            }),
+            audio: vec![
+                AudioStream { codec: "eac3".into(), channels: Some(6), language: Some("eng".into()) },
+                AudioStream { codec: "aac".into(), channels: Some(2), language: None },
+            ],
+            subtitles: vec![SubtitleStream { codec: "subrip".into(), language: Some("fre".into()) }],
+        },
+        parsed: ParsedName {
+            kind: MediaKind::Episode,
+            show: Some("Show Name".into()),
+            season: Some(1),
+            episodes: vec![1, 2],
+            year: Some(2019),
+            title: Some("Épisode — 日本".into()),
+            date: None,
+            ..ParsedName::default()
+        },
+        compatibility: Some(Compatibility {
+            compatible: false,
+            reasons: vec!["video codec hevc is not H.264".into(), "video is 10-bit, more than 8-bit".into()],
+        }),
+        first_seen_at: at(1_700_000_100, 0),
+        last_scanned_at: at(1_700_000_200, 500_000_000),
+    }
+}
+
+async fn all(repo: &SeaOrmMediaRepository) -> Vec<MediaRecord> {
+    repo.list(MediaQuery::default()).await.unwrap()
+}
+
+contract!(round_trips_every_field, |repo, _url| {
+    let original = record(Path::new("/media/TV/Show Name/Season 1/Show.Name.S01E01E02.mkv"));
+    repo.upsert(vec![original.clone()]).await.unwrap();
+    let stored = repo.get(original.id).await.unwrap().expect("stored");
+    assert_eq!(stored, original);
+    assert_eq!(repo.get(MediaId::new()).await.unwrap(), None);
+});
+
+contract!(round_trips_odd_paths, |repo, _url| {
+    let odd = [
+        PathBuf::from(OsStr::from_bytes(b"/media/bad\xff\xfe name.mkv")),
+        PathBuf::from("/media/100% Real/-rf.mkv"),
+        PathBuf::from("/media/new\nline \"quoted\" 'x'.mkv"),
+        PathBuf::from("/media/日本語/タイトル.mkv"),
+        PathBuf::from(format!("/media/{}/long.mkv", "d".repeat(250))),
+    ];
+    let records: Vec<MediaRecord> = odd.iter().map(|p| record(p)).collect();
+    repo.upsert(records.clone()).await.unwrap();
+    for original in records {
+        let stored = repo.get(original.id).await.unwrap().expect("stored");
+        assert_eq!(stored.path, original.path);
+    }
+});
+
+contract!(a_failed_record_round_trips, |repo, _url| {
+    let mut failed = record(Path::new("/media/broken.mkv"));
+    failed.status = MediaStatus::Failed;
+    failed.error = Some("Invalid data found when processing input".into());
+    failed.info = MediaInfo::default();
+    failed.compatibility = None;
+    failed.identity = None;
+    repo.upsert(vec![failed.clone()]).await.unwrap();
+    assert_eq!(repo.get(failed.id).await.unwrap(), Some(failed));
+});
+
+contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
+    let path = Path::new("/media/a.mkv");
+    let first = record(path);
+    repo.upsert(vec![first.clone()]).await.unwrap();
+
+    let mut second = record(path);
+    second.size_bytes = 1;
+    second.status = MediaStatus::Failed;
+    second.error = Some("truncated".into());
+    second.first_seen_at = at(1_800_000_000, 0);
+    second.last_scanned_at = at(1_800_000_000, 0);
+    repo.upsert(vec![second.clone()]).await.unwrap();
+
+    let rows = all(&repo).await;
+    assert_eq!(rows.len(), 1, "one row per path");
+    let row = &rows[0];
+    assert_eq!(row.id, first.id, "the id of a known path never changes");
+    assert_eq!(row.first_seen_at, first.first_seen_at, "first sighting is kept");
+    assert_eq!(row.last_scanned_at, second.last_scanned_at);
+    assert_eq!(
+        (row.size_bytes, row.status, row.error.as_deref()),
+        (1, MediaStatus::Failed, Some("truncated"))
+    );
+});
+
+contract!(concurrent_upserts_of_one_path_leave_one_row, |repo, _url| {
+    let path = PathBuf::from("/media/raced.mkv");
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let repo = repo.clone();
+            let mut rec = record(&path);
+            rec.size_bytes = i;
+            tokio::spawn(async move { repo.upsert(vec![rec]).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(all(&repo).await.len(), 1);
+});
+
+contract!(big_batches_are_split_and_written_whole, |repo, _url| {
+    let records: Vec<MediaRecord> =
+        (0..1_234).map(|i| record(&PathBuf::from(format!("/media/many/{i:05}.mkv")))).collect();
+    repo.upsert(records).await.unwrap();
+    assert_eq!(all(&repo).await.len(), 1_234);
+});
+
+contract!(lists_in_path_order_with_keyset_pages, |repo, _url| {
+    // Byte order on both backends: uppercase before lowercase, '/' (0x2F) after ' ' (0x20).
+    let paths = ["/m/b.mkv", "/m/A.mkv", "/m/a b/x.mkv", "/m/a.mkv", "/m/a/x.mkv", "/m/Z.mkv"];
+    repo.upsert(paths.iter().map(|p| record(Path::new(p))).collect()).await.unwrap();
+
+    let order: Vec<PathBuf> = all(&repo).await.into_iter().map(|r| r.path).collect();
+    let expected: Vec<PathBuf> =
+        ["/m/A.mkv", "/m/Z.mkv", "/m/a b/x.mkv", "/m/a.mkv", "/m/a/x.mkv", "/m/b.mkv"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+    assert_eq!(order, expected);
+
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let page = repo.list(MediaQuery { after_path: after.clone(), limit: Some(4) }).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|r| r.path.clone());
+        pages.push(page.len());
+    }
+    assert_eq!(pages, [4, 2]);
+});
+
+#[tokio::test]
+async fn sqlite_files_use_write_ahead_logging() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let (repo, _guard, _url) = crate::sqlite().await;
+    let row = repo
+        .connection()
+        .query_one_raw(Statement::from_string(repo.backend(), "PRAGMA journal_mode"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mode: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn unusable_urls_are_clear_errors() {
+    let err = repo_seaorm::connect("mysql://localhost/x").await.unwrap_err();
+    assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    // Nothing listens on port 1: the connection is refused, which is worth retrying later.
+    let quick = std::time::Duration::from_secs(1);
+    let err =
+        repo_seaorm::connect_with_timeout("postgres://postgres@127.0.0.1:1/x", quick).await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    let err = repo_seaorm::connect("sqlite:///proc/no/such/dir/catalog.db").await.unwrap_err();
+    assert!(err.to_string().contains("/proc/no/such/dir"), "{err}");
+}

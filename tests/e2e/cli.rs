@@ -1,0 +1,256 @@
+//! `mediascan scan` and `mediascan media`.
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use e2e::{json, json_lines, mediascan, run, stderr, stdout};
+
+use crate::{Tree, path_str};
+
+fn scan_json(tree: &Tree) -> Value {
+    let output =
+        run(mediascan().args(["scan", path_str(&tree.root), "--json", "--db", path_str(&tree.db())]));
+    assert!(output.status.success(), "exit {:?}", output.status);
+    json(&output)
+}
+
+#[test]
+fn scan_prints_the_final_progress_as_json() {
+    let tree = Tree::new();
+    let output =
+        run(mediascan().args(["scan", path_str(&tree.root), "--json", "--db", path_str(&tree.db())]));
+    assert!(output.status.success());
+    let done = json(&output);
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["root"], path_str(&tree.root));
+    assert_eq!((done["total_files"].as_u64(), done["processed"].as_u64()), (Some(4), Some(4)));
+    assert_eq!((done["succeeded"].as_u64(), done["failed"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(done["walk_complete"], true);
+    assert_eq!(done["errors"][0]["path"], path_str(&tree.root.join("Movies/Broken (2000).mkv")));
+    assert!(done["scan_id"].as_str().is_some_and(|id| id.len() == 36));
+    assert!(done["started_at"].is_string() && done["ended_at"].is_string());
+
+    // Not a terminal: nothing animated on stderr (no carriage returns, no escape sequences).
+    let err = stderr(&output);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+}
+
+#[test]
+fn media_lists_the_catalog_as_json_lines() {
+    let tree = Tree::new();
+    scan_json(&tree);
+    let output = run(mediascan().args(["media", "--json", "--db", path_str(&tree.db())]));
+    assert!(output.status.success());
+    let rows = json_lines(&output);
+    assert_eq!(rows.len(), 4);
+
+    let keys = [
+        "id",
+        "path",
+        "size_bytes",
+        "modified_at",
+        "status",
+        "error",
+        "container",
+        "duration_secs",
+        "bit_rate",
+        "video",
+        "audio",
+        "subtitles",
+        "parsed",
+        "compatibility",
+        "first_seen_at",
+        "last_scanned_at",
+    ];
+    for row in &rows {
+        for key in keys {
+            assert!(row.get(key).is_some(), "{key} missing in {row}");
+        }
+        for key in ["kind", "show", "season", "episodes", "year", "title", "date"] {
+            assert!(row["parsed"].get(key).is_some(), "parsed.{key} missing in {row}");
+        }
+    }
+
+    let pilot = rows.iter().find(|r| r["path"].as_str().unwrap().ends_with("Pilot.720p.WEB-DL.mp4")).unwrap();
+    assert_eq!(pilot["status"], "ok");
+    assert_eq!(pilot["error"], Value::Null);
+    for key in ["codec", "profile", "width", "height", "frame_rate", "pix_fmt", "bit_depth"] {
+        assert!(pilot["video"].get(key).is_some(), "video.{key}");
+    }
+    assert_eq!(pilot["video"]["codec"], "h264");
+    assert_eq!(pilot["video"]["width"], 160);
+    assert_eq!(pilot["video"]["frame_rate"], 24.0);
+    assert_eq!(pilot["audio"][0]["codec"], "aac");
+    assert_eq!(pilot["audio"][0]["channels"], 2);
+    assert_eq!(pilot["audio"][0]["language"], "eng");
+    assert_eq!(pilot["parsed"]["kind"], "episode");
+    assert_eq!(pilot["parsed"]["show"], "Show");
+    assert_eq!(pilot["parsed"]["season"], 1);
+    assert_eq!(pilot["parsed"]["episodes"], serde_json::json!([1]));
+    assert_eq!(pilot["parsed"]["title"], "Pilot");
+    assert_eq!(pilot["compatibility"]["compatible"], true);
+    assert_eq!(pilot["compatibility"]["reasons"], serde_json::json!([]));
+    assert!(pilot["duration_secs"].as_f64().unwrap() > 0.9);
+
+    let hevc = rows.iter().find(|r| r["path"].as_str().unwrap().ends_with("S01E02.mkv")).unwrap();
+    assert_eq!(hevc["compatibility"]["compatible"], false);
+    assert_eq!(hevc["subtitles"][0]["codec"], "subrip");
+
+    let broken = rows.iter().find(|r| r["status"] == "failed").unwrap();
+    assert!(broken["error"].as_str().unwrap().len() > 5);
+    assert_eq!(broken["compatibility"], Value::Null);
+    assert_eq!(broken["parsed"]["kind"], "movie");
+}
+
+#[test]
+fn media_prints_a_table_by_default() {
+    let tree = Tree::new();
+    scan_json(&tree);
+    let output = run(mediascan().args(["media", "--db", path_str(&tree.db())]));
+    let text = stdout(&output);
+    assert!(text.starts_with("STATUS"), "{text}");
+    assert!(text.contains("S01E01") && text.contains("Film (1999)"), "{text}");
+    assert!(text.trim_end().ends_with("4 files"), "{text}");
+}
+
+#[test]
+fn a_rescan_keeps_ids_and_adds_no_rows() {
+    let tree = Tree::new();
+    scan_json(&tree);
+    let list = || json_lines(&run(mediascan().args(["media", "--json", "--db", path_str(&tree.db())])));
+    let before = list();
+    scan_json(&tree);
+    let after = list();
+    assert_eq!(before.len(), after.len());
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!((&a["id"], &a["path"], &a["first_seen_at"]), (&b["id"], &b["path"], &b["first_seen_at"]));
+    }
+}
+
+#[test]
+fn the_database_url_can_come_from_the_environment_and_defaults_to_the_data_dir() {
+    let tree = Tree::new();
+    let from_env = tree.dir.path().join("env.db");
+    let output = run(mediascan()
+        .args(["scan", path_str(&tree.root), "--json"])
+        .env("MEDIASCAN_DATABASE_URL", format!("sqlite://{}", from_env.display())));
+    assert!(output.status.success());
+    assert!(from_env.exists());
+
+    let home = tree.dir.path().join("home");
+    let output =
+        run(mediascan().args(["scan", path_str(&tree.root)]).env("HOME", &home).env_remove("XDG_DATA_HOME"));
+    assert!(output.status.success());
+    let default = home.join(".local/share/mediascan/catalog.db");
+    assert!(default.exists(), "no catalog at {}", default.display());
+    assert!(stdout(&output).contains(path_str(&default)), "the summary names the catalog");
+}
+
+/// Errors are one sentence on stderr and a non-zero status, never a panic.
+fn assert_clean_failure(output: &std::process::Output, expected: &str) {
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(output);
+    assert!(err.contains(expected), "{err}");
+    assert!(err.starts_with("mediascan: "), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.db");
+    let missing = tmp.path().join("nowhere");
+    let output = run(mediascan().args(["scan", path_str(&missing), "--db", path_str(&db)]));
+    assert_clean_failure(&output, &format!("{} does not exist", missing.display()));
+
+    let file = tmp.path().join("file.mkv");
+    fs::write(&file, b"x").unwrap();
+    let output = run(mediascan().args(["scan", path_str(&file), "--db", path_str(&db)]));
+    assert_clean_failure(&output, "is not a directory");
+}
+
+#[test]
+fn a_missing_ffprobe_says_how_to_install_it() {
+    let tree = Tree::new();
+    let output = run(mediascan()
+        .args(["scan", path_str(&tree.root), "--db", path_str(&tree.db())])
+        .env("MEDIASCAN_FFPROBE", "/nonexistent/ffprobe"));
+    assert_clean_failure(&output, "apt-get install ffmpeg");
+}
+
+#[test]
+fn an_unusable_database_is_a_clear_error() {
+    let tree = Tree::new();
+    let output = run(mediascan().args(["scan", path_str(&tree.root), "--db", "/proc/nope/catalog.db"]));
+    assert_clean_failure(&output, "cannot open the catalog at sqlite:///proc/nope/catalog.db");
+    let output = run(mediascan().args(["media", "--db", "mysql://localhost/x"]));
+    assert_clean_failure(&output, "unsupported database URL");
+}
+
+#[test]
+fn ctrl_c_cancels_the_scan_and_exits_non_zero() {
+    let tree = Tree::new();
+    // An ffprobe that takes ten seconds per file (but answers `-version` at once).
+    let slow = tree.dir.path().join("slow-ffprobe");
+    fs::write(&slow, "#!/bin/sh\n[ \"$1\" = -version ] || sleep 10\nexec ffprobe \"$@\"\n").unwrap();
+    fs::set_permissions(&slow, fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut child = mediascan()
+        .args(["scan", path_str(&tree.root), "--json", "--db", path_str(&tree.db())])
+        .env("MEDIASCAN_FFPROBE", &slow)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(5), "took {:?} to stop", sent.elapsed());
+    assert_eq!(status.code(), Some(130));
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let done: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(done["status"], "cancelled");
+    assert_eq!(done["processed"], 0);
+}
+
+#[test]
+fn unreadable_folders_are_reported_and_the_scan_completes() {
+    // Root reads everything, so this runs mediascan as `nobody` through setpriv.
+    let tmp = tempfile::Builder::new().prefix("mediascan-e2e-unreadable").tempdir().unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let root = tmp.path().join("media");
+    testkit::place(&testkit::presets::h264_aac_mp4(), &root.join("open/a.mp4"));
+    testkit::place(&testkit::presets::h264_aac_mp4(), &root.join("locked/b.mp4"));
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let bin = tmp.path().join("mediascan");
+    fs::copy(e2e::binary(), &bin).unwrap();
+    fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
+    let db = tmp.path().join("catalog.db");
+
+    let as_root = Command::new("id").arg("-u").output().unwrap().stdout.starts_with(b"0\n");
+    let mut command = if as_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let output =
+        run(command.args(["scan", path_str(&root), "--json", "--db", path_str(&db)]).env("HOME", tmp.path()));
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let done = json(&output);
+    assert_eq!(done["status"], "completed");
+    assert_eq!((done["total_files"].as_u64(), done["succeeded"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(done["errors"][0]["path"], path_str(&root.join("locked")));
+    assert!(done["errors"][0]["message"].as_str().unwrap().contains("Permission denied"), "{done}");
+}

@@ -1,0 +1,131 @@
+//! xtask: mediascan's automation, run as `cargo xtask <task>`.
+//!
+//! - `ci`: everything CI checks, in order: formatting, clippy, tests, docs, cargo-deny. It
+//!   installs what the tests need (FFmpeg, cargo-deny) when it can.
+//!
+//! Plain `std::process::Command`, no dependencies: this must build fast on a cold checkout.
+
+// Automation talks to its user on stdout and stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+#[cfg(test)]
+mod tidy;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("help") | None => {
+            println!(
+                "usage: cargo xtask <task>\n\ntasks:\n  ci     fmt check, clippy, tests, docs, cargo-deny"
+            );
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task {other:?}; try `cargo xtask help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+/// Runs `command`, echoing it, failing on a non-zero status.
+fn run(step: &str, command: &mut Command) -> Result {
+    let started = Instant::now();
+    println!("\n==> {step}");
+    let status = command.status().map_err(|e| format!("{step}: cannot run {command:?}: {e}"))?;
+    println!(
+        "<== {step}: {} in {:.1} s",
+        if status.success() { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    if status.success() { Ok(()) } else { Err(format!("{step} failed")) }
+}
+
+fn works(program: &str, arg: &str) -> bool {
+    Command::new(program).arg(arg).output().is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// FFmpeg's ffprobe runs in every scan test; install it with apt when we may.
+fn ensure_ffmpeg() -> Result {
+    if works("ffprobe", "-version") && works("ffmpeg", "-version") {
+        return Ok(());
+    }
+    if is_root() && works("apt-get", "--version") {
+        let install =
+            || Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]).status();
+        if !install().is_ok_and(|s| s.success()) {
+            run("apt-get update", Command::new("apt-get").arg("update"))?;
+            run(
+                "install ffmpeg",
+                Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]),
+            )?;
+        }
+        if works("ffprobe", "-version") {
+            return Ok(());
+        }
+    }
+    Err("FFmpeg (ffmpeg and ffprobe) is required by the tests: install it, e.g. `sudo apt-get install ffmpeg`".into())
+}
+
+/// cargo-deny from crates.io, installed once into cargo's bin directory.
+fn ensure_cargo_deny() -> Result {
+    if cargo().args(["deny", "--version"]).output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    run("install cargo-deny", cargo().args(["install", "--locked", "cargo-deny"]))
+}
+
+fn ci() -> Result {
+    let started = Instant::now();
+    ensure_ffmpeg()?;
+    let skips = root().join("target/test-skips.log");
+    let _ = std::fs::remove_file(&skips);
+
+    run("rustfmt", cargo().args(["fmt", "--all", "--check"]))?;
+    run(
+        "clippy",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
+    )?;
+    run("tests", cargo().args(["test", "--workspace", "--locked"]))?;
+    run(
+        "docs",
+        cargo().args(["doc", "--workspace", "--no-deps", "--locked"]).env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    ensure_cargo_deny()?;
+    // Advisories need the advisory database from the network; the other checks run offline.
+    run("cargo-deny", cargo().args(["deny", "--locked", "check", "bans", "licenses", "sources"]))?;
+
+    if let Ok(skipped) = std::fs::read_to_string(&skips)
+        && !skipped.trim().is_empty()
+    {
+        println!("\nSKIPPED TESTS (they did not run):\n{skipped}");
+    }
+    println!("\nci passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
