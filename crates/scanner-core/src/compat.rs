@@ -193,30 +193,8 @@ fn human_list(items: &[String], label: impl Fn(&str) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::media::{AudioStream, VideoStream};
-
-    fn h264_aac_mp4() -> MediaInfo {
-        MediaInfo {
-            container: Some("mov,mp4,m4a,3gp,3g2,mj2".to_owned()),
-            duration_secs: Some(1.0),
-            bit_rate: Some(1_000),
-            video: Some(VideoStream {
-                codec: "h264".to_owned(),
-                profile: Some("High".to_owned()),
-                width: Some(1280),
-                height: Some(720),
-                frame_rate: Some(23.976),
-                pix_fmt: Some("yuv420p".to_owned()),
-                bit_depth: Some(8),
-            }),
-            audio: vec![AudioStream {
-                codec: "aac".to_owned(),
-                channels: Some(2),
-                language: Some("eng".to_owned()),
-            }],
-            subtitles: vec![],
-        }
-    }
+    use crate::fixtures::h264_aac_mp4;
+    use crate::media::AudioStream;
 
     #[test]
     fn h264_aac_in_mp4_plays_in_a_browser() {

@@ -10,6 +10,9 @@
 //! and the tidy test enforce that.
 
 pub mod compat;
+#[cfg(any(test, feature = "mocks"))]
+pub mod fixtures;
+mod id;
 pub mod media;
 pub mod parse;
 pub mod ports;

@@ -5,33 +5,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::compat::Compatibility;
 use crate::parse::ParsedName;
 
-/// Identity of a catalogued file. Stays the same across rescans of the same path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct MediaId(pub Uuid);
-
-impl MediaId {
-    pub fn new() -> Self {
-        Self(Uuid::new_v4())
-    }
-}
-
-impl Default for MediaId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for MediaId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+crate::id::uuid_id!(
+    /// Identity of a catalogued file. Stays the same across rescans of the same path.
+    MediaId
+);
 
 /// Where a catalogued file stands after its last scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use tokio::sync::Semaphore;
 
 use super::*;
-use crate::media::{AudioStream, FileStat, MediaInfo, MediaRecord, MediaStatus, VideoStream};
+use crate::media::{FileStat, MediaInfo, MediaRecord, MediaStatus};
 use crate::ports::{
     DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, WalkEvent,
     WalkStream,
@@ -47,22 +47,7 @@ fn source(dirs: &[(&str, &[&str])]) -> MockFileSource {
 }
 
 fn h264() -> MediaInfo {
-    MediaInfo {
-        container: Some("matroska,webm".into()),
-        duration_secs: Some(60.0),
-        bit_rate: Some(2_000_000),
-        video: Some(VideoStream {
-            codec: "h264".into(),
-            profile: Some("High".into()),
-            width: Some(1280),
-            height: Some(720),
-            frame_rate: Some(24.0),
-            pix_fmt: Some("yuv420p".into()),
-            bit_depth: Some(8),
-        }),
-        audio: vec![AudioStream { codec: "aac".into(), channels: Some(2), language: Some("eng".into()) }],
-        subtitles: vec![],
-    }
+    crate::fixtures::h264_aac_mp4()
 }
 
 /// A probe that answers every file with `h264()` except those whose name contains "corrupt".
