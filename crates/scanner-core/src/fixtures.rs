@@ -17,7 +17,11 @@ pub fn h264_aac_mp4() -> MediaInfo {
             pix_fmt: Some("yuv420p".to_owned()),
             bit_depth: Some(8),
         }),
-        audio: vec![AudioStream { codec: "aac".to_owned(), channels: Some(2), language: Some("eng".to_owned()) }],
+        audio: vec![AudioStream {
+            codec: "aac".to_owned(),
+            channels: Some(2),
+            language: Some("eng".to_owned()),
+        }],
         subtitles: vec![],
     }
 }
