@@ -110,6 +110,13 @@ pub struct Spec {
 
 const SRT: &str = "1\n00:00:00,000 --> 00:00:00,500\nHello\n\n2\n00:00:00,500 --> 00:00:01,000\nWorld\n";
 
+/// A name no other thread or process uses at the same time, for files renamed into place.
+fn unique() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{n}", std::process::id())
+}
+
 fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
@@ -204,7 +211,7 @@ impl Spec {
         let dir = fixtures_dir();
         let srt = dir.join("subs.srt");
         if !srt.exists() {
-            let tmp = dir.join(format!(".subs.{}.srt", std::process::id()));
+            let tmp = dir.join(format!(".subs.{}.srt", unique()));
             fs::write(&tmp, SRT).expect("cannot write the subtitle fixture");
             fs::rename(&tmp, &srt).expect("cannot place the subtitle fixture");
         }
@@ -214,7 +221,7 @@ impl Spec {
         if path.exists() {
             return path;
         }
-        let tmp = dir.join(format!(".{}.{}.{}", name, std::process::id(), self.ext));
+        let tmp = dir.join(format!(".{}.{}.{}", name, unique(), self.ext));
         let output = Command::new("ffmpeg")
             .args(["-v", "error", "-y", "-nostdin"])
             .args(&args)
