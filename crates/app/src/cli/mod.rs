@@ -8,6 +8,7 @@
 
 mod media;
 mod output;
+mod parse;
 mod scan;
 
 use std::path::PathBuf;
@@ -39,6 +40,8 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the catalog.
     Media(media::MediaArgs),
+    /// Show what the filename parser reads from paths (show, season, episodes, movie, year …).
+    Parse(parse::ParseArgs),
 }
 
 /// Where the catalog is.
@@ -131,6 +134,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Scan(args) => scan::run(args).await,
             Command::Media(args) => media::run(args).await,
+            Command::Parse(args) => parse::run(args).await,
         }
     });
     match result {

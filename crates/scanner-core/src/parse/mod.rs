@@ -67,6 +67,9 @@ pub struct ParsedName {
     /// Episode numbers; several for multi-episode files. Without a season they are absolute
     /// numbers (anime).
     pub episodes: Vec<u32>,
+    /// The absolute episode number of an anime release numbered across seasons
+    /// (`[Group] Show - 112`), when the name gives no season.
+    pub absolute_episode: Option<u32>,
     /// The show's year (`Doctor Who (2005)`) or the movie's release year.
     pub year: Option<u16>,
     /// Episode title, or the movie's title.
@@ -274,6 +277,10 @@ fn merge(file: NameInfo, ctx: Context) -> ParsedName {
         if out.show.is_none() && folder_is_show {
             out.show = folder_show.and_then(|f| f.name.clone());
         }
+    }
+
+    if file.absolute && out.season.is_none() {
+        out.absolute_episode = out.episodes.first().copied();
     }
 
     if out.kind == MediaKind::Episode && out.show.as_deref().is_none_or(str::is_empty) {

@@ -60,6 +60,8 @@ pub(crate) struct NameInfo {
     pub leading_number: Option<u32>,
     pub noise: Option<Noise>,
     pub release: Release,
+    /// The episode number is an anime-style absolute number (` - 112`, `[Group] Show 112`).
+    pub absolute: bool,
 }
 
 struct Analysis<'a> {
@@ -386,6 +388,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
         leading_number: None,
         noise,
         release,
+        absolute: false,
     };
 
     // The marker: (first token, last token, marker, season seen before it).
@@ -423,6 +426,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
                 && a.ends_name(j)
             {
                 found = Some((i, j, m));
+                info.absolute = true;
                 break;
             }
         }
@@ -466,6 +470,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             && let Some((m, j)) = a.run(i, markers::bare_episode)
         {
             found = Some((i, j, m));
+            info.absolute = true;
         }
     }
     if let Some((si, sj, season)) = season_marker
