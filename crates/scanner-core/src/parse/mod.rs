@@ -206,6 +206,55 @@ fn merge(file: NameInfo, ctx: Context) -> ParsedName {
         checksum: file.release.checksum.clone(),
         ..ParsedName::default()
     };
+    let noise = file.noise.or(ctx.noise);
+    match noise {
+        Some(noise) if file.shape == Shape::Plain => bonus(&mut out, &file, &ctx, noise),
+        _ => identify(&mut out, &file, &ctx),
+    }
+    if let Some(noise) = noise {
+        out.kind = match noise {
+            Noise::Sample => MediaKind::Sample,
+            Noise::Extra => MediaKind::Extra,
+        };
+    }
+    if file.absolute && out.season.is_none() {
+        out.absolute_episode = out.episodes.first().copied();
+    }
+    if out.kind == MediaKind::Episode && out.show.as_deref().is_none_or(str::is_empty) {
+        // An episode nobody can name is not filed as one.
+        out.kind = MediaKind::Unknown;
+        out.show = None;
+    }
+    out
+}
+
+/// Bonus material whose own name says nothing about what it belongs to: the folders do.
+fn bonus(out: &mut ParsedName, file: &NameInfo, ctx: &Context, noise: Noise) {
+    out.title = file.name.clone();
+    let Some(folder) = ctx.show.as_ref() else { return };
+    match noise {
+        // `Release.S01E02.720p-GRP/Sample/sample.mkv` is a sample of that release.
+        Noise::Sample => {
+            let release = Context { season: ctx.season, noise: None, show: None };
+            let title = out.title.take();
+            identify(out, folder, &release);
+            if folder.shape == Shape::Plain {
+                out.title = title;
+            }
+        }
+        // `Movie (2010)/Extras/Making Of.mkv`: the movie's year, the extra's own title.
+        Noise::Extra if folder.shape == Shape::Movie && folder.year.is_some() => out.year = folder.year,
+        // `Show/Season 1/Extras/Bloopers.mkv`.
+        Noise::Extra => {
+            out.show = folder.name.clone();
+            out.year = folder.year;
+            out.season = ctx.season.or(folder.season);
+        }
+    }
+}
+
+/// What a file is, from its own name and its folders.
+fn identify(out: &mut ParsedName, file: &NameInfo, ctx: &Context) {
     let folder_show = ctx.show.as_ref();
     let folder_is_show = folder_show.is_some_and(|f| matches!(f.shape, Shape::Episode | Shape::Season));
 
@@ -268,27 +317,6 @@ fn merge(file: NameInfo, ctx: Context) -> ParsedName {
         out.title = file.name.clone();
         out.episodes = file.leading_number.map(|n| vec![n]).unwrap_or_default();
     }
-
-    if let Some(noise) = file.noise.or(ctx.noise) {
-        out.kind = match noise {
-            Noise::Sample => MediaKind::Sample,
-            Noise::Extra => MediaKind::Extra,
-        };
-        if out.show.is_none() && folder_is_show {
-            out.show = folder_show.and_then(|f| f.name.clone());
-        }
-    }
-
-    if file.absolute && out.season.is_none() {
-        out.absolute_episode = out.episodes.first().copied();
-    }
-
-    if out.kind == MediaKind::Episode && out.show.as_deref().is_none_or(str::is_empty) {
-        // An episode nobody can name is not filed as one.
-        out.kind = MediaKind::Unknown;
-        out.show = None;
-    }
-    out
 }
 
 #[cfg(test)]

@@ -75,6 +75,64 @@ struct Analysis<'a> {
     first_tag: usize,
     /// Tokens of a leading `[Group]`.
     lead_group: usize,
+    noise: Option<Noise>,
+}
+
+/// Plex-style suffixes marking bonus material (`Movie-trailer`, `Scene-deleted`).
+const EXTRA_SUFFIXES: &[&str] = &[
+    "trailer",
+    "teaser",
+    "featurette",
+    "behindthescenes",
+    "deleted",
+    "interview",
+    "short",
+    "extra",
+    "bts",
+    "scene",
+    "other",
+];
+
+/// Finds noise words and affixes; strips `-trailer`-style suffixes and a `sample-` prefix from
+/// their tokens. Returns the noise and which tokens are the bare word `sample`.
+fn strip_noise(tokens: &mut [Token<'_>]) -> (Option<Noise>, Vec<bool>) {
+    let mut noise = None;
+    let mut words = vec![false; tokens.len()];
+    for (token, word) in tokens.iter_mut().zip(words.iter_mut()) {
+        let lower = token.text.to_lowercase();
+        match lower.as_str() {
+            "sample" => {
+                noise = Some(Noise::Sample);
+                *word = true;
+                continue;
+            }
+            "trailer" | "teaser" | "featurette" => {
+                noise.get_or_insert(Noise::Extra);
+                continue;
+            }
+            _ => {}
+        }
+        if let Some((head, suffix)) = lower.rsplit_once('-')
+            && !head.is_empty()
+        {
+            if suffix == "sample" {
+                noise = Some(Noise::Sample);
+                token.text = &token.text[..head.len()];
+                continue;
+            }
+            if EXTRA_SUFFIXES.contains(&suffix) {
+                noise.get_or_insert(Noise::Extra);
+                token.text = &token.text[..head.len()];
+                continue;
+            }
+        }
+        if lower.len() > 7 && lower.starts_with("sample-") {
+            noise = Some(Noise::Sample);
+            token.text = &token.text[7..];
+            token.start += 7;
+        }
+    }
+    (noise, words)
 }
 
 fn is_year(token: &Token<'_>) -> Option<u16> {
@@ -93,7 +151,8 @@ fn is_checksum(token: &Token<'_>) -> bool {
 
 impl<'a> Analysis<'a> {
     fn new(text: &'a str) -> Self {
-        let tokens = tokenize(text);
+        let mut tokens = tokenize(text);
+        let (noise, noise_words) = strip_noise(&mut tokens);
         let n = tokens.len();
         let texts: Vec<&str> = tokens.iter().map(|t| t.text).collect();
 
@@ -161,12 +220,16 @@ impl<'a> Analysis<'a> {
             }
         }
         let first_tag = (0..n).find(|&i| tagged[i] && !tokens[i].bracketed()).unwrap_or(n);
+        // The word `sample` is never part of a name or title.
+        for (covered, noise_word) in tagged.iter_mut().zip(noise_words) {
+            *covered |= noise_word;
+        }
         let lead_group = if text.trim_start().starts_with(['[', '【']) {
             tokens.iter().take_while(|t| t.group == 1).count()
         } else {
             0
         };
-        Self { text, tokens, tags: tags_at, tagged, first_tag, lead_group }
+        Self { text, tokens, tags: tags_at, tagged, first_tag, lead_group, noise }
     }
 
     fn plain(&self, i: usize) -> bool {
@@ -177,9 +240,11 @@ impl<'a> Analysis<'a> {
     /// the end of token `j`, with no bracketed token in between.
     fn span_end(&self, i: usize, len: usize) -> Option<usize> {
         let end = self.tokens[i].start + len;
-        (i..self.tokens.len())
-            .take_while(|&j| self.tokens[j].start < end && self.plain(j))
-            .find(|&j| self.tokens[j].end() == end)
+        (i..self.tokens.len()).take_while(|&j| self.tokens[j].start < end && self.plain(j)).find(|&j| {
+            let token = &self.tokens[j];
+            // A spaced name's word may carry a final `.` or `,` (`05. Title`).
+            token.end() == end || (token.end() == end + 1 && token.text.ends_with(['.', ',']))
+        })
     }
 
     fn at(&self, i: usize, strength: Strength) -> Option<(Marker, usize)> {
@@ -199,6 +264,15 @@ impl<'a> Analysis<'a> {
 
     fn is_dash(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(Token::is_dash)
+    }
+
+    /// True when a year follows token `j` (before the tags, or in round brackets): then a
+    /// number before it belongs to a title (`300 (2006)`, `Fahrenheit 451 (1966)`).
+    fn year_follows(&self, j: usize) -> bool {
+        (j + 1..self.tokens.len()).any(|k| {
+            is_year(&self.tokens[k]).is_some()
+                && ((self.plain(k) && k < self.first_tag) || self.tokens[k].bracket == Bracket::Round)
+        })
     }
 
     /// True when nothing but tags, brackets, dashes or the end follows token `j`.
@@ -231,8 +305,9 @@ impl<'a> Analysis<'a> {
                 .iter()
                 .take_while(|&&j| {
                     let t = &self.tokens[j];
-                    t.text.chars().count() == 1
-                        && t.text.chars().all(char::is_alphabetic)
+                    let letter = t.text.strip_suffix('.').unwrap_or(t.text);
+                    letter.chars().count() == 1
+                        && letter.chars().all(char::is_alphabetic)
                         && (j == i || t.sep_before == '.')
                 })
                 .count();
@@ -241,7 +316,7 @@ impl<'a> Analysis<'a> {
             }
             if run >= 2 && self.text[tok.end()..].starts_with('.') {
                 for &j in &picked[k..k + run] {
-                    out.push_str(self.tokens[j].text);
+                    out.push_str(self.tokens[j].text.trim_end_matches('.'));
                     out.push('.');
                 }
                 k += run;
@@ -278,9 +353,9 @@ impl<'a> Analysis<'a> {
                 *slot = Some(tag.value.clone());
             }
             if i + tag.len == self.tokens.len()
-                && let Some(group) = tags::glued_group(self.tokens[i].text)
+                && let Some(group) = &tag.group
             {
-                release.group = Some(group.to_owned());
+                release.group = Some(group.clone());
             }
         }
         if self.lead_group > 0 {
@@ -322,26 +397,6 @@ impl<'a> Analysis<'a> {
         (self.join(from, to), None)
     }
 
-    fn noise(&self) -> Option<Noise> {
-        for tok in &self.tokens {
-            let lower = tok.text.to_lowercase();
-            let suffix = lower.rsplit('-').next().unwrap_or(&lower);
-            match suffix {
-                "sample" => return Some(Noise::Sample),
-                // Standalone words that always mean bonus material.
-                "trailer" | "teaser" | "featurette" => return Some(Noise::Extra),
-                // Plex-style suffixes (`Movie-behindthescenes`); `Short` alone is too common.
-                "behindthescenes" | "deleted" | "interview" | "short" | "extra" | "bts"
-                    if lower.contains('-') =>
-                {
-                    return Some(Noise::Extra);
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
     /// `Part 2`, `Pt.2`, `CD1`, `Disc 2` within `from..to`.
     fn part(&self, from: usize, to: usize) -> Option<(usize, usize, u32)> {
         let idx: Vec<usize> = self.words(from, to).collect();
@@ -372,7 +427,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
     let a = Analysis::new(text);
     let n = a.tokens.len();
     let release = a.release();
-    let noise = a.noise();
+    let noise = a.noise;
     let start = a.lead_group;
 
     let mut info = NameInfo {
@@ -437,10 +492,9 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             && a.plain(start)
             && a.tokens[start].text.len() <= 3
             && let Some((m, j)) = a.run(start, markers::bare_episode)
+            && !a.year_follows(j)
         {
-            let followed_by_dash = a.is_dash(j + 1)
-                || j + 1 >= n
-                || a.tokens[j + 1].sep_before == '.' && a.text[a.tokens[j].end()..].starts_with(". ");
+            let followed_by_dash = a.is_dash(j + 1) || j + 1 >= n || a.tokens[j].text.ends_with('.');
             if followed_by_dash || a.ends_name(j) {
                 found = Some((start, j, m));
             } else if let Marker::Episode { episodes, .. } = &m {
@@ -449,11 +503,13 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
         }
     }
     if found.is_none() && season_marker.is_none() {
-        // `Show.102.HDTV`: a compact number closing the name, never at its start.
+        // `Show.102.HDTV`, `Show.109.Title.HDTV`: a compact number after the show, in a name
+        // that has release tags or ends with it, and no year after it.
         for i in start + 1..a.first_tag {
             if a.plain(i)
                 && let Some((m, j)) = a.run(i, markers::compact_number)
-                && a.ends_name(j)
+                && (a.ends_name(j) || a.first_tag < n)
+                && !a.year_follows(j)
                 && a.words(start, i).next().is_some()
             {
                 found = Some((i, j, m));

@@ -19,8 +19,10 @@ pub(crate) struct Tag {
     /// How many tokens the tag covers (`H.264` is two).
     pub len: usize,
     /// A word that is also common in titles (`Real`, `French`, `Web`): it only counts as a tag
-    /// next to other tags; see `name::tag_spans`.
+    /// next to other tags (see `name`).
     pub weak: bool,
+    /// A release group glued to the tag's last token (`x264-GRP`, `H.264-GRP`).
+    pub group: Option<String>,
 }
 
 /// Tag words that also occur in titles.
@@ -133,12 +135,6 @@ const VIDEO_CODECS: &[(&str, &str)] = &[
     ("8bit", "8bit"),
     ("hi10p", "10bit"),
     ("hi10", "10bit"),
-    ("hdr", "HDR"),
-    ("hdr10", "HDR10"),
-    ("hdr10plus", "HDR10+"),
-    ("dv", "DV"),
-    ("dovi", "DV"),
-    ("sdr", "SDR"),
 ];
 
 const AUDIO_CODECS: &[(&str, &str)] = &[
@@ -214,6 +210,12 @@ const OTHER: &[&str] = &[
     "8k",
     "complete",
     "batch",
+    "hdr",
+    "hdr10",
+    "hdr10plus",
+    "dv",
+    "dovi",
+    "sdr",
 ];
 
 fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
@@ -234,32 +236,49 @@ fn resolution(lower: &str) -> Option<String> {
     (all_digits(w) && all_digits(h)).then(|| format!("{h}p"))
 }
 
+/// Splits a glued release group off a token: `264-GRP` → (`264`, `GRP`).
+fn unglue(token: &str) -> (&str, Option<&str>) {
+    match token.rsplit_once('-') {
+        Some((head, group)) if plausible_group(group) => (head, Some(group)),
+        _ => (token, None),
+    }
+}
+
+fn plausible_group(group: &str) -> bool {
+    !group.is_empty()
+        && group.len() <= 24
+        && group.chars().all(|c| c.is_alphanumeric() || c == '@' || c == '&' || c == '_')
+}
+
 /// Recognises the tag starting at `tokens[0]` (`tokens` is the rest of the component).
 pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     let first = *tokens.first()?;
     let lower = first.to_ascii_lowercase();
     let next = tokens.get(1).map(|t| t.to_ascii_lowercase());
     let weak = WEAK.contains(&lower.as_str());
-    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak });
+    let tag = |kind, value: &str, len, group: Option<&str>| {
+        Some(Tag { kind, value: value.to_owned(), len, weak: false, group: group.map(str::to_owned) })
+    };
 
-    // Two-token tags split by a dot: `H.264`, `DD5.1`, `AAC2.0`, `5.1`.
+    // Two-token tags split by a dot: `H.264`, `WEB.DL`, `DD5.1`, `AAC2.0`, possibly with a
+    // group glued to the second token (`H.264-GRP`).
     if let Some(next) = next.as_deref() {
-        match (lower.as_str(), next) {
-            ("h", "264") | ("x", "264") => {
-                return Some(Tag { kind: TagKind::VideoCodec, value: "H.264".into(), len: 2, weak: false });
-            }
-            ("h", "265") | ("x", "265") => {
-                return Some(Tag { kind: TagKind::VideoCodec, value: "H.265".into(), len: 2, weak: false });
-            }
-            ("web", "dl") => {
-                return Some(Tag { kind: TagKind::Source, value: "WEB-DL".into(), len: 2, weak: false });
-            }
-            ("blu", "ray") => {
-                return Some(Tag { kind: TagKind::Source, value: "BluRay".into(), len: 2, weak: false });
-            }
+        let (head, group) = unglue(next);
+        let original_group = group.map(|g| &tokens[1][tokens[1].len() - g.len()..]);
+        match (lower.as_str(), head) {
+            ("h" | "x", "264") => return tag(TagKind::VideoCodec, "H.264", 2, original_group),
+            ("h" | "x", "265") => return tag(TagKind::VideoCodec, "H.265", 2, original_group),
+            ("web", "dl") => return tag(TagKind::Source, "WEB-DL", 2, original_group),
+            ("blu", "ray") => return tag(TagKind::Source, "BluRay", 2, original_group),
             _ => {}
         }
+        if let Some(value) = lookup(AUDIO_CODECS, &lower)
+            && matches!(head, "0" | "1")
+        {
+            return tag(TagKind::AudioCodec, &value, 2, original_group);
+        }
     }
+    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak, group: None });
     if let Some(value) = resolution(&lower) {
         return single(TagKind::Resolution, value);
     }
@@ -270,33 +289,18 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
         return single(TagKind::VideoCodec, value);
     }
     if let Some(value) = lookup(AUDIO_CODECS, &lower) {
-        // `DD5.1`, `AAC2.0`: swallow the channel suffix.
-        let len = match next.as_deref() {
-            Some("0" | "1") => 2,
-            _ => 1,
-        };
-        return Some(Tag { kind: TagKind::AudioCodec, value, len, weak });
+        return single(TagKind::AudioCodec, value);
     }
     if OTHER.contains(&lower.as_str()) {
         return single(TagKind::Other, first.to_owned());
     }
     // `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on.
-    if let Some((head, group)) = first.rsplit_once('-')
-        && !group.is_empty()
-        && let Some(tag) = tag_at(&[head])
+    if let (head, Some(group)) = unglue(first)
+        && let Some(inner) = tag_at(&[head])
     {
-        return Some(Tag { len: 1, weak: false, ..tag });
+        return Some(Tag { len: 1, weak: false, group: Some(group.to_owned()), ..inner });
     }
     None
-}
-
-/// The release group glued to a final tag: `x264-GRP` → `GRP`.
-pub(crate) fn glued_group(token: &str) -> Option<&str> {
-    let (head, group) = token.rsplit_once('-')?;
-    let plausible = !group.is_empty()
-        && group.len() <= 24
-        && group.chars().all(|c| c.is_alphanumeric() || c == '@' || c == '&');
-    (plausible && tag_at(&[head]).is_some()).then_some(group)
 }
 
 #[cfg(test)]
@@ -314,6 +318,8 @@ mod tests {
         assert_eq!(kind(&["BluRay"]), Some((TagKind::Source, "BluRay".into(), 1)));
         assert_eq!(kind(&["H", "264"]), Some((TagKind::VideoCodec, "H.264".into(), 2)));
         assert_eq!(kind(&["DD5", "1"]), Some((TagKind::AudioCodec, "DD".into(), 2)));
+        assert_eq!(kind(&["H", "264-GRP"]), Some((TagKind::VideoCodec, "H.264".into(), 2)));
+        assert_eq!(kind(&["DDP5", "1-GRP"]), Some((TagKind::AudioCodec, "DDP".into(), 2)));
         assert_eq!(kind(&["x264-GRP"]), Some((TagKind::VideoCodec, "x264".into(), 1)));
         assert_eq!(kind(&["Title"]), None);
         assert_eq!(kind(&["2010"]), None);
@@ -322,8 +328,11 @@ mod tests {
 
     #[test]
     fn finds_glued_groups() {
-        assert_eq!(glued_group("x264-GRP"), Some("GRP"));
-        assert_eq!(glued_group("WEB-DL-NTb"), Some("NTb"));
-        assert_eq!(glued_group("9-1-1"), None);
+        let group = |tokens: &[&str]| tag_at(tokens).and_then(|t| t.group);
+        assert_eq!(group(&["x264-GRP"]).as_deref(), Some("GRP"));
+        assert_eq!(group(&["WEB-DL-NTb"]).as_deref(), Some("NTb"));
+        assert_eq!(group(&["H", "264-KNOTS"]).as_deref(), Some("KNOTS"));
+        assert_eq!(group(&["WEB-DL"]), None);
+        assert_eq!(group(&["9-1-1"]), None);
     }
 }

@@ -43,7 +43,7 @@ impl<'a> Token<'a> {
 }
 
 fn is_separator(c: char) -> bool {
-    matches!(c, '.' | '_' | ' ' | '\t' | '+' | ',' | '~')
+    matches!(c, '.' | '_' | ' ' | '\t' | '+' | ',')
 }
 
 fn bracket_of(c: char) -> Option<(Bracket, char)> {
@@ -66,6 +66,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut word_start: Option<usize> = None;
     let mut sep_before = ' ';
     let mut pending_sep = ' ';
+    // In a name written with spaces, a `.` or `,` before a space belongs to its word
+    // (`Mr. Robot`, `Vol. 2`, `Sorry, Wrong Door`); in dotted names every dot separates.
+    let spaced = text.contains(' ');
+    let mut chars = text.char_indices().peekable();
 
     fn push<'a>(
         text: &'a str,
@@ -92,10 +96,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
         tokens.push(Token { text: body, start: start + lead, bracket, group, sep_before: sep });
     }
 
-    for (i, c) in text.char_indices() {
+    while let Some((i, c)) = chars.next() {
         let opens = bracket_of(c);
         let closes = bracket != Bracket::None && c == closer;
-        if is_separator(c)
+        let before_space = chars.peek().is_none_or(|&(_, next)| next == ' ');
+        let separates =
+            is_separator(c) && !(spaced && matches!(c, '.' | ',') && before_space && word_start.is_some());
+        if separates
             || opens.is_some()
             || closes
             || (bracket == Bracket::None && matches!(c, ')' | ']' | '}'))
@@ -114,7 +121,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
                 bracket = Bracket::None;
                 group = 0;
             }
-            pending_sep = if is_separator(c) { c } else { ' ' };
+            pending_sep = if separates { c } else { ' ' };
         } else if word_start.is_none() {
             word_start = Some(i);
             sep_before = pending_sep;
@@ -165,6 +172,14 @@ mod tests {
     fn unbalanced_brackets_are_separators() {
         assert_eq!(texts("Show (2019 S01E01"), ["Show", "2019", "S01E01"]);
         assert_eq!(texts("Show) S01E01"), ["Show", "S01E01"]);
+    }
+
+    #[test]
+    fn spaced_names_keep_their_punctuation() {
+        assert_eq!(texts("Mr. Robot - S01E01"), ["Mr.", "Robot", "-", "S01E01"]);
+        assert_eq!(texts("Sorry, Wrong Door (2014)"), ["Sorry,", "Wrong", "Door", "2014"]);
+        assert_eq!(texts("Mr.Robot.S01E01"), ["Mr", "Robot", "S01E01"]);
+        assert_eq!(texts("Show 2024.01.15 Guest"), ["Show", "2024", "01", "15", "Guest"]);
     }
 
     #[test]

@@ -1,0 +1,5 @@
+//! scanner-core through its public API: the naming corpus and property tests of the parser.
+
+mod corpus;
+mod corpus_case;
+mod properties;
