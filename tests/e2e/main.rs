@@ -1,6 +1,7 @@
 //! End-to-end: the `mediascan` binary as a user runs it.
 
 mod cli;
+mod parse;
 
 use std::fs;
 use std::path::{Path, PathBuf};

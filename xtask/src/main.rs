@@ -8,6 +8,7 @@
 // Automation talks to its user on stdout and stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod fuzz;
 #[cfg(test)]
 mod tidy;
 
@@ -18,14 +19,21 @@ use std::time::Instant;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  ci                        fmt check, clippy, tests, docs, cargo-deny
+  bench [parser]            benchmarks; results in target/bench/*.json
+  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json) N s each";
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help") | None => {
-            println!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci     fmt check, clippy, tests, docs, cargo-deny"
-            );
+            println!("{USAGE}");
             Ok(())
         }
         Some(other) => Err(format!("unknown task {other:?}; try `cargo xtask help`")),
@@ -99,6 +107,22 @@ fn ensure_cargo_deny() -> Result {
         return Ok(());
     }
     run("install cargo-deny", cargo().args(["install", "--locked", "cargo-deny"]))
+}
+
+fn bench(args: &[String]) -> Result {
+    let all = args.is_empty();
+    for arg in args {
+        if arg != "parser" {
+            return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
+        }
+    }
+    if all || args.iter().any(|a| a == "parser") {
+        run(
+            "parser benchmark",
+            cargo().args(["bench", "--locked", "-p", "scanner-core", "--bench", "parse"]),
+        )?;
+    }
+    Ok(())
 }
 
 fn ci() -> Result {
