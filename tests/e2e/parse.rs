@@ -33,19 +33,18 @@ fn parse_prints_each_path_readably() {
 #[test]
 fn parse_reads_stdin_and_writes_json_lines() {
     let mut child = mediascan()
-        .args(["parse", "--stdin", "--json", "--root", "/srv/TV"])
+        .args(["parse", "--stdin", "--json", "--root", "/srv/Fallow Fields"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let input =
-        "/srv/TV/The Daily Show/The Daily Show 2024.01.15 Guest.mkv\r\n\n/srv/TV/Season 2/05 - Title.mkv\n";
+    let input = "/srv/Fallow Fields/The Daily Show/The Daily Show 2024.01.15 Guest.mkv\r\n\n/srv/Fallow Fields/Season 2/05 - Title.mkv\n";
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let lines = json_lines(&output);
     assert_eq!(lines.len(), 2, "blank lines are skipped");
-    assert_eq!(lines[0]["path"], "/srv/TV/The Daily Show/The Daily Show 2024.01.15 Guest.mkv");
+    assert_eq!(lines[0]["path"], "/srv/Fallow Fields/The Daily Show/The Daily Show 2024.01.15 Guest.mkv");
     assert_eq!(lines[0]["kind"], "episode");
     assert_eq!(lines[0]["show"], "The Daily Show");
     assert_eq!(lines[0]["date"], "2024-01-15");
@@ -53,7 +52,7 @@ fn parse_reads_stdin_and_writes_json_lines() {
         assert!(lines[1].get(key).is_some(), "{key}");
     }
     // `Season 2` right under the root: the root's name is the show.
-    assert_eq!((lines[1]["show"].as_str(), lines[1]["season"].as_u64()), (Some("TV"), Some(2)));
+    assert_eq!((lines[1]["show"].as_str(), lines[1]["season"].as_u64()), (Some("Fallow Fields"), Some(2)));
 }
 
 #[test]

@@ -83,13 +83,24 @@ fn pct(n: usize, of: usize) -> f64 {
 }
 
 fn main() {
-    let cases = corpus_case::load(include_str!("../tests/corpus.jsonl"));
+    let corpus = report("corpus", corpus_case::load(include_str!("../tests/corpus.jsonl")));
+    let holdout = report("holdout", corpus_case::load(include_str!("../tests/holdout.jsonl")));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&dir).expect("cannot create target/bench");
+    let file = dir.join("parse.json");
+    let report = json!({ "corpus": corpus, "holdout": holdout });
+    std::fs::write(&file, serde_json::to_string_pretty(&report).unwrap()).expect("cannot write the report");
+    println!("\nwritten to {}", file.display());
+}
+
+/// Times and scores both parsers on one set of cases; prints a table and returns it as JSON.
+fn report(name: &str, cases: Vec<Case>) -> Value {
     let (our_answers, our_seconds) = ours(&cases);
     let our_rate = cases.len() as f64 / our_seconds;
     let our_score = score(&cases, &our_answers);
     let theirs = guessit(&cases);
 
-    println!("parser benchmark: {} names from the naming corpus\n", cases.len());
+    println!("\nparser benchmark: {} names from the {name} set\n", cases.len());
     println!("{:<14} {:>22} {:>22}", "category", "mediascan strict/lenient", "guessit strict/lenient");
     let their_score = theirs.as_ref().ok().map(|(answers, _, _)| score(&cases, answers));
     let mut categories = serde_json::Map::new();
@@ -131,9 +142,5 @@ fn main() {
         }
         Err(why) => println!("guessit: not measured ({why})"),
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
-    std::fs::create_dir_all(&dir).expect("cannot create target/bench");
-    let file = dir.join("parse.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&report).unwrap()).expect("cannot write the report");
-    println!("\nwritten to {}", file.display());
+    report
 }

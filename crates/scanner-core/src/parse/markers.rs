@@ -79,6 +79,8 @@ fn season_episode(input: &str) -> IResult<&str, Marker> {
         map(preceded((tag("-"), opt((tag_no_case("s"), number(1, 4))), opt(e())), number(1, 4)), |n| {
             (true, n)
         }),
+        // `S01E01.S01E02`: the same marker repeated.
+        map(preceded((one_of("._ "), tag_no_case("s"), number(1, 4), e()), number(1, 4)), |n| (false, n)),
     )))
     .parse(input)?;
     let (input, version) = opt(version).parse(input)?;
@@ -93,6 +95,8 @@ fn cross(input: &str) -> IResult<&str, Marker> {
     let (input, rest) = many0(alt((
         map(preceded(one_of("xX"), number(2, 3)), |n| (false, n)),
         map(preceded((char('-'), opt((number(1, 2), one_of("xX")))), number(2, 3)), |n| (true, n)),
+        // `2x09.2x10`: the same marker repeated.
+        map(preceded((one_of("._ "), number(1, 2), one_of("xX")), number(2, 3)), |n| (false, n)),
     )))
     .parse(input)?;
     let (input, version) = opt(version).parse(input)?;
@@ -278,6 +282,7 @@ mod tests {
         assert_eq!(strong("S01E01-02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01-S01E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01E03"), Some(se(1, &[1, 3])));
+        assert_eq!(strong("S01E01.S01E02"), Some(se(1, &[1, 2])));
     }
 
     #[test]
@@ -292,6 +297,8 @@ mod tests {
         assert_eq!(strong("1x02-03"), Some(se(1, &[2, 3])));
         assert_eq!(strong("1x02-1x04"), Some(se(1, &[2, 3, 4])));
         assert_eq!(strong("1920x1080"), None);
+        assert_eq!(strong("2x09.2x10"), Some(se(2, &[9, 10])));
+        assert_eq!(marker_at("1x02.720p", Strength::Strong).map(|(_, n)| n), Some(4));
     }
 
     #[test]

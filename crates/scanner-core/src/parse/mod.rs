@@ -130,6 +130,35 @@ fn classify_folder(name: &str) -> Folder {
     Folder::Name(Box::new(info))
 }
 
+/// Folder names that organise a library but never name a show or movie.
+const GENERIC_FOLDERS: &[&str] = &[
+    "anime",
+    "complete",
+    "completed",
+    "download",
+    "downloads",
+    "films",
+    "incoming",
+    "library",
+    "media",
+    "misc",
+    "movies",
+    "new folder",
+    "series",
+    "shows",
+    "torrents",
+    "tv",
+    "tv shows",
+    "tvshows",
+    "unsorted",
+    "video",
+    "videos",
+];
+
+fn is_generic(folder: &str) -> bool {
+    GENERIC_FOLDERS.contains(&folder.trim().to_lowercase().as_str())
+}
+
 /// What the folders around a file say.
 #[derive(Default)]
 struct Context {
@@ -141,6 +170,9 @@ struct Context {
 fn folder_context<'a>(folders: impl DoubleEndedIterator<Item = &'a str>, root_name: Option<&str>) -> Context {
     let mut ctx = Context::default();
     for folder in folders.rev() {
+        if is_generic(folder) {
+            continue;
+        }
         match classify_folder(folder) {
             Folder::Season(s) => {
                 ctx.season.get_or_insert(s);
@@ -156,7 +188,7 @@ fn folder_context<'a>(folders: impl DoubleEndedIterator<Item = &'a str>, root_na
     }
     if ctx.show.is_none()
         && ctx.season.is_some()
-        && let Some(root) = root_name
+        && let Some(root) = root_name.filter(|r| !is_generic(r))
     {
         // `Season 1` directly under the root: the root is the show.
         ctx.show = Some(analyze(root));

@@ -339,24 +339,41 @@ impl<'a> Analysis<'a> {
     }
 
     fn release(&self) -> Release {
+        let n = self.tokens.len();
         let mut release = Release::default();
+        let mut service = false;
+        // Trailing bracketed tokens (`[rarbg]`, `[eztv]`) come after the group, not before it.
+        let last_plain = (0..n).rev().find(|&i| self.plain(i));
         for (i, tag) in self.tags.iter().enumerate() {
             let Some(tag) = tag else { continue };
-            let slot = match tag.kind {
-                TagKind::Resolution => &mut release.resolution,
-                TagKind::Source => &mut release.source,
-                TagKind::VideoCodec => &mut release.video_codec,
-                TagKind::AudioCodec => &mut release.audio_codec,
-                TagKind::Other => continue,
+            let mut fill = |kind: TagKind, value: &str| {
+                let slot = match kind {
+                    TagKind::Resolution => &mut release.resolution,
+                    TagKind::Source => &mut release.source,
+                    TagKind::VideoCodec if !value.ends_with("bit") => &mut release.video_codec,
+                    TagKind::AudioCodec => &mut release.audio_codec,
+                    _ => return,
+                };
+                slot.get_or_insert_with(|| value.to_owned());
             };
-            if slot.is_none() && !(tag.kind == TagKind::VideoCodec && tag.value.ends_with("bit")) {
-                *slot = Some(tag.value.clone());
+            if tag.kind == TagKind::Service {
+                service = true;
             }
-            if i + tag.len == self.tokens.len()
+            fill(tag.kind, &tag.value);
+            if let Some((kind, value)) = &tag.second {
+                fill(*kind, value);
+            }
+            if last_plain == Some(i + tag.len - 1)
                 && let Some(group) = &tag.group
             {
                 release.group = Some(group.clone());
             }
+        }
+        if service && release.source.is_none() {
+            release.source = Some("WEB-DL".to_owned());
+        }
+        if release.group.is_none() && self.tags.iter().any(Option::is_some) {
+            release.group = self.trailing_group(last_plain);
         }
         if self.lead_group > 0 {
             let first = &self.tokens[0];
@@ -365,6 +382,35 @@ impl<'a> Analysis<'a> {
         }
         release.checksum = self.tokens.iter().find(|t| is_checksum(t)).map(|t| t.text.to_ascii_uppercase());
         release
+    }
+
+    /// The group of a tagged name that no tag carries: Sonarr's `[h264]-GROUP`, or whatever
+    /// follows the last dash after the tags (`DTS-HD.MA.5.1-GROUP`).
+    fn trailing_group(&self, last_plain: Option<usize>) -> Option<String> {
+        let last = last_plain?;
+        let token = &self.tokens[last];
+        let plausible = |g: &str| {
+            !g.is_empty()
+                && g.len() <= 24
+                && g.chars().all(|c| c.is_alphanumeric() || matches!(c, '@' | '&' | '_'))
+        };
+        if last + 1 == self.tokens.len()
+            && !self.tagged[last]
+            && self.text[..token.start].trim_end_matches('-').len() + 1 == token.start
+            && self.text[..token.start - 1].ends_with([']', ')'])
+            && plausible(token.text)
+        {
+            return Some(token.text.to_owned());
+        }
+        if last > self.first_tag
+            && let Some((head, group)) = token.text.rsplit_once('-')
+            && !head.is_empty()
+            && plausible(group)
+            && tags::tag_at(&[group]).is_none()
+        {
+            return Some(group.to_owned());
+        }
+        None
     }
 
     /// A year in round brackets anywhere before `to`, or a bare year ending the name region.
@@ -455,6 +501,16 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             found = Some((i, j, m));
             break;
         }
+        // `Show - [01x03] - Title`: a marker alone in square brackets.
+        let token = &a.tokens[i];
+        if token.bracket == Bracket::Square
+            && a.tokens.iter().filter(|t| t.group == token.group).count() == 1
+            && let Some((m, len)) = markers::marker_at(token.text, Strength::Strong)
+            && len == token.text.len()
+        {
+            found = Some((i, i, m));
+            break;
+        }
     }
 
     let mut season_marker: Option<(usize, usize, u32)> = None;
@@ -470,6 +526,17 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
                 continue;
             }
             if let Some((m, j)) = a.at(i, Strength::EpisodeWord) {
+                found = Some((i, j, m));
+                break;
+            }
+            // `Show - 110 - Title`: a compact season and episode between dashes, before a title.
+            if start == 0
+                && i > 0
+                && a.is_dash(i - 1)
+                && a.is_dash(i + 1)
+                && a.words(i + 2, a.first_tag).next().is_some()
+                && let Some((m, j)) = a.run(i, markers::compact_number)
+            {
                 found = Some((i, j, m));
                 break;
             }
@@ -607,11 +674,11 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             } else {
                 let end = if has_tags { region_end } else { n };
                 match a.part(start, end) {
-                    Some((pi, _, part)) if pi > start => {
+                    Some((pi, pj, part)) => {
                         info.part = Some(part);
-                        info.name = a.join(start, pi);
+                        info.name = if pi > start { a.join(start, pi) } else { a.join(pj + 1, end) };
                     }
-                    _ => info.name = a.join(start, end),
+                    None => info.name = a.join(start, end),
                 }
                 info.shape = if has_tags { Shape::Movie } else { Shape::Plain };
             }

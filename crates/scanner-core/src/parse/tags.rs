@@ -5,6 +5,8 @@
 pub(crate) enum TagKind {
     Resolution,
     Source,
+    /// A streaming service (`AMZN`, `NF`): a web source, unless the name says more.
+    Service,
     VideoCodec,
     AudioCodec,
     /// Edition, release flags and other words that are never part of a title.
@@ -23,6 +25,8 @@ pub(crate) struct Tag {
     pub weak: bool,
     /// A release group glued to the tag's last token (`x264-GRP`, `H.264-GRP`).
     pub group: Option<String>,
+    /// A second tag in the same token: Sonarr's quality names (`WEBDL-1080p`).
+    pub second: Option<(TagKind, String)>,
 }
 
 /// Tag words that also occur in titles.
@@ -73,6 +77,9 @@ const WEAK: &[&str] = &[
     "itunes",
     "4k",
     "8k",
+    "ma",
+    "max",
+    "hbo",
 ];
 
 const SOURCES: &[(&str, &str)] = &[
@@ -106,17 +113,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("camrip", "CAM"),
     ("hdcam", "CAM"),
     ("telesync", "TS"),
-    ("amzn", "WEB-DL"),
-    ("nf", "WEB-DL"),
-    ("dsnp", "WEB-DL"),
-    ("hmax", "WEB-DL"),
-    ("atvp", "WEB-DL"),
-    ("hulu", "WEB-DL"),
-    ("pcok", "WEB-DL"),
-    ("pmtp", "WEB-DL"),
-    ("itunes", "WEB-DL"),
-    ("ip", "WEB-DL"),
 ];
+
+const SERVICES: &[&str] =
+    &["amzn", "nf", "dsnp", "hmax", "atvp", "hulu", "pcok", "pmtp", "itunes", "ip", "max", "hbo"];
 
 const VIDEO_CODECS: &[(&str, &str)] = &[
     ("x264", "x264"),
@@ -216,6 +216,7 @@ const OTHER: &[&str] = &[
     "dv",
     "dovi",
     "sdr",
+    "ma",
 ];
 
 fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
@@ -257,7 +258,14 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     let next = tokens.get(1).map(|t| t.to_ascii_lowercase());
     let weak = WEAK.contains(&lower.as_str());
     let tag = |kind, value: &str, len, group: Option<&str>| {
-        Some(Tag { kind, value: value.to_owned(), len, weak: false, group: group.map(str::to_owned) })
+        Some(Tag {
+            kind,
+            value: value.to_owned(),
+            len,
+            weak: false,
+            group: group.map(str::to_owned),
+            second: None,
+        })
     };
 
     // Two-token tags split by a dot: `H.264`, `WEB.DL`, `DD5.1`, `AAC2.0`, possibly with a
@@ -278,12 +286,15 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
             return tag(TagKind::AudioCodec, &value, 2, original_group);
         }
     }
-    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak, group: None });
+    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak, group: None, second: None });
     if let Some(value) = resolution(&lower) {
         return single(TagKind::Resolution, value);
     }
     if let Some(value) = lookup(SOURCES, &lower) {
         return single(TagKind::Source, value);
+    }
+    if SERVICES.contains(&lower.as_str()) {
+        return single(TagKind::Service, "WEB-DL".to_owned());
     }
     if let Some(value) = lookup(VIDEO_CODECS, &lower) {
         return single(TagKind::VideoCodec, value);
@@ -294,11 +305,15 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     if OTHER.contains(&lower.as_str()) {
         return single(TagKind::Other, first.to_owned());
     }
-    // `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on.
-    if let (head, Some(group)) = unglue(first)
+    // `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on; or two
+    // tags in one, as Sonarr names qualities (`WEBDL-1080p`, `Bluray-2160p`).
+    if let (head, Some(glued)) = unglue(first)
         && let Some(inner) = tag_at(&[head])
     {
-        return Some(Tag { len: 1, weak: false, group: Some(group.to_owned()), ..inner });
+        if let Some(second) = tag_at(&[glued]).filter(|t| t.kind == TagKind::Resolution) {
+            return Some(Tag { len: 1, weak: false, second: Some((second.kind, second.value)), ..inner });
+        }
+        return Some(Tag { len: 1, weak: false, group: Some(glued.to_owned()), ..inner });
     }
     None
 }
