@@ -59,3 +59,76 @@ pub fn json(output: &Output) -> serde_json::Value {
 pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     stdout(output).lines().map(|l| serde_json::from_str(l).expect("a line is not JSON")).collect()
 }
+
+/// A `mediascan serve` process on an ephemeral port, killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `mediascan --config <config> serve --listen 127.0.0.1:0 --db <db> [extra…]` and waits
+    /// until it listens.
+    pub fn start(config: &Path, db: &str, extra: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = mediascan()
+            .arg("--config")
+            .arg(config)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db", db])
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("cannot start mediascan serve");
+        let stderr = child.stderr.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(address) = line.strip_prefix("mediascan: listening on ") {
+                    let _ = tx.send(address.to_owned());
+                }
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(base) => Self { child, base, stderr: log },
+            Err(_) => {
+                let _ = child.kill();
+                panic!("mediascan serve did not start:\n{}", log.lock().unwrap());
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the server wrote on stderr so far.
+    pub fn log(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends `signal` (`-KILL`, `-TERM`) and waits for the process.
+    pub fn signal(mut self, signal: &str) -> std::process::ExitStatus {
+        let _ = Command::new("kill").args([signal, &self.child.id().to_string()]).status();
+        self.child.wait().expect("cannot wait for mediascan serve")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,7 +1,9 @@
 //! End-to-end: the `mediascan` binary as a user runs it.
 
 mod cli;
+mod config;
 mod parse;
+mod server;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,22 +1,27 @@
 //! app: mediascan assembled. It wires the adapters (jwalk, ffprobe, SeaORM) into the core's
 //! [`Scanner`], and offers that as a library facade ([`Mediascan`]) for programs that embed the
-//! scanner, and as the `mediascan` command line ([`cli`]).
+//! scanner, as the HTTP API ([`api`]), and as the `mediascan` command line ([`cli`]).
 //!
-//! This is the only crate that knows every adapter, reads settings, and installs a tracing
-//! subscriber. It holds no scanning logic: that lives in `scanner-core`.
+//! This is the only crate that knows every adapter, reads configuration, and installs a
+//! tracing subscriber. It holds no scanning logic: that lives in `scanner-core`.
 
+pub mod api;
 pub mod cli;
+pub mod config;
 pub mod logging;
+pub mod node;
 pub mod settings;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use fs_jwalk::JwalkFileSource;
 use probe_ffprobe::FfprobeMediaProbe;
-use repo_seaorm::SeaOrmMediaRepository;
+use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
 use scanner_core::ports::RepoError;
-use scanner_core::{Scanner, ScannerPorts};
+use scanner_core::{ScanId, ScanRequest, Scanner, ScannerPorts, StartScanError};
 
+pub use config::{Config, Library};
 pub use settings::Settings;
 
 /// Why mediascan could not start.
@@ -25,6 +30,16 @@ pub use settings::Settings;
 pub enum OpenError {
     #[error("cannot open the catalog at {url}")]
     Catalog { url: String, source: RepoError },
+}
+
+/// Why a library scan could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LibraryScanError {
+    #[error("no library named {0:?}")]
+    UnknownLibrary(String),
+    #[error(transparent)]
+    Start(#[from] StartScanError),
 }
 
 /// A running mediascan: the scanner service over the local file system, ffprobe, and the
@@ -37,19 +52,23 @@ pub struct Mediascan {
 }
 
 impl Mediascan {
-    /// Connects to the catalog (creating and migrating it as needed) and starts the scanner
-    /// service. Must be called inside a tokio runtime.
+    /// Connects to the catalog (creating and migrating it as needed), starts the scanner
+    /// service, and marks scans whose process died `interrupted`. Must be called inside a
+    /// tokio runtime.
     pub async fn open(settings: Settings) -> Result<Self, OpenError> {
+        let url = settings.database_url_for_display();
         let catalog = SeaOrmMediaRepository::open(&settings.database_url)
             .await
-            .map_err(|source| OpenError::Catalog { url: settings.database_url_for_display(), source })?;
+            .map_err(|source| OpenError::Catalog { url: url.clone(), source })?;
         let catalog = Arc::new(catalog);
         let ports = ScannerPorts {
             source: Arc::new(JwalkFileSource::new()),
             probe: Arc::new(FfprobeMediaProbe::new(settings.ffprobe.clone())),
             repo: catalog.clone(),
+            scans: Arc::new(SeaOrmScanRepository::new(catalog.connection().clone())),
         };
         let scanner = Scanner::new(ports, settings.scanner.clone());
+        scanner.recover(node::is_alive).await.map_err(|source| OpenError::Catalog { url, source })?;
         Ok(Self { scanner, catalog, settings })
     }
 
@@ -65,6 +84,23 @@ impl Mediascan {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The configured libraries, by name.
+    pub fn libraries(&self) -> &BTreeMap<String, Library> {
+        &self.settings.libraries
+    }
+
+    /// Starts a scan of a configured library.
+    pub async fn scan_library(&self, name: &str) -> Result<ScanId, LibraryScanError> {
+        let library =
+            self.libraries().get(name).ok_or_else(|| LibraryScanError::UnknownLibrary(name.to_owned()))?;
+        let request = ScanRequest {
+            root: library.root.clone(),
+            library: Some(library.name.clone()),
+            options: library.scan_options(),
+        };
+        Ok(self.scanner.start(request).await?)
     }
 
     /// Cancels running scans, waits for them, and closes the catalog.

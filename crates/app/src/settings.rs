@@ -1,9 +1,14 @@
 //! What a mediascan process is configured with.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use probe_ffprobe::FfprobeConfig;
 use scanner_core::ScannerConfig;
+
+use crate::config::{Config, Library};
+use crate::node;
 
 /// Everything [`crate::Mediascan::open`] needs.
 #[derive(Debug, Clone)]
@@ -12,6 +17,8 @@ pub struct Settings {
     pub database_url: String,
     pub ffprobe: FfprobeConfig,
     pub scanner: ScannerConfig,
+    /// The configured libraries, by name.
+    pub libraries: BTreeMap<String, Library>,
 }
 
 impl Settings {
@@ -20,8 +27,46 @@ impl Settings {
         Self {
             database_url: database_url.into(),
             ffprobe: FfprobeConfig::default(),
-            scanner: ScannerConfig::default(),
+            scanner: ScannerConfig { holder: node::holder(None), ..ScannerConfig::default() },
+            libraries: BTreeMap::new(),
         }
+    }
+
+    /// Settings from a configuration file; `database` (from `--db` or `MEDIASCAN_DATABASE_URL`)
+    /// wins over the file's, and the default catalog file is used when neither says.
+    pub fn from_config(config: &Config, database: Option<&str>) -> anyhow::Result<Self> {
+        let url = match database.or(config.file.database.as_deref()) {
+            Some(arg) => database_url(arg),
+            None => {
+                let path = default_database_path().ok_or_else(|| {
+                    anyhow::anyhow!("cannot find a home directory for the default catalog; pass --db")
+                })?;
+                sqlite_url(&path)
+            }
+        };
+        let mut settings = Self::with_database(url);
+        let scanner = &config.file.scanner;
+        settings.scanner.holder = node::holder(config.file.node.as_deref());
+        if let Some(n) = scanner.concurrency {
+            settings.scanner.probe_concurrency = n;
+        }
+        if let Some(n) = scanner.max_concurrent_scans {
+            settings.scanner.max_concurrent_scans = n.max(1);
+        }
+        if let Some(secs) = scanner.retention_secs {
+            settings.scanner.retention = Duration::from_secs(secs);
+        }
+        if let Some(secs) = scanner.lease_ttl_secs {
+            settings.scanner.lease_ttl = Duration::from_secs(secs.max(3));
+        }
+        if let Some(program) = &scanner.ffprobe {
+            settings.ffprobe.program = program.clone();
+        }
+        if let Some(secs) = scanner.probe_timeout_secs {
+            settings.ffprobe.timeout = Duration::from_secs_f64(secs);
+        }
+        settings.libraries = config.libraries.clone();
+        Ok(settings)
     }
 
     /// The database URL without its password, for messages and logs.

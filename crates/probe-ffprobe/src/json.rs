@@ -109,11 +109,11 @@ pub fn bit_depth_of_pix_fmt(pix_fmt: &str) -> Option<u8> {
     if name.ends_with('p') || name.starts_with("gray") && name.len() == 4 {
         return Some(8);
     }
-    let digits: String = name.chars().rev().take_while(char::is_ascii_digit).collect();
-    let digits: String = digits.chars().rev().collect();
-    let before = name.len().checked_sub(digits.len() + 1).map(|i| &name[i..=i]);
-    match (digits.parse::<u8>().ok(), before) {
-        (Some(bits), Some("p" | "y")) if (8..=16).contains(&bits) => Some(bits),
+    // Digits are ASCII, so the split is on a character boundary whatever precedes them.
+    let head = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &name[head.len()..];
+    match (digits.parse::<u8>().ok(), head.chars().next_back()) {
+        (Some(bits), Some('p' | 'y')) if (8..=16).contains(&bits) => Some(bits),
         _ => None,
     }
 }
@@ -200,6 +200,9 @@ mod tests {
             ("gbrp", Some(8)),
             ("rgb48le", None),
             ("", None),
+            // Found by fuzzing: a multi-byte character before the digits.
+            ("yuv41ǋ10", None),
+            ("yuv420ǋp10le", Some(10)),
         ] {
             assert_eq!(bit_depth_of_pix_fmt(fmt), depth, "{fmt}");
         }

@@ -1,6 +1,6 @@
 //! Core records ⇄ database rows.
 
-use chrono::DateTime;
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::ActiveValue::Set;
 
 use scanner_core::ports::RepoError;
@@ -59,9 +59,23 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         title: Set(parsed.title.clone()),
         compatible: Set(record.compatibility.as_ref().map(|c| c.compatible)),
         reasons: Set(json(&record.compatibility.as_ref().map(|c| c.reasons.clone()).unwrap_or_default())?),
-        first_seen_at: Set(record.first_seen_at),
-        last_scanned_at: Set(record.last_scanned_at),
+        first_seen_at: Set(micros(record.first_seen_at)),
+        last_scanned_at: Set(micros(record.last_scanned_at)),
+        library: Set(record.library.clone()),
+        search_text: Set(search_text(parsed)),
     })
+}
+
+/// Timestamps are kept to the microsecond, PostgreSQL's resolution, on every backend.
+pub fn micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+/// What text search looks in: the show and the title, lower-cased by Unicode rules.
+pub fn search_text(parsed: &ParsedName) -> Option<String> {
+    let text =
+        [parsed.show.as_deref(), parsed.title.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then(|| text.to_lowercase())
 }
 
 pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
@@ -82,6 +96,7 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
     Ok(MediaRecord {
         id: MediaId(model.id),
         path: paths::decode(&model.path),
+        library: model.library,
         size_bytes: unsigned(model.size_bytes),
         modified_at: DateTime::from_timestamp_nanos(model.modified_ns),
         identity,

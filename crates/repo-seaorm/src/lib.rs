@@ -9,30 +9,23 @@
 mod convert;
 pub mod entity;
 mod error;
+mod media_repo;
 pub mod migration;
 mod paths;
+mod scan_repo;
 
 use std::path::Path;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DbBackend, EntityTrait, Iterable, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 
-use scanner_core::ports::{MediaQuery, MediaRepository, RepoError};
-use scanner_core::{MediaId, MediaRecord};
+use scanner_core::ports::RepoError;
 
-use entity::media;
 pub use error::db_error;
-
-/// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
-/// bind parameters with room to spare.
-const ROWS_PER_STATEMENT: usize = 500;
+pub use media_repo::SeaOrmMediaRepository;
+pub use scan_repo::SeaOrmScanRepository;
 
 /// Which database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,75 +99,28 @@ pub async fn connect_with_timeout(url: &str, timeout: Duration) -> Result<Databa
     Ok(db)
 }
 
-/// Applies pending migrations.
+/// Applies pending migrations. Several nodes may start at once against one database: on
+/// PostgreSQL an advisory lock held for the migration's transaction makes them take turns; a
+/// SQLite file serialises writers itself, and a loser of that race retries.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), RepoError> {
-    migration::Migrator::up(db, None).await.map_err(db_error)
-}
-
-/// The catalog of media files in a SeaORM database.
-#[derive(Debug, Clone)]
-pub struct SeaOrmMediaRepository {
-    db: DatabaseConnection,
-}
-
-impl SeaOrmMediaRepository {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await.map_err(db_error)?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7236010403946168365)")
+            .await
+            .map_err(db_error)?;
+        migration::Migrator::up(&txn, None).await.map_err(db_error)?;
+        return txn.commit().await.map_err(db_error);
     }
-
-    /// Connects to `url` and migrates; see [`connect`].
-    pub async fn open(url: &str) -> Result<Self, RepoError> {
-        Ok(Self::new(connect(url).await?))
-    }
-
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
-    }
-}
-
-/// Every column an upsert overwrites: all but the identity and the first sighting.
-fn updated_columns() -> impl Iterator<Item = media::Column> {
-    media::Column::iter().filter(|c| !matches!(c, media::Column::Id | media::Column::FirstSeenAt))
-}
-
-#[async_trait]
-impl MediaRepository for SeaOrmMediaRepository {
-    async fn upsert(&self, records: Vec<MediaRecord>) -> Result<(), RepoError> {
-        if records.is_empty() {
-            return Ok(());
+    let mut attempt = 0;
+    loop {
+        match migration::Migrator::up(db, None).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+            }
+            Err(e) => return Err(db_error(e)),
         }
-        let models = records.iter().map(convert::to_active).collect::<Result<Vec<_>, _>>()?;
-        let txn = self.db.begin().await.map_err(db_error)?;
-        for chunk in models.chunks(ROWS_PER_STATEMENT) {
-            media::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::column(media::Column::Path).update_columns(updated_columns()).to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await
-                .map_err(db_error)?;
-        }
-        txn.commit().await.map_err(db_error)
-    }
-
-    async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {
-        let model = media::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
-        model.map(convert::from_model).transpose()
-    }
-
-    async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
-        let mut select = media::Entity::find().order_by_asc(media::Column::Path);
-        if let Some(after) = &query.after_path {
-            select = select.filter(media::Column::Path.gt(paths::encode(after)));
-        }
-        if let Some(limit) = query.limit {
-            select = select.limit(limit);
-        }
-        let models = select.all(&self.db).await.map_err(db_error)?;
-        models.into_iter().map(convert::from_model).collect()
     }
 }

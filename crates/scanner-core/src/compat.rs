@@ -9,6 +9,7 @@ use crate::media::MediaInfo;
 
 /// The verdict stored with each probed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Compatibility {
     pub compatible: bool,
     /// Every reason the file is not compatible, as readable sentences; empty when compatible.

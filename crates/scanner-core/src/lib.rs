@@ -26,5 +26,5 @@ pub use media::{
 pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
 pub use scan::{
     CancelScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus,
-    Scanner, ScannerConfig, ScannerPorts, StartScanError,
+    Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
 };

@@ -3,11 +3,17 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::compat::Compatibility;
 use crate::parse::ParsedName;
+
+/// The current time at the catalog's resolution (microseconds, what PostgreSQL keeps), so that a
+/// timestamp reads back equal on every backend.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
 
 crate::id::uuid_id!(
     /// Identity of a catalogued file. Stays the same across rescans of the same path.
@@ -16,6 +22,7 @@ crate::id::uuid_id!(
 
 /// Where a catalogued file stands after its last scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MediaStatus {
@@ -78,6 +85,7 @@ impl FileStat {
 
 /// The video stream that represents the file (the first one that is not cover art).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VideoStream {
     pub codec: String,
     pub profile: Option<String>,
@@ -90,6 +98,7 @@ pub struct VideoStream {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AudioStream {
     pub codec: String,
     pub channels: Option<u32>,
@@ -98,6 +107,7 @@ pub struct AudioStream {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubtitleStream {
     pub codec: String,
     pub language: Option<String>,
@@ -106,6 +116,7 @@ pub struct SubtitleStream {
 /// What a probe reports about a file's container and streams, in ffprobe's vocabulary
 /// (`format_name`, `codec_name`, `profile`, `pix_fmt`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaInfo {
     /// Container format name as ffprobe spells it (`matroska,webm`, `mov,mp4,m4a,3gp,3g2,mj2`, `avi`).
     pub container: Option<String>,
@@ -120,12 +131,17 @@ pub struct MediaInfo {
 /// One catalogued file: what the walk saw, what the probe said, what the name says, and the
 /// compatibility verdict. Field names are the public JSON shape (`mediascan media --json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaRecord {
     pub id: MediaId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub path: PathBuf,
+    /// The configured library whose scan last saw the file (`None` for folder scans).
+    pub library: Option<String>,
     pub size_bytes: u64,
     pub modified_at: DateTime<Utc>,
     #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub identity: Option<FileIdentity>,
     pub status: MediaStatus,
     pub error: Option<String>,

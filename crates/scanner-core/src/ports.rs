@@ -10,7 +10,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
-use crate::media::{FileStat, MediaId, MediaInfo, MediaRecord};
+use serde::{Deserialize, Serialize};
+
+use crate::media::{FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
+use crate::parse::MediaKind;
+use crate::scan::{ScanId, ScanProgress, ScanStatus};
 
 /// File name extensions that make a file a video to scan, compared without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,13 +228,45 @@ impl RepoError {
     }
 }
 
+/// Which records a query selects. Every field narrows the selection; `None` selects all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MediaFilter {
+    /// Records last scanned as part of this configured library.
+    pub library: Option<String>,
+    /// Exact show name.
+    pub show: Option<String>,
+    pub season: Option<u32>,
+    pub kind: Option<MediaKind>,
+    pub compatible: Option<bool>,
+    pub status: Option<MediaStatus>,
+    /// Records at or below this absolute folder (or this exact file).
+    pub path_prefix: Option<PathBuf>,
+    /// Case-insensitive text contained in the show name or the title.
+    pub search: Option<String>,
+}
+
 /// A page of the catalog, ordered by path.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MediaQuery {
+    pub filter: MediaFilter,
     /// Only records whose path sorts after this one (keyset pagination).
     pub after_path: Option<PathBuf>,
+    /// Records to skip (offset pagination; keyset is cheaper on large catalogs).
+    pub offset: Option<u64>,
     /// At most this many records; `None` for all.
     pub limit: Option<u64>,
+}
+
+/// A show in the catalog and how much of it there is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShowSummary {
+    pub show: String,
+    pub year: Option<u16>,
+    /// Distinct seasons with at least one episode.
+    pub seasons: u64,
+    /// Episode files (a multi-episode file counts once).
+    pub episodes: u64,
 }
 
 /// The catalog of media files.
@@ -247,6 +283,114 @@ pub trait MediaRepository: Send + Sync {
     /// The record with this id, if any.
     async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError>;
 
-    /// Records in path order.
+    /// The record of this absolute path, if any.
+    async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError>;
+
+    /// Records matching the query's filter, in path order (byte order on every backend).
     async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError>;
+
+    /// How many records match.
+    async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError>;
+
+    /// The shows among the matching episodes, by name (then year), with their counts.
+    async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError>;
+}
+
+/// The process holding a lease: which host, which process, which run of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LeaseHolder {
+    pub host: String,
+    pub pid: u32,
+    /// Random per process start, so a restarted process never mistakes an old lease for its own.
+    pub instance: uuid::Uuid,
+}
+
+impl LeaseHolder {
+    /// `host:pid`, as shown in scan records.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.host, self.pid)
+    }
+}
+
+impl Default for LeaseHolder {
+    fn default() -> Self {
+        Self { host: "localhost".to_owned(), pid: 0, instance: uuid::Uuid::new_v4() }
+    }
+}
+
+/// What asking for a lease gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseOutcome {
+    Acquired,
+    /// Another scan holds an unexpired lease on the key.
+    HeldBy(ScanId),
+}
+
+/// What asking the database to cancel a scan gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelRequest {
+    /// The flag is set; the node running the scan cancels it at its next progress save.
+    Requested,
+    NotFound,
+    NotRunning(ScanStatus),
+}
+
+/// A persisted scan: its progress, the lease key it runs under, and who runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanRecord {
+    pub progress: ScanProgress,
+    pub lease_key: String,
+    pub holder: LeaseHolder,
+}
+
+/// Which scans to list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScanQuery {
+    pub library: Option<String>,
+    pub status: Option<ScanStatus>,
+    pub limit: Option<u64>,
+}
+
+/// Scan records and the leases that keep one scan per library across processes and machines.
+///
+/// Leases expire by the database's clock, so nodes with skewed clocks still agree.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ScanRepository: Send + Sync {
+    /// Takes the lease on `key` for `scan` if it is free or expired. MUST be atomic: of any
+    /// number of simultaneous callers on any number of nodes, at most one acquires.
+    async fn acquire_lease(
+        &self,
+        key: String,
+        scan: ScanId,
+        holder: LeaseHolder,
+        ttl: Duration,
+    ) -> Result<LeaseOutcome, RepoError>;
+
+    /// Extends the lease `scan` holds on `key`; `false` when it no longer holds it.
+    async fn renew_lease(&self, key: String, scan: ScanId, ttl: Duration) -> Result<bool, RepoError>;
+
+    /// Gives the lease up (nothing happens when `scan` does not hold it).
+    async fn release_lease(&self, key: String, scan: ScanId) -> Result<(), RepoError>;
+
+    /// Records a new scan.
+    async fn insert(&self, record: ScanRecord) -> Result<(), RepoError>;
+
+    /// Saves a scan's progress; returns whether a cancel was requested for it (by any node).
+    async fn save(&self, progress: ScanProgress) -> Result<bool, RepoError>;
+
+    async fn get(&self, id: ScanId) -> Result<Option<ScanRecord>, RepoError>;
+
+    /// Scans, newest first.
+    async fn list(&self, query: ScanQuery) -> Result<Vec<ScanRecord>, RepoError>;
+
+    /// Asks whichever node runs the scan to cancel it.
+    async fn request_cancel(&self, id: ScanId) -> Result<CancelRequest, RepoError>;
+
+    /// Marks `running` scans whose lease expired (or vanished) `interrupted` and returns them.
+    async fn interrupt_expired(&self) -> Result<Vec<ScanId>, RepoError>;
+
+    /// Marks one running scan `interrupted` with `reason` and drops its lease: its process is
+    /// known to be gone. Returns whether it was running.
+    async fn interrupt(&self, id: ScanId, reason: String) -> Result<bool, RepoError>;
 }

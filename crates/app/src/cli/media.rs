@@ -1,14 +1,17 @@
-//! `mediascan media`: the catalog as a table or as JSON Lines.
+//! `mediascan media`: the catalog as a table or as JSON Lines, optionally filtered.
 
 use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-use scanner_core::ports::{MediaQuery, MediaRepository};
+use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository};
+use scanner_core::{MediaKind, MediaStatus};
 
 use super::{DbArgs, output};
-use crate::{Mediascan, Settings};
+use crate::Mediascan;
+use crate::config::Config;
 
 #[derive(Debug, Args)]
 pub struct MediaArgs {
@@ -18,39 +21,101 @@ pub struct MediaArgs {
     /// One JSON object per line (JSON Lines) instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    /// Only files of this configured library.
+    #[arg(long, value_name = "NAME")]
+    pub library: Option<String>,
+
+    /// Only episodes of this show (exact name).
+    #[arg(long)]
+    pub show: Option<String>,
+
+    #[arg(long)]
+    pub season: Option<u32>,
+
+    /// episode, movie, extra, sample or unknown.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<MediaKind>,
+
+    /// Only files a client of the profile can play (true) or cannot (false).
+    #[arg(long, value_name = "BOOL")]
+    pub compatible: Option<bool>,
+
+    /// ok, failed or missing.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<MediaStatus>,
+
+    /// Only files at or below this folder.
+    #[arg(long, value_name = "DIR")]
+    pub path_prefix: Option<PathBuf>,
+
+    /// Text in the show name or title, any case.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+
+    /// At most this many files.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+fn parse_kind(s: &str) -> Result<MediaKind, String> {
+    MediaKind::parse(s).ok_or_else(|| "use episode, movie, extra, sample or unknown".to_owned())
+}
+
+fn parse_status(s: &str) -> Result<MediaStatus, String> {
+    MediaStatus::parse(s).ok_or_else(|| "use ok, failed or missing".to_owned())
 }
 
 /// Records read from the catalog at a time.
 const PAGE: u64 = 1_000;
 
-pub async fn run(args: MediaArgs) -> anyhow::Result<ExitCode> {
-    let app = Mediascan::open(Settings::with_database(args.db.url()?)).await?;
-    let result = list(&app, args.json).await;
+pub async fn run(args: MediaArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let app = Mediascan::open(args.db.settings(config)?).await?;
+    let result = list(&app, &args).await;
     app.shutdown().await;
     result
 }
 
-async fn list(app: &Mediascan, json: bool) -> anyhow::Result<ExitCode> {
+async fn list(app: &Mediascan, args: &MediaArgs) -> anyhow::Result<ExitCode> {
+    let path_prefix = match &args.path_prefix {
+        Some(dir) => Some(std::path::absolute(dir)?),
+        None => None,
+    };
+    let filter = MediaFilter {
+        library: args.library.clone(),
+        show: args.show.clone(),
+        season: args.season,
+        kind: args.kind,
+        compatible: args.compatible,
+        status: args.status,
+        path_prefix,
+        search: args.search.clone(),
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut table = output::MediaTable::default();
     let mut after = None;
-    loop {
-        let page = app.catalog().list(MediaQuery { after_path: after.take(), limit: Some(PAGE) }).await?;
+    let mut left = args.limit.unwrap_or(u64::MAX);
+    while left > 0 {
+        let limit = PAGE.min(left);
+        let query =
+            MediaQuery { filter: filter.clone(), after_path: after.take(), offset: None, limit: Some(limit) };
+        let page = app.catalog().list(query).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.path.clone());
+        left -= page.len() as u64;
         for record in &page {
-            if json {
+            if args.json {
                 serde_json::to_writer(&mut out, record)?;
                 writeln!(out)?;
             } else {
                 table.push(record);
             }
         }
-        if (page.len() as u64) < PAGE {
+        if (page.len() as u64) < limit {
             break;
         }
     }
-    if !json {
+    if !args.json {
         table.write(&mut out)?;
     }
     out.flush()?;

@@ -6,18 +6,22 @@
 // The command line is the one place where printing is the job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod libraries;
 mod media;
 mod output;
 mod parse;
 mod scan;
+mod scans;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::logging::{self, LogFormat};
-use crate::settings;
+use crate::settings::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,16 +34,26 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Auto)]
     pub log_format: LogFormat,
 
+    /// Configuration file [default: ~/.config/mediascan/config.toml, if it exists].
+    #[arg(long, global = true, env = "MEDIASCAN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan a folder into the catalog, showing progress; Ctrl-C cancels.
+    /// Scan a folder or a configured library into the catalog, showing progress; Ctrl-C cancels.
     Scan(scan::ScanArgs),
-    /// List the catalog.
+    /// List the catalog, optionally filtered.
     Media(media::MediaArgs),
+    /// List recent scans (of every node sharing the catalog).
+    Scans(scans::ScansArgs),
+    /// List the configured libraries.
+    Libraries(libraries::LibrariesArgs),
+    /// Run the HTTP API.
+    Serve(serve::ServeArgs),
     /// Show what the filename parser reads from paths (show, season, episodes, movie, year …).
     Parse(parse::ParseArgs),
 }
@@ -48,22 +62,15 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
     /// Catalog database: a SQLite file path, sqlite:///path/file.db or postgres://user@host/db.
-    /// Default: ~/.local/share/mediascan/catalog.db.
+    /// Default: the configuration's `database`, else ~/.local/share/mediascan/catalog.db.
     #[arg(long, env = "MEDIASCAN_DATABASE_URL", value_name = "URL")]
     pub db: Option<String>,
 }
 
 impl DbArgs {
-    pub fn url(&self) -> anyhow::Result<String> {
-        match &self.db {
-            Some(arg) => Ok(settings::database_url(arg)),
-            None => {
-                let path: PathBuf = settings::default_database_path().ok_or_else(|| {
-                    anyhow::anyhow!("cannot find a home directory for the default catalog; pass --db")
-                })?;
-                Ok(settings::sqlite_url(&path))
-            }
-        }
+    /// Settings from the configuration, with this `--db` winning.
+    pub fn settings(&self, config: &Config) -> anyhow::Result<Settings> {
+        Settings::from_config(config, self.db.as_deref())
     }
 }
 
@@ -131,9 +138,13 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let config = || Config::load(cli.config.as_deref());
         match cli.command {
-            Command::Scan(args) => scan::run(args).await,
-            Command::Media(args) => media::run(args).await,
+            Command::Scan(args) => scan::run(args, &config()?).await,
+            Command::Media(args) => media::run(args, &config()?).await,
+            Command::Scans(args) => scans::run(args, &config()?).await,
+            Command::Libraries(args) => libraries::run(args, &config()?),
+            Command::Serve(args) => serve::run(args, &config()?).await,
             Command::Parse(args) => parse::run(args).await,
         }
     });

@@ -61,13 +61,60 @@ fn duration(seconds: Option<f64>) -> String {
     format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// A table, its columns sized to their widest cell.
-#[derive(Debug, Default)]
-pub struct MediaTable {
-    rows: Vec<[String; 8]>,
+/// A table whose columns are sized to their widest cell; the last column is not padded.
+#[derive(Debug)]
+pub struct Table<const N: usize> {
+    header: [&'static str; N],
+    rows: Vec<[String; N]>,
 }
 
-const HEADER: [&str; 8] = ["STATUS", "KIND", "NAME", "EPISODE", "VIDEO", "DURATION", "PLAYS", "PATH"];
+impl<const N: usize> Table<N> {
+    pub fn new(header: [&'static str; N]) -> Self {
+        Self { header, rows: Vec::new() }
+    }
+
+    pub fn row(&mut self, cells: [String; N]) {
+        self.rows.push(cells);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let mut widths = self.header.map(|h| h.chars().count());
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let mut line = |cells: [&str; N]| -> io::Result<()> {
+            for (i, cell) in cells.iter().enumerate() {
+                if i + 1 == N {
+                    writeln!(out, "{cell}")?;
+                } else {
+                    write!(out, "{cell:<width$}  ", width = widths[i])?;
+                }
+            }
+            Ok(())
+        };
+        line(self.header)?;
+        for row in &self.rows {
+            line(row.each_ref().map(String::as_str))?;
+        }
+        Ok(())
+    }
+}
+
+/// The catalog as a table.
+#[derive(Debug)]
+pub struct MediaTable(Table<8>);
+
+impl Default for MediaTable {
+    fn default() -> Self {
+        Self(Table::new(["STATUS", "KIND", "NAME", "EPISODE", "VIDEO", "DURATION", "PLAYS", "PATH"]))
+    }
+}
 
 impl MediaTable {
     pub fn push(&mut self, record: &MediaRecord) {
@@ -95,7 +142,7 @@ impl MediaTable {
             Some(_) => "no",
             None => "-",
         };
-        self.rows.push([
+        self.0.row([
             record.status.to_string(),
             parsed.kind.as_str().to_owned(),
             name,
@@ -108,32 +155,37 @@ impl MediaTable {
     }
 
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        if self.rows.is_empty() {
-            return writeln!(out, "The catalog is empty: run `mediascan scan <DIR>` first.");
+        if self.0.len() == 0 {
+            return writeln!(out, "No files match: run `mediascan scan <DIR>`, or loosen the filters.");
         }
-        let mut widths = HEADER.map(|h| h.chars().count());
-        for row in &self.rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        let line = |out: &mut dyn Write, cells: [&str; 8]| -> io::Result<()> {
-            let last = cells.len() - 1;
-            for (i, cell) in cells.iter().enumerate() {
-                if i == last {
-                    writeln!(out, "{cell}")?;
-                } else {
-                    write!(out, "{cell:<width$}  ", width = widths[i])?;
-                }
-            }
-            Ok(())
-        };
-        line(out, HEADER)?;
-        for row in &self.rows {
-            line(out, row.each_ref().map(String::as_str))?;
-        }
-        writeln!(out, "{} files", self.rows.len())
+        self.0.write(out)?;
+        writeln!(out, "{} files", self.0.len())
     }
+}
+
+/// Recent scans as a table.
+pub fn write_scans(out: &mut impl Write, scans: &[ScanProgress]) -> io::Result<()> {
+    if scans.is_empty() {
+        return writeln!(out, "No scans yet.");
+    }
+    let mut table = Table::new(["ID", "STATUS", "FILES", "FAILED", "STARTED", "TOOK", "NODE", "LIBRARY"]);
+    for scan in scans {
+        let took = scan
+            .ended_at
+            .map(|end| format!("{:.1} s", (end - scan.started_at).num_milliseconds() as f64 / 1000.0))
+            .unwrap_or_default();
+        table.row([
+            scan.scan_id.to_string(),
+            scan.status.to_string(),
+            format!("{}/{}", scan.processed, scan.total_files),
+            scan.failed.to_string(),
+            scan.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            took,
+            scan.node.clone().unwrap_or_default(),
+            scan.library.clone().unwrap_or_else(|| display(&scan.root)),
+        ]);
+    }
+    table.write(out)
 }
 
 /// A path for a terminal: control characters (a newline in a file name) shown escaped.

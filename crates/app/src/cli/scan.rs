@@ -9,15 +9,21 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use scanner_core::{ScanOptions, ScanProgress, ScanRequest, ScanStatus};
+use scanner_core::{ScanOptions, ScanProgress, ScanRequest, ScanStatus, StartScanError};
 
 use super::{DbArgs, INTERRUPTED, Interrupt, output};
-use crate::{Mediascan, Settings, logging};
+use crate::config::Config;
+use crate::{LibraryScanError, Mediascan, logging};
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["dir", "library"])))]
 pub struct ScanArgs {
     /// The folder to scan.
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
+
+    /// A configured library to scan instead of a folder (see `mediascan libraries`).
+    #[arg(long, value_name = "NAME")]
+    pub library: Option<String>,
 
     #[command(flatten)]
     pub db: DbArgs,
@@ -30,26 +36,34 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: Option<u16>,
 
-    /// The ffprobe program to run.
-    #[arg(long, env = "MEDIASCAN_FFPROBE", value_name = "PATH", default_value = "ffprobe")]
-    pub ffprobe: PathBuf,
+    /// The ffprobe program to run [default: ffprobe, or the configuration's].
+    #[arg(long, env = "MEDIASCAN_FFPROBE", value_name = "PATH")]
+    pub ffprobe: Option<PathBuf>,
 
-    /// Seconds one probe may take before ffprobe is killed and the file recorded as failed.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
-    pub probe_timeout: f64,
+    /// Seconds one probe may take before ffprobe is killed and the file recorded as failed
+    /// [default: 30, or the configuration's].
+    #[arg(long, value_name = "SECS")]
+    pub probe_timeout: Option<f64>,
 
     /// Follow symbolic links (each folder is still read only once).
     #[arg(long)]
     pub follow_symlinks: bool,
 }
 
-pub async fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    if !(args.probe_timeout.is_finite() && args.probe_timeout > 0.0) {
-        anyhow::bail!("--probe-timeout must be a positive number of seconds");
+pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let mut settings = args.db.settings(config)?;
+    if let Some(program) = &args.ffprobe {
+        settings.ffprobe.program = program.clone();
     }
-    let mut settings = Settings::with_database(args.db.url()?);
-    settings.ffprobe.program = args.ffprobe.clone();
-    settings.ffprobe.timeout = Duration::from_secs_f64(args.probe_timeout);
+    if let Some(timeout) = args.probe_timeout {
+        if !(timeout.is_finite() && timeout > 0.0) {
+            anyhow::bail!("--probe-timeout must be a positive number of seconds");
+        }
+        settings.ffprobe.timeout = Duration::from_secs_f64(timeout);
+    }
+    if let Some(name) = &args.library {
+        config.library(name)?;
+    }
     if let Some(n) = args.concurrency {
         settings.scanner.probe_concurrency = usize::from(n);
     }
@@ -65,19 +79,35 @@ pub async fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> anyhow::Result<ExitCode> {
-    let request = ScanRequest {
-        root: args.dir.clone(),
-        library: None,
-        options: ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() },
+    let target = match (&args.library, &args.dir) {
+        (Some(name), _) => format!("library {name}"),
+        (None, Some(dir)) => dir.display().to_string(),
+        (None, None) => unreachable!("clap requires a folder or --library"),
     };
-    let started = tokio::select! {
-        started = app.scanner().start(request) => started,
+    let start = async {
+        match (&args.library, &args.dir) {
+            (Some(name), _) => app.scan_library(name).await.map_err(|e| match e {
+                LibraryScanError::Start(StartScanError::Root(e)) => anyhow::Error::new(e),
+                other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
+            }),
+            (None, Some(dir)) => {
+                let request = ScanRequest {
+                    root: dir.clone(),
+                    library: None,
+                    options: ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() },
+                };
+                app.scanner().start(request).await.map_err(|e| match e {
+                    StartScanError::Root(e) => anyhow::Error::new(e),
+                    other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
+                })
+            }
+            (None, None) => unreachable!("clap requires a folder or --library"),
+        }
+    };
+    let id = tokio::select! {
+        started = start => started?,
         _ = interrupt.recv() => return Ok(ExitCode::from(INTERRUPTED)),
     };
-    let id = started.map_err(|e| match e {
-        scanner_core::StartScanError::Root(e) => anyhow::Error::new(e),
-        other => anyhow::Error::new(other).context(format!("cannot scan {}", args.dir.display())),
-    })?;
 
     let bar = std::io::stderr().is_terminal().then(progress_bar);
     if let Some(bar) = &bar {

@@ -245,3 +245,16 @@ async fn the_error_line_comes_from_stderr() {
         Err(ProbeError::InvalidMedia("Invalid data found when processing input".into()))
     );
 }
+
+/// Inputs the fuzzer found crashing `json::decode`; each must now decode or fail cleanly.
+#[test]
+fn fuzz_findings_decode_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fuzz");
+    let mut seen = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let bytes = fs::read(entry.unwrap().path()).unwrap();
+        let _ = probe_ffprobe::json::decode(&bytes);
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

@@ -41,6 +41,11 @@ pub struct Model {
     pub reasons: String,
     pub first_seen_at: DateTimeUtc,
     pub last_scanned_at: DateTimeUtc,
+    /// The configured library whose scan last saw the file.
+    pub library: Option<String>,
+    /// Lower-cased show and title, for case-insensitive search that gives the same answers on
+    /// every backend (SQLite's LOWER only folds ASCII).
+    pub search_text: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,3 +2,5 @@
 //! types.
 
 pub mod media;
+pub mod scan;
+pub mod scan_lease;

@@ -2,6 +2,8 @@
 //! the test server). Each `contract!` case becomes `sqlite::name` and `postgres::name`.
 
 mod media;
+mod queries;
+mod scans;
 
 use repo_seaorm::SeaOrmMediaRepository;
 

@@ -23,6 +23,7 @@ pub fn record(path: &Path) -> MediaRecord {
     MediaRecord {
         id: MediaId::new(),
         path: path.to_path_buf(),
+        library: Some("tv".into()),
         size_bytes: 123_456_789,
         modified_at: at(1_700_000_000, 123_456_789),
         identity: Some(FileIdentity { device: 2049, inode: u64::MAX - 1 }),
@@ -169,7 +170,10 @@ contract!(lists_in_path_order_with_keyset_pages, |repo, _url| {
     let mut pages = Vec::new();
     let mut after = None;
     loop {
-        let page = repo.list(MediaQuery { after_path: after.clone(), limit: Some(4) }).await.unwrap();
+        let page = repo
+            .list(MediaQuery { after_path: after.clone(), limit: Some(4), ..MediaQuery::default() })
+            .await
+            .unwrap();
         if page.is_empty() {
             break;
         }

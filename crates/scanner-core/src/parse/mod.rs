@@ -20,6 +20,7 @@ use name::{NameInfo, Noise, Shape, analyze};
 
 /// What a file is, judged from its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MediaKind {
@@ -58,6 +59,7 @@ impl MediaKind {
 
 /// The parse result stored with every file and printed by `mediascan parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ParsedName {
     pub kind: MediaKind,

@@ -1,14 +1,22 @@
 //! The `Scanner` service: starts scans in the background, reports their progress, cancels
-//! them, forgets finished ones after a retention period, and shuts down cleanly.
+//! them, and keeps the scan records in the catalog true across restarts and nodes.
+//!
+//! One scan per library holds across processes through a lease in the database
+//! ([`ScanRepository`]); within a process, at most `max_concurrent_scans` scans run at once.
+//! Running scans live in memory (their progress is read from there); finished ones stay for a
+//! retention period and are read from the catalog afterwards, as are other nodes' scans.
 
+mod keeper;
 mod pipeline;
 mod progress;
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, Weak};
+use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -17,25 +25,38 @@ use tracing::{Instrument, warn_span};
 pub use progress::{ScanId, ScanIssue, ScanProgress, ScanStatus};
 
 use crate::compat::CompatibilityProfile;
-use crate::ports::{FileSource, FileSourceError, MediaProbe, MediaRepository, VideoExtensions};
+use crate::ports::{
+    CancelRequest, FileSource, FileSourceError, LeaseHolder, LeaseOutcome, MediaProbe, MediaRepository,
+    RepoError, ScanQuery, ScanRecord, ScanRepository, VideoExtensions,
+};
 use pipeline::ScanJob;
 use progress::ProgressState;
 
 /// Tunables of the scanner service.
 #[derive(Debug, Clone)]
 pub struct ScannerConfig {
-    /// How long a finished scan stays readable through [`Scanner::progress`].
+    /// How long a finished scan stays in memory (it is read from the catalog afterwards).
     pub retention: Duration,
-    /// How often finished scans past their retention are dropped.
+    /// How often finished scans past their retention are dropped and other nodes' dead scans
+    /// are marked interrupted.
     pub cleanup_interval: Duration,
     /// How many files are probed at once.
     pub probe_concurrency: usize,
+    /// How many scans this process runs at once (of different libraries).
+    pub max_concurrent_scans: usize,
     /// How many problems a scan keeps in its progress (all are counted).
     pub max_errors: usize,
     /// Records written per database transaction.
     pub batch_size: usize,
     /// Longest time a probed record waits before its batch is written.
     pub batch_delay: Duration,
+    /// How often a running scan saves its progress to its scan record.
+    pub persist_interval: Duration,
+    /// How long a scan's lease lasts unless renewed; a crashed node's scans are taken over
+    /// (marked interrupted) this long after it died.
+    pub lease_ttl: Duration,
+    /// This process, as lease holder.
+    pub holder: LeaseHolder,
 }
 
 impl Default for ScannerConfig {
@@ -44,9 +65,13 @@ impl Default for ScannerConfig {
             retention: Duration::from_secs(3600),
             cleanup_interval: Duration::from_secs(60),
             probe_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_concurrent_scans: 1,
             max_errors: 100,
             batch_size: 256,
             batch_delay: pipeline::DEFAULT_BATCH_DELAY,
+            persist_interval: Duration::from_secs(1),
+            lease_ttl: Duration::from_secs(30),
+            holder: LeaseHolder::default(),
         }
     }
 }
@@ -75,15 +100,29 @@ impl ScanRequest {
     }
 }
 
+/// The lease key of a scan: its library, or its root for a folder scan.
+pub fn lease_key(library: Option<&str>, root: &Path) -> String {
+    match library {
+        Some(library) => format!("library:{library}"),
+        None => format!("path:{}", root.display()),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StartScanError {
     #[error(transparent)]
     Root(#[from] FileSourceError),
-    #[error("a scan is already running ({0})")]
-    AlreadyRunning(ScanId),
+    /// The library (or folder) is being scanned already, here or on another node.
+    #[error("{} is already being scanned{}", .key, .scan.map(|s| format!(" (scan {s})")).unwrap_or_default())]
+    AlreadyRunning { key: String, scan: Option<ScanId> },
+    /// This process runs as many scans as it may.
+    #[error("{limit} scan(s) already running, the most this node runs at once")]
+    NodeBusy { limit: usize },
     #[error("cannot probe media files: {0}")]
     ProbeUnavailable(String),
+    #[error("cannot record the scan: {0}")]
+    Catalog(RepoError),
     #[error("the scanner is shutting down")]
     ShuttingDown,
 }
@@ -93,6 +132,8 @@ pub enum StartScanError {
 pub enum ScanLookupError {
     #[error("no scan with id {0}")]
     NotFound(ScanId),
+    #[error("cannot read the scan: {0}")]
+    Catalog(RepoError),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,6 +143,8 @@ pub enum CancelScanError {
     NotFound(ScanId),
     #[error("scan {id} is not running (it is {status})")]
     NotRunning { id: ScanId, status: ScanStatus },
+    #[error("cannot cancel the scan: {0}")]
+    Catalog(RepoError),
 }
 
 /// The ports the scanner works through.
@@ -110,6 +153,7 @@ pub struct ScannerPorts {
     pub source: Arc<dyn FileSource>,
     pub probe: Arc<dyn MediaProbe>,
     pub repo: Arc<dyn MediaRepository>,
+    pub scans: Arc<dyn ScanRepository>,
 }
 
 impl std::fmt::Debug for ScannerPorts {
@@ -121,34 +165,62 @@ impl std::fmt::Debug for ScannerPorts {
 #[derive(Debug)]
 struct ScanEntry {
     state: Arc<ProgressState>,
+    lease_key: String,
     cancel: CancellationToken,
     task: Option<JoinHandle<()>>,
     /// When the scan ended, for retention.
     ended: Option<Instant>,
 }
 
+/// Scans of this process, and lease keys being acquired right now.
+#[derive(Debug, Default)]
+struct Registry {
+    scans: HashMap<ScanId, ScanEntry>,
+    starting: HashSet<String>,
+}
+
+impl Registry {
+    fn running(&self) -> impl Iterator<Item = (&ScanId, &ScanEntry)> {
+        self.scans.iter().filter(|(_, e)| !e.state.status().is_finished())
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     ports: ScannerPorts,
     config: ScannerConfig,
-    scans: Mutex<HashMap<ScanId, ScanEntry>>,
+    registry: Mutex<Registry>,
     shutdown: CancellationToken,
     cleanup: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Inner {
-    fn scans(&self) -> std::sync::MutexGuard<'_, HashMap<ScanId, ScanEntry>> {
-        self.scans.lock().unwrap_or_else(|p| p.into_inner())
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Drops finished scans whose retention ran out; returns how many.
     fn sweep(&self) -> usize {
         let now = Instant::now();
         let retention = self.config.retention;
-        let mut scans = self.scans();
-        let before = scans.len();
-        scans.retain(|_, entry| entry.ended.is_none_or(|ended| now.duration_since(ended) < retention));
-        before - scans.len()
+        let mut registry = self.registry();
+        let before = registry.scans.len();
+        registry
+            .scans
+            .retain(|_, entry| entry.ended.is_none_or(|ended| now.duration_since(ended) < retention));
+        before - registry.scans.len()
+    }
+}
+
+/// Frees a lease key reserved by [`Scanner::start`] if the start does not get through.
+struct Reservation<'a> {
+    inner: &'a Inner,
+    key: String,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.inner.registry().starting.remove(&self.key);
     }
 }
 
@@ -165,7 +237,7 @@ impl Scanner {
         let inner = Arc::new(Inner {
             ports,
             config,
-            scans: Mutex::new(HashMap::new()),
+            registry: Mutex::new(Registry::default()),
             shutdown: CancellationToken::new(),
             cleanup: Mutex::new(None),
         });
@@ -174,107 +246,222 @@ impl Scanner {
         Self { inner }
     }
 
+    pub fn config(&self) -> &ScannerConfig {
+        &self.inner.config
+    }
+
     /// Starts scanning `root` with the default options. See [`Self::start`].
     pub async fn start_scan(&self, root: impl Into<PathBuf>) -> Result<ScanId, StartScanError> {
         self.start(ScanRequest::new(root)).await
     }
 
-    /// Checks the root and the probe, then starts the scan as a background task and returns
-    /// its id at once. Only one scan runs at a time: while one runs, this returns
-    /// [`StartScanError::AlreadyRunning`].
+    /// Checks the root and the probe, takes the library's lease, records the scan, and starts
+    /// it as a background task; returns its id at once. While the library (or folder) is being
+    /// scanned anywhere, this returns [`StartScanError::AlreadyRunning`]; of simultaneous
+    /// starts exactly one wins.
     pub async fn start(&self, request: ScanRequest) -> Result<ScanId, StartScanError> {
-        if self.inner.shutdown.is_cancelled() {
+        let inner = &self.inner;
+        if inner.shutdown.is_cancelled() {
             return Err(StartScanError::ShuttingDown);
         }
-        let root = self.inner.ports.source.open_root(request.root).await?;
-        self.inner.ports.probe.check().await.map_err(|e| StartScanError::ProbeUnavailable(e.to_string()))?;
+        let root = inner.ports.source.open_root(request.root).await?;
+        inner.ports.probe.check().await.map_err(|e| StartScanError::ProbeUnavailable(e.to_string()))?;
+        let key = lease_key(request.library.as_deref(), &root);
 
+        // Reserve the key in this process under one lock: a local race is decided here.
+        let reservation = {
+            let mut registry = inner.registry();
+            if let Some((id, _)) = registry.running().find(|(_, e)| e.lease_key == key) {
+                return Err(StartScanError::AlreadyRunning { key, scan: Some(*id) });
+            }
+            if registry.starting.contains(&key) {
+                return Err(StartScanError::AlreadyRunning { key, scan: None });
+            }
+            let limit = inner.config.max_concurrent_scans.max(1);
+            if registry.running().count() + registry.starting.len() >= limit {
+                return Err(StartScanError::NodeBusy { limit });
+            }
+            registry.starting.insert(key.clone());
+            Reservation { inner, key: key.clone() }
+        };
+
+        // Then across processes: the lease in the catalog.
         let id = ScanId::new();
-        let state = Arc::new(ProgressState::new(id, request.library, root, self.inner.config.max_errors));
+        let scans = &inner.ports.scans;
+        let holder = inner.config.holder.clone();
+        match scans.acquire_lease(key.clone(), id, holder.clone(), inner.config.lease_ttl).await {
+            Ok(LeaseOutcome::Acquired) => {}
+            Ok(LeaseOutcome::HeldBy(other)) => {
+                return Err(StartScanError::AlreadyRunning { key, scan: Some(other) });
+            }
+            Err(e) => return Err(StartScanError::Catalog(e)),
+        }
+        let mut state = ProgressState::new(id, request.library, root, inner.config.max_errors);
+        state.node = Some(holder.label());
+        let state = Arc::new(state);
+        let record = ScanRecord { progress: state.snapshot(), lease_key: key.clone(), holder };
+        if let Err(e) = scans.insert(record).await {
+            let _ = scans.release_lease(key, id).await;
+            return Err(StartScanError::Catalog(e));
+        }
+
         let cancel = CancellationToken::new();
         let job = ScanJob {
             state: state.clone(),
             cancel: cancel.clone(),
-            source: self.inner.ports.source.clone(),
-            probe: self.inner.ports.probe.clone(),
-            repo: self.inner.ports.repo.clone(),
+            source: inner.ports.source.clone(),
+            probe: inner.ports.probe.clone(),
+            repo: inner.ports.repo.clone(),
+            scans: scans.clone(),
+            lease_key: key.clone(),
             options: request.options,
-            config: self.inner.config.clone(),
+            config: inner.config.clone(),
         };
-
-        // Check and insert under one lock: of simultaneous starts exactly one wins.
-        let mut scans = self.inner.scans();
-        if self.inner.shutdown.is_cancelled() {
+        let mut registry = inner.registry();
+        if inner.shutdown.is_cancelled() {
+            // Shutdown began while we were acquiring: do not leave a scan that nobody waits for.
+            drop(registry);
+            state.finish(ScanStatus::Cancelled, Some("the scanner is shutting down".into()));
+            let _ = scans.save(state.snapshot()).await;
+            let _ = scans.release_lease(key, id).await;
             return Err(StartScanError::ShuttingDown);
         }
-        if let Some((running, _)) = scans.iter().find(|(_, e)| !e.state.status().is_finished()) {
-            return Err(StartScanError::AlreadyRunning(*running));
-        }
-        // At warn level so that the scan's context shows on its warnings under the default
-        // `warn` filter (a span below the filter's level is not recorded at all).
         let span = warn_span!("scan", scan_id = %id, root = %state.root.display());
         let weak = Arc::downgrade(&self.inner);
+        let (guard_state, guard_scans, guard_key) = (state.clone(), scans.clone(), key.clone());
         let task = tokio::spawn(
             async move {
                 tracing::info!("scan started");
-                pipeline::run(job).await;
+                // A bug must not leave a scan `running` forever nor its library locked.
+                if let Err(panic) = AssertUnwindSafe(pipeline::run(job)).catch_unwind().await {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    tracing::error!(panic = %what, "scan task panicked");
+                    guard_state.finish(ScanStatus::Failed, Some(format!("internal error: {what}")));
+                    let _ = guard_scans.save(guard_state.snapshot()).await;
+                    let _ = guard_scans.release_lease(guard_key, id).await;
+                }
                 mark_ended(&weak, id);
             }
+            // At warn level so that the scan's context shows on its warnings under the default
+            // `warn` filter (a span below the filter's level is not recorded at all).
             .instrument(span),
         );
-        scans.insert(id, ScanEntry { state, cancel, task: Some(task), ended: None });
+        registry.scans.insert(id, ScanEntry { state, lease_key: key, cancel, task: Some(task), ended: None });
+        drop(registry);
+        drop(reservation);
         Ok(id)
     }
 
-    /// A snapshot of the scan's progress. Never waits for the scan.
+    /// A snapshot of the scan's progress: live for this process's scans, from the catalog for
+    /// older ones and other nodes'. Never waits for the scan.
     pub async fn progress(&self, id: ScanId) -> Result<ScanProgress, ScanLookupError> {
-        let state = self.state(id).ok_or(ScanLookupError::NotFound(id))?;
-        Ok(state.snapshot())
-    }
-
-    /// Snapshots of every scan still retained, newest first.
-    pub async fn scans(&self) -> Vec<ScanProgress> {
-        let states: Vec<Arc<ProgressState>> = self.inner.scans().values().map(|e| e.state.clone()).collect();
-        let mut all: Vec<ScanProgress> = states.iter().map(|s| s.snapshot()).collect();
-        all.sort_by_key(|s| std::cmp::Reverse(s.started_at));
-        all
-    }
-
-    /// Asks a running scan to stop. The probe in flight is abandoned (its process killed) and
-    /// the scan ends `cancelled` shortly after; [`Self::wait`] tells when.
-    pub async fn cancel(&self, id: ScanId) -> Result<(), CancelScanError> {
-        let scans = self.inner.scans();
-        let entry = scans.get(&id).ok_or(CancelScanError::NotFound(id))?;
-        let status = entry.state.status();
-        if status.is_finished() {
-            return Err(CancelScanError::NotRunning { id, status });
+        if let Some(state) = self.state(id) {
+            return Ok(state.snapshot());
         }
-        entry.cancel.cancel();
-        Ok(())
+        match self.inner.ports.scans.get(id).await {
+            Ok(Some(record)) => Ok(record.progress),
+            Ok(None) => Err(ScanLookupError::NotFound(id)),
+            Err(e) => Err(ScanLookupError::Catalog(e)),
+        }
     }
 
-    /// Waits until the scan has ended and returns its final progress.
+    /// Recent scans from the catalog, newest first; this process's running scans are shown
+    /// live.
+    pub async fn scans(&self, query: ScanQuery) -> Result<Vec<ScanProgress>, RepoError> {
+        let records = self.inner.ports.scans.list(query).await?;
+        Ok(records
+            .into_iter()
+            .map(|record| match self.state(record.progress.scan_id) {
+                Some(state) => state.snapshot(),
+                None => record.progress,
+            })
+            .collect())
+    }
+
+    /// Asks a running scan to stop. A scan of this process is cancelled at once (the probe in
+    /// flight is abandoned, its process killed); another node's is flagged in the catalog and
+    /// stopped by that node within a second or so. [`Self::wait`] tells when it has ended.
+    pub async fn cancel(&self, id: ScanId) -> Result<(), CancelScanError> {
+        {
+            let registry = self.inner.registry();
+            if let Some(entry) = registry.scans.get(&id) {
+                let status = entry.state.status();
+                if status.is_finished() {
+                    return Err(CancelScanError::NotRunning { id, status });
+                }
+                entry.cancel.cancel();
+                return Ok(());
+            }
+        }
+        match self.inner.ports.scans.request_cancel(id).await {
+            Ok(CancelRequest::Requested) => Ok(()),
+            Ok(CancelRequest::NotFound) => Err(CancelScanError::NotFound(id)),
+            Ok(CancelRequest::NotRunning(status)) => Err(CancelScanError::NotRunning { id, status }),
+            Err(e) => Err(CancelScanError::Catalog(e)),
+        }
+    }
+
+    /// Waits until the scan has ended and returns its final progress (another node's scan is
+    /// followed through the catalog).
     pub async fn wait(&self, id: ScanId) -> Result<ScanProgress, ScanLookupError> {
-        let state = self.state(id).ok_or(ScanLookupError::NotFound(id))?;
-        let mut status = state.subscribe();
-        // The sender lives in `state`, which we hold, so this only ends with a finished scan.
-        let _ = status.wait_for(|s| s.is_finished()).await;
-        Ok(state.snapshot())
+        if let Some(state) = self.state(id) {
+            let mut status = state.subscribe();
+            // The sender lives in `state`, which we hold, so this only ends with a finished scan.
+            let _ = status.wait_for(|s| s.is_finished()).await;
+            return Ok(state.snapshot());
+        }
+        loop {
+            let progress = self.progress(id).await?;
+            if progress.status.is_finished() {
+                return Ok(progress);
+            }
+            tokio::time::sleep(self.inner.config.persist_interval).await;
+        }
     }
 
-    /// Drops finished scans past their retention now (the cleanup task does this
-    /// periodically); returns how many were dropped.
+    /// Marks scans whose process is gone `interrupted`: scans whose lease expired, and scans of
+    /// this host whose process `is_alive` says is dead (found at once, without waiting for the
+    /// lease to run out). Call it at start-up; the cleanup task repeats the first part.
+    pub async fn recover(&self, is_alive: impl Fn(&LeaseHolder) -> bool) -> Result<Vec<ScanId>, RepoError> {
+        let scans = &self.inner.ports.scans;
+        let me = &self.inner.config.holder;
+        let mut interrupted = scans.interrupt_expired().await?;
+        let running =
+            scans.list(ScanQuery { status: Some(ScanStatus::Running), ..ScanQuery::default() }).await?;
+        for record in running {
+            let holder = &record.holder;
+            if holder.host == me.host && holder.instance != me.instance && !is_alive(holder) {
+                let reason = format!("process {} stopped before the scan ended", holder.label());
+                if scans.interrupt(record.progress.scan_id, reason).await? {
+                    interrupted.push(record.progress.scan_id);
+                }
+            }
+        }
+        if !interrupted.is_empty() {
+            tracing::warn!(count = interrupted.len(), "marked scans of stopped processes interrupted");
+        }
+        Ok(interrupted)
+    }
+
+    /// Drops finished scans past their retention from memory now (the cleanup task does this
+    /// periodically); returns how many were dropped. They stay readable from the catalog.
     pub fn cleanup(&self) -> usize {
         self.inner.sweep()
     }
 
-    /// Cancels running scans, waits for them to end, and stops the cleanup task. Later
-    /// [`Self::start`] calls fail with [`StartScanError::ShuttingDown`].
+    /// Cancels running scans, waits for them to end (their records say `cancelled`), and stops
+    /// the cleanup task. Later [`Self::start`] calls fail with
+    /// [`StartScanError::ShuttingDown`].
     pub async fn shutdown(&self) {
         self.inner.shutdown.cancel();
         let tasks: Vec<JoinHandle<()>> = {
-            let mut scans = self.inner.scans();
-            scans
+            let mut registry = self.inner.registry();
+            registry
+                .scans
                 .values_mut()
                 .filter_map(|e| {
                     e.cancel.cancel();
@@ -294,13 +481,13 @@ impl Scanner {
     }
 
     fn state(&self, id: ScanId) -> Option<Arc<ProgressState>> {
-        self.inner.scans().get(&id).map(|e| e.state.clone())
+        self.inner.registry().scans.get(&id).map(|e| e.state.clone())
     }
 }
 
 fn mark_ended(inner: &Weak<Inner>, id: ScanId) {
     if let Some(inner) = inner.upgrade()
-        && let Some(entry) = inner.scans().get_mut(&id)
+        && let Some(entry) = inner.registry().scans.get_mut(&id)
     {
         entry.ended = Some(Instant::now());
     }
@@ -320,6 +507,14 @@ async fn cleanup_loop(inner: Weak<Inner>, shutdown: CancellationToken) {
         let dropped = inner.sweep();
         if dropped > 0 {
             tracing::debug!(dropped, "forgot finished scans past their retention");
+        }
+        // Other nodes' scans whose lease ran out: their node is gone.
+        match inner.ports.scans.interrupt_expired().await {
+            Ok(ids) if !ids.is_empty() => {
+                tracing::warn!(count = ids.len(), "marked scans with expired leases interrupted")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot check for expired scan leases"),
         }
     }
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use tokio::sync::mpsc;
@@ -17,11 +16,14 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
+use super::keeper;
 use super::progress::{ProgressState, ScanStatus};
 use super::{ScanOptions, ScannerConfig};
 use crate::media::{FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
 use crate::parse;
-use crate::ports::{FileSource, MediaProbe, MediaRepository, ProbeError, WalkEvent, WalkOptions};
+use crate::ports::{
+    FileSource, MediaProbe, MediaRepository, ProbeError, ScanRepository, WalkEvent, WalkOptions,
+};
 
 /// Everything one scan needs.
 pub(crate) struct ScanJob {
@@ -31,18 +33,21 @@ pub(crate) struct ScanJob {
     pub source: Arc<dyn FileSource>,
     pub probe: Arc<dyn MediaProbe>,
     pub repo: Arc<dyn MediaRepository>,
+    pub scans: Arc<dyn ScanRepository>,
+    /// The lease this scan holds (the library, or the root of a folder scan).
+    pub lease_key: String,
     pub options: ScanOptions,
     pub config: ScannerConfig,
 }
 
 /// The first fatal error of a scan; setting it stops every stage.
-struct Fatal {
+pub(crate) struct Fatal {
     stop: CancellationToken,
     message: Mutex<Option<String>>,
 }
 
 impl Fatal {
-    fn raise(&self, message: String) {
+    pub(crate) fn raise(&self, message: String) {
         let mut slot = self.message.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
             warn!(error = %message, "scan stopped");
@@ -71,11 +76,16 @@ pub(crate) async fn run(job: ScanJob) {
             let concurrency = job.config.probe_concurrency.max(1);
             let (file_tx, file_rx) = mpsc::channel(concurrency * 2);
             let (record_tx, record_rx) = mpsc::channel(job.config.batch_size.max(1));
-            tokio::join!(
-                walk_stage(&job, walk, file_tx, &stop),
-                probe_stage(&job, file_rx, record_tx, &stop, &fatal),
-                store_stage(&job, record_rx, &fatal),
-            );
+            let stages_done = CancellationToken::new();
+            let stages = async {
+                tokio::join!(
+                    walk_stage(&job, walk, file_tx, &stop),
+                    probe_stage(&job, file_rx, record_tx, &stop, &fatal),
+                    store_stage(&job, record_rx, &fatal),
+                );
+                stages_done.cancel();
+            };
+            tokio::join!(stages, keeper::keep(&job, &fatal, &stages_done));
         }
         Err(e) => fatal.raise(format!("cannot walk {}: {e}", root.display())),
     }
@@ -86,6 +96,7 @@ pub(crate) async fn run(job: ScanJob) {
         None => (ScanStatus::Completed, None),
     };
     job.state.finish(status, error);
+    keeper::conclude(&job).await;
     let snap = job.state.snapshot();
     tracing::info!(
         status = %snap.status,
@@ -182,10 +193,11 @@ async fn probe_one(job: &ScanJob, file: FileStat, root_name: Option<&str>) -> Pr
     job.state.working_on(&file.path);
     let result = job.probe.probe(file.path.clone()).await;
     let parsed = parse_relative(&job.state.root, &file.path, root_name);
-    let now = Utc::now();
+    let now = crate::media::now();
     let mut record = MediaRecord {
         id: MediaId::new(),
         path: file.path,
+        library: job.state.library.clone(),
         size_bytes: file.size,
         modified_at: file.modified,
         identity: file.identity,

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
+
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
@@ -18,6 +19,7 @@ crate::id::uuid_id!(
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ScanStatus {
@@ -27,6 +29,9 @@ pub enum ScanStatus {
     Cancelled,
     /// The scan could not go on (database gone, probe unavailable); `error` says why.
     Failed,
+    /// The process running the scan stopped without finishing it (killed, crashed, power
+    /// lost); found by a later start or by another node when the scan's lease ran out.
+    Interrupted,
 }
 
 impl ScanStatus {
@@ -40,7 +45,14 @@ impl ScanStatus {
             Self::Completed => "completed",
             Self::Cancelled => "cancelled",
             Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Running, Self::Completed, Self::Cancelled, Self::Failed, Self::Interrupted]
+            .into_iter()
+            .find(|status| status.as_str() == s)
     }
 }
 
@@ -52,7 +64,9 @@ impl fmt::Display for ScanStatus {
 
 /// One recorded problem: a file that failed or a folder that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanIssue {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub path: PathBuf,
     pub message: String,
 }
@@ -60,10 +74,14 @@ pub struct ScanIssue {
 /// A consistent-enough picture of a scan at one moment (counters are read one by one, so a
 /// snapshot taken mid-scan may be off by the file in flight; a finished scan's is exact).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanProgress {
     pub scan_id: ScanId,
     pub library: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub root: PathBuf,
+    /// The process running the scan (`host:pid`).
+    pub node: Option<String>,
     pub status: ScanStatus,
     /// Video files found so far; final once `walk_complete` is true.
     pub total_files: u64,
@@ -71,6 +89,7 @@ pub struct ScanProgress {
     pub processed: u64,
     pub succeeded: u64,
     pub failed: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub current_file: Option<PathBuf>,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -110,6 +129,7 @@ struct IssueLog {
 pub(crate) struct ProgressState {
     pub id: ScanId,
     pub library: Option<String>,
+    pub node: Option<String>,
     pub root: PathBuf,
     pub started_at: DateTime<Utc>,
     max_errors: usize,
@@ -134,8 +154,9 @@ impl ProgressState {
         Self {
             id,
             library,
+            node: None,
             root,
-            started_at: Utc::now(),
+            started_at: crate::media::now(),
             max_errors,
             status: watch::Sender::new(ScanStatus::Running),
             total: AtomicU64::new(0),
@@ -196,7 +217,7 @@ impl ProgressState {
             if ending.ended_at.is_some() {
                 return;
             }
-            ending.ended_at = Some(Utc::now());
+            ending.ended_at = Some(crate::media::now());
             ending.error = error;
         }
         *lock(&self.current) = None;
@@ -216,6 +237,7 @@ impl ProgressState {
             scan_id: self.id,
             library: self.library.clone(),
             root: self.root.clone(),
+            node: self.node.clone(),
             status: self.status(),
             total_files: self.total.load(Ordering::Relaxed),
             walk_complete: self.walk_complete.load(Ordering::Relaxed),

@@ -1,178 +1,21 @@
-//! The scan service against mockall fakes of all three ports.
+//! The scan service against mockall fakes of all four ports.
 
-use std::collections::HashMap;
+mod catalog;
+mod fakes;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use chrono::{TimeZone, Utc};
-use tokio::sync::Semaphore;
-
 use super::*;
-use crate::media::{FileStat, MediaInfo, MediaRecord, MediaStatus};
+use crate::media::MediaStatus;
 use crate::ports::{
-    DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, WalkEvent,
-    WalkStream,
+    DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, ScanQuery,
+    WalkEvent, WalkStream,
 };
 use crate::{MediaId, MediaKind};
-
-const ROOT: &str = "/library";
-
-fn stat(path: &str) -> FileStat {
-    FileStat {
-        path: PathBuf::from(ROOT).join(path),
-        size: 1_000,
-        modified: Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
-        identity: None,
-    }
-}
-
-/// A source whose walk yields `dirs`: each a directory (relative to the root) and its files.
-fn source(dirs: &[(&str, &[&str])]) -> MockFileSource {
-    let events: Vec<WalkEvent> = dirs
-        .iter()
-        .map(|(dir, files)| {
-            WalkEvent::Directory(DirListing {
-                path: PathBuf::from(ROOT).join(dir),
-                files: files.iter().map(|f| stat(&Path::new(dir).join(f).to_string_lossy())).collect(),
-            })
-        })
-        .collect();
-    let mut source = MockFileSource::new();
-    source.expect_open_root().returning(Ok);
-    source.expect_walk().returning(move |_, _| Ok(WalkStream::from_events(events.clone())));
-    source
-}
-
-fn h264() -> MediaInfo {
-    crate::fixtures::h264_aac_mp4()
-}
-
-/// A probe that answers every file with `h264()` except those whose name contains "corrupt".
-fn probe() -> MockMediaProbe {
-    let mut probe = MockMediaProbe::new();
-    probe.expect_check().returning(|| Ok("fake probe".into()));
-    probe.expect_probe().returning(|path| {
-        if path.to_string_lossy().contains("corrupt") {
-            Err(ProbeError::InvalidMedia("Invalid data found when processing input".into()))
-        } else {
-            Ok(h264())
-        }
-    });
-    probe
-}
-
-/// A repository that keeps upserted records in a map keyed by path, as a database would.
-#[derive(Clone, Default)]
-struct Stored(Arc<Mutex<HashMap<PathBuf, MediaRecord>>>);
-
-impl Stored {
-    fn repo(&self) -> MockMediaRepository {
-        let map = self.0.clone();
-        let mut repo = MockMediaRepository::new();
-        repo.expect_upsert().returning(move |records| {
-            let mut map = map.lock().unwrap();
-            for record in records {
-                match map.get_mut(&record.path) {
-                    Some(existing) => {
-                        let (id, first_seen) = (existing.id, existing.first_seen_at);
-                        *existing = MediaRecord { id, first_seen_at: first_seen, ..record };
-                    }
-                    None => {
-                        map.insert(record.path.clone(), record);
-                    }
-                }
-            }
-            Ok(())
-        });
-        repo
-    }
-
-    fn get(&self, path: &str) -> Option<MediaRecord> {
-        self.0.lock().unwrap().get(&PathBuf::from(ROOT).join(path)).cloned()
-    }
-
-    fn len(&self) -> usize {
-        self.0.lock().unwrap().len()
-    }
-}
-
-fn scanner(source: MockFileSource, probe: impl MediaProbe + 'static, repo: MockMediaRepository) -> Scanner {
-    scanner_with(source, probe, repo, ScannerConfig::default())
-}
-
-fn scanner_with(
-    source: MockFileSource,
-    probe: impl MediaProbe + 'static,
-    repo: MockMediaRepository,
-    config: ScannerConfig,
-) -> Scanner {
-    Scanner::new(
-        ScannerPorts { source: Arc::new(source), probe: Arc::new(probe), repo: Arc::new(repo) },
-        config,
-    )
-}
-
-/// Wraps a probe so that each probe waits for a permit the test hands out, and counts probes
-/// that were abandoned (dropped before finishing).
-struct Gated {
-    inner: MockMediaProbe,
-    gate: Arc<Semaphore>,
-    started: Arc<AtomicUsize>,
-    abandoned: Arc<AtomicUsize>,
-}
-
-impl Gated {
-    fn new(inner: MockMediaProbe) -> (Self, Arc<Semaphore>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
-        let gate = Arc::new(Semaphore::new(0));
-        let started = Arc::new(AtomicUsize::new(0));
-        let abandoned = Arc::new(AtomicUsize::new(0));
-        (
-            Self { inner, gate: gate.clone(), started: started.clone(), abandoned: abandoned.clone() },
-            gate,
-            started,
-            abandoned,
-        )
-    }
-}
-
-struct DropCounter(Arc<AtomicUsize>, bool);
-
-impl Drop for DropCounter {
-    fn drop(&mut self) {
-        if !self.1 {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-#[async_trait]
-impl MediaProbe for Gated {
-    async fn check(&self) -> Result<String, ProbeError> {
-        self.inner.check().await
-    }
-
-    async fn probe(&self, path: PathBuf) -> Result<MediaInfo, ProbeError> {
-        let mut guard = DropCounter(self.abandoned.clone(), false);
-        self.started.fetch_add(1, Ordering::SeqCst);
-        self.gate.acquire().await.expect("gate closed").forget();
-        let result = self.inner.probe(path).await;
-        guard.1 = true;
-        result
-    }
-}
-
-async fn eventually(mut condition: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if condition() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("condition not reached in 5 s");
-}
+use fakes::*;
 
 #[tokio::test]
 async fn a_scan_stores_every_file_and_reaches_100_percent() {
@@ -364,10 +207,7 @@ async fn of_ten_simultaneous_starts_exactly_one_wins() {
     for attempt in attempts {
         match attempt.await.unwrap() {
             Ok(id) => won.push(id),
-            Err(StartScanError::AlreadyRunning(running)) => {
-                refused += 1;
-                let _ = running;
-            }
+            Err(StartScanError::AlreadyRunning { .. }) => refused += 1,
             Err(e) => panic!("unexpected error: {e}"),
         }
     }
@@ -390,7 +230,7 @@ async fn a_missing_root_is_rejected_before_anything_starts() {
     let scanner = scanner(source, probe(), MockMediaRepository::new());
     let err = scanner.start_scan("/nowhere").await.unwrap_err();
     assert!(matches!(err, StartScanError::Root(FileSourceError::NotFound { .. })), "{err}");
-    assert!(scanner.scans().await.is_empty());
+    assert!(scanner.scans(ScanQuery::default()).await.unwrap().is_empty());
     scanner.shutdown().await;
 }
 
@@ -411,8 +251,7 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
 #[tokio::test]
 async fn a_failing_database_fails_the_scan_with_its_error() {
     let mut repo = MockMediaRepository::new();
-    repo.expect_upsert()
-        .returning(|_| Err(crate::ports::RepoError::Unavailable("connection refused".into())));
+    repo.expect_upsert().returning(|_| Err(RepoError::Unavailable("connection refused".into())));
     let scanner = scanner(source(&[("", &["a.mkv", "b.mkv"])]), probe(), repo);
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
@@ -440,16 +279,20 @@ async fn a_rescan_updates_the_same_paths_and_keeps_ids() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn finished_scans_are_forgotten_after_the_retention() {
+async fn finished_scans_leave_memory_after_the_retention() {
     let config = ScannerConfig {
         retention: Duration::from_secs(3600),
         cleanup_interval: Duration::from_secs(60),
         ..ScannerConfig::default()
     };
-    let scanner = scanner_with(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), config);
+    let catalog = FakeScans::default();
+    let scanner =
+        scanner_full(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), catalog.repo(), config);
     let id = scanner.start_scan(ROOT).await.unwrap();
     scanner.wait(id).await.unwrap();
     tokio::task::yield_now().await;
+    // Without its record in the catalog, the scan is only readable while it is in memory.
+    catalog.store().records.clear();
 
     tokio::time::sleep(Duration::from_secs(3500)).await;
     assert!(scanner.progress(id).await.is_ok(), "still within the retention");

@@ -1,0 +1,38 @@
+//! One row per scan, its progress saved as it goes.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "scans")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub library: Option<String>,
+    pub lease_key: String,
+    /// Encoded by `paths::encode`.
+    pub root: String,
+    pub status: String,
+    pub total_files: i64,
+    pub walk_complete: bool,
+    pub processed: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub current_file: Option<String>,
+    pub started_at: DateTimeUtc,
+    pub ended_at: Option<DateTimeUtc>,
+    pub error: Option<String>,
+    /// JSON array of the kept `ScanIssue`s.
+    pub errors: String,
+    pub errors_total: i64,
+    pub node: Option<String>,
+    pub holder_host: String,
+    pub holder_pid: i64,
+    pub holder_instance: Uuid,
+    pub cancel_requested: bool,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,302 @@
+//! `ScanRepository` over SeaORM: scan records and the leases that keep one scan per library.
+//!
+//! Lease expiry is judged by the database's clock (`now_ms`), never a node's, so nodes whose
+//! clocks disagree still agree on who holds a lease. Acquiring is one
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE expired` statement: atomic on both backends.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+
+use scanner_core::ports::{
+    CancelRequest, LeaseHolder, LeaseOutcome, RepoError, ScanQuery, ScanRecord, ScanRepository,
+};
+use scanner_core::{ScanId, ScanIssue, ScanProgress, ScanStatus};
+
+use crate::entity::{scan, scan_lease};
+use crate::{convert, db_error, paths};
+
+/// Scan records and leases in a SeaORM database.
+#[derive(Debug, Clone)]
+pub struct SeaOrmScanRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaOrmScanRepository {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// The database's clock in milliseconds since the Unix epoch.
+fn now_ms(backend: DbBackend) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"),
+        _ => Expr::cust("CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
+    }
+}
+
+fn millis(ttl: Duration) -> i64 {
+    i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> RepoError + '_ {
+    move |e| RepoError::Corrupt(format!("scan {what}: {e}"))
+}
+
+fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
+    let status = ScanStatus::parse(&model.status)
+        .ok_or_else(|| RepoError::Corrupt(format!("unknown scan status {:?}", model.status)))?;
+    let errors: Vec<ScanIssue> = serde_json::from_str(&model.errors).map_err(corrupt("errors"))?;
+    let progress = ScanProgress {
+        scan_id: ScanId(model.id),
+        library: model.library,
+        root: paths::decode(&model.root),
+        node: model.node,
+        status,
+        total_files: u64::try_from(model.total_files).unwrap_or_default(),
+        walk_complete: model.walk_complete,
+        processed: u64::try_from(model.processed).unwrap_or_default(),
+        succeeded: u64::try_from(model.succeeded).unwrap_or_default(),
+        failed: u64::try_from(model.failed).unwrap_or_default(),
+        current_file: model.current_file.as_deref().map(paths::decode),
+        started_at: model.started_at,
+        ended_at: model.ended_at,
+        error: model.error,
+        errors,
+        errors_total: u64::try_from(model.errors_total).unwrap_or_default(),
+    };
+    let holder = LeaseHolder {
+        host: model.holder_host,
+        pid: u32::try_from(model.holder_pid).unwrap_or_default(),
+        instance: model.holder_instance,
+    };
+    Ok(ScanRecord { progress, lease_key: model.lease_key, holder })
+}
+
+/// The columns that change as a scan goes.
+fn progress_columns(p: &ScanProgress) -> Result<scan::ActiveModel, RepoError> {
+    Ok(scan::ActiveModel {
+        status: Set(p.status.as_str().to_owned()),
+        total_files: Set(count(p.total_files)),
+        walk_complete: Set(p.walk_complete),
+        processed: Set(count(p.processed)),
+        succeeded: Set(count(p.succeeded)),
+        failed: Set(count(p.failed)),
+        current_file: Set(p.current_file.as_deref().map(paths::encode)),
+        ended_at: Set(p.ended_at.map(convert::micros)),
+        error: Set(p.error.clone()),
+        errors: Set(serde_json::to_string(&p.errors).map_err(corrupt("errors"))?),
+        errors_total: Set(count(p.errors_total)),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    })
+}
+
+#[async_trait]
+impl ScanRepository for SeaOrmScanRepository {
+    async fn acquire_lease(
+        &self,
+        key: String,
+        scan: ScanId,
+        holder: LeaseHolder,
+        ttl: Duration,
+    ) -> Result<LeaseOutcome, RepoError> {
+        let backend = self.db.get_database_backend();
+        let insert = Query::insert()
+            .into_table(scan_lease::Entity)
+            .columns([
+                scan_lease::Column::LeaseKey,
+                scan_lease::Column::ScanId,
+                scan_lease::Column::HolderHost,
+                scan_lease::Column::HolderPid,
+                scan_lease::Column::HolderInstance,
+                scan_lease::Column::ExpiresAtMs,
+            ])
+            .values_panic([
+                key.clone().into(),
+                scan.0.into(),
+                holder.host.into(),
+                i64::from(holder.pid).into(),
+                holder.instance.into(),
+                now_ms(backend).add(millis(ttl)),
+            ])
+            .on_conflict(
+                OnConflict::column(scan_lease::Column::LeaseKey)
+                    .update_columns([
+                        scan_lease::Column::ScanId,
+                        scan_lease::Column::HolderHost,
+                        scan_lease::Column::HolderPid,
+                        scan_lease::Column::HolderInstance,
+                        scan_lease::Column::ExpiresAtMs,
+                    ])
+                    .action_and_where(
+                        Expr::col((scan_lease::Entity, scan_lease::Column::ExpiresAtMs)).lt(now_ms(backend)),
+                    )
+                    .to_owned(),
+            )
+            .to_owned();
+        if self.db.execute(&insert).await.map_err(db_error)?.rows_affected() == 1 {
+            return Ok(LeaseOutcome::Acquired);
+        }
+        let holder = scan_lease::Entity::find_by_id(key).one(&self.db).await.map_err(db_error)?;
+        // Released between the two statements: report the conflict without a holder id.
+        Ok(LeaseOutcome::HeldBy(holder.map_or_else(|| ScanId(uuid::Uuid::nil()), |l| ScanId(l.scan_id))))
+    }
+
+    async fn renew_lease(&self, key: String, scan: ScanId, ttl: Duration) -> Result<bool, RepoError> {
+        let backend = self.db.get_database_backend();
+        let result = scan_lease::Entity::update_many()
+            .col_expr(scan_lease::Column::ExpiresAtMs, now_ms(backend).add(millis(ttl)))
+            .filter(scan_lease::Column::LeaseKey.eq(key))
+            .filter(scan_lease::Column::ScanId.eq(scan.0))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn release_lease(&self, key: String, scan: ScanId) -> Result<(), RepoError> {
+        scan_lease::Entity::delete_many()
+            .filter(scan_lease::Column::LeaseKey.eq(key))
+            .filter(scan_lease::Column::ScanId.eq(scan.0))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn insert(&self, record: ScanRecord) -> Result<(), RepoError> {
+        let p = &record.progress;
+        let mut model = progress_columns(p)?;
+        model.id = Set(p.scan_id.0);
+        model.library = Set(p.library.clone());
+        model.lease_key = Set(record.lease_key.clone());
+        model.root = Set(paths::encode(&p.root));
+        model.started_at = Set(convert::micros(p.started_at));
+        model.node = Set(p.node.clone());
+        model.holder_host = Set(record.holder.host.clone());
+        model.holder_pid = Set(i64::from(record.holder.pid));
+        model.holder_instance = Set(record.holder.instance);
+        model.cancel_requested = Set(false);
+        scan::Entity::insert(model).exec_without_returning(&self.db).await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn save(&self, progress: ScanProgress) -> Result<bool, RepoError> {
+        let id = progress.scan_id.0;
+        let model = progress_columns(&progress)?;
+        // Only a running scan is written: one that another node already marked interrupted
+        // stays so.
+        scan::Entity::update_many()
+            .set(model)
+            .filter(scan::Column::Id.eq(id))
+            .filter(scan::Column::Status.eq(ScanStatus::Running.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        let requested = scan::Entity::find_by_id(id)
+            .select_only()
+            .column(scan::Column::CancelRequested)
+            .into_tuple::<bool>()
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(requested.unwrap_or(false))
+    }
+
+    async fn get(&self, id: ScanId) -> Result<Option<ScanRecord>, RepoError> {
+        let model = scan::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
+        model.map(to_progress).transpose()
+    }
+
+    async fn list(&self, query: ScanQuery) -> Result<Vec<ScanRecord>, RepoError> {
+        let mut select =
+            scan::Entity::find().order_by_desc(scan::Column::StartedAt).order_by_desc(scan::Column::Id);
+        if let Some(library) = query.library {
+            select = select.filter(scan::Column::Library.eq(library));
+        }
+        if let Some(status) = query.status {
+            select = select.filter(scan::Column::Status.eq(status.as_str()));
+        }
+        if let Some(limit) = query.limit {
+            select = select.limit(limit);
+        }
+        select.all(&self.db).await.map_err(db_error)?.into_iter().map(to_progress).collect()
+    }
+
+    async fn request_cancel(&self, id: ScanId) -> Result<CancelRequest, RepoError> {
+        let result = scan::Entity::update_many()
+            .col_expr(scan::Column::CancelRequested, Expr::value(true))
+            .filter(scan::Column::Id.eq(id.0))
+            .filter(scan::Column::Status.eq(ScanStatus::Running.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        if result.rows_affected == 1 {
+            return Ok(CancelRequest::Requested);
+        }
+        Ok(match self.get(id).await? {
+            Some(record) => CancelRequest::NotRunning(record.progress.status),
+            None => CancelRequest::NotFound,
+        })
+    }
+
+    async fn interrupt_expired(&self) -> Result<Vec<ScanId>, RepoError> {
+        let backend = self.db.get_database_backend();
+        // A running scan whose own lease is gone or expired by the database's clock.
+        let live = Query::select()
+            .expr(Expr::value(1))
+            .from(scan_lease::Entity)
+            .and_where(
+                Expr::col((scan_lease::Entity, scan_lease::Column::ScanId))
+                    .equals((scan::Entity, scan::Column::Id)),
+            )
+            .and_where(Expr::col((scan_lease::Entity, scan_lease::Column::ExpiresAtMs)).gte(now_ms(backend)))
+            .to_owned();
+        let update = Query::update()
+            .table(scan::Entity)
+            .value(scan::Column::Status, ScanStatus::Interrupted.as_str())
+            .value(scan::Column::EndedAt, Utc::now())
+            .value(scan::Column::UpdatedAt, Utc::now())
+            .value(scan::Column::Error, "the scan's lease expired: the process running it stopped")
+            .and_where(Expr::col(scan::Column::Status).eq(ScanStatus::Running.as_str()))
+            .and_where(Expr::exists(live).not())
+            .returning_col(scan::Column::Id)
+            .to_owned();
+        let rows = self.db.query_all(&update).await.map_err(db_error)?;
+        rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map(ScanId).map_err(db_error)).collect()
+    }
+
+    async fn interrupt(&self, id: ScanId, reason: String) -> Result<bool, RepoError> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let result = scan::Entity::update_many()
+            .col_expr(scan::Column::Status, Expr::value(ScanStatus::Interrupted.as_str()))
+            .col_expr(scan::Column::EndedAt, Expr::value(Utc::now()))
+            .col_expr(scan::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(scan::Column::Error, Expr::value(reason))
+            .filter(scan::Column::Id.eq(id.0))
+            .filter(scan::Column::Status.eq(ScanStatus::Running.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        scan_lease::Entity::delete_many()
+            .filter(scan_lease::Column::ScanId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+}

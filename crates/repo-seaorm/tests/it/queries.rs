@@ -1,0 +1,219 @@
+//! Media queries: filters, pagination, counts, shows.
+
+use std::path::{Path, PathBuf};
+
+use repo_seaorm::SeaOrmMediaRepository;
+use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, ShowSummary};
+use scanner_core::{Compatibility, MediaKind, MediaRecord, MediaStatus};
+
+use crate::contract;
+use crate::media::record;
+
+struct Row {
+    path: &'static str,
+    library: Option<&'static str>,
+    kind: MediaKind,
+    show: Option<&'static str>,
+    season: Option<u32>,
+    year: Option<u16>,
+    title: Option<&'static str>,
+    compatible: Option<bool>,
+}
+
+const fn row(
+    path: &'static str,
+    show: &'static str,
+    season: u32,
+    title: &'static str,
+    compatible: bool,
+) -> Row {
+    Row {
+        path,
+        library: Some("tv"),
+        kind: MediaKind::Episode,
+        show: Some(show),
+        season: Some(season),
+        year: None,
+        title: Some(title),
+        compatible: Some(compatible),
+    }
+}
+
+const ROWS: [Row; 9] = [
+    row("/tv/Alpha/Season 1/a1.mkv", "Alpha", 1, "Pilot", true),
+    row("/tv/Alpha/Season 1/a2.mkv", "Alpha", 1, "Second Épisode", false),
+    row("/tv/Alpha/Season 2/a3.mkv", "Alpha", 2, "100% Real", true),
+    row("/tv/Beta/Season 1/b1.mkv", "Beta", 1, "Pilot", true),
+    row("/tv/Ångström/Season 1/c1.mkv", "Ångström", 1, "Über", true),
+    Row { year: Some(2005), ..row("/tv/Doctor Who (2005)/Season 1/d1.mkv", "Doctor Who", 1, "Rose", true) },
+    Row {
+        year: Some(1963),
+        ..row("/tv/Doctor Who (1963)/Season 1/d0.mkv", "Doctor Who", 1, "An Unearthly Child", true)
+    },
+    Row {
+        path: "/movies/Film (2010)/Film (2010).mkv",
+        library: Some("movies"),
+        kind: MediaKind::Movie,
+        show: None,
+        season: None,
+        year: Some(2010),
+        title: Some("Film"),
+        compatible: Some(false),
+    },
+    Row {
+        path: "/movies/broken.mkv",
+        library: None,
+        kind: MediaKind::Unknown,
+        show: None,
+        season: None,
+        year: None,
+        title: Some("broken"),
+        compatible: None,
+    },
+];
+
+async fn seed(repo: &SeaOrmMediaRepository) {
+    let records: Vec<MediaRecord> = ROWS
+        .iter()
+        .map(|r| {
+            let mut rec = record(Path::new(r.path));
+            rec.library = r.library.map(str::to_owned);
+            rec.parsed.kind = r.kind;
+            rec.parsed.show = r.show.map(str::to_owned);
+            rec.parsed.season = r.season;
+            rec.parsed.year = r.year;
+            rec.parsed.title = r.title.map(str::to_owned);
+            rec.compatibility = r.compatible.map(|compatible| Compatibility { compatible, reasons: vec![] });
+            if r.compatible.is_none() {
+                rec.status = MediaStatus::Failed;
+            }
+            rec
+        })
+        .collect();
+    repo.upsert(records).await.unwrap();
+}
+
+async fn paths(repo: &SeaOrmMediaRepository, filter: MediaFilter) -> Vec<String> {
+    let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
+    let found: Vec<String> =
+        repo.list(query).await.unwrap().into_iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
+    assert_eq!(repo.count(filter).await.unwrap(), found.len() as u64, "count agrees with list");
+    found
+}
+
+fn names(paths: &[String]) -> Vec<&str> {
+    paths.iter().map(|p| p.rsplit('/').next().unwrap()).collect()
+}
+
+contract!(filters_narrow_the_catalog, |repo, _url| {
+    seed(&repo).await;
+    let all = paths(&repo, MediaFilter::default()).await;
+    assert_eq!(all.len(), 9);
+
+    let f = |f: MediaFilter| f;
+    let cases: Vec<(MediaFilter, Vec<&str>)> = vec![
+        (f(MediaFilter { library: Some("movies".into()), ..Default::default() }), vec!["Film (2010).mkv"]),
+        (
+            f(MediaFilter { show: Some("Alpha".into()), ..Default::default() }),
+            vec!["a1.mkv", "a2.mkv", "a3.mkv"],
+        ),
+        (
+            f(MediaFilter { show: Some("Alpha".into()), season: Some(2), ..Default::default() }),
+            vec!["a3.mkv"],
+        ),
+        (f(MediaFilter { kind: Some(MediaKind::Movie), ..Default::default() }), vec!["Film (2010).mkv"]),
+        (f(MediaFilter { compatible: Some(false), ..Default::default() }), vec!["Film (2010).mkv", "a2.mkv"]),
+        (f(MediaFilter { status: Some(MediaStatus::Failed), ..Default::default() }), vec!["broken.mkv"]),
+        (
+            f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Alpha")), ..Default::default() }),
+            vec!["a1.mkv", "a2.mkv", "a3.mkv"],
+        ),
+        (
+            f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Alpha/")), ..Default::default() }),
+            vec!["a1.mkv", "a2.mkv", "a3.mkv"],
+        ),
+        // A prefix is a folder, not a string: /tv/Al does not select /tv/Alpha.
+        (f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Al")), ..Default::default() }), vec![]),
+        (
+            f(MediaFilter {
+                path_prefix: Some(PathBuf::from("/tv/Alpha/Season 1/a1.mkv")),
+                ..Default::default()
+            }),
+            vec!["a1.mkv"],
+        ),
+        // Case-insensitive on both backends, Unicode included.
+        (f(MediaFilter { search: Some("ÉPISODE".into()), ..Default::default() }), vec!["a2.mkv"]),
+        (f(MediaFilter { search: Some("ångSTRÖM".into()), ..Default::default() }), vec!["c1.mkv"]),
+        (f(MediaFilter { search: Some("pilot".into()), ..Default::default() }), vec!["a1.mkv", "b1.mkv"]),
+        // LIKE wildcards in the query are plain characters.
+        (f(MediaFilter { search: Some("100%".into()), ..Default::default() }), vec!["a3.mkv"]),
+        (f(MediaFilter { search: Some("%".into()), ..Default::default() }), vec!["a3.mkv"]),
+        (f(MediaFilter { search: Some("_".into()), ..Default::default() }), vec![]),
+        (
+            f(MediaFilter {
+                show: Some("Alpha".into()),
+                compatible: Some(true),
+                search: Some("pilot".into()),
+                ..Default::default()
+            }),
+            vec!["a1.mkv"],
+        ),
+    ];
+    for (filter, expected) in cases {
+        let mut got =
+            names(&paths(&repo, filter.clone()).await).into_iter().map(str::to_owned).collect::<Vec<_>>();
+        got.sort();
+        let mut expected: Vec<String> = expected.into_iter().map(str::to_owned).collect();
+        expected.sort();
+        assert_eq!(got, expected, "{filter:?}");
+    }
+});
+
+contract!(pages_by_offset_and_by_keyset_agree, |repo, _url| {
+    seed(&repo).await;
+    let all = paths(&repo, MediaFilter::default()).await;
+    let mut by_offset = Vec::new();
+    for page in 0..4 {
+        let query = MediaQuery { offset: Some(page * 3), limit: Some(3), ..MediaQuery::default() };
+        by_offset.extend(
+            repo.list(query).await.unwrap().into_iter().map(|r| r.path.to_string_lossy().into_owned()),
+        );
+    }
+    assert_eq!(by_offset, all);
+    let filter = MediaFilter { library: Some("tv".into()), ..Default::default() };
+    let page = repo
+        .list(MediaQuery {
+            filter,
+            after_path: Some(PathBuf::from("/tv/Alpha/Season 2/a3.mkv")),
+            limit: Some(2),
+            offset: None,
+        })
+        .await
+        .unwrap();
+    let got: Vec<_> = page.iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
+    assert_eq!(got, ["/tv/Beta/Season 1/b1.mkv", "/tv/Doctor Who (1963)/Season 1/d0.mkv"]);
+});
+
+contract!(shows_are_counted_by_name_and_year, |repo, _url| {
+    seed(&repo).await;
+    let shows = repo.shows(MediaFilter::default()).await.unwrap();
+    let expected = vec![
+        ShowSummary { show: "Alpha".into(), year: None, seasons: 2, episodes: 3 },
+        ShowSummary { show: "Beta".into(), year: None, seasons: 1, episodes: 1 },
+        ShowSummary { show: "Doctor Who".into(), year: Some(1963), seasons: 1, episodes: 1 },
+        ShowSummary { show: "Doctor Who".into(), year: Some(2005), seasons: 1, episodes: 1 },
+        ShowSummary { show: "Ångström".into(), year: None, seasons: 1, episodes: 1 },
+    ];
+    assert_eq!(shows, expected);
+    let filtered =
+        repo.shows(MediaFilter { search: Some("doctor".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(filtered.len(), 2);
+});
+
+contract!(records_are_found_by_path, |repo, _url| {
+    seed(&repo).await;
+    let found = repo.get_by_path(PathBuf::from("/tv/Beta/Season 1/b1.mkv")).await.unwrap().unwrap();
+    assert_eq!(found.parsed.show.as_deref(), Some("Beta"));
+    assert_eq!(found.library.as_deref(), Some("tv"));
+    assert_eq!(repo.get_by_path(PathBuf::from("/tv/Beta/Season 1/nope.mkv")).await.unwrap(), None);
+});

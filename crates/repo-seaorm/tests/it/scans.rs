@@ -1,0 +1,247 @@
+//! Scan records and leases.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+
+use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
+use scanner_core::ports::{CancelRequest, LeaseHolder, LeaseOutcome, ScanQuery, ScanRecord, ScanRepository};
+use scanner_core::{ScanId, ScanIssue, ScanProgress, ScanStatus};
+
+use crate::contract;
+
+fn scans(repo: &SeaOrmMediaRepository) -> SeaOrmScanRepository {
+    SeaOrmScanRepository::new(repo.connection().clone())
+}
+
+fn holder(host: &str) -> LeaseHolder {
+    LeaseHolder { host: host.into(), pid: 4242, instance: uuid::Uuid::new_v4() }
+}
+
+fn progress(library: &str, started_secs: i64) -> ScanProgress {
+    ScanProgress {
+        scan_id: ScanId::new(),
+        library: Some(library.into()),
+        root: PathBuf::from(format!("/srv/{library}")),
+        node: Some("box:4242".into()),
+        status: ScanStatus::Running,
+        total_files: 0,
+        walk_complete: false,
+        processed: 0,
+        succeeded: 0,
+        failed: 0,
+        current_file: None,
+        started_at: Utc.timestamp_opt(1_700_000_000 + started_secs, 0).unwrap(),
+        ended_at: None,
+        error: None,
+        errors: vec![],
+        errors_total: 0,
+    }
+}
+
+fn record(progress: ScanProgress) -> ScanRecord {
+    let lease_key = format!("library:{}", progress.library.clone().unwrap_or_default());
+    ScanRecord { progress, lease_key, holder: holder("box") }
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+contract!(scan_records_round_trip_and_list_newest_first, |repo, _url| {
+    let scans = scans(&repo);
+    let older = record(progress("tv", 0));
+    let mut newer = record(progress("movies", 10));
+    newer.progress.current_file = Some(PathBuf::from("/srv/movies/ünïcode 100%.mkv"));
+    scans.insert(older.clone()).await.unwrap();
+    scans.insert(newer.clone()).await.unwrap();
+
+    assert_eq!(scans.get(older.progress.scan_id).await.unwrap(), Some(older.clone()));
+    assert_eq!(scans.get(ScanId::new()).await.unwrap(), None);
+    let all = scans.list(ScanQuery::default()).await.unwrap();
+    assert_eq!(all, vec![newer.clone(), older.clone()]);
+    let tv = scans.list(ScanQuery { library: Some("tv".into()), ..ScanQuery::default() }).await.unwrap();
+    assert_eq!(tv, vec![older]);
+    let one = scans.list(ScanQuery { limit: Some(1), ..ScanQuery::default() }).await.unwrap();
+    assert_eq!(one, vec![newer]);
+});
+
+contract!(saving_progress_updates_a_running_scan_and_reports_cancels, |repo, _url| {
+    let scans = scans(&repo);
+    let rec = record(progress("tv", 0));
+    let id = rec.progress.scan_id;
+    scans.insert(rec.clone()).await.unwrap();
+
+    let mut p = rec.progress.clone();
+    p.total_files = 100;
+    p.processed = 40;
+    p.succeeded = 39;
+    p.failed = 1;
+    p.walk_complete = true;
+    p.errors = vec![ScanIssue { path: PathBuf::from("/srv/tv/bad.mkv"), message: "Invalid data".into() }];
+    p.errors_total = 1;
+    assert!(!scans.save(p.clone()).await.unwrap(), "no cancel requested yet");
+    assert_eq!(scans.get(id).await.unwrap().unwrap().progress, p);
+
+    assert_eq!(scans.request_cancel(id).await.unwrap(), CancelRequest::Requested);
+    assert!(scans.save(p.clone()).await.unwrap(), "the cancel shows on the next save");
+
+    p.status = ScanStatus::Cancelled;
+    p.ended_at = Some(scanner_core::media::now());
+    scans.save(p.clone()).await.unwrap();
+    assert_eq!(scans.get(id).await.unwrap().unwrap().progress.status, ScanStatus::Cancelled);
+    assert_eq!(scans.request_cancel(id).await.unwrap(), CancelRequest::NotRunning(ScanStatus::Cancelled));
+    assert_eq!(scans.request_cancel(ScanId::new()).await.unwrap(), CancelRequest::NotFound);
+
+    // A finished scan is not written over (a late save from a stale node changes nothing).
+    let mut late = p.clone();
+    late.status = ScanStatus::Running;
+    late.processed = 1;
+    scans.save(late).await.unwrap();
+    assert_eq!(scans.get(id).await.unwrap().unwrap().progress, p);
+});
+
+contract!(a_lease_has_one_holder_until_it_expires_or_is_released, |repo, _url| {
+    let scans = scans(&repo);
+    let (first, second) = (ScanId::new(), ScanId::new());
+    let key = "library:tv".to_owned();
+    assert_eq!(
+        scans.acquire_lease(key.clone(), first, holder("a"), MINUTE).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+    assert_eq!(
+        scans.acquire_lease(key.clone(), second, holder("b"), MINUTE).await.unwrap(),
+        LeaseOutcome::HeldBy(first)
+    );
+    assert!(scans.renew_lease(key.clone(), first, MINUTE).await.unwrap());
+    assert!(!scans.renew_lease(key.clone(), second, MINUTE).await.unwrap(), "only the holder renews");
+    // Releasing someone else's lease does nothing.
+    scans.release_lease(key.clone(), second).await.unwrap();
+    assert_eq!(
+        scans.acquire_lease(key.clone(), second, holder("b"), MINUTE).await.unwrap(),
+        LeaseOutcome::HeldBy(first)
+    );
+    scans.release_lease(key.clone(), first).await.unwrap();
+    assert_eq!(
+        scans.acquire_lease(key.clone(), second, holder("b"), MINUTE).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+    // Other keys are independent.
+    assert_eq!(
+        scans.acquire_lease("library:movies".into(), first, holder("a"), MINUTE).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+});
+
+contract!(an_expired_lease_is_taken_over_by_the_database_clock, |repo, _url| {
+    let scans = scans(&repo);
+    let (dead, next) = (ScanId::new(), ScanId::new());
+    let key = "library:tv".to_owned();
+    let short = Duration::from_millis(50);
+    assert_eq!(
+        scans.acquire_lease(key.clone(), dead, holder("a"), short).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(
+        scans.acquire_lease(key.clone(), next, holder("b"), MINUTE).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+    assert!(!scans.renew_lease(key, dead, MINUTE).await.unwrap(), "the old holder lost it");
+});
+
+contract!(of_many_simultaneous_acquirers_exactly_one_wins, |repo, _url| {
+    let scans = scans(&repo);
+    let attempts: Vec<_> = (0..12)
+        .map(|i| {
+            let scans = scans.clone();
+            tokio::spawn(async move {
+                scans
+                    .acquire_lease("library:tv".into(), ScanId::new(), holder(&format!("node{i}")), MINUTE)
+                    .await
+            })
+        })
+        .collect();
+    let mut acquired = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().unwrap() == LeaseOutcome::Acquired {
+            acquired += 1;
+        }
+    }
+    assert_eq!(acquired, 1);
+});
+
+contract!(running_scans_without_a_live_lease_are_interrupted, |repo, _url| {
+    let scans = scans(&repo);
+    let live = record(progress("tv", 0));
+    let expired = record(progress("movies", 1));
+    let leaseless = record(progress("music", 2));
+    let mut finished = record(progress("docs", 3));
+    finished.progress.status = ScanStatus::Completed;
+    for r in [&live, &expired, &leaseless, &finished] {
+        scans.insert(r.clone()).await.unwrap();
+    }
+    let (live_id, expired_id) = (live.progress.scan_id, expired.progress.scan_id);
+    scans.acquire_lease(live.lease_key.clone(), live_id, live.holder.clone(), MINUTE).await.unwrap();
+    scans
+        .acquire_lease(
+            expired.lease_key.clone(),
+            expired_id,
+            expired.holder.clone(),
+            Duration::from_millis(20),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let mut interrupted = scans.interrupt_expired().await.unwrap();
+    interrupted.sort();
+    let mut expected = vec![expired_id, leaseless.progress.scan_id];
+    expected.sort();
+    assert_eq!(interrupted, expected);
+    let status = |r: &ScanRecord| {
+        let scans = scans.clone();
+        let id = r.progress.scan_id;
+        async move { scans.get(id).await.unwrap().unwrap().progress }
+    };
+    let gone = status(&expired).await;
+    assert_eq!(gone.status, ScanStatus::Interrupted);
+    assert!(gone.ended_at.is_some() && gone.error.as_deref().unwrap().contains("lease expired"));
+    assert_eq!(status(&live).await.status, ScanStatus::Running);
+    assert_eq!(status(&finished).await.status, ScanStatus::Completed);
+    assert!(scans.interrupt_expired().await.unwrap().is_empty(), "only once");
+});
+
+contract!(interrupting_a_scan_frees_its_library, |repo, _url| {
+    let scans = scans(&repo);
+    let rec = record(progress("tv", 0));
+    let id = rec.progress.scan_id;
+    scans.insert(rec.clone()).await.unwrap();
+    scans.acquire_lease(rec.lease_key.clone(), id, rec.holder.clone(), MINUTE).await.unwrap();
+
+    assert!(scans.interrupt(id, "process box:4242 stopped".into()).await.unwrap());
+    assert!(!scans.interrupt(id, "again".into()).await.unwrap());
+    let stored = scans.get(id).await.unwrap().unwrap().progress;
+    assert_eq!(
+        (stored.status, stored.error.as_deref()),
+        (ScanStatus::Interrupted, Some("process box:4242 stopped"))
+    );
+    assert_eq!(
+        scans.acquire_lease(rec.lease_key.clone(), ScanId::new(), holder("b"), MINUTE).await.unwrap(),
+        LeaseOutcome::Acquired
+    );
+});
+
+contract!(migrating_twice_and_concurrently_is_harmless, |repo, url| {
+    let again: Vec<_> = (0..3)
+        .map(|_| {
+            tokio::spawn({
+                let url = url.clone();
+                async move { repo_seaorm::connect(&url).await.map(|_| ()) }
+            })
+        })
+        .collect();
+    for task in again {
+        task.await.unwrap().unwrap();
+    }
+    repo_seaorm::migrate(repo.connection()).await.unwrap();
+});

@@ -1,0 +1,256 @@
+//! Scans and the catalog: leases, persisted progress, remote cancels, recovery.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::*;
+use crate::ports::{LeaseHolder, ScanQuery, ScanRecord};
+
+#[tokio::test]
+async fn a_panicking_scan_fails_cleanly_and_frees_its_library() {
+    let catalog = FakeScans::default();
+    let mut probe = MockMediaProbe::new();
+    probe.expect_check().returning(|| Ok("fake".into()));
+    probe.expect_probe().returning(|_| panic!("bug in a probe"));
+    let scanner =
+        scanner_full(source(&[("", &["a.mkv"])]), probe, Stored::default().repo(), catalog.repo(), quick());
+    let id = scanner.start(library("tv")).await.unwrap();
+    let done = tokio::time::timeout(Duration::from_secs(5), scanner.wait(id)).await.unwrap().unwrap();
+    assert_eq!(done.status, ScanStatus::Failed);
+    assert!(done.error.as_deref().unwrap().contains("bug in a probe"), "{:?}", done.error);
+    assert_eq!(catalog.store().records[&id].progress.status, ScanStatus::Failed);
+    assert!(!catalog.store().leases.contains_key("library:tv"));
+    scanner.shutdown().await;
+}
+
+/// Short intervals, so that persistence and leases show within a test.
+fn quick() -> ScannerConfig {
+    ScannerConfig {
+        persist_interval: Duration::from_millis(20),
+        lease_ttl: Duration::from_millis(300),
+        probe_concurrency: 1,
+        ..ScannerConfig::default()
+    }
+}
+
+fn library(name: &str) -> ScanRequest {
+    ScanRequest { root: PathBuf::from(ROOT), library: Some(name.to_owned()), options: ScanOptions::default() }
+}
+
+#[tokio::test]
+async fn a_library_leased_by_another_node_is_already_being_scanned() {
+    let catalog = FakeScans::default();
+    let elsewhere = ScanId::new();
+    catalog
+        .store()
+        .leases
+        .insert("library:tv".into(), (elsewhere, std::time::Instant::now() + Duration::from_secs(60)));
+    let mut source = source(&[("", &["a.mkv"])]);
+    source.checkpoint();
+    source.expect_open_root().returning(Ok);
+    // Only the free library is walked.
+    source.expect_walk().times(1).returning(|_, _| Ok(WalkStream::from_events(Vec::new())));
+    let scanner = scanner_full(source, probe(), Stored::default().repo(), catalog.repo(), quick());
+
+    match scanner.start(library("tv")).await {
+        Err(StartScanError::AlreadyRunning { key, scan }) => {
+            assert_eq!((key.as_str(), scan), ("library:tv", Some(elsewhere)));
+        }
+        other => panic!("expected AlreadyRunning, got {other:?}"),
+    }
+    // Another library is free.
+    let id = scanner.start(library("movies")).await.unwrap();
+    scanner.wait(id).await.unwrap();
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_lease_can_be_taken_over() {
+    let catalog = FakeScans::default();
+    catalog.store().leases.insert("library:tv".into(), (ScanId::new(), std::time::Instant::now()));
+    let scanner =
+        scanner_full(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), catalog.repo(), quick());
+    let id = scanner.start(library("tv")).await.unwrap();
+    assert_eq!(scanner.wait(id).await.unwrap().status, ScanStatus::Completed);
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn progress_is_saved_while_running_and_the_lease_released_at_the_end() {
+    let catalog = FakeScans::default();
+    let (gated, gate, started, _) = Gated::new(probe());
+    let scanner = scanner_full(
+        source(&[("", &["1.mkv", "2.mkv", "3.mkv"])]),
+        gated,
+        Stored::default().repo(),
+        catalog.repo(),
+        quick(),
+    );
+    let id = scanner.start(library("tv")).await.unwrap();
+    {
+        let store = catalog.store();
+        let record = &store.records[&id];
+        assert_eq!(record.lease_key, "library:tv");
+        assert_eq!(record.progress.status, ScanStatus::Running);
+        assert_eq!(record.progress.library.as_deref(), Some("tv"));
+        assert!(store.leases.contains_key("library:tv"));
+    }
+    gate.add_permits(1);
+    eventually(|| started.load(Ordering::SeqCst) == 2).await;
+    eventually(|| catalog.store().records[&id].progress.processed == 1).await;
+
+    gate.add_permits(2);
+    let done = scanner.wait(id).await.unwrap();
+    assert_eq!(done.status, ScanStatus::Completed);
+    {
+        let store = catalog.store();
+        assert_eq!(store.records[&id].progress, done, "the final progress is saved");
+        assert!(!store.leases.contains_key("library:tv"), "the lease is released");
+    }
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn progress_writes_are_throttled() {
+    let catalog = FakeScans::default();
+    let files: Vec<String> = (0..300).map(|i| format!("{i}.mkv")).collect();
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    let config = ScannerConfig { persist_interval: Duration::from_secs(3600), ..quick() };
+    let scanner =
+        scanner_full(source(&[("", &names)]), probe(), Stored::default().repo(), catalog.repo(), config);
+    let id = scanner.start(library("tv")).await.unwrap();
+    scanner.wait(id).await.unwrap();
+    // One tick at the start and one final save, not one per file.
+    assert!(catalog.store().saves <= 3, "{} saves for 300 files", catalog.store().saves);
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_cancel_requested_through_the_catalog_stops_the_scan() {
+    let catalog = FakeScans::default();
+    let (gated, _gate, started, abandoned) = Gated::new(probe());
+    let scanner = scanner_full(
+        source(&[("", &["1.mkv", "2.mkv"])]),
+        gated,
+        Stored::default().repo(),
+        catalog.repo(),
+        quick(),
+    );
+    let id = scanner.start(library("tv")).await.unwrap();
+    eventually(|| started.load(Ordering::SeqCst) == 1).await;
+
+    catalog.store().cancel_requested.insert(id);
+    let done = tokio::time::timeout(Duration::from_secs(2), scanner.wait(id)).await.unwrap().unwrap();
+    assert_eq!(done.status, ScanStatus::Cancelled);
+    assert_eq!(abandoned.load(Ordering::SeqCst), 1);
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancelling_another_nodes_scan_goes_through_the_catalog() {
+    let catalog = FakeScans::default();
+    let remote = ScanId::new();
+    let mut progress = {
+        let state = ProgressState::new(remote, Some("tv".into()), PathBuf::from(ROOT), 10);
+        state.snapshot()
+    };
+    progress.node = Some("other-host:42".into());
+    let record = ScanRecord { progress, lease_key: "library:tv".into(), holder: LeaseHolder::default() };
+    catalog.store().records.insert(remote, record);
+    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.repo(), quick());
+
+    assert_eq!(scanner.progress(remote).await.unwrap().node.as_deref(), Some("other-host:42"));
+    scanner.cancel(remote).await.unwrap();
+    assert!(catalog.store().cancel_requested.contains(&remote));
+    let unknown = ScanId::new();
+    assert_eq!(scanner.cancel(unknown).await, Err(CancelScanError::NotFound(unknown)));
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn losing_the_lease_fails_the_scan() {
+    let catalog = FakeScans::default();
+    let (gated, _gate, started, _) = Gated::new(probe());
+    let scanner = scanner_full(
+        source(&[("", &["1.mkv", "2.mkv"])]),
+        gated,
+        Stored::default().repo(),
+        catalog.repo(),
+        quick(),
+    );
+    let id = scanner.start(library("tv")).await.unwrap();
+    eventually(|| started.load(Ordering::SeqCst) == 1).await;
+
+    catalog.store().lose_leases = true;
+    let done = tokio::time::timeout(Duration::from_secs(3), scanner.wait(id)).await.unwrap().unwrap();
+    assert_eq!(done.status, ScanStatus::Failed);
+    assert!(done.error.as_deref().unwrap().contains("lost the lease"), "{:?}", done.error);
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_node_runs_at_most_its_limit_of_scans_at_once() {
+    for (limit, second_starts) in [(1, false), (2, true)] {
+        let (gated, gate, _, _) = Gated::new(probe());
+        let config = ScannerConfig { max_concurrent_scans: limit, ..quick() };
+        let scanner = scanner_full(
+            source(&[("", &["a.mkv"])]),
+            gated,
+            Stored::default().repo(),
+            FakeScans::default().repo(),
+            config,
+        );
+        let first = scanner.start(library("tv")).await.unwrap();
+        let second = scanner.start(library("movies")).await;
+        assert_eq!(second.is_ok(), second_starts, "limit {limit}: {second:?}");
+        if !second_starts {
+            assert!(matches!(second, Err(StartScanError::NodeBusy { limit: 1 })));
+        }
+        gate.add_permits(2);
+        scanner.wait(first).await.unwrap();
+        scanner.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn recovery_interrupts_scans_of_dead_processes_and_expired_leases() {
+    let catalog = FakeScans::default();
+    let me = LeaseHolder { host: "box".into(), pid: 100, instance: uuid::Uuid::new_v4() };
+    let dead_here = LeaseHolder { host: "box".into(), pid: 99, instance: uuid::Uuid::new_v4() };
+    let alive_elsewhere = LeaseHolder { host: "other".into(), pid: 99, instance: uuid::Uuid::new_v4() };
+    let mut ids = Vec::new();
+    for (library, holder, lease_left) in [
+        ("a", dead_here.clone(), Duration::from_secs(60)),
+        ("b", alive_elsewhere.clone(), Duration::from_secs(60)),
+        ("c", alive_elsewhere, Duration::ZERO),
+    ] {
+        let id = ScanId::new();
+        let state = ProgressState::new(id, Some(library.into()), PathBuf::from(ROOT), 10);
+        let key = format!("library:{library}");
+        let mut store = catalog.store();
+        store.leases.insert(key.clone(), (id, std::time::Instant::now() + lease_left));
+        store.records.insert(id, ScanRecord { progress: state.snapshot(), lease_key: key, holder });
+        ids.push(id);
+    }
+    let config = ScannerConfig { holder: me, ..quick() };
+    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.repo(), config);
+
+    let interrupted = scanner.recover(|holder| holder.pid != 99 || holder.host != "box").await.unwrap();
+    let mut expected = vec![ids[2], ids[0]];
+    expected.sort();
+    let mut got = interrupted.clone();
+    got.sort();
+    assert_eq!(got, expected, "the dead local process's scan and the expired lease's scan");
+    let status = |i: usize| catalog.store().records[&ids[i]].progress.status;
+    assert_eq!(
+        (status(0), status(1), status(2)),
+        (ScanStatus::Interrupted, ScanStatus::Running, ScanStatus::Interrupted)
+    );
+    assert!(catalog.store().records[&ids[0]].progress.error.as_deref().unwrap().contains("box:99"));
+    // The interrupted library is free again.
+    assert!(!catalog.store().leases.contains_key("library:a"));
+    let listed =
+        scanner.scans(ScanQuery { status: Some(ScanStatus::Running), ..ScanQuery::default() }).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    scanner.shutdown().await;
+}

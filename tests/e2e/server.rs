@@ -1,0 +1,401 @@
+//! `mediascan serve` over HTTP, on SQLite and on PostgreSQL: every test runs on both.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use e2e::{Server, json_lines, mediascan, run, stderr};
+
+use crate::{Tree, path_str};
+
+/// A catalog database for one test, dropped with it.
+pub struct Db {
+    pub url: String,
+    _sqlite: Option<tempfile::TempDir>,
+    _postgres: Option<testkit::pg::PgSchema>,
+}
+
+pub fn sqlite() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("catalog.db").display());
+    Db { url, _sqlite: Some(dir), _postgres: None }
+}
+
+pub async fn postgres(test: &str) -> Option<Db> {
+    let schema = testkit::pg::fresh_schema(test).await?;
+    Some(Db { url: schema.url.clone(), _sqlite: None, _postgres: Some(schema) })
+}
+
+/// Runs the test body on a fresh SQLite file and on a fresh PostgreSQL schema.
+macro_rules! on_both {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($db: Db) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                body(super::sqlite()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = super::postgres(concat!(module_path!(), "::postgres")).await {
+                    body(db).await;
+                }
+            }
+        }
+    };
+}
+
+/// A configuration with library `lib` at the tree's root, probing with `ffprobe`.
+fn config(tree: &Tree, ffprobe: &Path, extra: &str) -> PathBuf {
+    let path = tree.dir.path().join(format!("config-{}.toml", uuid_like()));
+    let text = format!(
+        "[scanner]\nffprobe = {:?}\nconcurrency = 2\nlease_ttl_secs = 5\n{extra}\n[libraries.lib]\nroot = {:?}\n",
+        ffprobe.display().to_string(),
+        tree.root.display().to_string()
+    );
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn uuid_like() -> String {
+    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+/// An ffprobe that takes `secs` per file (answering `-version` at once).
+fn slow_ffprobe(dir: &Path, secs: f64) -> PathBuf {
+    let path = dir.join(format!("slow-ffprobe-{secs}"));
+    fs::write(&path, format!("#!/bin/sh\n[ \"$1\" = -version ] || sleep {secs}\nexec ffprobe \"$@\"\n"))
+        .unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn real_ffprobe() -> PathBuf {
+    PathBuf::from("ffprobe")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+async fn post_scan(server: &Server, library: &str) -> (StatusCode, Value) {
+    let response =
+        client().post(server.url("/api/v1/scans")).json(&json!({ "library": library })).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn get(server: &Server, path: &str) -> (StatusCode, Value) {
+    let response = client().get(server.url(path)).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Polls the scan until it has ended; returns its final progress.
+async fn until_finished(server: &Server, id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, scan) = get(server, &format!("/api/v1/scans/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{scan}");
+        if scan["status"] != "running" {
+            return scan;
+        }
+        assert!(Instant::now() < deadline, "scan {id} did not finish: {scan}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads the scan's Server-Sent Events until the stream ends; returns the progress events.
+async fn events(server: &Server, id: &str) -> Vec<Value> {
+    let response = client().get(server.url(&format!("/api/v1/scans/{id}/events"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut stream = response.bytes_stream();
+    let mut text = String::new();
+    while let Some(chunk) = stream.next().await {
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    text.split("\n\n")
+        .filter(|block| block.lines().any(|l| l == "event: progress"))
+        .map(|block| {
+            let data = block.lines().find_map(|l| l.strip_prefix("data: ")).expect("an event without data");
+            serde_json::from_str(data).unwrap()
+        })
+        .collect()
+}
+
+on_both!(a_scan_is_started_followed_and_queried, |db| {
+    let tree = Tree::new();
+    let server = Server::start(&config(&tree, &real_ffprobe(), ""), &db.url, &[]);
+
+    let (status, scan) = post_scan(&server, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{scan}");
+    assert_eq!((scan["library"].as_str(), scan["status"].as_str()), (Some("lib"), Some("running")));
+    let id = scan["scan_id"].as_str().unwrap().to_owned();
+    let done = until_finished(&server, &id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!((done["total_files"].as_u64(), done["failed"].as_u64()), (Some(4), Some(1)));
+
+    // A second scan, followed over Server-Sent Events to its end.
+    let (status, second) = post_scan(&server, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let second_id = second["scan_id"].as_str().unwrap().to_owned();
+    let progress = events(&server, &second_id).await;
+    assert!(!progress.is_empty());
+    let last = progress.last().unwrap();
+    assert_eq!((last["status"].as_str(), last["processed"].as_u64()), (Some("completed"), Some(4)));
+    assert!(progress.windows(2).all(|w| w[0] != w[1]), "no event repeats the previous one");
+
+    let (_, list) = get(&server, "/api/v1/scans").await;
+    let ids: Vec<&str> =
+        list["scans"].as_array().unwrap().iter().map(|s| s["scan_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [second_id.as_str(), id.as_str()], "newest first");
+
+    let (_, page) = get(&server, "/api/v1/media?library=lib&kind=episode").await;
+    assert_eq!(page["total"], 2, "{page}");
+    let (_, page) = get(&server, "/api/v1/media?library=lib&compatible=false").await;
+    assert_eq!(page["total"], 2, "the HEVC episode and the AVI movie: {page}");
+    let (_, page) = get(&server, "/api/v1/media?status=failed").await;
+    assert_eq!(page["total"], 1);
+    let (_, page) = get(&server, "/api/v1/media?q=PILOT").await;
+    assert_eq!(page["items"][0]["parsed"]["title"], "Pilot");
+    let (_, page) = get(&server, "/api/v1/media?library=lib&path_prefix=Show/Season%201&limit=1").await;
+    assert_eq!((page["total"].as_u64(), page["items"].as_array().unwrap().len()), (Some(2), 1));
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (_, next) = get(
+        &server,
+        &format!("/api/v1/media?library=lib&path_prefix=Show/Season%201&limit=1&cursor={cursor}"),
+    )
+    .await;
+    assert_ne!(next["items"][0]["id"], page["items"][0]["id"]);
+    let media_id = next["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, one) = get(&server, &format!("/api/v1/media/{media_id}")).await;
+    assert_eq!((status, one["id"].as_str()), (StatusCode::OK, Some(media_id.as_str())));
+
+    let (_, shows) = get(&server, "/api/v1/shows").await;
+    assert_eq!(shows["shows"], json!([{ "show": "Show", "year": null, "seasons": 1, "episodes": 2 }]));
+    let (_, libraries) = get(&server, "/api/v1/libraries").await;
+    assert_eq!(libraries["libraries"][0]["name"], "lib");
+    let (status, health) = get(&server, "/healthz").await;
+    assert_eq!((status, health["database"].as_str()), (StatusCode::OK, Some("ok")));
+    let (status, doc) = get(&server, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["paths"]["/api/v1/scans/{id}/events"].is_object());
+    assert!(doc["components"]["schemas"]["ScanProgress"].is_object());
+});
+
+on_both!(a_running_scan_refuses_a_second_and_can_be_cancelled, |db| {
+    let tree = Tree::new();
+    let server = Server::start(&config(&tree, &slow_ffprobe(tree.dir.path(), 5.0), ""), &db.url, &[]);
+    let (status, scan) = post_scan(&server, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = scan["scan_id"].as_str().unwrap().to_owned();
+
+    let (status, body) = post_scan(&server, "lib").await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("scan_running")));
+    assert!(body["message"].as_str().unwrap().contains(&id), "{body}");
+
+    let response = client().delete(server.url(&format!("/api/v1/scans/{id}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let started = Instant::now();
+    let done = until_finished(&server, &id).await;
+    assert_eq!(done["status"], "cancelled");
+    assert!(started.elapsed() < Duration::from_secs(3), "cancel took {:?}", started.elapsed());
+
+    let response = client().delete(server.url(&format!("/api/v1/scans/{id}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let response = client().delete(server.url(&format!("/api/v1/scans/{unknown}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let (status, body) = get(&server, &format!("/api/v1/scans/{unknown}")).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("scan_not_found")));
+});
+
+on_both!(a_token_guards_the_api, |db| {
+    let tree = Tree::new();
+    let server = Server::start(&config(&tree, &real_ffprobe(), ""), &db.url, &["--token", "s3cret"]);
+    let response = client().get(server.url("/api/v1/libraries")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized");
+    let response = client().get(server.url("/api/v1/libraries")).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let response =
+        client().post(server.url("/api/v1/scans")).json(&json!({"library": "lib"})).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no scan without the token");
+    let response = client().get(server.url("/api/v1/libraries")).bearer_auth("s3cret").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(get(&server, "/healthz").await.0, StatusCode::OK);
+});
+
+on_both!(bad_requests_get_clear_errors, |db| {
+    let tree = Tree::new();
+    let server = Server::start(&config(&tree, &real_ffprobe(), ""), &db.url, &[]);
+    let post = |body: &'static str, content_type: &'static str| {
+        let url = server.url("/api/v1/scans");
+        async move {
+            let response =
+                client().post(url).header("content-type", content_type).body(body).send().await.unwrap();
+            let status = response.status();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    for (body, content_type, expected, code) in [
+        ("{not json", "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
+        ("{}", "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("{\"library\": 5}", "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            "{\"library\": \"lib\", \"root\": \"/etc\"}",
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        ("{\"library\": \"/etc\"}", "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_library"),
+        (
+            "{\"library\": \"../lib\"}",
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_library",
+        ),
+        ("{\"library\": \"nope\"}", "application/json", StatusCode::NOT_FOUND, "library_not_found"),
+        (
+            "library=lib",
+            "application/x-www-form-urlencoded",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+    ] {
+        let (status, error) = post(body, content_type).await;
+        assert_eq!((status, error["error"].as_str()), (expected, Some(code)), "{body}: {error}");
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let big = format!("{{\"library\": \"{}\"}}", "x".repeat(64 * 1024));
+    let response = client()
+        .post(server.url("/api/v1/scans"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    for (query, expected) in [
+        ("/api/v1/scans/not-a-uuid", StatusCode::BAD_REQUEST),
+        ("/api/v1/media/not-a-uuid", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?season=abc", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?limit=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?limit=5000", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?kind=bogus", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?status=bogus", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?bogus=1", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?path_prefix=Show", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?library=lib&path_prefix=../../etc", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?library=lib&path_prefix=/etc", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?library=nope", StatusCode::NOT_FOUND),
+        ("/api/v1/media?cursor=zz", StatusCode::BAD_REQUEST),
+        ("/api/v1/scans?status=bogus", StatusCode::BAD_REQUEST),
+        ("/api/v1/media/00000000-0000-4000-8000-000000000000", StatusCode::NOT_FOUND),
+        ("/api/v1/nothing-here", StatusCode::NOT_FOUND),
+    ] {
+        let (status, body) = get(&server, query).await;
+        assert_eq!(status, expected, "{query}: {body}");
+        assert!(body["error"].is_string(), "{query}: {body}");
+    }
+});
+
+on_both!(two_processes_never_scan_one_library_at_once, |db| {
+    let tree = Tree::new();
+    let config = config(&tree, &slow_ffprobe(tree.dir.path(), 3.0), "");
+    let (a, b) = (Server::start(&config, &db.url, &[]), Server::start(&config, &db.url, &[]));
+    let (first, second) = tokio::join!(post_scan(&a, "lib"), post_scan(&b, "lib"));
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::ACCEPTED, StatusCode::CONFLICT], "{first:?} {second:?}");
+    let winner = if first.0 == StatusCode::ACCEPTED { &first.1 } else { &second.1 };
+    let id = winner["scan_id"].as_str().unwrap().to_owned();
+
+    // A third process, the command line, is refused too.
+    let output =
+        run(mediascan().arg("--config").arg(&config).args(["scan", "--library", "lib", "--db", &db.url]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("already being scanned"), "{}", stderr(&output));
+
+    // Either node sees the scan, and can cancel it.
+    let (status, seen) = get(&b, &format!("/api/v1/scans/{id}")).await;
+    assert_eq!((status, seen["status"].as_str()), (StatusCode::OK, Some("running")));
+    let response = client().delete(b.url(&format!("/api/v1/scans/{id}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let done = until_finished(&a, &id).await;
+    assert_eq!(done["status"], "cancelled");
+    let (status, _) = post_scan(&b, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "once the first scan ended, the library is free");
+});
+
+on_both!(a_killed_server_leaves_an_interrupted_scan_and_the_next_scan_completes, |db| {
+    let tree = Tree::new();
+    let slow = config(&tree, &slow_ffprobe(tree.dir.path(), 5.0), "");
+    let server = Server::start(&slow, &db.url, &[]);
+    let (status, scan) = post_scan(&server, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = scan["scan_id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.signal("-KILL");
+
+    let fast = config(&tree, &real_ffprobe(), "");
+    let restarted = Server::start(&fast, &db.url, &[]);
+    let (_, old) = get(&restarted, &format!("/api/v1/scans/{id}")).await;
+    assert_eq!(old["status"], "interrupted", "{old}");
+    assert!(old["error"].as_str().unwrap().contains("stopped"), "{old}");
+    let (status, scan) = post_scan(&restarted, "lib").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{scan}");
+    let done = until_finished(&restarted, scan["scan_id"].as_str().unwrap()).await;
+    assert_eq!((done["status"].as_str(), done["processed"].as_u64()), (Some("completed"), Some(4)));
+});
+
+on_both!(sigterm_cancels_running_scans_and_stops_the_server, |db| {
+    let tree = Tree::new();
+    let config = config(&tree, &slow_ffprobe(tree.dir.path(), 5.0), "");
+    let server = Server::start(&config, &db.url, &[]);
+    let (_, scan) = post_scan(&server, "lib").await;
+    let id = scan["scan_id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let status = server.signal("-TERM");
+    assert!(status.success(), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(8), "shutdown took {:?}", started.elapsed());
+
+    let output = run(mediascan().arg("--config").arg(&config).args(["scans", "--json", "--db", &db.url]));
+    let scans = json_lines(&output);
+    let ours = scans.iter().find(|s| s["scan_id"] == id.as_str()).unwrap();
+    assert_eq!(ours["status"], "cancelled", "{ours}");
+});
+
+#[test]
+fn a_public_address_needs_a_token() {
+    let tree = Tree::new();
+    let config = config(&tree, &real_ffprobe(), "");
+    let db = tree.dir.path().join("c.db");
+    let output = run(mediascan().arg("--config").arg(&config).args([
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--db",
+        path_str(&db),
+    ]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("refusing to listen on 0.0.0.0:0 without a token"),
+        "{}",
+        stderr(&output)
+    );
+}
