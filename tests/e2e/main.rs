@@ -2,6 +2,8 @@
 
 mod cli;
 mod config;
+mod db;
+mod incremental;
 mod parse;
 mod server;
 

@@ -68,6 +68,15 @@ pub struct LibrarySection {
     pub profile: Option<String>,
     #[serde(default)]
     pub follow_symlinks: bool,
+    /// Delete the rows of missing files after each completed scan (default false: keep them,
+    /// marked `missing`).
+    #[serde(default)]
+    pub prune_missing: bool,
+    /// Probe again files whose probe failed, even if unchanged (default false).
+    #[serde(default)]
+    pub retry_failed: bool,
+    /// The largest share of the library one scan may mark missing (default 0.5).
+    pub max_missing_share: Option<f64>,
 }
 
 /// A custom compatibility profile (the fields of `scanner_core::CompatibilityProfile`).
@@ -97,6 +106,9 @@ pub struct Library {
     pub extensions: Vec<String>,
     pub profile: String,
     pub follow_symlinks: bool,
+    pub prune_missing: bool,
+    pub retry_failed: bool,
+    pub max_missing_share: f64,
     #[serde(skip)]
     #[schema(ignore)]
     pub compatibility: CompatibilityProfile,
@@ -108,6 +120,10 @@ impl Library {
             extensions: VideoExtensions::new(&self.extensions),
             profile: self.compatibility.clone(),
             follow_symlinks: self.follow_symlinks,
+            force: false,
+            retry_failed: self.retry_failed,
+            prune: self.prune_missing,
+            max_missing_share: self.max_missing_share,
         }
     }
 }
@@ -206,12 +222,19 @@ impl Config {
             if extensions.is_empty() {
                 bail!("library {name}: extensions must not be empty");
             }
+            let max_missing_share = section.max_missing_share.unwrap_or(0.5);
+            if !(0.0..=1.0).contains(&max_missing_share) {
+                bail!("library {name}: max_missing_share must be between 0 and 1");
+            }
             let library = Library {
                 name: name.clone(),
                 root: section.root.clone(),
                 extensions,
                 profile,
                 follow_symlinks: section.follow_symlinks,
+                prune_missing: section.prune_missing,
+                retry_failed: section.retry_failed,
+                max_missing_share,
                 compatibility,
             };
             libraries.insert(name.clone(), library);

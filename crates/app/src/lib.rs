@@ -42,6 +42,26 @@ pub enum LibraryScanError {
     Start(#[from] StartScanError),
 }
 
+/// Per-scan choices that override a library's configured options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanFlags {
+    /// Probe every file, changed or not.
+    pub force: bool,
+    /// Delete missing files' rows after the scan.
+    pub prune: bool,
+    /// Probe again files whose earlier probe failed.
+    pub retry_failed: bool,
+}
+
+impl ScanFlags {
+    /// Turns the flags that are set on in `options`.
+    pub fn apply(self, options: &mut scanner_core::ScanOptions) {
+        options.force |= self.force;
+        options.prune |= self.prune;
+        options.retry_failed |= self.retry_failed;
+    }
+}
+
 /// A running mediascan: the scanner service over the local file system, ffprobe, and the
 /// catalog database.
 #[derive(Debug, Clone)]
@@ -92,14 +112,13 @@ impl Mediascan {
     }
 
     /// Starts a scan of a configured library.
-    pub async fn scan_library(&self, name: &str) -> Result<ScanId, LibraryScanError> {
+    pub async fn scan_library(&self, name: &str, flags: ScanFlags) -> Result<ScanId, LibraryScanError> {
         let library =
             self.libraries().get(name).ok_or_else(|| LibraryScanError::UnknownLibrary(name.to_owned()))?;
-        let request = ScanRequest {
-            root: library.root.clone(),
-            library: Some(library.name.clone()),
-            options: library.scan_options(),
-        };
+        let mut options = library.scan_options();
+        flags.apply(&mut options);
+        let request =
+            ScanRequest { root: library.root.clone(), library: Some(library.name.clone()), options };
         Ok(self.scanner.start(request).await?)
     }
 

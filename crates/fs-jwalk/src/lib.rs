@@ -69,8 +69,52 @@ fn identity(_meta: &fs::Metadata) -> Option<FileIdentity> {
     None
 }
 
+/// Bytes hashed at each end of a file for its fingerprint.
+const FINGERPRINT_SPAN: u64 = 64 * 1024;
+
+/// xxh3-128 of the size, the first 64 KiB and the last 64 KiB (without overlap).
+fn fingerprint(path: &Path) -> io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&len.to_le_bytes());
+    let mut buffer = vec![0u8; FINGERPRINT_SPAN as usize];
+    let head = len.min(FINGERPRINT_SPAN) as usize;
+    file.read_exact(&mut buffer[..head])?;
+    hasher.update(&buffer[..head]);
+    if len > FINGERPRINT_SPAN {
+        let tail = (len - FINGERPRINT_SPAN).min(FINGERPRINT_SPAN);
+        file.seek(SeekFrom::End(-(tail as i64)))?;
+        file.read_exact(&mut buffer[..tail as usize])?;
+        hasher.update(&buffer[..tail as usize]);
+    }
+    Ok(format!("xxh3:{:032x}", hasher.digest128()))
+}
+
+fn blocking_error(path: &Path, e: &tokio::task::JoinError) -> FileSourceError {
+    FileSourceError::Unreadable { path: path.to_path_buf(), message: e.to_string() }
+}
+
 #[async_trait]
 impl FileSource for JwalkFileSource {
+    async fn stat(&self, path: PathBuf) -> Result<Option<FileStat>, FileSourceError> {
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) if meta.is_file() => Ok(Some(file_stat(path, &meta))),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(unreadable(&path, &e)),
+        }
+    }
+
+    async fn fingerprint(&self, path: PathBuf) -> Result<String, FileSourceError> {
+        let job = path.clone();
+        tokio::task::spawn_blocking(move || fingerprint(&job))
+            .await
+            .map_err(|e| blocking_error(&path, &e))?
+            .map_err(|e| unreadable(&path, &e))
+    }
+
     async fn open_root(&self, root: PathBuf) -> Result<PathBuf, FileSourceError> {
         tokio::task::spawn_blocking(move || open_root(&root)).await.unwrap_or_else(|e| {
             Err(FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() })

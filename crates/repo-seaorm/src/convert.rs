@@ -12,7 +12,7 @@ use scanner_core::{
 use crate::entity::media;
 use crate::paths;
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, RepoError> {
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, RepoError> {
     serde_json::to_string(value).map_err(|e| RepoError::Database(format!("cannot encode a record: {e}")))
 }
 
@@ -63,6 +63,9 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         last_scanned_at: Set(micros(record.last_scanned_at)),
         library: Set(record.library.clone()),
         search_text: Set(search_text(parsed)),
+        missing_since: Set(record.missing_since.map(micros)),
+        fingerprint: Set(record.fingerprint.clone()),
+        absent_scan: Set(None),
     })
 }
 
@@ -114,5 +117,7 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
         compatibility: model.compatible.map(|compatible| Compatibility { compatible, reasons }),
         first_seen_at: model.first_seen_at,
         last_scanned_at: model.last_scanned_at,
+        missing_since: model.missing_since,
+        fingerprint: model.fingerprint,
     })
 }

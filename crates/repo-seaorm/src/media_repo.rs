@@ -3,16 +3,21 @@
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, Iterable,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
+    Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
-use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, RepoError, ShowSummary};
-use scanner_core::{MediaId, MediaKind, MediaRecord};
+use scanner_core::ports::{
+    MediaFilter, MediaMove, MediaQuery, MediaRepository, MissingCount, MissingScope, RepoError, ShowSummary,
+    WriteBatch,
+};
+use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaKind, MediaRecord, MediaStatus};
 
-use crate::entity::media;
+use crate::entity::{media, media_dir};
 use crate::{convert, db_error, paths};
 
 /// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
@@ -101,6 +106,120 @@ fn condition(filter: &MediaFilter) -> Condition {
     all
 }
 
+/// The files a completed scan may mark missing (see `MissingScope`).
+fn missing(scope: &MissingScope) -> Condition {
+    let listed = Query::select()
+        .expr(Expr::value(1))
+        .from(media_dir::Entity)
+        .and_where(
+            Expr::col((media_dir::Entity, media_dir::Column::Path))
+                .equals((media::Entity, media::Column::Dir)),
+        )
+        .and_where(Expr::col((media_dir::Entity, media_dir::Column::LastSeenScan)).eq(scope.scan.0))
+        .to_owned();
+    let mut condition = Condition::all()
+        .add(under(media::Column::Path, &scope.root))
+        .add(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+        .add(
+            Condition::any().add(media::Column::AbsentScan.eq(scope.scan.0)).add(Expr::exists(listed).not()),
+        );
+    for excluded in &scope.excluded {
+        condition = condition.add(under(media::Column::Path, excluded).not());
+    }
+    condition
+}
+
+/// The columns change detection needs.
+#[derive(Debug, FromQueryResult)]
+struct EntryRow {
+    id: uuid::Uuid,
+    path: String,
+    size_bytes: i64,
+    modified_ns: i64,
+    device: Option<i64>,
+    inode: Option<i64>,
+    status: String,
+    fingerprint: Option<String>,
+}
+
+async fn entries(
+    select: Select<media::Entity>,
+    db: &DatabaseConnection,
+) -> Result<Vec<CatalogEntry>, RepoError> {
+    let rows = select
+        .select_only()
+        .columns([
+            media::Column::Id,
+            media::Column::Path,
+            media::Column::SizeBytes,
+            media::Column::ModifiedNs,
+            media::Column::Device,
+            media::Column::Inode,
+            media::Column::Status,
+            media::Column::Fingerprint,
+        ])
+        .into_model::<EntryRow>()
+        .all(db)
+        .await
+        .map_err(db_error)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(CatalogEntry {
+                id: MediaId(row.id),
+                path: paths::decode(&row.path),
+                size: row.size_bytes as u64,
+                modified: DateTime::from_timestamp_nanos(row.modified_ns),
+                identity: match (row.device, row.inode) {
+                    (Some(device), Some(inode)) => {
+                        Some(FileIdentity { device: device as u64, inode: inode as u64 })
+                    }
+                    _ => None,
+                },
+                status: MediaStatus::parse(&row.status)
+                    .ok_or_else(|| RepoError::Corrupt(format!("unknown status {:?}", row.status)))?,
+                fingerprint: row.fingerprint,
+            })
+        })
+        .collect()
+}
+
+/// Moves a row to a file's new path, if the row is still at the old one; a missing row comes
+/// back with the status its last probe gave.
+async fn apply_move(txn: &DatabaseTransaction, moved: &MediaMove) -> Result<(), RepoError> {
+    let parsed = &moved.parsed;
+    let file = &moved.file;
+    let back = Expr::cust(
+        "CASE WHEN status = 'missing' THEN (CASE WHEN error IS NULL THEN 'ok' ELSE 'failed' END) ELSE status END",
+    );
+    media::Entity::update_many()
+        .col_expr(media::Column::Path, Expr::value(paths::encode(&file.path)))
+        .col_expr(media::Column::Dir, Expr::value(paths::parent(&file.path)))
+        .col_expr(media::Column::SizeBytes, Expr::value(file.size as i64))
+        .col_expr(
+            media::Column::ModifiedNs,
+            Expr::value(file.modified.timestamp_nanos_opt().unwrap_or_default()),
+        )
+        .col_expr(media::Column::Device, Expr::value(file.identity.map(|i| i.device as i64)))
+        .col_expr(media::Column::Inode, Expr::value(file.identity.map(|i| i.inode as i64)))
+        .col_expr(media::Column::Library, Expr::value(moved.library.clone()))
+        .col_expr(media::Column::Parsed, Expr::value(convert::json(parsed)?))
+        .col_expr(media::Column::Kind, Expr::value(parsed.kind.as_str()))
+        .col_expr(media::Column::Show, Expr::value(parsed.show.clone()))
+        .col_expr(media::Column::Season, Expr::value(parsed.season.map(|s| s as i32)))
+        .col_expr(media::Column::Year, Expr::value(parsed.year.map(i32::from)))
+        .col_expr(media::Column::Title, Expr::value(parsed.title.clone()))
+        .col_expr(media::Column::SearchText, Expr::value(convert::search_text(parsed)))
+        .col_expr(media::Column::Status, back)
+        .col_expr(media::Column::MissingSince, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(media::Column::AbsentScan, Expr::value(Option::<uuid::Uuid>::None))
+        .filter(media::Column::Id.eq(moved.id.0))
+        .filter(media::Column::Path.eq(paths::encode(&moved.from)))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 #[derive(Debug, FromQueryResult)]
 struct ShowRow {
     show: Option<String>,
@@ -111,12 +230,12 @@ struct ShowRow {
 
 #[async_trait]
 impl MediaRepository for SeaOrmMediaRepository {
-    async fn upsert(&self, records: Vec<MediaRecord>) -> Result<(), RepoError> {
-        if records.is_empty() {
+    async fn apply(&self, batch: WriteBatch) -> Result<(), RepoError> {
+        if batch.is_empty() {
             return Ok(());
         }
-        let models = records.iter().map(convert::to_active).collect::<Result<Vec<_>, _>>()?;
         let txn = self.db.begin().await.map_err(db_error)?;
+        let models = batch.upserts.iter().map(convert::to_active).collect::<Result<Vec<_>, _>>()?;
         for chunk in models.chunks(ROWS_PER_STATEMENT) {
             media::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
@@ -126,7 +245,95 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .await
                 .map_err(db_error)?;
         }
+        let scan =
+            || batch.scan.map(|s| s.0).ok_or_else(|| RepoError::Database("a scan id is required".into()));
+        if !batch.seen_dirs.is_empty() {
+            let (scan, at) = (scan()?, convert::micros(scanner_core::media::now()));
+            let dirs: Vec<media_dir::ActiveModel> = batch
+                .seen_dirs
+                .iter()
+                .map(|dir| media_dir::ActiveModel {
+                    path: Set(paths::encode(dir)),
+                    last_seen_scan: Set(scan),
+                    last_seen_at: Set(at),
+                })
+                .collect();
+            for chunk in dirs.chunks(ROWS_PER_STATEMENT) {
+                media_dir::Entity::insert_many(chunk.to_vec())
+                    .on_conflict(
+                        OnConflict::column(media_dir::Column::Path)
+                            .update_columns([media_dir::Column::LastSeenScan, media_dir::Column::LastSeenAt])
+                            .to_owned(),
+                    )
+                    .exec_without_returning(&txn)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        for absent in &batch.absent {
+            media::Entity::update_many()
+                .col_expr(media::Column::AbsentScan, Expr::value(scan()?))
+                .filter(media::Column::Id.eq(absent.id.0))
+                .filter(media::Column::Path.eq(paths::encode(&absent.path)))
+                .exec(&txn)
+                .await
+                .map_err(db_error)?;
+        }
+        for moved in &batch.moves {
+            apply_move(&txn, moved).await?;
+        }
         txn.commit().await.map_err(db_error)
+    }
+
+    async fn entries_in_dir(&self, dir: PathBuf) -> Result<Vec<CatalogEntry>, RepoError> {
+        entries(media::Entity::find().filter(media::Column::Dir.eq(paths::encode(&dir))), &self.db).await
+    }
+
+    async fn entries_like(
+        &self,
+        size: u64,
+        modified: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<CatalogEntry>, RepoError> {
+        let modified_ns = modified.timestamp_nanos_opt().unwrap_or_default();
+        let select = media::Entity::find()
+            .filter(media::Column::SizeBytes.eq(size as i64))
+            .filter(media::Column::ModifiedNs.eq(modified_ns))
+            .limit(limit);
+        entries(select, &self.db).await
+    }
+
+    async fn missing_count(&self, scope: MissingScope) -> Result<MissingCount, RepoError> {
+        let candidates =
+            media::Entity::find().filter(missing(&scope)).count(&self.db).await.map_err(db_error)?;
+        let catalogued = media::Entity::find()
+            .filter(under(media::Column::Path, &scope.root))
+            .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+            .count(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(MissingCount { candidates, catalogued })
+    }
+
+    async fn mark_missing(&self, scope: MissingScope, at: DateTime<Utc>) -> Result<u64, RepoError> {
+        let result = media::Entity::update_many()
+            .col_expr(media::Column::Status, Expr::value(MediaStatus::Missing.as_str()))
+            .col_expr(media::Column::MissingSince, Expr::value(convert::micros(at)))
+            .filter(missing(&scope))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected)
+    }
+
+    async fn prune_missing(&self, root: PathBuf) -> Result<u64, RepoError> {
+        let result = media::Entity::delete_many()
+            .filter(under(media::Column::Path, &root))
+            .filter(media::Column::Status.eq(MediaStatus::Missing.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected)
     }
 
     async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {

@@ -18,7 +18,7 @@ use sea_orm::{
 use scanner_core::ports::{
     CancelRequest, LeaseHolder, LeaseOutcome, RepoError, ScanQuery, ScanRecord, ScanRepository,
 };
-use scanner_core::{ScanId, ScanIssue, ScanProgress, ScanStatus};
+use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 
 use crate::entity::{scan, scan_lease};
 use crate::{convert, db_error, paths};
@@ -76,6 +76,16 @@ fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
         error: model.error,
         errors,
         errors_total: u64::try_from(model.errors_total).unwrap_or_default(),
+        phase: ScanPhase::parse(&model.phase)
+            .ok_or_else(|| RepoError::Corrupt(format!("unknown scan phase {:?}", model.phase)))?,
+        new_files: u64::try_from(model.new_files).unwrap_or_default(),
+        changed_files: u64::try_from(model.changed_files).unwrap_or_default(),
+        unchanged_files: u64::try_from(model.unchanged_files).unwrap_or_default(),
+        moved_files: u64::try_from(model.moved_files).unwrap_or_default(),
+        missing_files: u64::try_from(model.missing_files).unwrap_or_default(),
+        files_per_sec: model.files_per_sec,
+        eta_secs: model.eta_secs,
+        warnings: serde_json::from_str(&model.warnings).map_err(corrupt("warnings"))?,
     };
     let holder = LeaseHolder {
         host: model.holder_host,
@@ -100,6 +110,15 @@ fn progress_columns(p: &ScanProgress) -> Result<scan::ActiveModel, RepoError> {
         errors: Set(serde_json::to_string(&p.errors).map_err(corrupt("errors"))?),
         errors_total: Set(count(p.errors_total)),
         updated_at: Set(Utc::now()),
+        phase: Set(p.phase.as_str().to_owned()),
+        new_files: Set(count(p.new_files)),
+        changed_files: Set(count(p.changed_files)),
+        unchanged_files: Set(count(p.unchanged_files)),
+        moved_files: Set(count(p.moved_files)),
+        missing_files: Set(count(p.missing_files)),
+        files_per_sec: Set(p.files_per_sec),
+        eta_secs: Set(p.eta_secs),
+        warnings: Set(serde_json::to_string(&p.warnings).map_err(corrupt("warnings"))?),
         ..Default::default()
     })
 }

@@ -20,11 +20,11 @@ pub mod scan;
 
 pub use compat::{Compatibility, CompatibilityProfile};
 pub use media::{
-    AudioStream, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus, SubtitleStream,
-    VideoStream,
+    AudioStream, CatalogEntry, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus,
+    SubtitleStream, VideoStream,
 };
 pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
 pub use scan::{
-    CancelScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus,
-    Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
+    CancelScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase, ScanProgress, ScanRequest,
+    ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
 };

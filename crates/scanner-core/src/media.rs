@@ -30,7 +30,8 @@ pub enum MediaStatus {
     Ok,
     /// Found on disk but could not be probed; `error` says why.
     Failed,
-    /// Catalogued earlier, not found by the latest completed scan of its root.
+    /// Catalogued earlier, not found by the latest completed scan of its root
+    /// (`missing_since` says since when).
     Missing,
 }
 
@@ -64,6 +65,31 @@ impl fmt::Display for MediaStatus {
 pub struct FileIdentity {
     pub device: u64,
     pub inode: u64,
+}
+
+/// What the catalog holds about a file, for deciding whether it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub id: MediaId,
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: DateTime<Utc>,
+    pub identity: Option<FileIdentity>,
+    pub status: MediaStatus,
+    pub fingerprint: Option<String>,
+}
+
+impl CatalogEntry {
+    /// True when the file on disk is the one catalogued: same size and modification time, and
+    /// the same device and inode where both sides know them.
+    pub fn matches(&self, file: &FileStat) -> bool {
+        self.size == file.size
+            && self.modified == file.modified
+            && match (self.identity, file.identity) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
 }
 
 /// What the walk knows about a file without opening it.
@@ -152,4 +178,10 @@ pub struct MediaRecord {
     pub compatibility: Option<Compatibility>,
     pub first_seen_at: DateTime<Utc>,
     pub last_scanned_at: DateTime<Utc>,
+    /// When a completed scan first found the file gone (status `missing`).
+    pub missing_since: Option<DateTime<Utc>>,
+    /// Hash of the file's first and last 64 KiB and its size, to recognise it after a move.
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub fingerprint: Option<String>,
 }

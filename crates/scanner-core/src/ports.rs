@@ -12,8 +12,10 @@ use tokio::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::media::{FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
-use crate::parse::MediaKind;
+use chrono::{DateTime, Utc};
+
+use crate::media::{CatalogEntry, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
+use crate::parse::{MediaKind, ParsedName};
 use crate::scan::{ScanId, ScanProgress, ScanStatus};
 
 /// File name extensions that make a file a video to scan, compared without regard to case.
@@ -160,6 +162,15 @@ pub trait FileSource: Send + Sync {
     /// MUST terminate on symlink loops; MUST stop soon after the stream is dropped. The stream
     /// ends when the walk is complete.
     async fn walk(&self, root: PathBuf, options: WalkOptions) -> Result<WalkStream, FileSourceError>;
+
+    /// Current metadata of one file; `None` when nothing (or no regular file) is at `path`.
+    async fn stat(&self, path: PathBuf) -> Result<Option<FileStat>, FileSourceError>;
+
+    /// The file's content fingerprint: a hash of its size and its first and last 64 KiB.
+    ///
+    /// MUST read at most 128 KiB, and MUST give the same value for the same bytes in every
+    /// version of mediascan (fingerprints are stored in the catalog).
+    async fn fingerprint(&self, path: PathBuf) -> Result<String, FileSourceError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -269,16 +280,109 @@ pub struct ShowSummary {
     pub episodes: u64,
 }
 
+/// A catalogued file found at a new path: it keeps its id, streams and first sighting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaMove {
+    pub id: MediaId,
+    /// Where the catalog had it; the move applies only if the row is still there.
+    pub from: PathBuf,
+    /// The file at its new place.
+    pub file: FileStat,
+    pub library: Option<String>,
+    pub parsed: ParsedName,
+    pub seen_at: DateTime<Utc>,
+}
+
+/// A catalogued file its directory's walk did not find: a candidate for `missing`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absent {
+    pub id: MediaId,
+    /// The path the row had when found absent; a row moved since is not marked.
+    pub path: PathBuf,
+}
+
+/// Writes of one scan, applied in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WriteBatch {
+    /// The scan that saw `seen_dirs` and found `absent`; required when either is non-empty.
+    pub scan: Option<ScanId>,
+    /// New and changed files, keyed by path.
+    pub upserts: Vec<MediaRecord>,
+    /// Directories the walk listed: the last-seen marker of every file in them.
+    pub seen_dirs: Vec<PathBuf>,
+    pub absent: Vec<Absent>,
+    pub moves: Vec<MediaMove>,
+}
+
+impl WriteBatch {
+    /// A batch of upserts only.
+    pub fn upserts(records: Vec<MediaRecord>) -> Self {
+        Self { upserts: records, ..Self::default() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.upserts.is_empty()
+            && self.seen_dirs.is_empty()
+            && self.absent.is_empty()
+            && self.moves.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.upserts.len() + self.seen_dirs.len() + self.absent.len() + self.moves.len()
+    }
+}
+
+/// Which files a completed scan may conclude missing: those under `root` that the scan found
+/// absent from their directory, or whose directory it did not list at all — except those
+/// below `excluded` (folders it could not read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingScope {
+    pub scan: ScanId,
+    pub root: PathBuf,
+    pub excluded: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingCount {
+    /// Files that would be marked missing.
+    pub candidates: u64,
+    /// Files catalogued under the root and not missing already.
+    pub catalogued: u64,
+}
+
 /// The catalog of media files.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait MediaRepository: Send + Sync {
-    /// Inserts or updates `records`, keyed by path, atomically (all or none).
+    /// Applies `batch` atomically (all or none), in this order: upserts, seen directories,
+    /// absent marks, moves.
     ///
-    /// MUST keep the stored id and `first_seen_at` of a path that is already catalogued and
-    /// update every other field; MUST be race-free against concurrent upserts of the same path
-    /// (one row per path, always).
-    async fn upsert(&self, records: Vec<MediaRecord>) -> Result<(), RepoError>;
+    /// Upserts are keyed by path: they MUST keep the stored id and `first_seen_at` of a path
+    /// that is already catalogued, clear `missing_since`, and be race-free against concurrent
+    /// upserts of the same path (one row per path, always). A move MUST apply only to a row
+    /// still at `from`, and an absent mark only to a row still at its `path`.
+    async fn apply(&self, batch: WriteBatch) -> Result<(), RepoError>;
+
+    /// The files catalogued directly in the folder `dir`.
+    async fn entries_in_dir(&self, dir: PathBuf) -> Result<Vec<CatalogEntry>, RepoError>;
+
+    /// Catalogued files of exactly this size and modification time (candidates for a move), at
+    /// most `limit`.
+    async fn entries_like(
+        &self,
+        size: u64,
+        modified: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<CatalogEntry>, RepoError>;
+
+    /// How many files `mark_missing` would mark, and how many are catalogued under the root.
+    async fn missing_count(&self, scope: MissingScope) -> Result<MissingCount, RepoError>;
+
+    /// Marks the files of `scope` missing since `at`; returns how many.
+    async fn mark_missing(&self, scope: MissingScope, at: DateTime<Utc>) -> Result<u64, RepoError>;
+
+    /// Deletes the missing files under `root`; returns how many.
+    async fn prune_missing(&self, root: PathBuf) -> Result<u64, RepoError>;
 
     /// The record with this id, if any.
     async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError>;

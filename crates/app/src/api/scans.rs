@@ -15,8 +15,8 @@ use scanner_core::{CancelScanError, ScanId, ScanLookupError, ScanProgress, ScanS
 
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use super::{AppState, valid_library_name};
-use crate::LibraryScanError;
 use crate::config::Library;
+use crate::{LibraryScanError, ScanFlags};
 
 /// `POST /api/v1/scans` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -24,6 +24,15 @@ use crate::config::Library;
 pub struct StartScan {
     /// A configured library's name (`GET /api/v1/libraries`); never a path.
     pub library: String,
+    /// Probe every file, changed or not (default false).
+    #[serde(default)]
+    pub force: bool,
+    /// Delete the rows of files the scan marks missing (default: the library's setting).
+    #[serde(default)]
+    pub prune: bool,
+    /// Probe again files whose earlier probe failed (default: the library's setting).
+    #[serde(default)]
+    pub retry_failed: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -107,7 +116,8 @@ pub async fn start_scan(
             "a library name is letters, digits, '-' and '_' (a configured library, never a path)",
         ));
     }
-    let id = state.app.scan_library(&body.library).await.map_err(start_error)?;
+    let flags = ScanFlags { force: body.force, prune: body.prune, retry_failed: body.retry_failed };
+    let id = state.app.scan_library(&body.library, flags).await.map_err(start_error)?;
     let progress = state.app.scanner().progress(id).await.map_err(lookup_error)?;
     let mut headers = HeaderMap::new();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/scans/{id}")) {

@@ -25,7 +25,19 @@ pub fn print_summary(done: &ScanProgress, catalog: &str) {
         done.processed,
         done.total_files
     );
-    println!("  {} ok, {} failed", done.succeeded, done.failed);
+    println!(
+        "  {} new, {} changed, {} unchanged, {} moved, {} missing; {} ok, {} failed",
+        done.new_files,
+        done.changed_files,
+        done.unchanged_files,
+        done.moved_files,
+        done.missing_files,
+        done.succeeded,
+        done.failed
+    );
+    for warning in &done.warnings {
+        println!("Warning: {warning}");
+    }
     if !done.errors.is_empty() {
         println!("Problems:");
         for issue in &done.errors[..done.errors.len().min(LISTED)] {

@@ -13,7 +13,7 @@ use scanner_core::{ScanOptions, ScanProgress, ScanRequest, ScanStatus, StartScan
 
 use super::{DbArgs, INTERRUPTED, Interrupt, output};
 use crate::config::Config;
-use crate::{LibraryScanError, Mediascan, logging};
+use crate::{LibraryScanError, Mediascan, ScanFlags, logging};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("target").required(true).args(["dir", "library"])))]
@@ -48,6 +48,18 @@ pub struct ScanArgs {
     /// Follow symbolic links (each folder is still read only once).
     #[arg(long)]
     pub follow_symlinks: bool,
+
+    /// Probe every file, not only new and changed ones.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Probe again files whose earlier probe failed, even if unchanged.
+    #[arg(long)]
+    pub retry_failed: bool,
+
+    /// Delete the catalog rows of files found missing (otherwise they are kept, marked missing).
+    #[arg(long)]
+    pub prune: bool,
 }
 
 pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
@@ -84,18 +96,18 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
         (None, Some(dir)) => dir.display().to_string(),
         (None, None) => unreachable!("clap requires a folder or --library"),
     };
+    let flags = ScanFlags { force: args.force, prune: args.prune, retry_failed: args.retry_failed };
     let start = async {
         match (&args.library, &args.dir) {
-            (Some(name), _) => app.scan_library(name).await.map_err(|e| match e {
+            (Some(name), _) => app.scan_library(name, flags).await.map_err(|e| match e {
                 LibraryScanError::Start(StartScanError::Root(e)) => anyhow::Error::new(e),
                 other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
             }),
             (None, Some(dir)) => {
-                let request = ScanRequest {
-                    root: dir.clone(),
-                    library: None,
-                    options: ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() },
-                };
+                let mut options =
+                    ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() };
+                flags.apply(&mut options);
+                let request = ScanRequest { root: dir.clone(), library: None, options };
                 app.scanner().start(request).await.map_err(|e| match e {
                     StartScanError::Root(e) => anyhow::Error::new(e),
                     other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
@@ -190,6 +202,13 @@ fn update(bar: &ProgressBar, progress: &ScanProgress) {
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let walking = if progress.walk_complete { "" } else { "(still finding files) " };
-    bar.set_message(format!("{walking}{current}"));
+    bar.set_message(format!(
+        "{}: {} new, {} changed, {} unchanged, {} moved, {} failed  {current}",
+        progress.phase,
+        progress.new_files,
+        progress.changed_files,
+        progress.unchanged_files,
+        progress.moved_files,
+        progress.failed
+    ));
 }

@@ -102,15 +102,20 @@ async fn a_rescan_updates_rows_in_place() {
     let second = app.scanner().start_scan(&lib.root).await.unwrap();
     let done = app.scanner().wait(second).await.unwrap();
     assert_eq!(done.status, ScanStatus::Completed);
+    assert_eq!((done.new_files, done.changed_files, done.unchanged_files), (1, 1, VIDEOS - 1));
     let after = catalog(&app).await;
     assert_eq!(after.len(), before.len() + 1, "only the new file adds a row");
+    let replaced = lib.path("Broken/empty.mp4");
     for (path, old) in &before {
         let new = &after[path];
-        assert_eq!(new.id, old.id, "{}", path.display());
-        assert_eq!(new.first_seen_at, old.first_seen_at);
-        assert!(new.last_scanned_at > old.last_scanned_at);
+        assert_eq!((new.id, new.first_seen_at), (old.id, old.first_seen_at), "{}", path.display());
+        if *path == replaced {
+            assert!(new.last_scanned_at > old.last_scanned_at, "the changed file is probed again");
+        } else {
+            assert_eq!(new, old, "an unchanged file is not rewritten: {}", path.display());
+        }
     }
-    assert_eq!(after[&lib.path("Broken/empty.mp4")].status, MediaStatus::Ok);
+    assert_eq!(after[&replaced].status, MediaStatus::Ok);
     app.shutdown().await;
 
     // The catalog is a file: a new process sees the same rows.

@@ -189,3 +189,48 @@ async fn unreadable_folders_are_reported_and_the_walk_goes_on() {
     assert_eq!(walked.unreadable[0].0, root.join("locked"));
     assert!(walked.unreadable[0].1.contains("Permission denied"), "{}", walked.unreadable[0].1);
 }
+
+#[tokio::test]
+async fn stat_sees_files_and_not_their_absence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a.mkv");
+    touch(&file, 42);
+    let source = JwalkFileSource::new();
+    let stat = source.stat(file.clone()).await.unwrap().unwrap();
+    assert_eq!((stat.size, stat.path.as_path()), (42, file.as_path()));
+    assert!(stat.identity.is_some());
+    assert_eq!(source.stat(tmp.path().join("gone.mkv")).await.unwrap(), None);
+    assert_eq!(source.stat(tmp.path().to_path_buf()).await.unwrap(), None, "a folder is not a file");
+}
+
+#[tokio::test]
+async fn fingerprints_follow_the_ends_of_the_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = JwalkFileSource::new();
+    let print = |name: &str, bytes: Vec<u8>| {
+        let path = tmp.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let source = source.clone();
+        async move { source.fingerprint(path).await.unwrap() }
+    };
+    let big = |middle: u8, last: u8| {
+        let mut bytes = vec![1u8; 300_000];
+        bytes[150_000] = middle;
+        bytes[299_999] = last;
+        bytes
+    };
+    let a = print("a", big(1, 1)).await;
+    assert!(a.starts_with("xxh3:") && a.len() == 5 + 32, "{a}");
+    assert_eq!(print("same", big(1, 1)).await, a, "same bytes, same print, whatever the name");
+    assert_eq!(print("middle", big(9, 1)).await, a, "only the ends are read");
+    assert_ne!(print("end", big(1, 9)).await, a);
+    assert_ne!(print("short", vec![1u8; 299_999]).await, a, "the size counts");
+    // Small and empty files work too, and the value is stable across versions.
+    assert_eq!(print("empty", Vec::new()).await, print("empty2", Vec::new()).await);
+    // Pinned: the catalog stores fingerprints, so the algorithm must never drift.
+    assert_eq!(print("abc", b"abc".to_vec()).await, "xxh3:45bcdc88efffd44520b986a5e7fe1438");
+    assert!(matches!(
+        source.fingerprint(tmp.path().join("gone")).await,
+        Err(FileSourceError::NotFound { .. })
+    ));
+}

@@ -128,9 +128,14 @@ async fn names_that_look_like_options_or_protocols_are_just_files() {
 }
 
 #[tokio::test]
-async fn check_reports_the_version() {
-    let version = real().check().await.unwrap();
-    assert!(version.starts_with("ffprobe "), "{version}");
+async fn check_finds_the_program_without_running_it() {
+    let found = real().check().await.unwrap();
+    assert!(found.starts_with("ffprobe at /"), "{found}");
+    let tmp = tempfile::tempdir().unwrap();
+    let not_executable = tmp.path().join("ffprobe");
+    fs::write(&not_executable, "#!/bin/sh\n").unwrap();
+    let probe = FfprobeMediaProbe::new(FfprobeConfig { program: not_executable, ..FfprobeConfig::default() });
+    assert!(matches!(probe.check().await, Err(ProbeError::Unavailable { .. })));
 }
 
 #[tokio::test]

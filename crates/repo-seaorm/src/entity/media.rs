@@ -46,6 +46,11 @@ pub struct Model {
     /// Lower-cased show and title, for case-insensitive search that gives the same answers on
     /// every backend (SQLite's LOWER only folds ASCII).
     pub search_text: Option<String>,
+    pub missing_since: Option<DateTimeUtc>,
+    /// `xxh3:…` of the size and the first and last 64 KiB.
+    pub fingerprint: Option<String>,
+    /// The scan that found the file gone from its listed directory (a `missing` candidate).
+    pub absent_scan: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

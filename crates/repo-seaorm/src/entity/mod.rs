@@ -2,5 +2,6 @@
 //! types.
 
 pub mod media;
+pub mod media_dir;
 pub mod scan;
 pub mod scan_lease;

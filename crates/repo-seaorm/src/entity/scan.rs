@@ -30,6 +30,16 @@ pub struct Model {
     pub holder_instance: Uuid,
     pub cancel_requested: bool,
     pub updated_at: DateTimeUtc,
+    pub phase: String,
+    pub new_files: i64,
+    pub changed_files: i64,
+    pub unchanged_files: i64,
+    pub moved_files: i64,
+    pub missing_files: i64,
+    pub files_per_sec: f64,
+    pub eta_secs: Option<f64>,
+    /// JSON array of strings.
+    pub warnings: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_create_media;
 mod m0002_scans_and_libraries;
+mod m0003_incremental_scans;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -12,7 +13,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_create_media::Migration), Box::new(m0002_scans_and_libraries::Migration)]
+        vec![
+            Box::new(m0001_create_media::Migration),
+            Box::new(m0002_scans_and_libraries::Migration),
+            Box::new(m0003_incremental_scans::Migration),
+        ]
     }
 }
 

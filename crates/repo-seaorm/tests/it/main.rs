@@ -1,6 +1,7 @@
 //! The repository contract, run on SQLite (a real file) and on PostgreSQL (a fresh schema on
 //! the test server). Each `contract!` case becomes `sqlite::name` and `postgres::name`.
 
+mod incremental;
 mod media;
 mod queries;
 mod scans;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeZone, Utc};
 
 use repo_seaorm::SeaOrmMediaRepository;
-use scanner_core::ports::{MediaQuery, MediaRepository};
+use scanner_core::ports::{MediaQuery, MediaRepository, WriteBatch};
 use scanner_core::{
     AudioStream, Compatibility, FileIdentity, MediaId, MediaInfo, MediaKind, MediaRecord, MediaStatus,
     ParsedName, SubtitleStream, VideoStream,
@@ -64,6 +64,8 @@ pub fn record(path: &Path) -> MediaRecord {
         }),
         first_seen_at: at(1_700_000_100, 0),
         last_scanned_at: at(1_700_000_200, 500_000_000),
+        missing_since: None,
+        fingerprint: Some("xxh3:0123456789abcdef0123456789abcdef".into()),
     }
 }
 
@@ -73,7 +75,7 @@ async fn all(repo: &SeaOrmMediaRepository) -> Vec<MediaRecord> {
 
 contract!(round_trips_every_field, |repo, _url| {
     let original = record(Path::new("/media/TV/Show Name/Season 1/Show.Name.S01E01E02.mkv"));
-    repo.upsert(vec![original.clone()]).await.unwrap();
+    repo.apply(WriteBatch::upserts(vec![original.clone()])).await.unwrap();
     let stored = repo.get(original.id).await.unwrap().expect("stored");
     assert_eq!(stored, original);
     assert_eq!(repo.get(MediaId::new()).await.unwrap(), None);
@@ -88,7 +90,7 @@ contract!(round_trips_odd_paths, |repo, _url| {
         PathBuf::from(format!("/media/{}/long.mkv", "d".repeat(250))),
     ];
     let records: Vec<MediaRecord> = odd.iter().map(|p| record(p)).collect();
-    repo.upsert(records.clone()).await.unwrap();
+    repo.apply(WriteBatch::upserts(records.clone())).await.unwrap();
     for original in records {
         let stored = repo.get(original.id).await.unwrap().expect("stored");
         assert_eq!(stored.path, original.path);
@@ -102,14 +104,14 @@ contract!(a_failed_record_round_trips, |repo, _url| {
     failed.info = MediaInfo::default();
     failed.compatibility = None;
     failed.identity = None;
-    repo.upsert(vec![failed.clone()]).await.unwrap();
+    repo.apply(WriteBatch::upserts(vec![failed.clone()])).await.unwrap();
     assert_eq!(repo.get(failed.id).await.unwrap(), Some(failed));
 });
 
 contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
     let path = Path::new("/media/a.mkv");
     let first = record(path);
-    repo.upsert(vec![first.clone()]).await.unwrap();
+    repo.apply(WriteBatch::upserts(vec![first.clone()])).await.unwrap();
 
     let mut second = record(path);
     second.size_bytes = 1;
@@ -117,7 +119,7 @@ contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
     second.error = Some("truncated".into());
     second.first_seen_at = at(1_800_000_000, 0);
     second.last_scanned_at = at(1_800_000_000, 0);
-    repo.upsert(vec![second.clone()]).await.unwrap();
+    repo.apply(WriteBatch::upserts(vec![second.clone()])).await.unwrap();
 
     let rows = all(&repo).await;
     assert_eq!(rows.len(), 1, "one row per path");
@@ -138,7 +140,7 @@ contract!(concurrent_upserts_of_one_path_leave_one_row, |repo, _url| {
             let repo = repo.clone();
             let mut rec = record(&path);
             rec.size_bytes = i;
-            tokio::spawn(async move { repo.upsert(vec![rec]).await })
+            tokio::spawn(async move { repo.apply(WriteBatch::upserts(vec![rec])).await })
         })
         .collect();
     for task in tasks {
@@ -150,14 +152,14 @@ contract!(concurrent_upserts_of_one_path_leave_one_row, |repo, _url| {
 contract!(big_batches_are_split_and_written_whole, |repo, _url| {
     let records: Vec<MediaRecord> =
         (0..1_234).map(|i| record(&PathBuf::from(format!("/media/many/{i:05}.mkv")))).collect();
-    repo.upsert(records).await.unwrap();
+    repo.apply(WriteBatch::upserts(records)).await.unwrap();
     assert_eq!(all(&repo).await.len(), 1_234);
 });
 
 contract!(lists_in_path_order_with_keyset_pages, |repo, _url| {
     // Byte order on both backends: uppercase before lowercase, '/' (0x2F) after ' ' (0x20).
     let paths = ["/m/b.mkv", "/m/A.mkv", "/m/a b/x.mkv", "/m/a.mkv", "/m/a/x.mkv", "/m/Z.mkv"];
-    repo.upsert(paths.iter().map(|p| record(Path::new(p))).collect()).await.unwrap();
+    repo.apply(WriteBatch::upserts(paths.iter().map(|p| record(Path::new(p))).collect())).await.unwrap();
 
     let order: Vec<PathBuf> = all(&repo).await.into_iter().map(|r| r.path).collect();
     let expected: Vec<PathBuf> =

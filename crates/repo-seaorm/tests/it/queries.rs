@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use repo_seaorm::SeaOrmMediaRepository;
-use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, ShowSummary};
+use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, ShowSummary, WriteBatch};
 use scanner_core::{Compatibility, MediaKind, MediaRecord, MediaStatus};
 
 use crate::contract;
@@ -90,7 +90,7 @@ async fn seed(repo: &SeaOrmMediaRepository) {
             rec
         })
         .collect();
-    repo.upsert(records).await.unwrap();
+    repo.apply(WriteBatch::upserts(records)).await.unwrap();
 }
 
 async fn paths(repo: &SeaOrmMediaRepository, filter: MediaFilter) -> Vec<String> {

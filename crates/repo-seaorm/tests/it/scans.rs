@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 
 use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
 use scanner_core::ports::{CancelRequest, LeaseHolder, LeaseOutcome, ScanQuery, ScanRecord, ScanRepository};
-use scanner_core::{ScanId, ScanIssue, ScanProgress, ScanStatus};
+use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 
 use crate::contract;
 
@@ -37,6 +37,15 @@ fn progress(library: &str, started_secs: i64) -> ScanProgress {
         error: None,
         errors: vec![],
         errors_total: 0,
+        phase: ScanPhase::Walking,
+        new_files: 0,
+        changed_files: 0,
+        unchanged_files: 0,
+        moved_files: 0,
+        missing_files: 0,
+        files_per_sec: 0.0,
+        eta_secs: None,
+        warnings: vec![],
     }
 }
 
@@ -79,6 +88,12 @@ contract!(saving_progress_updates_a_running_scan_and_reports_cancels, |repo, _ur
     p.walk_complete = true;
     p.errors = vec![ScanIssue { path: PathBuf::from("/srv/tv/bad.mkv"), message: "Invalid data".into() }];
     p.errors_total = 1;
+    p.phase = ScanPhase::Probing;
+    p.new_files = 30;
+    p.unchanged_files = 10;
+    p.files_per_sec = 12.5;
+    p.eta_secs = Some(5.0);
+    p.warnings = vec!["something to know".into()];
     assert!(!scans.save(p.clone()).await.unwrap(), "no cancel requested yet");
     assert_eq!(scans.get(id).await.unwrap().unwrap().progress, p);
 

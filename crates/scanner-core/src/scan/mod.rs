@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, warn_span};
 
-pub use progress::{ScanId, ScanIssue, ScanProgress, ScanStatus};
+pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 
 use crate::compat::CompatibilityProfile;
 use crate::ports::{
@@ -57,6 +57,8 @@ pub struct ScannerConfig {
     pub lease_ttl: Duration,
     /// This process, as lease holder.
     pub holder: LeaseHolder,
+    /// How long a scan keeps retrying while the database is unavailable before it fails.
+    pub db_retry: Duration,
 }
 
 impl Default for ScannerConfig {
@@ -72,16 +74,40 @@ impl Default for ScannerConfig {
             persist_interval: Duration::from_secs(1),
             lease_ttl: Duration::from_secs(30),
             holder: LeaseHolder::default(),
+            db_retry: Duration::from_secs(60),
         }
     }
 }
 
 /// How to scan one library.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub extensions: VideoExtensions,
     pub profile: CompatibilityProfile,
     pub follow_symlinks: bool,
+    /// Probe every file, changed or not.
+    pub force: bool,
+    /// Probe again the files whose earlier probe failed, even if unchanged.
+    pub retry_failed: bool,
+    /// Delete the catalog rows of missing files once the scan has marked them.
+    pub prune: bool,
+    /// The largest share of a library's catalogued files one scan may mark missing; beyond it
+    /// nothing is marked (a NAS that failed to mount must never wipe a catalog).
+    pub max_missing_share: f64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            extensions: VideoExtensions::default(),
+            profile: CompatibilityProfile::default(),
+            follow_symlinks: false,
+            force: false,
+            retry_failed: false,
+            prune: false,
+            max_missing_share: 0.5,
+        }
+    }
 }
 
 /// A request to scan a directory.

@@ -62,6 +62,43 @@ impl fmt::Display for ScanStatus {
     }
 }
 
+/// What a running scan is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScanPhase {
+    /// Finding files (probing those found so far at the same time).
+    Walking,
+    /// Every file is found; probing the rest.
+    Probing,
+    /// Concluding: marking files missing, pruning.
+    Finishing,
+    /// The scan has ended (see its status).
+    Finished,
+}
+
+impl ScanPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Walking => "walking",
+            Self::Probing => "probing",
+            Self::Finishing => "finishing",
+            Self::Finished => "finished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Walking, Self::Probing, Self::Finishing, Self::Finished].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl fmt::Display for ScanPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One recorded problem: a file that failed or a folder that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -83,12 +120,30 @@ pub struct ScanProgress {
     /// The process running the scan (`host:pid`).
     pub node: Option<String>,
     pub status: ScanStatus,
+    pub phase: ScanPhase,
     /// Video files found so far; final once `walk_complete` is true.
     pub total_files: u64,
     pub walk_complete: bool,
+    /// Files dealt with: probed, or found unchanged, or recognised as moved.
     pub processed: u64,
+    /// Files whose catalog record is fine (probed now, or unchanged since a good probe).
     pub succeeded: u64,
+    /// Files that could not be probed (now, or before and unchanged since).
     pub failed: u64,
+    /// Files not in the catalog before.
+    pub new_files: u64,
+    /// Catalogued files whose size, modification time or inode changed: probed again.
+    pub changed_files: u64,
+    /// Catalogued files found as they were: not probed, not rewritten.
+    pub unchanged_files: u64,
+    /// Catalogued files found at a new path: kept their id, not probed.
+    pub moved_files: u64,
+    /// Catalogued files this scan marked missing (only a completed scan marks any).
+    pub missing_files: u64,
+    /// Files processed per second since the scan started.
+    pub files_per_sec: f64,
+    /// Seconds left at the current rate, once every file is found.
+    pub eta_secs: Option<f64>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub current_file: Option<PathBuf>,
     pub started_at: DateTime<Utc>,
@@ -99,6 +154,8 @@ pub struct ScanProgress {
     pub errors: Vec<ScanIssue>,
     /// How many problems were recorded in all, including those not kept in `errors`.
     pub errors_total: u64,
+    /// Things the user should know that are not errors (why nothing was marked missing).
+    pub warnings: Vec<String>,
 }
 
 impl ScanProgress {
@@ -118,6 +175,15 @@ struct Ending {
     error: Option<String>,
 }
 
+/// How a processed file counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    New,
+    Changed,
+    Unchanged,
+    Moved,
+}
+
 #[derive(Debug, Default)]
 struct IssueLog {
     kept: Vec<ScanIssue>,
@@ -134,13 +200,21 @@ pub(crate) struct ProgressState {
     pub started_at: DateTime<Utc>,
     max_errors: usize,
     status: watch::Sender<ScanStatus>,
+    started: std::time::Instant,
     total: AtomicU64,
     walk_complete: AtomicBool,
+    finishing: AtomicBool,
     processed: AtomicU64,
     succeeded: AtomicU64,
     failed: AtomicU64,
+    new: AtomicU64,
+    changed: AtomicU64,
+    unchanged: AtomicU64,
+    moved: AtomicU64,
+    missing: AtomicU64,
     current: Mutex<Option<PathBuf>>,
     issues: Mutex<IssueLog>,
+    warnings: Mutex<Vec<String>>,
     ending: Mutex<Ending>,
 }
 
@@ -159,13 +233,21 @@ impl ProgressState {
             started_at: crate::media::now(),
             max_errors,
             status: watch::Sender::new(ScanStatus::Running),
+            started: std::time::Instant::now(),
             total: AtomicU64::new(0),
             walk_complete: AtomicBool::new(false),
+            finishing: AtomicBool::new(false),
             processed: AtomicU64::new(0),
             succeeded: AtomicU64::new(0),
             failed: AtomicU64::new(0),
+            new: AtomicU64::new(0),
+            changed: AtomicU64::new(0),
+            unchanged: AtomicU64::new(0),
+            moved: AtomicU64::new(0),
+            missing: AtomicU64::new(0),
             current: Mutex::new(None),
             issues: Mutex::new(IssueLog::default()),
+            warnings: Mutex::new(Vec::new()),
             ending: Mutex::new(Ending::default()),
         }
     }
@@ -190,15 +272,48 @@ impl ProgressState {
         *lock(&self.current) = Some(path.to_path_buf());
     }
 
-    pub fn succeeded(&self) {
-        self.succeeded.fetch_add(1, Ordering::Relaxed);
+    fn counted(&self, change: Change) {
+        let counter = match change {
+            Change::New => &self.new,
+            Change::Changed => &self.changed,
+            Change::Unchanged => &self.unchanged,
+            Change::Moved => &self.moved,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
         self.processed.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn failed(&self, path: &Path, message: &str) {
+    /// A file whose record is fine.
+    pub fn succeeded(&self, change: Change) {
+        self.succeeded.fetch_add(1, Ordering::Relaxed);
+        self.counted(change);
+    }
+
+    /// A file that could not be probed now; `message` says why.
+    pub fn failed(&self, change: Change, path: &Path, message: &str) {
         self.failed.fetch_add(1, Ordering::Relaxed);
-        self.processed.fetch_add(1, Ordering::Relaxed);
+        self.counted(change);
         self.issue(path, message);
+    }
+
+    /// An unchanged (or moved) file whose earlier probe failed and is not retried: counted as
+    /// failed, not reported again.
+    pub fn still_failed(&self, change: Change) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+        self.counted(change);
+    }
+
+    pub fn finishing(&self) {
+        self.finishing.store(true, Ordering::Relaxed);
+    }
+
+    pub fn missing(&self, n: u64) {
+        self.missing.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn warn(&self, warning: String) {
+        tracing::warn!(%warning, "scan warning");
+        lock(&self.warnings).push(warning);
     }
 
     /// Records a problem that is not a failed file (an unreadable folder).
@@ -225,7 +340,7 @@ impl ProgressState {
     }
 
     pub fn snapshot(&self) -> ScanProgress {
-        let (kept, total) = {
+        let (kept, errors_total) = {
             let log = lock(&self.issues);
             (log.kept.clone(), log.total)
         };
@@ -233,23 +348,52 @@ impl ProgressState {
             let ending = lock(&self.ending);
             (ending.ended_at, ending.error.clone())
         };
+        let status = self.status();
+        let total = self.total.load(Ordering::Relaxed);
+        let processed = self.processed.load(Ordering::Relaxed);
+        let walk_complete = self.walk_complete.load(Ordering::Relaxed);
+        let phase = if status.is_finished() {
+            ScanPhase::Finished
+        } else if self.finishing.load(Ordering::Relaxed) {
+            ScanPhase::Finishing
+        } else if walk_complete {
+            ScanPhase::Probing
+        } else {
+            ScanPhase::Walking
+        };
+        let elapsed = match ended_at {
+            Some(end) => (end - self.started_at).num_milliseconds().max(0) as f64 / 1000.0,
+            None => self.started.elapsed().as_secs_f64(),
+        };
+        let files_per_sec = if elapsed > 0.0 { processed as f64 / elapsed } else { 0.0 };
+        let eta_secs = (walk_complete && !status.is_finished() && files_per_sec > 0.0)
+            .then(|| total.saturating_sub(processed) as f64 / files_per_sec);
         ScanProgress {
             scan_id: self.id,
             library: self.library.clone(),
             root: self.root.clone(),
             node: self.node.clone(),
-            status: self.status(),
-            total_files: self.total.load(Ordering::Relaxed),
-            walk_complete: self.walk_complete.load(Ordering::Relaxed),
-            processed: self.processed.load(Ordering::Relaxed),
+            status,
+            phase,
+            total_files: total,
+            walk_complete,
+            processed,
             succeeded: self.succeeded.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
+            new_files: self.new.load(Ordering::Relaxed),
+            changed_files: self.changed.load(Ordering::Relaxed),
+            unchanged_files: self.unchanged.load(Ordering::Relaxed),
+            moved_files: self.moved.load(Ordering::Relaxed),
+            missing_files: self.missing.load(Ordering::Relaxed),
+            files_per_sec: (files_per_sec * 10.0).round() / 10.0,
+            eta_secs: eta_secs.map(|s| s.round()),
             current_file: lock(&self.current).clone(),
             started_at: self.started_at,
             ended_at,
             error,
             errors: kept,
-            errors_total: total,
+            errors_total,
+            warnings: lock(&self.warnings).clone(),
         }
     }
 }
@@ -262,7 +406,7 @@ mod tests {
     fn keeps_the_first_errors_and_counts_all() {
         let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
         for i in 0..10 {
-            state.failed(Path::new(&format!("/r/{i}.mkv")), "bad");
+            state.failed(Change::New, Path::new(&format!("/r/{i}.mkv")), "bad");
         }
         let snap = state.snapshot();
         assert_eq!(snap.errors.len(), 3);

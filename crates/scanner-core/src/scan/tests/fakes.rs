@@ -1,6 +1,6 @@
 //! Fakes of the ports for the scanner's tests: mockall mocks with in-memory behaviour.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,10 +10,11 @@ use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use tokio::sync::Semaphore;
 
-use crate::media::{FileStat, MediaInfo, MediaRecord};
+use crate::media::{CatalogEntry, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
 use crate::ports::{
-    CancelRequest, DirListing, LeaseOutcome, MediaProbe, MockFileSource, MockMediaProbe, MockMediaRepository,
-    MockScanRepository, ProbeError, ScanRecord, WalkEvent, WalkStream,
+    CancelRequest, DirListing, FileSourceError, LeaseOutcome, MediaProbe, MissingCount, MissingScope,
+    MockFileSource, MockMediaProbe, MockMediaRepository, MockScanRepository, ProbeError, ScanRecord,
+    WalkEvent, WalkStream,
 };
 use crate::scan::{ScanId, ScanStatus, Scanner, ScannerConfig, ScannerPorts};
 
@@ -30,19 +31,77 @@ pub fn stat(path: &str) -> FileStat {
 
 /// A source whose walk yields `dirs`: each a directory (relative to the root) and its files.
 pub fn source(dirs: &[(&str, &[&str])]) -> MockFileSource {
-    let events: Vec<WalkEvent> = dirs
-        .iter()
-        .map(|(dir, files)| {
-            WalkEvent::Directory(DirListing {
-                path: PathBuf::from(ROOT).join(dir),
-                files: files.iter().map(|f| stat(&Path::new(dir).join(f).to_string_lossy())).collect(),
-            })
-        })
-        .collect();
-    let mut source = MockFileSource::new();
-    source.expect_open_root().returning(Ok);
-    source.expect_walk().returning(move |_, _| Ok(WalkStream::from_events(events.clone())));
-    source
+    let disk = Disk::default();
+    for (dir, files) in dirs {
+        for file in *files {
+            disk.put(&Path::new(dir).join(file).to_string_lossy(), 1_000, 0);
+        }
+    }
+    disk.source()
+}
+
+/// A file system in memory: files with size, modification time, inode and content, changeable
+/// between scans.
+#[derive(Clone, Default)]
+pub struct Disk(pub Arc<Mutex<BTreeMap<PathBuf, (FileStat, String)>>>);
+
+impl Disk {
+    /// Puts a file (path relative to [`ROOT`]) with a size and a modification time offset; its
+    /// content fingerprint follows from both.
+    pub fn put(&self, path: &str, size: u64, mtime: i64) -> PathBuf {
+        let path = PathBuf::from(ROOT).join(path);
+        let inode = self.0.lock().unwrap().len() as u64 + 1;
+        let file = FileStat {
+            path: path.clone(),
+            size,
+            modified: Utc.timestamp_opt(1_700_000_000 + mtime, 0).unwrap(),
+            identity: Some(FileIdentity { device: 1, inode }),
+        };
+        self.0.lock().unwrap().insert(path.clone(), (file, format!("content-{size}-{mtime}")));
+        path
+    }
+
+    pub fn remove(&self, path: &str) {
+        self.0.lock().unwrap().remove(&PathBuf::from(ROOT).join(path));
+    }
+
+    /// Moves a file, keeping its metadata and content, as `rename(2)` does.
+    pub fn rename(&self, from: &str, to: &str) {
+        let mut files = self.0.lock().unwrap();
+        let (mut stat, content) = files.remove(&PathBuf::from(ROOT).join(from)).expect("no such file");
+        stat.path = PathBuf::from(ROOT).join(to);
+        files.insert(stat.path.clone(), (stat, content));
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    pub fn source(&self) -> MockFileSource {
+        let mut source = MockFileSource::new();
+        source.expect_open_root().returning(Ok);
+        let files = self.0.clone();
+        source.expect_walk().returning(move |_, _| {
+            let mut dirs: BTreeMap<PathBuf, Vec<FileStat>> = BTreeMap::new();
+            for (stat, _) in files.lock().unwrap().values() {
+                dirs.entry(stat.path.parent().unwrap().to_path_buf()).or_default().push(stat.clone());
+            }
+            let events = dirs
+                .into_iter()
+                .map(|(path, files)| WalkEvent::Directory(DirListing { path, files }))
+                .collect();
+            Ok(WalkStream::from_events(events))
+        });
+        let files = self.0.clone();
+        source
+            .expect_stat()
+            .returning(move |path| Ok(files.lock().unwrap().get(&path).map(|(s, _)| s.clone())));
+        let files = self.0.clone();
+        source.expect_fingerprint().returning(move |path| {
+            files.lock().unwrap().get(&path).map(|(_, c)| c.clone()).ok_or(FileSourceError::NotFound { path })
+        });
+        source
+    }
 }
 
 pub fn h264() -> MediaInfo {
@@ -63,38 +122,156 @@ pub fn probe() -> MockMediaProbe {
     probe
 }
 
-/// A repository that keeps upserted records in a map keyed by path, as a database would.
+/// The catalog in memory, behaving as the SQL adapter does (see `MediaRepository`).
+#[derive(Default)]
+pub struct CatalogState {
+    pub records: HashMap<PathBuf, MediaRecord>,
+    /// Directory → the last scan that listed it.
+    pub seen: HashMap<PathBuf, ScanId>,
+    /// Media id → the scan that found it absent.
+    pub absent: HashMap<MediaId, ScanId>,
+    pub applies: usize,
+}
+
+fn under(path: &Path, root: &Path) -> bool {
+    path.starts_with(root)
+}
+
+impl CatalogState {
+    fn missing_scope<'a>(&'a self, scope: &'a MissingScope) -> impl Iterator<Item = &'a MediaRecord> + 'a {
+        self.records.values().filter(move |r| {
+            under(&r.path, &scope.root)
+                && r.status != MediaStatus::Missing
+                && !scope.excluded.iter().any(|x| under(&r.path, x))
+                && (self.absent.get(&r.id) == Some(&scope.scan)
+                    || self.seen.get(r.path.parent().unwrap()) != Some(&scope.scan))
+        })
+    }
+}
+
+/// A repository over [`CatalogState`].
 #[derive(Clone, Default)]
-pub struct Stored(Arc<Mutex<HashMap<PathBuf, MediaRecord>>>);
+pub struct Stored(pub Arc<Mutex<CatalogState>>);
+
+fn entry(r: &MediaRecord) -> CatalogEntry {
+    CatalogEntry {
+        id: r.id,
+        path: r.path.clone(),
+        size: r.size_bytes,
+        modified: r.modified_at,
+        identity: r.identity,
+        status: r.status,
+        fingerprint: r.fingerprint.clone(),
+    }
+}
 
 impl Stored {
     pub fn repo(&self) -> MockMediaRepository {
-        let map = self.0.clone();
         let mut repo = MockMediaRepository::new();
-        repo.expect_upsert().returning(move |records| {
-            let mut map = map.lock().unwrap();
-            for record in records {
-                match map.get_mut(&record.path) {
+        let s = self.0.clone();
+        repo.expect_apply().returning(move |batch| {
+            let mut st = s.lock().unwrap();
+            st.applies += 1;
+            for record in batch.upserts {
+                match st.records.get_mut(&record.path) {
                     Some(existing) => {
                         let (id, first_seen) = (existing.id, existing.first_seen_at);
-                        *existing = MediaRecord { id, first_seen_at: first_seen, ..record };
+                        *existing =
+                            MediaRecord { id, first_seen_at: first_seen, missing_since: None, ..record };
                     }
                     None => {
-                        map.insert(record.path.clone(), record);
+                        st.records.insert(record.path.clone(), record);
                     }
                 }
             }
+            let scan = batch.scan;
+            for dir in batch.seen_dirs {
+                st.seen.insert(dir, scan.expect("seen dirs need a scan"));
+            }
+            for absent in batch.absent {
+                if st.records.get(&absent.path).is_some_and(|r| r.id == absent.id) {
+                    st.absent.insert(absent.id, scan.expect("absent marks need a scan"));
+                }
+            }
+            for moved in batch.moves {
+                let Some(mut record) = st.records.remove(&moved.from).filter(|r| r.id == moved.id) else {
+                    continue;
+                };
+                record.path = moved.file.path.clone();
+                record.size_bytes = moved.file.size;
+                record.modified_at = moved.file.modified;
+                record.identity = moved.file.identity;
+                record.parsed = moved.parsed;
+                record.library = moved.library;
+                record.missing_since = None;
+                if record.status == MediaStatus::Missing {
+                    record.status =
+                        if record.error.is_some() { MediaStatus::Failed } else { MediaStatus::Ok };
+                }
+                st.absent.remove(&record.id);
+                st.records.insert(record.path.clone(), record);
+            }
             Ok(())
+        });
+        let s = self.0.clone();
+        repo.expect_entries_in_dir().returning(move |dir| {
+            let st = s.lock().unwrap();
+            Ok(st.records.values().filter(|r| r.path.parent() == Some(dir.as_path())).map(entry).collect())
+        });
+        let s = self.0.clone();
+        repo.expect_entries_like().returning(move |size, modified, limit| {
+            let st = s.lock().unwrap();
+            Ok(st
+                .records
+                .values()
+                .filter(|r| r.size_bytes == size && r.modified_at == modified)
+                .take(limit as usize)
+                .map(entry)
+                .collect())
+        });
+        let s = self.0.clone();
+        repo.expect_count().returning(move |filter| {
+            let st = s.lock().unwrap();
+            let prefix = filter.path_prefix.unwrap_or_default();
+            Ok(st.records.values().filter(|r| under(&r.path, &prefix)).count() as u64)
+        });
+        let s = self.0.clone();
+        repo.expect_missing_count().returning(move |scope| {
+            let st = s.lock().unwrap();
+            let catalogued = st
+                .records
+                .values()
+                .filter(|r| under(&r.path, &scope.root) && r.status != MediaStatus::Missing)
+                .count() as u64;
+            Ok(MissingCount { candidates: st.missing_scope(&scope).count() as u64, catalogued })
+        });
+        let s = self.0.clone();
+        repo.expect_mark_missing().returning(move |scope, at| {
+            let mut st = s.lock().unwrap();
+            let paths: Vec<PathBuf> = st.missing_scope(&scope).map(|r| r.path.clone()).collect();
+            for path in &paths {
+                let record = st.records.get_mut(path).unwrap();
+                record.status = MediaStatus::Missing;
+                record.missing_since = Some(at);
+            }
+            Ok(paths.len() as u64)
+        });
+        let s = self.0.clone();
+        repo.expect_prune_missing().returning(move |root| {
+            let mut st = s.lock().unwrap();
+            let before = st.records.len();
+            st.records.retain(|p, r| !(under(p, &root) && r.status == MediaStatus::Missing));
+            Ok((before - st.records.len()) as u64)
         });
         repo
     }
 
     pub fn get(&self, path: &str) -> Option<MediaRecord> {
-        self.0.lock().unwrap().get(&PathBuf::from(ROOT).join(path)).cloned()
+        self.0.lock().unwrap().records.get(&PathBuf::from(ROOT).join(path)).cloned()
     }
 
     pub fn len(&self) -> usize {
-        self.0.lock().unwrap().len()
+        self.0.lock().unwrap().records.len()
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod catalog;
 mod fakes;
+mod incremental;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,6 +115,7 @@ async fn unreadable_folders_are_recorded_and_the_walk_goes_on() {
     let stored = Stored::default();
     let mut source = MockFileSource::new();
     source.expect_open_root().returning(Ok);
+    source.expect_fingerprint().returning(|p| Ok(p.display().to_string()));
     source.expect_walk().returning(|_, _| {
         Ok(WalkStream::from_events(vec![
             WalkEvent::Unreadable {
@@ -249,14 +251,39 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
 }
 
 #[tokio::test]
-async fn a_failing_database_fails_the_scan_with_its_error() {
+async fn a_database_that_stays_down_fails_the_scan_after_retrying() {
     let mut repo = MockMediaRepository::new();
-    repo.expect_upsert().returning(|_| Err(RepoError::Unavailable("connection refused".into())));
-    let scanner = scanner(source(&[("", &["a.mkv", "b.mkv"])]), probe(), repo);
+    repo.expect_count().returning(|_| Ok(0));
+    repo.expect_entries_in_dir().returning(|_| Ok(vec![]));
+    let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = attempts.clone();
+    repo.expect_apply().returning(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        Err(RepoError::Unavailable("connection refused".into()))
+    });
+    let config = ScannerConfig { db_retry: Duration::from_millis(700), ..ScannerConfig::default() };
+    let scanner = scanner_with(source(&[("", &["a.mkv", "b.mkv"])]), probe(), repo, config);
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
     assert_eq!(done.status, ScanStatus::Failed);
-    assert!(done.error.as_deref().unwrap().contains("connection refused"), "{:?}", done.error);
+    let error = done.error.as_deref().unwrap();
+    assert!(error.contains("connection refused") && error.contains("stayed unavailable"), "{error}");
+    assert!(attempts.load(Ordering::SeqCst) >= 3, "retried with back-off");
+    assert_eq!(done.missing_files, 0);
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_database_error_that_is_not_transient_fails_at_once() {
+    let mut repo = MockMediaRepository::new();
+    repo.expect_count().returning(|_| Ok(0));
+    repo.expect_entries_in_dir().returning(|_| Ok(vec![]));
+    repo.expect_apply().times(1).returning(|_| Err(RepoError::Database("disk I/O error".into())));
+    let scanner = scanner(source(&[("", &["a.mkv"])]), probe(), repo);
+    let id = scanner.start_scan(ROOT).await.unwrap();
+    let done = scanner.wait(id).await.unwrap();
+    assert_eq!(done.status, ScanStatus::Failed);
+    assert!(done.error.as_deref().unwrap().contains("disk I/O error"));
     scanner.shutdown().await;
 }
 

@@ -1,0 +1,19 @@
+//! Directories that hold catalogued files, with the last scan that listed them: the last-seen
+//! marker of every file in them, so an unchanged file costs no write on a rescan.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "media_dirs")]
+pub struct Model {
+    /// Encoded by `paths::encode`, like `media.dir`.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub path: String,
+    pub last_seen_scan: Uuid,
+    pub last_seen_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,231 @@
+//! One scan, as a pipeline of stages joined by bounded channels:
+//!
+//! ```text
+//! walk ──directories──▶ compare ──files to probe──▶ probe (N at a time) ──writes──▶ store
+//!                          └──────────── seen directories, absent files ──────────────┘
+//! ```
+//!
+//! The walk lists directories; compare reads each directory's catalog rows and sorts its files
+//! into new, changed, unchanged (counted, never rewritten) and absent; probe handles new and
+//! changed files (recognising moved files without probing them); store writes everything in
+//! batches, one transaction each. Memory is bounded by the channels and the largest
+//! directory, never by the library. When every stage is done, a completed scan concludes:
+//! files it did not find are marked missing, unless a guard says the library looks unmounted.
+//! Stages stop on the `stop` token (a user's cancel or a fatal error); what was probed is still
+//! stored.
+
+mod finish;
+mod probe;
+mod store;
+mod walk;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tracing::warn;
+
+use super::keeper;
+use super::progress::{Change, ProgressState, ScanStatus};
+use super::{ScanOptions, ScannerConfig};
+use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
+use crate::ports::{
+    Absent, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError, ScanRepository,
+    WalkOptions,
+};
+
+/// Everything one scan needs.
+pub(crate) struct ScanJob {
+    pub state: Arc<ProgressState>,
+    /// Tripped by the user's cancel.
+    pub cancel: CancellationToken,
+    pub source: Arc<dyn FileSource>,
+    pub probe: Arc<dyn MediaProbe>,
+    pub repo: Arc<dyn MediaRepository>,
+    pub scans: Arc<dyn ScanRepository>,
+    /// The lease this scan holds (the library, or the root of a folder scan).
+    pub lease_key: String,
+    pub options: ScanOptions,
+    pub config: ScannerConfig,
+}
+
+/// The first fatal error of a scan; raising it stops every stage.
+pub(crate) struct Fatal {
+    stop: CancellationToken,
+    message: Mutex<Option<String>>,
+}
+
+impl Fatal {
+    pub(crate) fn raise(&self, message: String) {
+        let mut slot = self.message.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            warn!(error = %message, "scan stopped");
+            *slot = Some(message);
+        }
+        self.stop.cancel();
+    }
+
+    fn take(&self) -> Option<String> {
+        self.message.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    fn raised(&self) -> bool {
+        self.message.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+}
+
+/// Folders a scan could not read: nothing below them may be concluded missing. Kept up to a
+/// bound; past it the scan concludes nothing missing at all.
+const MAX_UNREADABLE: usize = 1_000;
+
+/// What the stages share besides the job.
+pub(crate) struct Shared {
+    pub stop: CancellationToken,
+    pub fatal: Fatal,
+    unreadable: Mutex<Vec<PathBuf>>,
+    unreadable_overflow: AtomicBool,
+    /// Whether the catalog held anything under the root when the scan began: if not, no new
+    /// file can be a moved one, and the look-up is skipped.
+    pub moves_possible: bool,
+    /// Catalog rows already claimed by a move in this scan (a copy must not claim one twice).
+    claimed: Mutex<HashSet<MediaId>>,
+}
+
+impl Shared {
+    pub fn unreadable(&self, path: PathBuf) {
+        let mut list = self.unreadable.lock().unwrap_or_else(|p| p.into_inner());
+        if list.len() < MAX_UNREADABLE {
+            list.push(path);
+        } else {
+            self.unreadable_overflow.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The unreadable folders, or `None` when there were too many to list.
+    pub fn unreadable_folders(&self) -> Option<Vec<PathBuf>> {
+        if self.unreadable_overflow.load(Ordering::Relaxed) {
+            return None;
+        }
+        Some(self.unreadable.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    /// Claims a catalog row for a move; false when another file of this scan claimed it.
+    pub fn claim(&self, id: MediaId) -> bool {
+        self.claimed.lock().unwrap_or_else(|p| p.into_inner()).insert(id)
+    }
+}
+
+/// A file to probe, and what the catalog knew of it.
+pub(crate) struct Job {
+    pub file: FileStat,
+    pub change: Change,
+    pub known: Option<CatalogEntry>,
+}
+
+/// A write for the store stage.
+pub(crate) enum Write {
+    Upsert(Box<MediaRecord>),
+    SeenDir(PathBuf),
+    Absent(Absent),
+    Move(Box<MediaMove>),
+}
+
+/// Runs `operation` until it succeeds, retrying transient database errors with back-off for
+/// up to the scanner's `db_retry` budget; then (or at once for other errors) gives up with a
+/// message naming `what`.
+pub(crate) async fn retrying<T, F, Fut>(job: &ScanJob, what: &str, mut operation: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RepoError>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut pause = Duration::from_millis(100);
+    loop {
+        match operation().await {
+            Ok(value) => return Ok(value),
+            Err(e) if e.is_transient() && started.elapsed() + pause <= job.config.db_retry => {
+                warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "database unavailable; retrying");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Err(e) if e.is_transient() => {
+                return Err(format!(
+                    "{what}: the database stayed unavailable for {:?}: {e}",
+                    job.config.db_retry
+                ));
+            }
+            Err(e) => return Err(format!("{what}: {e}")),
+        }
+    }
+}
+
+/// Runs the scan to its end and records how it ended.
+pub(crate) async fn run(job: ScanJob) {
+    let stop = job.cancel.child_token();
+    let root = job.state.root.clone();
+    let filter = MediaFilter { path_prefix: Some(root.clone()), ..MediaFilter::default() };
+    let moves_possible = !job.options.force && job.repo.count(filter).await.map_or(true, |n| n > 0);
+    let shared = Shared {
+        stop: stop.clone(),
+        fatal: Fatal { stop: stop.clone(), message: Mutex::new(None) },
+        unreadable: Mutex::new(Vec::new()),
+        unreadable_overflow: AtomicBool::new(false),
+        moves_possible,
+        claimed: Mutex::new(HashSet::new()),
+    };
+
+    let walk_options = WalkOptions {
+        extensions: job.options.extensions.clone(),
+        follow_symlinks: job.options.follow_symlinks,
+    };
+    match job.source.walk(root.clone(), walk_options).await {
+        Ok(walk) => {
+            let concurrency = job.config.probe_concurrency.max(1);
+            let (dir_tx, dir_rx) = mpsc::channel(4);
+            let (job_tx, job_rx) = mpsc::channel(concurrency * 2);
+            let (write_tx, write_rx) = mpsc::channel(job.config.batch_size.max(1));
+            let stages_done = CancellationToken::new();
+            let stages = async {
+                tokio::join!(
+                    walk::walk_stage(&job, &shared, walk, dir_tx),
+                    walk::compare_stage(&job, &shared, dir_rx, job_tx, write_tx.clone()),
+                    probe::probe_stage(&job, &shared, job_rx, write_tx),
+                    store::store_stage(&job, &shared, write_rx),
+                );
+                if !stop.is_cancelled() {
+                    finish::conclude(&job, &shared).await;
+                }
+                stages_done.cancel();
+            };
+            tokio::join!(stages, keeper::keep(&job, &shared.fatal, &stages_done));
+        }
+        Err(e) => shared.fatal.raise(format!("cannot walk {}: {e}", root.display())),
+    }
+
+    let (status, error) = match shared.fatal.take() {
+        Some(message) => (ScanStatus::Failed, Some(message)),
+        None if job.cancel.is_cancelled() => (ScanStatus::Cancelled, None),
+        None => (ScanStatus::Completed, None),
+    };
+    job.state.finish(status, error);
+    keeper::conclude(&job).await;
+    let snap = job.state.snapshot();
+    tracing::info!(
+        status = %snap.status,
+        total = snap.total_files,
+        new = snap.new_files,
+        changed = snap.changed_files,
+        unchanged = snap.unchanged_files,
+        moved = snap.moved_files,
+        missing = snap.missing_files,
+        failed = snap.failed,
+        "scan finished"
+    );
+}
+
+/// Default for [`ScannerConfig::batch_delay`].
+pub(crate) const DEFAULT_BATCH_DELAY: Duration = Duration::from_millis(500);
