@@ -8,6 +8,7 @@
 // Automation talks to its user on stdout and stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod fuzz;
 #[cfg(test)]
 mod tidy;
@@ -23,7 +24,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser]            benchmarks; results in target/bench/*.json
+  bench [parser] [scan] [--quick]
+                            benchmarks; results in target/bench/*.json (--quick: smaller trees)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json) N s each";
 
 fn main() -> ExitCode {
@@ -110,17 +112,22 @@ fn ensure_cargo_deny() -> Result {
 }
 
 fn bench(args: &[String]) -> Result {
-    let all = args.is_empty();
-    for arg in args {
-        if arg != "parser" {
+    let quick = args.iter().any(|a| a == "--quick");
+    let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
+    for arg in &chosen {
+        if !["parser", "scan"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
-    if all || args.iter().any(|a| a == "parser") {
+    let wants = |name: &str| chosen.is_empty() || chosen.contains(&name);
+    if wants("parser") {
         run(
             "parser benchmark",
             cargo().args(["bench", "--locked", "-p", "scanner-core", "--bench", "parse"]),
         )?;
+    }
+    if wants("scan") {
+        bench::scan(quick)?;
     }
     Ok(())
 }

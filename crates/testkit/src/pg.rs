@@ -65,3 +65,15 @@ impl Drop for PgSchema {
         }
     }
 }
+
+/// Drops and recreates the schema `name` on the test server; returns its URL. For the
+/// benchmark, which keeps its schema between runs rather than per test.
+pub async fn recreate_schema(name: &str) -> Result<String, String> {
+    let base = server_url();
+    let admin = Database::connect(&base).await.map_err(|e| format!("PostgreSQL at {base}: {e}"))?;
+    for sql in [format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"), format!("CREATE SCHEMA \"{name}\"")] {
+        admin.execute_unprepared(&sql).await.map_err(|e| e.to_string())?;
+    }
+    let _ = admin.close().await;
+    Ok(with_search_path(&base, name))
+}

@@ -1,0 +1,186 @@
+//! mediascan-bench: the driver behind `cargo xtask bench scan`.
+//!
+//! - `gen <DIR> <FILES>`: a library of FILES videos (one real video made with ffmpeg, hard
+//!   links to it), 50 per folder, in show/season folders. Kept between runs.
+//! - `scan <DIR> <DATABASE_URL> [--touch N]`: scans DIR with the real walk, catalog and
+//!   pipeline but a stand-in probe (the `MediaProbe` port answering at once), so that catalogs
+//!   of a million files build in minutes. `--touch N` first gives N files a new inode and
+//!   modification time. Prints one JSON object: time, probe calls, counts, peak RSS.
+//!
+//! Not a test and not shipped: a measuring tool.
+
+// A measuring tool reports on stdout (results) and stderr (what it is doing).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use async_trait::async_trait;
+use serde_json::json;
+
+use fs_jwalk::JwalkFileSource;
+use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
+use scanner_core::ports::{MediaProbe, ProbeError};
+use scanner_core::{MediaInfo, ScanRequest, Scanner, ScannerConfig, ScannerPorts};
+
+const PER_FOLDER: usize = 50;
+
+/// A probe that answers at once with a fixed H.264 file, counting its calls.
+#[derive(Debug, Default)]
+struct StandInProbe {
+    calls: AtomicU64,
+}
+
+#[async_trait]
+impl MediaProbe for StandInProbe {
+    async fn check(&self) -> Result<String, ProbeError> {
+        Ok("stand-in probe".into())
+    }
+
+    async fn probe(&self, _path: PathBuf) -> Result<MediaInfo, ProbeError> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        Ok(MediaInfo {
+            container: Some("mov,mp4,m4a,3gp,3g2,mj2".into()),
+            duration_secs: Some(1.0),
+            bit_rate: Some(200_000),
+            video: Some(scanner_core::VideoStream {
+                codec: "h264".into(),
+                profile: Some("High".into()),
+                width: Some(160),
+                height: Some(120),
+                frame_rate: Some(24.0),
+                pix_fmt: Some("yuv420p".into()),
+                bit_depth: Some(8),
+            }),
+            audio: vec![scanner_core::AudioStream {
+                codec: "aac".into(),
+                channels: Some(2),
+                language: Some("eng".into()),
+            }],
+            subtitles: vec![],
+        })
+    }
+}
+
+/// The path of the `i`th file of a generated library.
+fn file_path(root: &Path, i: usize) -> PathBuf {
+    let show = i / 1_000;
+    let season = (i / PER_FOLDER) % 20 + 1;
+    let episode = i % PER_FOLDER + 1;
+    root.join(format!("Show {show:04}"))
+        .join(format!("Season {season:02}"))
+        .join(format!("Show {show:04} - S{season:02}E{episode:02} - Episode {i}.mp4"))
+}
+
+fn generate(root: &Path, files: usize) -> anyhow::Result<()> {
+    let marker = root.join(".complete");
+    if marker.exists() {
+        return Ok(());
+    }
+    let fixture = testkit::presets::h264_aac_mp4();
+    let started = Instant::now();
+    fs::create_dir_all(root)?;
+    let mut source = PathBuf::new();
+    for i in 0..files {
+        // File systems cap links per inode (ext4: 65 000): a fresh copy every 50 000.
+        if i % 50_000 == 0 {
+            // Outside the tree: the scan must not count it.
+            source = root.with_extension(format!("source-{}.mp4", i / 50_000));
+            if !source.exists() {
+                fs::copy(&fixture, &source)?;
+            }
+        }
+        let path = file_path(root, i);
+        if i % PER_FOLDER == 0 {
+            fs::create_dir_all(path.parent().unwrap())?;
+        }
+        if !path.exists() {
+            fs::hard_link(&source, &path).with_context(|| format!("cannot link {}", path.display()))?;
+        }
+    }
+    fs::write(marker, files.to_string())?;
+    eprintln!("generated {files} files in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Gives `n` files spread over the library a new inode and modification time (a copy).
+fn touch(root: &Path, files: usize, n: usize) -> anyhow::Result<()> {
+    let step = (files / n.max(1)).max(1);
+    for i in (0..files).step_by(step).take(n) {
+        let path = file_path(root, i);
+        let bytes = fs::read(&path)?;
+        fs::remove_file(&path)?;
+        fs::write(&path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Peak resident set size of this process, in KiB.
+fn peak_rss_kb() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches(" kB").parse().ok()))
+        })
+        .flatten()
+        .unwrap_or(0)
+}
+
+async fn scan(root: &Path, url: &str, touch_n: usize) -> anyhow::Result<()> {
+    let files: usize = fs::read_to_string(root.join(".complete"))?.trim().parse()?;
+    if touch_n > 0 {
+        touch(root, files, touch_n)?;
+    }
+    let catalog = Arc::new(SeaOrmMediaRepository::open(url).await?);
+    let probe = Arc::new(StandInProbe::default());
+    let ports = ScannerPorts {
+        source: Arc::new(JwalkFileSource::new()),
+        probe: probe.clone(),
+        repo: catalog.clone(),
+        scans: Arc::new(SeaOrmScanRepository::new(catalog.connection().clone())),
+    };
+    let scanner =
+        Scanner::new(ports, ScannerConfig { holder: app::node::holder(None), ..ScannerConfig::default() });
+    let started = Instant::now();
+    let id = scanner.start(ScanRequest::new(root)).await?;
+    let done = scanner.wait(id).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    scanner.shutdown().await;
+    let report = json!({
+        "status": done.status,
+        "files": done.total_files,
+        "seconds": seconds,
+        "files_per_sec": done.total_files as f64 / seconds,
+        "probes": probe.calls.load(Ordering::Relaxed),
+        "new": done.new_files,
+        "changed": done.changed_files,
+        "unchanged": done.unchanged_files,
+        "missing": done.missing_files,
+        "peak_rss_kb": peak_rss_kb(),
+    });
+    println!("{report}");
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["gen", dir, files] => generate(Path::new(dir), files.parse()?),
+        ["scan", dir, url] => runtime.block_on(scan(Path::new(dir), url, 0)),
+        ["scan", dir, url, "--touch", n] => runtime.block_on(scan(Path::new(dir), url, n.parse()?)),
+        ["pg-schema", name] => {
+            let url = runtime.block_on(testkit::pg::recreate_schema(name)).map_err(anyhow::Error::msg)?;
+            println!("{url}");
+            Ok(())
+        }
+        _ => bail!(
+            "usage: mediascan-bench gen <DIR> <FILES> | scan <DIR> <DATABASE_URL> [--touch N] | pg-schema <NAME>"
+        ),
+    }
+}
