@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use scanner_core::ports::{
-    MediaFilter, MediaMove, MediaQuery, MediaRepository, MissingCount, MissingScope, RepoError, ShowSummary,
-    WriteBatch,
+    DirSummary, MediaFilter, MediaMove, MediaQuery, MediaRepository, MissingCount, MissingScope, RepoError,
+    ShowSummary, WriteBatch,
 };
 use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaKind, MediaRecord, MediaStatus};
 
@@ -55,7 +55,7 @@ fn updated_columns() -> impl Iterator<Item = media::Column> {
 }
 
 /// `path` itself, or anything below it: a range on the encoded path, which an index serves.
-pub(crate) fn under(column: media::Column, path: &Path) -> Condition {
+pub(crate) fn under(column: impl ColumnTrait, path: &Path) -> Condition {
     let exact = paths::encode(path);
     let dir = exact.trim_end_matches('/');
     // '0' is the byte after '/', so [dir/, dir0) is exactly "below dir".
@@ -106,47 +106,53 @@ fn condition(filter: &MediaFilter) -> Condition {
     all
 }
 
-/// The files a completed scan may mark missing (see `MissingScope`).
-fn missing(scope: &MissingScope) -> Condition {
-    let listed = Query::select()
-        .expr(Expr::value(1))
-        .from(media_dir::Entity)
-        .and_where(
-            Expr::col((media_dir::Entity, media_dir::Column::Path))
-                .equals((media::Entity, media::Column::Dir)),
-        )
-        .and_where(Expr::col((media_dir::Entity, media_dir::Column::LastSeenScan)).eq(scope.scan.0))
-        .to_owned();
-    let mut condition = Condition::all()
-        .add(under(media::Column::Path, &scope.root))
-        .add(media::Column::Status.ne(MediaStatus::Missing.as_str()))
-        .add(
-            Condition::any().add(media::Column::AbsentScan.eq(scope.scan.0)).add(Expr::exists(listed).not()),
-        );
+/// Rows not missing yet and not below a folder the scan could not read.
+fn eligible(scope: &MissingScope) -> Condition {
+    let mut condition = Condition::all().add(media::Column::Status.ne(MediaStatus::Missing.as_str()));
     for excluded in &scope.excluded {
         condition = condition.add(under(media::Column::Path, excluded).not());
     }
     condition
 }
 
-/// The columns change detection needs.
-#[derive(Debug, FromQueryResult)]
-struct EntryRow {
-    id: uuid::Uuid,
-    path: String,
-    size_bytes: i64,
-    modified_ns: i64,
-    device: Option<i64>,
-    inode: Option<i64>,
-    status: String,
-    fingerprint: Option<String>,
+/// Rows the scan found absent from a folder it listed (index on `absent_scan`).
+fn absent(scope: &MissingScope) -> Condition {
+    eligible(scope).add(media::Column::AbsentScan.eq(scope.scan.0))
 }
+
+/// Rows in folders under the root that the scan did not list (the `media_dirs` index, then the
+/// index on `dir`). Every row's folder has a `media_dirs` row (`apply` keeps it so), so "not
+/// listed" is "in an unseen folder".
+fn in_unseen_dirs(scope: &MissingScope) -> Condition {
+    let unseen = Query::select()
+        .column(media_dir::Column::Path)
+        .from(media_dir::Entity)
+        .cond_where(under(media_dir::Column::Path, &scope.root))
+        .and_where(Expr::col(media_dir::Column::LastSeenScan).ne(scope.scan.0))
+        .to_owned();
+    eligible(scope).add(media::Column::Dir.in_subquery(unseen))
+}
+
+/// The files a completed scan may mark missing (see `MissingScope`).
+fn missing(scope: &MissingScope) -> Condition {
+    Condition::any().add(absent(scope)).add(in_unseen_dirs(scope))
+}
+
+/// The columns change detection needs, decoded by position (by name costs microseconds a row,
+/// and a rescan reads every row).
+type EntryRow = (uuid::Uuid, String, i64, i64, Option<i64>, Option<i64>, String, Option<String>);
 
 async fn entries(
     select: Select<media::Entity>,
     db: &DatabaseConnection,
+    with_fingerprint: bool,
 ) -> Result<Vec<CatalogEntry>, RepoError> {
-    let rows = select
+    let fingerprint = if with_fingerprint {
+        Expr::col(media::Column::Fingerprint)
+    } else {
+        Expr::value(Option::<String>::None)
+    };
+    let rows: Vec<EntryRow> = select
         .select_only()
         .columns([
             media::Column::Id,
@@ -156,28 +162,28 @@ async fn entries(
             media::Column::Device,
             media::Column::Inode,
             media::Column::Status,
-            media::Column::Fingerprint,
         ])
-        .into_model::<EntryRow>()
+        .expr_as(fingerprint, "fingerprint")
+        .into_tuple()
         .all(db)
         .await
         .map_err(db_error)?;
     rows.into_iter()
-        .map(|row| {
+        .map(|(id, path, size, modified_ns, device, inode, status, fingerprint)| {
             Ok(CatalogEntry {
-                id: MediaId(row.id),
-                path: paths::decode(&row.path),
-                size: row.size_bytes as u64,
-                modified: DateTime::from_timestamp_nanos(row.modified_ns),
-                identity: match (row.device, row.inode) {
+                id: MediaId(id),
+                path: paths::decode(&path),
+                size: size as u64,
+                modified: DateTime::from_timestamp_nanos(modified_ns),
+                identity: match (device, inode) {
                     (Some(device), Some(inode)) => {
                         Some(FileIdentity { device: device as u64, inode: inode as u64 })
                     }
                     _ => None,
                 },
-                status: MediaStatus::parse(&row.status)
-                    .ok_or_else(|| RepoError::Corrupt(format!("unknown status {:?}", row.status)))?,
-                fingerprint: row.fingerprint,
+                status: MediaStatus::parse(&status)
+                    .ok_or_else(|| RepoError::Corrupt(format!("unknown status {status:?}")))?,
+                fingerprint,
             })
         })
         .collect()
@@ -245,6 +251,30 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .await
                 .map_err(db_error)?;
         }
+        // Every row's folder has a media_dirs row (what the missing-files queries rely on); a
+        // folder no scan listed yet gets the nil scan.
+        let mut new_dirs: Vec<String> = batch.upserts.iter().map(|r| paths::parent(&r.path)).collect();
+        new_dirs.sort();
+        new_dirs.dedup();
+        let at = convert::micros(scanner_core::media::now());
+        let placeholders: Vec<media_dir::ActiveModel> = new_dirs
+            .into_iter()
+            .map(|path| media_dir::ActiveModel {
+                path: Set(path),
+                last_seen_scan: Set(uuid::Uuid::nil()),
+                last_seen_at: Set(at),
+                signature: Set(None),
+                files: Set(0),
+                failed: Set(0),
+            })
+            .collect();
+        for chunk in placeholders.chunks(ROWS_PER_STATEMENT) {
+            media_dir::Entity::insert_many(chunk.to_vec())
+                .on_conflict(OnConflict::column(media_dir::Column::Path).do_nothing().to_owned())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_error)?;
+        }
         let scan =
             || batch.scan.map(|s| s.0).ok_or_else(|| RepoError::Database("a scan id is required".into()));
         if !batch.seen_dirs.is_empty() {
@@ -253,16 +283,25 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .seen_dirs
                 .iter()
                 .map(|dir| media_dir::ActiveModel {
-                    path: Set(paths::encode(dir)),
+                    path: Set(paths::encode(&dir.path)),
                     last_seen_scan: Set(scan),
                     last_seen_at: Set(at),
+                    signature: Set(dir.summary.map(|s| s.signature as i64)),
+                    files: Set(dir.summary.map_or(0, |s| s.files as i64)),
+                    failed: Set(dir.summary.map_or(0, |s| s.failed as i64)),
                 })
                 .collect();
             for chunk in dirs.chunks(ROWS_PER_STATEMENT) {
                 media_dir::Entity::insert_many(chunk.to_vec())
                     .on_conflict(
                         OnConflict::column(media_dir::Column::Path)
-                            .update_columns([media_dir::Column::LastSeenScan, media_dir::Column::LastSeenAt])
+                            .update_columns([
+                                media_dir::Column::LastSeenScan,
+                                media_dir::Column::LastSeenAt,
+                                media_dir::Column::Signature,
+                                media_dir::Column::Files,
+                                media_dir::Column::Failed,
+                            ])
                             .to_owned(),
                     )
                     .exec_without_returning(&txn)
@@ -285,8 +324,36 @@ impl MediaRepository for SeaOrmMediaRepository {
         txn.commit().await.map_err(db_error)
     }
 
-    async fn entries_in_dir(&self, dir: PathBuf) -> Result<Vec<CatalogEntry>, RepoError> {
-        entries(media::Entity::find().filter(media::Column::Dir.eq(paths::encode(&dir))), &self.db).await
+    async fn dir_summaries(&self, dirs: Vec<PathBuf>) -> Result<Vec<(PathBuf, DirSummary)>, RepoError> {
+        let encoded: Vec<String> = dirs.iter().map(|d| paths::encode(d)).collect();
+        let rows: Vec<(String, Option<i64>, i64, i64)> = media_dir::Entity::find()
+            .select_only()
+            .columns([
+                media_dir::Column::Path,
+                media_dir::Column::Signature,
+                media_dir::Column::Files,
+                media_dir::Column::Failed,
+            ])
+            .filter(media_dir::Column::Path.is_in(encoded))
+            .filter(media_dir::Column::Signature.is_not_null())
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(path, signature, files, failed)| {
+                let summary =
+                    DirSummary { signature: signature? as u64, files: files as u64, failed: failed as u64 };
+                Some((paths::decode(&path), summary))
+            })
+            .collect())
+    }
+
+    async fn entries_in_dirs(&self, dirs: Vec<PathBuf>) -> Result<Vec<CatalogEntry>, RepoError> {
+        let encoded: Vec<String> = dirs.iter().map(|d| paths::encode(d)).collect();
+        // Change detection needs no fingerprint: leaving it out keeps the hot read lean.
+        entries(media::Entity::find().filter(media::Column::Dir.is_in(encoded)), &self.db, false).await
     }
 
     async fn entries_like(
@@ -300,12 +367,20 @@ impl MediaRepository for SeaOrmMediaRepository {
             .filter(media::Column::SizeBytes.eq(size as i64))
             .filter(media::Column::ModifiedNs.eq(modified_ns))
             .limit(limit);
-        entries(select, &self.db).await
+        entries(select, &self.db, true).await
     }
 
     async fn missing_count(&self, scope: MissingScope) -> Result<MissingCount, RepoError> {
-        let candidates =
-            media::Entity::find().filter(missing(&scope)).count(&self.db).await.map_err(db_error)?;
+        // Two counts the indexes serve (rows marked absent; rows in unseen folders) instead of
+        // one that reads every row under the root. They are disjoint: a row marked absent is
+        // in a folder the scan listed.
+        let mut candidates = 0;
+        for part in [absent(&scope), in_unseen_dirs(&scope)] {
+            candidates += media::Entity::find().filter(part).count(&self.db).await.map_err(db_error)?;
+        }
+        if candidates == 0 {
+            return Ok(MissingCount { candidates, catalogued: 0 });
+        }
         let catalogued = media::Entity::find()
             .filter(under(media::Column::Path, &scope.root))
             .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))

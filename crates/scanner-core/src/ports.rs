@@ -301,6 +301,25 @@ pub struct Absent {
     pub path: PathBuf,
 }
 
+/// What the catalog knows of a folder as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirSummary {
+    /// Signature of the folder's video files (names, sizes, times, inodes) when a scan last
+    /// found the catalog matching them exactly.
+    pub signature: u64,
+    /// Video files in the folder then, and how many of them had failed to probe.
+    pub files: u64,
+    pub failed: u64,
+}
+
+/// A folder the walk listed, and its summary when the scan found the catalog matching it
+/// (`None`: it did not, or not yet — the next scan compares file by file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenDir {
+    pub path: PathBuf,
+    pub summary: Option<DirSummary>,
+}
+
 /// Writes of one scan, applied in one transaction.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WriteBatch {
@@ -309,7 +328,7 @@ pub struct WriteBatch {
     /// New and changed files, keyed by path.
     pub upserts: Vec<MediaRecord>,
     /// Directories the walk listed: the last-seen marker of every file in them.
-    pub seen_dirs: Vec<PathBuf>,
+    pub seen_dirs: Vec<SeenDir>,
     pub absent: Vec<Absent>,
     pub moves: Vec<MediaMove>,
 }
@@ -346,7 +365,9 @@ pub struct MissingScope {
 pub struct MissingCount {
     /// Files that would be marked missing.
     pub candidates: u64,
-    /// Files catalogued under the root and not missing already.
+    /// Files catalogued under the root and not missing already. Counted only when there are
+    /// candidates (0 otherwise): it serves only to judge them, and counting costs a read of
+    /// every row under the root.
     pub catalogued: u64,
 }
 
@@ -363,8 +384,11 @@ pub trait MediaRepository: Send + Sync {
     /// still at `from`, and an absent mark only to a row still at its `path`.
     async fn apply(&self, batch: WriteBatch) -> Result<(), RepoError>;
 
-    /// The files catalogued directly in the folder `dir`.
-    async fn entries_in_dir(&self, dir: PathBuf) -> Result<Vec<CatalogEntry>, RepoError>;
+    /// The summaries of those of `dirs` that have one (see [`SeenDir`]), as `(path, summary)`.
+    async fn dir_summaries(&self, dirs: Vec<PathBuf>) -> Result<Vec<(PathBuf, DirSummary)>, RepoError>;
+
+    /// The files catalogued directly in the folders `dirs` (one query for several folders).
+    async fn entries_in_dirs(&self, dirs: Vec<PathBuf>) -> Result<Vec<CatalogEntry>, RepoError>;
 
     /// Catalogued files of exactly this size and modification time (candidates for a move), at
     /// most `limit`.

@@ -11,6 +11,11 @@ pub struct Model {
     pub path: String,
     pub last_seen_scan: Uuid,
     pub last_seen_at: DateTimeUtc,
+    /// Signature of the folder's video files when a scan found the catalog matching them
+    /// (the bits of the core's u64); NULL until then, or after a change.
+    pub signature: Option<i64>,
+    pub files: i64,
+    pub failed: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum Media {
     Table,
+    Dir,
     MissingSince,
     Fingerprint,
     AbsentScan,
@@ -29,6 +30,9 @@ enum MediaDirs {
     Path,
     LastSeenScan,
     LastSeenAt,
+    Signature,
+    Files,
+    Failed,
 }
 
 #[derive(DeriveIden)]
@@ -73,6 +77,34 @@ impl MigrationTrait for Migration {
                     .col(path_column(manager, MediaDirs::Path).primary_key())
                     .col(uuid(MediaDirs::LastSeenScan))
                     .col(timestamp_with_time_zone(MediaDirs::LastSeenAt))
+                    .col(big_integer_null(MediaDirs::Signature))
+                    .col(big_integer(MediaDirs::Files).default(0))
+                    .col(big_integer(MediaDirs::Failed).default(0))
+                    .to_owned(),
+            )
+            .await?;
+        // Folders of rows catalogued before this migration: known, never listed.
+        let backfill = Query::insert()
+            .into_table(MediaDirs::Table)
+            .columns([MediaDirs::Path, MediaDirs::LastSeenScan, MediaDirs::LastSeenAt])
+            .select_from(
+                Query::select()
+                    .distinct()
+                    .column(Media::Dir)
+                    .expr(Expr::val(uuid::Uuid::nil()))
+                    .expr(Expr::current_timestamp())
+                    .from(Media::Table)
+                    .to_owned(),
+            )
+            .map_err(|e| DbErr::Custom(e.to_string()))?
+            .to_owned();
+        manager.exec_stmt(backfill).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_media_absent_scan")
+                    .table(Media::Table)
+                    .col(Media::AbsentScan)
                     .to_owned(),
             )
             .await?;
@@ -108,6 +140,9 @@ impl MigrationTrait for Migration {
             manager.alter_table(Table::alter().table(Scans::Table).drop_column(column).to_owned()).await?;
         }
         manager.drop_table(Table::drop().table(MediaDirs::Table).to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("idx_media_absent_scan").table(Media::Table).to_owned())
+            .await?;
         manager
             .drop_index(Index::drop().name("idx_media_size_modified").table(Media::Table).to_owned())
             .await?;

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 
-use scanner_core::ports::{Absent, MediaMove, MediaRepository, MissingCount, MissingScope, WriteBatch};
+use scanner_core::ports::{
+    Absent, DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, SeenDir, WriteBatch,
+};
 use scanner_core::{FileStat, MediaStatus, ScanId};
 
 use crate::contract;
@@ -29,7 +31,7 @@ contract!(entries_come_per_directory_and_by_size_and_time, |repo, _url| {
     files.extend(paths("/lib/Show/S10", &["c.mkv"]));
     seed(&repo, &files).await;
     let mut names: Vec<String> = repo
-        .entries_in_dir(PathBuf::from("/lib/Show/S1"))
+        .entries_in_dirs(vec![PathBuf::from("/lib/Show/S1")])
         .await
         .unwrap()
         .into_iter()
@@ -37,16 +39,21 @@ contract!(entries_come_per_directory_and_by_size_and_time, |repo, _url| {
         .collect();
     names.sort();
     assert_eq!(names, ["a.mkv", "b.mkv"], "only the folder itself, not its subfolders or look-alikes");
-    let entry = repo.entries_in_dir(PathBuf::from("/lib/Show/S10")).await.unwrap().remove(0);
+    let entry = repo.entries_in_dirs(vec![PathBuf::from("/lib/Show/S10")]).await.unwrap().remove(0);
     let original = record(Path::new("/lib/Show/S10/c.mkv"));
     assert_eq!(
         (entry.size, entry.modified, entry.identity),
         (original.size_bytes, original.modified_at, original.identity)
     );
-    assert_eq!((entry.status, entry.fingerprint), (MediaStatus::Ok, original.fingerprint));
+    assert_eq!(
+        (entry.status, entry.fingerprint),
+        (MediaStatus::Ok, None),
+        "change detection needs no fingerprint"
+    );
 
     let like = repo.entries_like(original.size_bytes, original.modified_at, 2).await.unwrap();
     assert_eq!(like.len(), 2, "limited");
+    assert_eq!(like[0].fingerprint, original.fingerprint, "move detection does");
     assert!(repo.entries_like(1, original.modified_at, 10).await.unwrap().is_empty());
 });
 
@@ -59,7 +66,7 @@ contract!(files_absent_or_in_unlisted_folders_are_missing_and_nothing_else, |rep
         seed(&repo, set).await;
     }
     let gone = repo
-        .entries_in_dir(PathBuf::from("/lib/A"))
+        .entries_in_dirs(vec![PathBuf::from("/lib/A")])
         .await
         .unwrap()
         .into_iter()
@@ -68,7 +75,7 @@ contract!(files_absent_or_in_unlisted_folders_are_missing_and_nothing_else, |rep
     let scan = ScanId::new();
     let batch = WriteBatch {
         scan: Some(scan),
-        seen_dirs: vec![PathBuf::from("/lib/A")],
+        seen_dirs: vec![SeenDir { path: PathBuf::from("/lib/A"), summary: None }],
         absent: vec![Absent { id: gone.id, path: gone.path.clone() }],
         ..WriteBatch::default()
     };
@@ -96,7 +103,7 @@ contract!(files_absent_or_in_unlisted_folders_are_missing_and_nothing_else, |rep
     assert_eq!(status(&listed[0]).await.status, MediaStatus::Ok);
     assert_eq!(status(&locked[0]).await.status, MediaStatus::Ok, "unreadable folders are excluded");
     assert_eq!(status(&elsewhere[0]).await.status, MediaStatus::Ok, "outside the root");
-    assert_eq!(repo.missing_count(scope).await.unwrap(), MissingCount { candidates: 0, catalogued: 2 });
+    assert_eq!(repo.missing_count(scope).await.unwrap(), MissingCount { candidates: 0, catalogued: 0 });
 
     // A file that comes back is upserted: no longer missing.
     seed(&repo, &listed[1..2]).await;
@@ -132,7 +139,7 @@ contract!(a_move_keeps_the_row_and_applies_only_from_where_it_was, |repo, _url| 
     let after = repo.get_by_path(to.clone()).await.unwrap().unwrap();
     assert_eq!((after.id, after.first_seen_at, &after.info), (before.id, before.first_seen_at, &before.info));
     assert_eq!(after.parsed.title.as_deref(), Some("Pilot"));
-    let dir_entries = repo.entries_in_dir(PathBuf::from("/lib/Show/Season 1")).await.unwrap();
+    let dir_entries = repo.entries_in_dirs(vec![PathBuf::from("/lib/Show/Season 1")]).await.unwrap();
     assert_eq!(dir_entries.len(), 1, "the row's folder moved with it");
     // Replaying the move from the old path does nothing: the row is not there any more.
     let mut stale = moved;
@@ -149,7 +156,10 @@ contract!(an_absent_mark_skips_a_row_that_moved_meanwhile, |repo, _url| {
     let scan = ScanId::new();
     let batch = WriteBatch {
         scan: Some(scan),
-        seen_dirs: vec![PathBuf::from("/lib/A"), PathBuf::from("/lib/B")],
+        seen_dirs: vec![
+            SeenDir { path: PathBuf::from("/lib/A"), summary: None },
+            SeenDir { path: PathBuf::from("/lib/B"), summary: None },
+        ],
         moves: vec![MediaMove {
             id: row.id,
             from: old.clone(),
@@ -174,4 +184,23 @@ contract!(an_absent_mark_skips_a_row_that_moved_meanwhile, |repo, _url| {
     };
     repo.apply(late).await.unwrap();
     assert_eq!(repo.missing_count(scope(scan, "/lib")).await.unwrap().candidates, 0);
+});
+
+contract!(folder_summaries_are_kept_replaced_and_cleared, |repo, _url| {
+    seed(&repo, &paths("/lib/A", &["a.mkv"])).await;
+    let dirs = || vec![PathBuf::from("/lib/A"), PathBuf::from("/lib/B")];
+    assert!(
+        repo.dir_summaries(dirs()).await.unwrap().is_empty(),
+        "no summary before a scan matched the folder"
+    );
+    let summary = DirSummary { signature: u64::MAX - 7, files: 12, failed: 2 };
+    let seen = |summary| WriteBatch {
+        scan: Some(ScanId::new()),
+        seen_dirs: vec![SeenDir { path: PathBuf::from("/lib/A"), summary }],
+        ..WriteBatch::default()
+    };
+    repo.apply(seen(Some(summary))).await.unwrap();
+    assert_eq!(repo.dir_summaries(dirs()).await.unwrap(), vec![(PathBuf::from("/lib/A"), summary)]);
+    repo.apply(seen(None)).await.unwrap();
+    assert!(repo.dir_summaries(dirs()).await.unwrap().is_empty(), "a change clears the summary");
 });

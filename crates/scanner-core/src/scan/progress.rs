@@ -303,6 +303,15 @@ impl ProgressState {
         self.counted(change);
     }
 
+    /// A whole folder found as the catalog has it: `files` unchanged, `failed` of which had
+    /// failed to probe before.
+    pub fn unchanged_as_a_whole(&self, files: u64, failed: u64) {
+        self.unchanged.fetch_add(files, Ordering::Relaxed);
+        self.processed.fetch_add(files, Ordering::Relaxed);
+        self.failed.fetch_add(failed, Ordering::Relaxed);
+        self.succeeded.fetch_add(files - failed.min(files), Ordering::Relaxed);
+    }
+
     pub fn finishing(&self) {
         self.finishing.store(true, Ordering::Relaxed);
     }

@@ -35,7 +35,7 @@ use super::{ScanOptions, ScannerConfig};
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::ports::{
     Absent, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError, ScanRepository,
-    WalkOptions,
+    SeenDir, WalkOptions,
 };
 
 /// Everything one scan needs.
@@ -129,7 +129,7 @@ pub(crate) struct Job {
 /// A write for the store stage.
 pub(crate) enum Write {
     Upsert(Box<MediaRecord>),
-    SeenDir(PathBuf),
+    SeenDir(SeenDir),
     Absent(Absent),
     Move(Box<MediaMove>),
 }
@@ -185,7 +185,8 @@ pub(crate) async fn run(job: ScanJob) {
     match job.source.walk(root.clone(), walk_options).await {
         Ok(walk) => {
             let concurrency = job.config.probe_concurrency.max(1);
-            let (dir_tx, dir_rx) = mpsc::channel(4);
+            // Room for a full compare batch: directories are read from the catalog together.
+            let (dir_tx, dir_rx) = mpsc::channel(walk::DIRS_PER_QUERY * 2);
             let (job_tx, job_rx) = mpsc::channel(concurrency * 2);
             let (write_tx, write_rx) = mpsc::channel(job.config.batch_size.max(1));
             let stages_done = CancellationToken::new();

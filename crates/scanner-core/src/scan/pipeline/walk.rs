@@ -9,7 +9,7 @@ use tracing::warn;
 
 use super::{Job, ScanJob, Shared, Write, retrying};
 use crate::media::{CatalogEntry, FileStat, MediaStatus};
-use crate::ports::{Absent, DirListing, WalkEvent, WalkStream};
+use crate::ports::{Absent, DirListing, DirSummary, SeenDir, WalkEvent, WalkStream};
 use crate::scan::progress::Change;
 
 /// Hands directory listings to the compare stage; records unreadable folders.
@@ -19,6 +19,8 @@ pub(crate) async fn walk_stage(
     mut walk: WalkStream,
     dirs: mpsc::Sender<DirListing>,
 ) {
+    let started = std::time::Instant::now();
+    let mut waited = std::time::Duration::ZERO;
     loop {
         let event = tokio::select! {
             biased;
@@ -28,11 +30,13 @@ pub(crate) async fn walk_stage(
         match event {
             None => break,
             Some(WalkEvent::Directory(listing)) => {
+                let sending = std::time::Instant::now();
                 tokio::select! {
                     biased;
                     _ = shared.stop.cancelled() => return,
                     sent = dirs.send(listing) => if sent.is_err() { return },
                 }
+                waited += sending.elapsed();
             }
             Some(WalkEvent::Unreadable { path, message }) => {
                 warn!(path = %path.display(), error = %message, "cannot read");
@@ -41,6 +45,11 @@ pub(crate) async fn walk_stage(
             }
         }
     }
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        waited_for_compare_ms = waited.as_millis() as u64,
+        "walk done"
+    );
 }
 
 /// Sends `value` unless the scan is stopping; false when the stage should end.
@@ -72,9 +81,42 @@ fn classify(job: &ScanJob, file: &FileStat, known: Option<&CatalogEntry>) -> Opt
     }
 }
 
-/// Compares each listed directory with its catalog rows: new and changed files go to the
-/// probes; unchanged ones are only counted; rows whose file is gone are marked absent; the
-/// directory is marked seen.
+/// Directories compared with one catalog query.
+pub(crate) const DIRS_PER_QUERY: usize = 32;
+
+/// FNV-1a, 64 bits: small, and stable forever (signatures are stored).
+fn fnv(hash: &mut u64, bytes: &[u8]) {
+    for byte in bytes {
+        *hash ^= u64::from(*byte);
+        *hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// The signature of a folder's video files: their names, sizes, modification times and
+/// inodes, in name order.
+fn signature(files: &[FileStat]) -> u64 {
+    let mut sorted: Vec<&FileStat> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    for file in sorted {
+        fnv(&mut hash, file.path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        fnv(&mut hash, &[0]);
+        fnv(&mut hash, &file.size.to_le_bytes());
+        fnv(&mut hash, &file.modified.timestamp_nanos_opt().unwrap_or_default().to_le_bytes());
+        if let Some(identity) = file.identity {
+            fnv(&mut hash, &identity.device.to_le_bytes());
+            fnv(&mut hash, &identity.inode.to_le_bytes());
+        }
+    }
+    hash
+}
+
+/// Compares listed directories with the catalog. A directory whose signature matches its
+/// summary is unchanged as a whole: counted, nothing read. The others are compared file by
+/// file: new and changed files go to the probes, unchanged ones are only counted, rows whose
+/// file is gone are marked absent. Every directory is marked seen, with a fresh summary when
+/// the catalog matches it. Directories waiting in the channel are taken together, up to
+/// [`DIRS_PER_QUERY`], and read from the catalog with one query.
 pub(crate) async fn compare_stage(
     job: &ScanJob,
     shared: &Shared,
@@ -82,42 +124,104 @@ pub(crate) async fn compare_stage(
     jobs: mpsc::Sender<Job>,
     writes: mpsc::Sender<Write>,
 ) {
-    while let Some(listing) = tokio::select! {
+    let (mut reads, mut queries, mut fast) = (std::time::Duration::ZERO, 0u32, 0u32);
+    let trust_summaries = !job.options.force && !job.options.retry_failed;
+    while let Some(first) = tokio::select! {
         biased;
         _ = shared.stop.cancelled() => None,
         listing = dirs.recv() => listing,
     } {
-        let wanted: Vec<FileStat> =
-            listing.files.into_iter().filter(|f| job.options.extensions.matches(&f.path)).collect();
-        job.state.found(wanted.len() as u64);
-        let dir = listing.path;
-        let read = retrying(job, "cannot read the catalog", || job.repo.entries_in_dir(dir.clone())).await;
-        let mut known: HashMap<PathBuf, CatalogEntry> = match read {
-            Ok(entries) => entries.into_iter().map(|e| (e.path.clone(), e)).collect(),
-            Err(message) => {
-                shared.fatal.raise(message);
-                return;
+        let mut listings = vec![first];
+        while listings.len() < DIRS_PER_QUERY
+            && let Ok(more) = dirs.try_recv()
+        {
+            listings.push(more);
+        }
+        let reading = std::time::Instant::now();
+        let paths: Vec<PathBuf> = listings.iter().map(|l| l.path.clone()).collect();
+        let summaries: HashMap<PathBuf, DirSummary> = if trust_summaries {
+            match retrying(job, "cannot read the catalog", || job.repo.dir_summaries(paths.clone())).await {
+                Ok(summaries) => summaries.into_iter().collect(),
+                Err(message) => return shared.fatal.raise(message),
             }
+        } else {
+            HashMap::new()
         };
-        for file in wanted {
-            let entry = known.remove(&file.path);
-            if let Some(change) = classify(job, &file, entry.as_ref())
-                && !send(shared, &jobs, Job { file, change, known: entry }).await
-            {
-                return;
+        let mut slow = Vec::new();
+        for listing in listings {
+            let wanted: Vec<FileStat> =
+                listing.files.into_iter().filter(|f| job.options.extensions.matches(&f.path)).collect();
+            job.state.found(wanted.len() as u64);
+            let sig = signature(&wanted);
+            match summaries.get(&listing.path) {
+                Some(summary) if summary.signature == sig && summary.files == wanted.len() as u64 => {
+                    fast += 1;
+                    job.state.unchanged_as_a_whole(summary.files, summary.failed);
+                    let seen = SeenDir { path: listing.path, summary: Some(*summary) };
+                    if !send(shared, &writes, Write::SeenDir(seen)).await {
+                        return;
+                    }
+                }
+                _ => slow.push((listing.path, wanted, sig)),
             }
         }
-        for (path, entry) in known {
-            if entry.status != MediaStatus::Missing
-                && !send(shared, &writes, Write::Absent(Absent { id: entry.id, path })).await
-            {
+        if slow.is_empty() {
+            reads += reading.elapsed();
+            continue;
+        }
+        let slow_paths: Vec<PathBuf> = slow.iter().map(|(p, _, _)| p.clone()).collect();
+        let read =
+            retrying(job, "cannot read the catalog", || job.repo.entries_in_dirs(slow_paths.clone())).await;
+        reads += reading.elapsed();
+        queries += 1;
+        let mut by_dir: HashMap<PathBuf, HashMap<PathBuf, CatalogEntry>> = HashMap::new();
+        match read {
+            Ok(entries) => {
+                for entry in entries {
+                    let dir = entry.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                    by_dir.entry(dir).or_default().insert(entry.path.clone(), entry);
+                }
+            }
+            Err(message) => return shared.fatal.raise(message),
+        }
+        for (path, wanted, sig) in slow {
+            let mut known = by_dir.remove(&path).unwrap_or_default();
+            let files = wanted.len() as u64;
+            let (mut changes, mut failed) = (0u64, 0u64);
+            for file in wanted {
+                let entry = known.remove(&file.path);
+                match classify(job, &file, entry.as_ref()) {
+                    Some(change) => {
+                        changes += 1;
+                        if !send(shared, &jobs, Job { file, change, known: entry }).await {
+                            return;
+                        }
+                    }
+                    None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
+                }
+            }
+            for (gone, entry) in known {
+                if entry.status != MediaStatus::Missing {
+                    changes += 1;
+                    if !send(shared, &writes, Write::Absent(Absent { id: entry.id, path: gone })).await {
+                        return;
+                    }
+                }
+            }
+            // Only a directory the catalog already matches gets a summary: one with changes gets
+            // its summary at the next scan, once those changes are stored.
+            let summary = (changes == 0).then_some(DirSummary { signature: sig, files, failed });
+            if !send(shared, &writes, Write::SeenDir(SeenDir { path, summary })).await {
                 return;
             }
-        }
-        if !send(shared, &writes, Write::SeenDir(dir)).await {
-            return;
         }
     }
+    tracing::debug!(
+        queries,
+        whole_dirs_unchanged = fast,
+        reading_ms = reads.as_millis() as u64,
+        "compare done"
+    );
     if !shared.stop.is_cancelled() {
         // Every listing is counted: `total_files` is final.
         job.state.walk_done();

@@ -12,9 +12,9 @@ use tokio::sync::Semaphore;
 
 use crate::media::{CatalogEntry, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
 use crate::ports::{
-    CancelRequest, DirListing, FileSourceError, LeaseOutcome, MediaProbe, MissingCount, MissingScope,
-    MockFileSource, MockMediaProbe, MockMediaRepository, MockScanRepository, ProbeError, ScanRecord,
-    WalkEvent, WalkStream,
+    CancelRequest, DirListing, DirSummary, FileSourceError, LeaseOutcome, MediaProbe, MissingCount,
+    MissingScope, MockFileSource, MockMediaProbe, MockMediaRepository, MockScanRepository, ProbeError,
+    ScanRecord, WalkEvent, WalkStream,
 };
 use crate::scan::{ScanId, ScanStatus, Scanner, ScannerConfig, ScannerPorts};
 
@@ -126,8 +126,10 @@ pub fn probe() -> MockMediaProbe {
 #[derive(Default)]
 pub struct CatalogState {
     pub records: HashMap<PathBuf, MediaRecord>,
-    /// Directory → the last scan that listed it.
-    pub seen: HashMap<PathBuf, ScanId>,
+    /// Directory → the last scan that listed it, and its summary.
+    pub seen: HashMap<PathBuf, (ScanId, Option<DirSummary>)>,
+    /// How many folders were read file by file.
+    pub dirs_read: usize,
     /// Media id → the scan that found it absent.
     pub absent: HashMap<MediaId, ScanId>,
     pub applies: usize,
@@ -144,7 +146,7 @@ impl CatalogState {
                 && r.status != MediaStatus::Missing
                 && !scope.excluded.iter().any(|x| under(&r.path, x))
                 && (self.absent.get(&r.id) == Some(&scope.scan)
-                    || self.seen.get(r.path.parent().unwrap()) != Some(&scope.scan))
+                    || self.seen.get(r.path.parent().unwrap()).map(|s| s.0) != Some(scope.scan))
         })
     }
 }
@@ -186,7 +188,7 @@ impl Stored {
             }
             let scan = batch.scan;
             for dir in batch.seen_dirs {
-                st.seen.insert(dir, scan.expect("seen dirs need a scan"));
+                st.seen.insert(dir.path, (scan.expect("seen dirs need a scan"), dir.summary));
             }
             for absent in batch.absent {
                 if st.records.get(&absent.path).is_some_and(|r| r.id == absent.id) {
@@ -214,9 +216,23 @@ impl Stored {
             Ok(())
         });
         let s = self.0.clone();
-        repo.expect_entries_in_dir().returning(move |dir| {
+        repo.expect_dir_summaries().returning(move |dirs| {
             let st = s.lock().unwrap();
-            Ok(st.records.values().filter(|r| r.path.parent() == Some(dir.as_path())).map(entry).collect())
+            Ok(dirs
+                .into_iter()
+                .filter_map(|d| st.seen.get(&d).and_then(|s| s.1).map(|summary| (d, summary)))
+                .collect())
+        });
+        let s = self.0.clone();
+        repo.expect_entries_in_dirs().returning(move |dirs| {
+            let mut st = s.lock().unwrap();
+            st.dirs_read += dirs.len();
+            Ok(st
+                .records
+                .values()
+                .filter(|r| r.path.parent().is_some_and(|p| dirs.iter().any(|d| d == p)))
+                .map(entry)
+                .collect())
         });
         let s = self.0.clone();
         repo.expect_entries_like().returning(move |size, modified, limit| {
@@ -243,7 +259,8 @@ impl Stored {
                 .values()
                 .filter(|r| under(&r.path, &scope.root) && r.status != MediaStatus::Missing)
                 .count() as u64;
-            Ok(MissingCount { candidates: st.missing_scope(&scope).count() as u64, catalogued })
+            let candidates = st.missing_scope(&scope).count() as u64;
+            Ok(MissingCount { candidates, catalogued: if candidates == 0 { 0 } else { catalogued } })
         });
         let s = self.0.clone();
         repo.expect_mark_missing().returning(move |scope, at| {

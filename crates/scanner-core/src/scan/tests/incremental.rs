@@ -356,3 +356,39 @@ async fn progress_tells_the_phase_the_rate_and_the_time_left() {
     tokio::time::sleep(Duration::from_millis(1)).await;
     scanner.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_steady_rescan_reads_no_file_rows_yet_sees_every_change() {
+    let s = Setup::new(&["Show/S1/a.mkv", "Show/S1/b.mkv", "Show/S2/corrupt.mkv", "Movies/m.mkv"]);
+    s.scan().await; // all new
+    s.scan().await; // unchanged, compared file by file: folders get summaries
+    let read_before = s.catalog.0.lock().unwrap().dirs_read;
+
+    let steady = s.scan().await;
+    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before, "no folder read file by file");
+    assert_eq!(
+        (steady.unchanged_files, steady.succeeded, steady.failed),
+        (4, 3, 1),
+        "counts from the summaries"
+    );
+    assert!(s.probed().is_empty());
+
+    // A change in a summarised folder changes its signature: that folder is read again.
+    s.disk.put("Show/S1/b.mkv", 9_999, 42);
+    let changed = s.scan().await;
+    assert_eq!(s.probed(), ["Show/S1/b.mkv"]);
+    assert_eq!((changed.changed_files, changed.unchanged_files), (1, 3));
+    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before + 1);
+
+    // Removals and renames too.
+    s.disk.remove("Movies/m.mkv");
+    s.disk.rename("Show/S1/a.mkv", "Show/S1/a2.mkv");
+    let moved = s.scan().await;
+    assert_eq!((moved.moved_files, moved.missing_files), (1, 1));
+
+    // --retry-failed ignores the summaries: the failed file is tried again.
+    s.scan().await;
+    let retried = s.scan_with(ScanOptions { retry_failed: true, ..ScanOptions::default() }).await;
+    assert_eq!(s.probed(), ["Show/S2/corrupt.mkv"]);
+    assert_eq!(retried.failed, 1);
+}

@@ -254,7 +254,8 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
 async fn a_database_that_stays_down_fails_the_scan_after_retrying() {
     let mut repo = MockMediaRepository::new();
     repo.expect_count().returning(|_| Ok(0));
-    repo.expect_entries_in_dir().returning(|_| Ok(vec![]));
+    repo.expect_entries_in_dirs().returning(|_| Ok(vec![]));
+    repo.expect_dir_summaries().returning(|_| Ok(vec![]));
     let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counted = attempts.clone();
     repo.expect_apply().returning(move |_| {
@@ -277,7 +278,8 @@ async fn a_database_that_stays_down_fails_the_scan_after_retrying() {
 async fn a_database_error_that_is_not_transient_fails_at_once() {
     let mut repo = MockMediaRepository::new();
     repo.expect_count().returning(|_| Ok(0));
-    repo.expect_entries_in_dir().returning(|_| Ok(vec![]));
+    repo.expect_entries_in_dirs().returning(|_| Ok(vec![]));
+    repo.expect_dir_summaries().returning(|_| Ok(vec![]));
     repo.expect_apply().times(1).returning(|_| Err(RepoError::Database("disk I/O error".into())));
     let scanner = scanner(source(&[("", &["a.mkv"])]), probe(), repo);
     let id = scanner.start_scan(ROOT).await.unwrap();
