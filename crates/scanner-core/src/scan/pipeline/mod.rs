@@ -34,8 +34,8 @@ use super::progress::{Change, ProgressState, ScanStatus};
 use super::{ScanOptions, ScannerConfig};
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::ports::{
-    Absent, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError, ScanRepository,
-    SeenDir, WalkOptions,
+    Absent, DirSummary, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError,
+    ScanRepository, SeenDir, WalkOptions,
 };
 
 /// Everything one scan needs.
@@ -130,8 +130,22 @@ pub(crate) struct Job {
 pub(crate) enum Write {
     Upsert(Box<MediaRecord>),
     SeenDir(SeenDir),
+    /// A folder whose `outstanding` new and changed files are on their way to the probes: once
+    /// the last of them is stored, so is the folder's summary (sent before its files).
+    Awaiting {
+        path: PathBuf,
+        summary: DirSummary,
+        outstanding: u64,
+    },
     Absent(Absent),
-    Move(Box<MediaMove>),
+    /// A moved file; `failed` when the row it takes over holds a failed probe.
+    Move {
+        moved: Box<MediaMove>,
+        failed: bool,
+    },
+    /// A file sent to the probes that produced no row (it vanished): its folder's summary is
+    /// not stored, since the catalog does not match it.
+    Unstored(PathBuf),
 }
 
 /// Runs `operation` until it succeeds, retrying transient database errors with back-off for

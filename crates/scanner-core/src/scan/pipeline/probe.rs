@@ -19,8 +19,6 @@ const MOVE_CANDIDATES: u64 = 8;
 
 enum Probed {
     Write(Write),
-    /// The file produced no write (it vanished); the problem is already recorded.
-    Nothing,
     Fatal(String),
 }
 
@@ -43,7 +41,6 @@ pub(crate) async fn probe_stage(
             _ = shared.stop.cancelled() => break,
             Some(outcome) = in_flight.next(), if !in_flight.is_empty() => match outcome {
                 Probed::Write(write) => if writes.send(write).await.is_err() { break },
-                Probed::Nothing => {}
                 Probed::Fatal(message) => {
                     shared.fatal.raise(message);
                     break;
@@ -76,14 +73,15 @@ async fn handle(job: &ScanJob, shared: &Shared, next: Job, root_name: Option<&st
                     job.state.still_failed(Change::Moved);
                 }
                 debug!(from = %from.path.display(), to = %next.file.path.display(), "file moved");
-                return Probed::Write(Write::Move(Box::new(MediaMove {
+                let moved = Box::new(MediaMove {
                     id: from.id,
                     from: from.path,
                     file: next.file,
                     library: job.state.library.clone(),
                     parsed,
                     seen_at: now(),
-                })));
+                });
+                return Probed::Write(Write::Move { moved, failed: !ok });
             }
             Ok(None) => {}
             Err(message) => return Probed::Fatal(message),
@@ -166,7 +164,7 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
         Err(ProbeError::NotFound) => {
             warn!(path = %record.path.display(), "file vanished before it could be probed");
             job.state.failed(change, &record.path, "file vanished before it could be probed");
-            Probed::Nothing
+            Probed::Write(Write::Unstored(record.path))
         }
         Err(e) => {
             let message = e.to_string();

@@ -187,32 +187,41 @@ pub(crate) async fn compare_stage(
         for (path, wanted, sig) in slow {
             let mut known = by_dir.remove(&path).unwrap_or_default();
             let files = wanted.len() as u64;
-            let (mut changes, mut failed) = (0u64, 0u64);
+            let mut failed = 0u64;
+            let mut to_probe = Vec::new();
             for file in wanted {
                 let entry = known.remove(&file.path);
                 match classify(job, &file, entry.as_ref()) {
-                    Some(change) => {
-                        changes += 1;
-                        if !send(shared, &jobs, Job { file, change, known: entry }).await {
-                            return;
-                        }
-                    }
+                    Some(change) => to_probe.push(Job { file, change, known: entry }),
                     None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
                 }
             }
+            let mut absent = 0u64;
             for (gone, entry) in known {
                 if entry.status != MediaStatus::Missing {
-                    changes += 1;
+                    absent += 1;
                     if !send(shared, &writes, Write::Absent(Absent { id: entry.id, path: gone })).await {
                         return;
                     }
                 }
             }
-            // Only a directory the catalog already matches gets a summary: one with changes gets
-            // its summary at the next scan, once those changes are stored.
-            let summary = (changes == 0).then_some(DirSummary { signature: sig, files, failed });
-            if !send(shared, &writes, Write::SeenDir(SeenDir { path, summary })).await {
+            // A summary only ever describes the catalog as stored: a folder the catalog matches
+            // gets it now; one whose only changes are files to probe gets it with the last of
+            // them (the store stage counts them down); one with absent files gets it at a later
+            // scan, once they are marked missing.
+            let summary = DirSummary { signature: sig, files, failed };
+            let write = match (to_probe.len() as u64, absent) {
+                (0, 0) => Write::SeenDir(SeenDir { path, summary: Some(summary) }),
+                (outstanding, 0) => Write::Awaiting { path, summary, outstanding },
+                _ => Write::SeenDir(SeenDir { path, summary: None }),
+            };
+            if !send(shared, &writes, write).await {
                 return;
+            }
+            for next in to_probe {
+                if !send(shared, &jobs, next).await {
+                    return;
+                }
             }
         }
     }

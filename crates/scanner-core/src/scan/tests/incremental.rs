@@ -11,7 +11,8 @@ use super::*;
 use crate::media::{FileIdentity, FileStat, MediaStatus};
 use crate::ports::{FileSourceError, MockMediaProbe, ProbeError};
 
-/// A probe that records which files it probed ("corrupt" in a name fails).
+/// A probe that records which files it probed ("corrupt" in a name fails, "vanishing" is gone
+/// by the time it is probed).
 fn counting_probe() -> (MockMediaProbe, Arc<Mutex<Vec<PathBuf>>>) {
     let probed = Arc::new(Mutex::new(Vec::new()));
     let seen = probed.clone();
@@ -21,6 +22,8 @@ fn counting_probe() -> (MockMediaProbe, Arc<Mutex<Vec<PathBuf>>>) {
         seen.lock().unwrap().push(path.clone());
         if path.to_string_lossy().contains("corrupt") {
             Err(ProbeError::InvalidMedia("Invalid data found when processing input".into()))
+        } else if path.to_string_lossy().contains("vanishing") {
+            Err(ProbeError::NotFound)
         } else {
             Ok(h264())
         }
@@ -360,8 +363,7 @@ async fn progress_tells_the_phase_the_rate_and_the_time_left() {
 #[tokio::test]
 async fn a_steady_rescan_reads_no_file_rows_yet_sees_every_change() {
     let s = Setup::new(&["Show/S1/a.mkv", "Show/S1/b.mkv", "Show/S2/corrupt.mkv", "Movies/m.mkv"]);
-    s.scan().await; // all new
-    s.scan().await; // unchanged, compared file by file: folders get summaries
+    s.scan().await; // all new: each folder's summary is stored with its last file
     let read_before = s.catalog.0.lock().unwrap().dirs_read;
 
     let steady = s.scan().await;
@@ -391,4 +393,25 @@ async fn a_steady_rescan_reads_no_file_rows_yet_sees_every_change() {
     let retried = s.scan_with(ScanOptions { retry_failed: true, ..ScanOptions::default() }).await;
     assert_eq!(s.probed(), ["Show/S2/corrupt.mkv"]);
     assert_eq!(retried.failed, 1);
+}
+
+#[tokio::test]
+async fn a_folder_whose_file_vanished_while_probed_is_seen_but_not_summarised() {
+    let s = Setup::new(&["Show/S1/a.mkv", "Show/S1/vanishing.mkv", "Show/S2/b.mkv"]);
+    let first = s.scan().await;
+    assert_eq!((first.succeeded, first.failed, first.missing_files), (2, 1, 0));
+    {
+        let st = s.catalog.0.lock().unwrap();
+        let seen =
+            |dir: &str| st.seen.get(&PathBuf::from(ROOT).join(dir)).map(|(_, summary)| summary.is_some());
+        assert_eq!(seen("Show/S1"), Some(false), "seen (its rows are not missing), without a summary");
+        assert_eq!(seen("Show/S2"), Some(true));
+    }
+    let read_before = s.catalog.0.lock().unwrap().dirs_read;
+
+    let again = s.scan().await;
+    assert_eq!(s.probed(), ["Show/S1/vanishing.mkv"], "the folder is compared file by file");
+    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before + 1);
+    assert_eq!((again.unchanged_files, again.missing_files), (2, 0));
+    assert_eq!(s.catalog.get("Show/S1/a.mkv").unwrap().status, MediaStatus::Ok);
 }
