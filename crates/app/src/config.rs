@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
-use scanner_core::{CompatibilityProfile, ScanOptions, ports::VideoExtensions};
+use scanner_core::ports::{VideoExtensions, WalkOptions};
+use scanner_core::{CompatibilityProfile, ScanOptions};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +69,12 @@ pub struct LibrarySection {
     pub profile: Option<String>,
     #[serde(default)]
     pub follow_symlinks: bool,
+    /// Skip hidden files and folders and NAS/OS system folders (default true).
+    #[serde(default = "yes")]
+    pub skip_hidden: bool,
+    /// Gitignore-style patterns, relative to the root, of paths not to scan.
+    #[serde(default)]
+    pub ignore: Vec<String>,
     /// Delete the rows of missing files after each completed scan (default false: keep them,
     /// marked `missing`).
     #[serde(default)]
@@ -106,6 +113,8 @@ pub struct Library {
     pub extensions: Vec<String>,
     pub profile: String,
     pub follow_symlinks: bool,
+    pub skip_hidden: bool,
+    pub ignore: Vec<String>,
     pub prune_missing: bool,
     pub retry_failed: bool,
     pub max_missing_share: f64,
@@ -117,9 +126,13 @@ pub struct Library {
 impl Library {
     pub fn scan_options(&self) -> ScanOptions {
         ScanOptions {
-            extensions: VideoExtensions::new(&self.extensions),
+            walk: WalkOptions {
+                extensions: VideoExtensions::new(&self.extensions),
+                follow_symlinks: self.follow_symlinks,
+                skip_hidden: self.skip_hidden,
+                ignore: self.ignore.clone(),
+            },
             profile: self.compatibility.clone(),
-            follow_symlinks: self.follow_symlinks,
             force: false,
             retry_failed: self.retry_failed,
             prune: self.prune_missing,
@@ -222,6 +235,7 @@ impl Config {
             if extensions.is_empty() {
                 bail!("library {name}: extensions must not be empty");
             }
+            fs_jwalk::check_patterns(&section.ignore).map_err(|e| anyhow::anyhow!("library {name}: {e}"))?;
             let max_missing_share = section.max_missing_share.unwrap_or(0.5);
             if !(0.0..=1.0).contains(&max_missing_share) {
                 bail!("library {name}: max_missing_share must be between 0 and 1");
@@ -232,6 +246,8 @@ impl Config {
                 extensions,
                 profile,
                 follow_symlinks: section.follow_symlinks,
+                skip_hidden: section.skip_hidden,
+                ignore: section.ignore.clone(),
                 prune_missing: section.prune_missing,
                 retry_failed: section.retry_failed,
                 max_missing_share,
@@ -299,7 +315,7 @@ mod tests {
         assert_eq!(tv.extensions, ["mp4", "mkv", "avi", "mov"]);
         let movies = config.library("movies").unwrap();
         assert_eq!(movies.compatibility.video_codecs, ["h264", "hevc"]);
-        assert!(movies.scan_options().extensions.matches(Path::new("/x/a.mp4")));
+        assert!(movies.scan_options().walk.extensions.matches(Path::new("/x/a.mp4")));
         assert!(config.library("music").unwrap_err().to_string().contains("no library named \"music\""));
     }
 
@@ -310,6 +326,7 @@ mod tests {
             ("[libraries.tv]\nroot = \"/x\"\nprofile = \"nope\"", "no compatibility profile named \"nope\""),
             ("[libraries.\"a b\"]\nroot = \"/x\"", "may only use letters"),
             ("[libraries.tv]\nroot = \"/x\"\nextensions = []", "extensions must not be empty"),
+            ("[libraries.tv]\nroot = \"/x\"\nignore = [\"[z-a]\"]", "library tv: ignore pattern \"[z-a]\""),
             ("[scanner]\nconcurrency = 0", "at least 1"),
             ("databse = \"typo\"", "unknown field"),
             ("[libraries.tv]\nroot = 5", "invalid type"),

@@ -43,7 +43,7 @@ pub enum LibraryScanError {
 }
 
 /// Per-scan choices that override a library's configured options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanFlags {
     /// Probe every file, changed or not.
     pub force: bool,
@@ -51,6 +51,12 @@ pub struct ScanFlags {
     pub prune: bool,
     /// Probe again files whose earlier probe failed.
     pub retry_failed: bool,
+    /// Follow symbolic links.
+    pub follow_symlinks: bool,
+    /// Scan hidden files and folders and NAS/OS system folders too.
+    pub include_hidden: bool,
+    /// More gitignore-style patterns of paths not to scan.
+    pub ignore: Vec<String>,
 }
 
 impl ScanFlags {
@@ -59,6 +65,9 @@ impl ScanFlags {
         options.force |= self.force;
         options.prune |= self.prune;
         options.retry_failed |= self.retry_failed;
+        options.walk.follow_symlinks |= self.follow_symlinks;
+        options.walk.skip_hidden &= !self.include_hidden;
+        options.walk.ignore.extend(self.ignore);
     }
 }
 

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+mod rules;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use jwalk::WalkDirGeneric;
@@ -20,6 +22,9 @@ use scanner_core::ports::{
     DirListing, FileSource, FileSourceError, WalkEvent, WalkOptions, WalkSender, WalkStream,
 };
 use scanner_core::{FileIdentity, FileStat};
+
+use rules::Rules;
+pub use rules::check_patterns;
 
 /// How many directory listings may wait for the scanner before the walk pauses.
 const QUEUE: usize = 64;
@@ -135,9 +140,18 @@ impl FileSource for JwalkFileSource {
 /// Runs on its own thread (jwalk reads directories on rayon's pool).
 fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
     let stopped = Arc::new(AtomicBool::new(false));
+    let (root_rules, warnings) = rules::root_rules(root, &options.ignore);
+    for message in warnings {
+        if !sender.send_blocking(WalkEvent::Warning { path: root.to_path_buf(), message }) {
+            return;
+        }
+    }
+    let skip_hidden = options.skip_hidden;
     // With links followed, a directory reachable twice (a loop, or two links to one place)
     // is read once: jwalk's own loop check misses relative links such as `loop -> ..`.
-    let visited: Arc<Mutex<HashSet<(u64, u64)>>> = Arc::new(Mutex::new(HashSet::new()));
+    // The root counts as walked, so that a link back to it is not followed.
+    let root_key = fs::metadata(root).ok().as_ref().and_then(dir_key);
+    let visited: Arc<Mutex<HashSet<(u64, u64)>>> = Arc::new(Mutex::new(root_key.into_iter().collect()));
     let follow = options.follow_symlinks;
 
     let walker = {
@@ -145,19 +159,58 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
         let stopped = stopped.clone();
         let extensions = options.extensions.clone();
         let visited = visited.clone();
-        WalkDirGeneric::<((), ())>::new(root)
+        WalkDirGeneric::<(Rules, ())>::new(root)
             .follow_links(follow)
             .skip_hidden(false)
             .sort(true)
-            .process_read_dir(move |_depth, dir, _state, children| {
+            .root_read_dir_state(root_rules)
+            .process_read_dir(move |depth, dir, rules, children| {
                 if stopped.load(Ordering::Relaxed) {
                     children.clear();
                     return;
                 }
+                // No depth: `children` is the root itself, which no rule may skip.
+                if depth.is_none() {
+                    return;
+                }
+                // This folder's ignore files apply to it and, through the state jwalk clones
+                // into each subfolder, to everything below it.
+                let names =
+                    children.iter().flatten().filter(|e| !e.file_type.is_dir()).map(|e| &*e.file_name);
+                let event = match rules.enter(dir, names) {
+                    Ok((inner, warnings)) => {
+                        *rules = inner;
+                        warnings
+                            .into_iter()
+                            .map(|message| WalkEvent::Warning { path: dir.to_path_buf(), message })
+                            .collect()
+                    }
+                    Err(message) => {
+                        // Without its rules the folder cannot be judged: it is left unread.
+                        children.clear();
+                        vec![WalkEvent::Unreadable { path: dir.to_path_buf(), message }]
+                    }
+                };
+                for event in event {
+                    if !sender.send_blocking(event) {
+                        stopped.store(true, Ordering::Relaxed);
+                        children.clear();
+                        return;
+                    }
+                }
                 let mut files = Vec::new();
                 children.retain_mut(|child| {
                     let Ok(entry) = child else { return true };
-                    if entry.file_type.is_dir() {
+                    let is_dir = entry.file_type.is_dir();
+                    if skip_hidden && rules::is_hidden(&entry.file_name, is_dir) {
+                        return false;
+                    }
+                    if rules.excludes(&entry.path(), is_dir) {
+                        tracing::debug!(path = %entry.path().display(), "ignored");
+                        entry.read_children = None;
+                        return false;
+                    }
+                    if is_dir {
                         if follow
                             && let Ok(meta) = entry.metadata()
                             && let Some(key) = dir_key(&meta)

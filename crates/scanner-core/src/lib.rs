@@ -13,6 +13,7 @@ pub mod compat;
 #[cfg(any(test, feature = "mocks"))]
 pub mod fixtures;
 mod id;
+pub mod json_path;
 pub mod media;
 pub mod parse;
 pub mod ports;

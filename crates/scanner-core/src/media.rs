@@ -160,7 +160,9 @@ pub struct MediaInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaRecord {
     pub id: MediaId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    /// `path`, and `path_bytes` (base64) when the path is not valid UTF-8.
+    #[serde(flatten, with = "crate::json_path::exact")]
+    #[cfg_attr(feature = "openapi", schema(inline, value_type = crate::json_path::PathFields))]
     pub path: PathBuf,
     /// The configured library whose scan last saw the file (`None` for folder scans).
     pub library: Option<String>,

@@ -57,13 +57,50 @@ impl Default for VideoExtensions {
 }
 
 /// How to walk a library.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalkOptions {
     /// Only files with these extensions are reported.
     pub extensions: VideoExtensions,
-    /// Follow symbolic links (loops are detected and reported, never followed twice).
+    /// Follow symbolic links, wherever they lead (each directory is still read once). When
+    /// false, no link is followed, inside the root or out of it.
     pub follow_symlinks: bool,
+    /// Skip hidden files and folders (names starting with `.`, such as `.Trash-1000` or
+    /// `.@__thumb`) and the folders NAS and operating systems keep beside media (`@eaDir`,
+    /// `#recycle`, `$RECYCLE.BIN` …). See [`SYSTEM_FOLDERS`].
+    pub skip_hidden: bool,
+    /// Patterns in gitignore syntax, relative to the root, for paths not to scan. Adapters
+    /// also honour `.mediascanignore` and `.ignore` files (same syntax) in any folder.
+    pub ignore: Vec<String>,
 }
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        Self {
+            extensions: VideoExtensions::default(),
+            follow_symlinks: false,
+            skip_hidden: true,
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// Folders skipped with [`WalkOptions::skip_hidden`] besides those whose name starts with `.`:
+/// thumbnails, recycle bins and snapshots of Synology, QNAP, Windows, macOS and Linux.
+pub const SYSTEM_FOLDERS: &[&str] = &[
+    "@eaDir",
+    "#recycle",
+    "#snapshot",
+    "@Recycle",
+    "@Recently-Snapshot",
+    "$RECYCLE.BIN",
+    "System Volume Information",
+    "lost+found",
+    "Network Trash Folder",
+    "Temporary Items",
+];
+
+/// The ignore files a walk honours in every folder, in increasing precedence.
+pub const IGNORE_FILES: [&str; 2] = [".ignore", ".mediascanignore"];
 
 /// One directory's video files, with their metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +118,11 @@ pub enum WalkEvent {
     /// A directory or file that could not be read. Its contents are unknown, which is not the
     /// same as absent: nothing below `path` may be concluded missing.
     Unreadable {
+        path: PathBuf,
+        message: String,
+    },
+    /// Something the user should fix that did not stop the walk (a bad ignore pattern).
+    Warning {
         path: PathBuf,
         message: String,
     },

@@ -72,8 +72,10 @@ fn contained(relative: &str) -> Result<PathBuf, ApiError> {
     Ok(path.to_path_buf())
 }
 
+/// The path's exact bytes in hex, so that a page boundary at a file name that is not UTF-8
+/// resumes exactly there.
 fn cursor_encode(path: &Path) -> String {
-    path.to_string_lossy().bytes().map(|b| format!("{b:02x}")).collect()
+    path.as_os_str().as_encoded_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn cursor_decode(cursor: &str) -> Result<PathBuf, ApiError> {
@@ -86,11 +88,10 @@ fn cursor_decode(cursor: &str) -> Result<PathBuf, ApiError> {
         .map(|i| u8::from_str_radix(&cursor[i..i + 2], 16))
         .collect::<Result<_, _>>()
         .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    if !text.starts_with('/') {
+    if bytes.first() != Some(&b'/') {
         return Err(bad());
     }
-    Ok(PathBuf::from(text))
+    scanner_core::json_path::path_from_bytes(bytes).ok_or_else(bad)
 }
 
 /// Turns parameters into a filter, refusing anything malformed.
@@ -223,6 +224,12 @@ mod tests {
     fn cursors_round_trip_and_reject_forgeries() {
         let path = Path::new("/srv/tv/Ünïcode/x.mkv");
         assert_eq!(cursor_decode(&cursor_encode(path)).unwrap(), path);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let path = Path::new(std::ffi::OsStr::from_bytes(b"/srv/tv/bad\xffname.mkv"));
+            assert_eq!(cursor_decode(&cursor_encode(path)).unwrap(), path);
+        }
         for bad in ["zz", "abc", &cursor_encode(Path::new("relative"))] {
             assert!(cursor_decode(bad).is_err(), "{bad}");
         }

@@ -116,7 +116,12 @@ pub async fn start_scan(
             "a library name is letters, digits, '-' and '_' (a configured library, never a path)",
         ));
     }
-    let flags = ScanFlags { force: body.force, prune: body.prune, retry_failed: body.retry_failed };
+    let flags = ScanFlags {
+        force: body.force,
+        prune: body.prune,
+        retry_failed: body.retry_failed,
+        ..ScanFlags::default()
+    };
     let id = state.app.scan_library(&body.library, flags).await.map_err(start_error)?;
     let progress = state.app.scanner().progress(id).await.map_err(lookup_error)?;
     let mut headers = HeaderMap::new();

@@ -21,7 +21,7 @@ pub fn print_summary(done: &ScanProgress, catalog: &str) {
     };
     println!(
         "{verb} {}: {} of {} video files in {seconds:.1} s ({rate:.1} files/s)",
-        done.root.display(),
+        display(&done.root),
         done.processed,
         done.total_files
     );
@@ -36,12 +36,12 @@ pub fn print_summary(done: &ScanProgress, catalog: &str) {
         done.failed
     );
     for warning in &done.warnings {
-        println!("Warning: {warning}");
+        println!("Warning: {}", terminal(warning));
     }
     if !done.errors.is_empty() {
         println!("Problems:");
         for issue in &done.errors[..done.errors.len().min(LISTED)] {
-            println!("  {}: {}", issue.path.display(), issue.message);
+            println!("  {}: {}", display(&issue.path), terminal(&issue.message));
         }
         let more = done.errors_total.saturating_sub(LISTED.min(done.errors.len()) as u64);
         if more > 0 {
@@ -85,8 +85,9 @@ impl<const N: usize> Table<N> {
         Self { header, rows: Vec::new() }
     }
 
+    /// Adds a row; control characters in cells are shown escaped.
     pub fn row(&mut self, cells: [String; N]) {
-        self.rows.push(cells);
+        self.rows.push(cells.map(|cell| terminal(&cell)));
     }
 
     pub fn len(&self) -> usize {
@@ -162,7 +163,7 @@ impl MediaTable {
             video,
             duration(record.info.duration_secs),
             plays.to_owned(),
-            display(&record.path),
+            record.path.to_string_lossy().into_owned(),
         ]);
     }
 
@@ -194,16 +195,17 @@ pub fn write_scans(out: &mut impl Write, scans: &[ScanProgress]) -> io::Result<(
             scan.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             took,
             scan.node.clone().unwrap_or_default(),
-            scan.library.clone().unwrap_or_else(|| display(&scan.root)),
+            scan.library.clone().unwrap_or_else(|| scan.root.to_string_lossy().into_owned()),
         ]);
     }
     table.write(out)
 }
 
-/// A path for a terminal: control characters (a newline in a file name) shown escaped.
-fn display(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.to_string_lossy().chars() {
+/// Text for a terminal: control characters (a newline or an escape sequence in a file name)
+/// shown escaped, so one value stays on one line and cannot drive the terminal.
+pub fn terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
         if c.is_control() {
             out.extend(c.escape_default());
         } else {
@@ -211,4 +213,9 @@ fn display(path: &Path) -> String {
         }
     }
     out
+}
+
+/// A path for a terminal: lossy where it is not UTF-8, control characters escaped.
+pub fn display(path: &Path) -> String {
+    terminal(&path.to_string_lossy())
 }

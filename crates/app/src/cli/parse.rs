@@ -77,7 +77,7 @@ fn print(out: &mut impl Write, path: &Path, args: &ParseArgs) -> anyhow::Result<
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{}", path.display())?;
+    writeln!(out, "{}", super::output::display(path))?;
     let p = &parsed;
     let fields: [(&str, Option<String>); 16] = [
         ("kind", Some(p.kind.as_str().to_owned())),

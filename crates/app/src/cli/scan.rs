@@ -45,9 +45,20 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SECS")]
     pub probe_timeout: Option<f64>,
 
-    /// Follow symbolic links (each folder is still read only once).
+    /// Follow symbolic links, also those leading out of the folder (each folder is still read
+    /// only once). By default no link is followed.
     #[arg(long)]
     pub follow_symlinks: bool,
+
+    /// Scan hidden files and folders (`.name`) and NAS/OS system folders (`@eaDir`, `#recycle`,
+    /// `$RECYCLE.BIN` …), which are skipped by default.
+    #[arg(long)]
+    pub include_hidden: bool,
+
+    /// Do not scan paths matching PATTERN (gitignore syntax, relative to the folder scanned);
+    /// repeatable. `.mediascanignore` and `.ignore` files in any folder are honoured too.
+    #[arg(long, value_name = "PATTERN")]
+    pub ignore: Vec<String>,
 
     /// Probe every file, not only new and changed ones.
     #[arg(long)]
@@ -76,6 +87,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
     if let Some(name) = &args.library {
         config.library(name)?;
     }
+    fs_jwalk::check_patterns(&args.ignore).map_err(anyhow::Error::msg)?;
     if let Some(n) = args.concurrency {
         settings.scanner.probe_concurrency = usize::from(n);
     }
@@ -96,7 +108,14 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
         (None, Some(dir)) => dir.display().to_string(),
         (None, None) => unreachable!("clap requires a folder or --library"),
     };
-    let flags = ScanFlags { force: args.force, prune: args.prune, retry_failed: args.retry_failed };
+    let flags = ScanFlags {
+        force: args.force,
+        prune: args.prune,
+        retry_failed: args.retry_failed,
+        follow_symlinks: args.follow_symlinks,
+        include_hidden: args.include_hidden,
+        ignore: args.ignore.clone(),
+    };
     let start = async {
         match (&args.library, &args.dir) {
             (Some(name), _) => app.scan_library(name, flags).await.map_err(|e| match e {
@@ -104,8 +123,7 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
                 other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
             }),
             (None, Some(dir)) => {
-                let mut options =
-                    ScanOptions { follow_symlinks: args.follow_symlinks, ..ScanOptions::default() };
+                let mut options = ScanOptions::default();
                 flags.apply(&mut options);
                 let request = ScanRequest { root: dir.clone(), library: None, options };
                 app.scanner().start(request).await.map_err(|e| match e {
@@ -200,7 +218,7 @@ fn update(bar: &ProgressBar, progress: &ScanProgress) {
         .current_file
         .as_deref()
         .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| output::terminal(&n.to_string_lossy()))
         .unwrap_or_default();
     bar.set_message(format!(
         "{}: {} new, {} changed, {} unchanged, {} moved, {} failed  {current}",

@@ -133,7 +133,11 @@ async fn following_links_through_a_loop_catalogs_each_file_once() {
     let request = ScanRequest {
         root: lib.root.clone(),
         library: None,
-        options: ScanOptions { follow_symlinks: true, ..ScanOptions::default() },
+        options: {
+            let mut options = ScanOptions::default();
+            options.walk.follow_symlinks = true;
+            options
+        },
     };
     let id = app.scanner().start(request).await.unwrap();
     let done = tokio::time::timeout(Duration::from_secs(60), app.scanner().wait(id)).await.unwrap().unwrap();

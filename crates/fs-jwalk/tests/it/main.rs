@@ -7,25 +7,43 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fs_jwalk::JwalkFileSource;
-use scanner_core::ports::{FileSource, FileSourceError, VideoExtensions, WalkEvent, WalkOptions};
+use scanner_core::ports::{FileSource, FileSourceError, WalkEvent, WalkOptions};
 
 fn touch(path: &Path, bytes: usize) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, vec![0u8; bytes]).unwrap();
 }
 
-/// Directory → sorted file names, and the unreadable paths with their messages.
+/// Directory → sorted file names, the unreadable paths with their messages, and warnings.
 struct Walked {
     dirs: BTreeMap<PathBuf, Vec<String>>,
     unreadable: Vec<(PathBuf, String)>,
+    warnings: Vec<(PathBuf, String)>,
+}
+
+impl Walked {
+    /// Every file found, relative to `root`, sorted.
+    fn files(&self, root: &Path) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .dirs
+            .iter()
+            .flat_map(|(dir, names)| names.iter().map(move |n| dir.join(n)))
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        all.sort();
+        all
+    }
 }
 
 async fn walk(root: &Path, follow_symlinks: bool) -> Walked {
+    walk_with(root, WalkOptions { follow_symlinks, ..WalkOptions::default() }).await
+}
+
+async fn walk_with(root: &Path, options: WalkOptions) -> Walked {
     let source = JwalkFileSource::new();
     let root = source.open_root(root.to_path_buf()).await.unwrap();
-    let options = WalkOptions { extensions: VideoExtensions::default(), follow_symlinks };
     let mut stream = source.walk(root, options).await.unwrap();
-    let mut walked = Walked { dirs: BTreeMap::new(), unreadable: Vec::new() };
+    let mut walked = Walked { dirs: BTreeMap::new(), unreadable: Vec::new(), warnings: Vec::new() };
     while let Some(event) = stream.next().await {
         match event {
             WalkEvent::Directory(listing) => {
@@ -38,6 +56,7 @@ async fn walk(root: &Path, follow_symlinks: bool) -> Walked {
                 assert!(walked.dirs.insert(listing.path, names).is_none(), "a directory was reported twice");
             }
             WalkEvent::Unreadable { path, message } => walked.unreadable.push((path, message)),
+            WalkEvent::Warning { path, message } => walked.warnings.push((path, message)),
         }
     }
     walked
@@ -113,6 +132,90 @@ async fn symlinks_are_not_followed_by_default() {
     assert_eq!(walked.dirs.len(), 1);
     assert_eq!(walked.dirs[&root], vec!["a.mkv"]);
     assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
+
+    // Asked to, links are followed wherever they lead, out of the root too; each folder is
+    // read once (`outside` is reached through `linked-dir` and through `loop`).
+    let walked = walk(&root, true).await;
+    let files = walked.files(&root);
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(files.contains(&"a.mkv".into()) && files.contains(&"linked.mkv".into()), "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("outside/b.mkv") || f == "linked-dir/b.mkv"), "{files:?}");
+}
+
+#[tokio::test]
+async fn hidden_and_system_folders_are_skipped_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(tmp.path()).unwrap();
+    for file in [
+        "Show/S01E01.mkv",
+        "Show/.@__thumb/S01E01.mkv",
+        "Show/@eaDir/S01E01.mkv",
+        "Show/._S01E01.mkv",
+        ".Trash-1000/files/old.mkv",
+        "#recycle/old.mkv",
+        "$RECYCLE.BIN/old.mkv",
+        "System Volume Information/x.mkv",
+    ] {
+        touch(&root.join(file), 1);
+    }
+    let walked = walk(&root, false).await;
+    assert_eq!(walked.files(&root), ["Show/S01E01.mkv"]);
+
+    let everything = walk_with(&root, WalkOptions { skip_hidden: false, ..WalkOptions::default() }).await;
+    assert_eq!(everything.files(&root).len(), 8);
+}
+
+#[tokio::test]
+async fn ignore_files_and_patterns_exclude_paths_below_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(tmp.path()).unwrap();
+    for file in [
+        "Movies/Film (2010).mkv",
+        "Movies/Film (2010)/Trailers/trailer.mkv",
+        "Movies/Film (2010)/Film.sample.mkv",
+        "Movies/Other/keep.sample.mkv",
+        "Show/S01E01.mkv",
+        "Show/S01E01.720p.mkv",
+        "Show/Extras/behind.mkv",
+        "Downloads/partial.mkv",
+    ] {
+        touch(&root.join(file), 1);
+    }
+    // Gitignore syntax, relative to the folder holding the file; the deeper file wins.
+    fs::write(root.join("Movies/.mediascanignore"), "# trailers and samples\nTrailers/\n*.sample.mkv\n")
+        .unwrap();
+    fs::write(root.join("Movies/Other/.ignore"), "!keep.sample.mkv\n").unwrap();
+    fs::write(root.join("Show/.ignore"), "/Extras\n*.720p.mkv\n").unwrap();
+    let options = WalkOptions { ignore: vec!["/Downloads/".into()], ..WalkOptions::default() };
+    let walked = walk_with(&root, options).await;
+    assert_eq!(
+        walked.files(&root),
+        ["Movies/Film (2010).mkv", "Movies/Other/keep.sample.mkv", "Show/S01E01.mkv"]
+    );
+    assert!(walked.warnings.is_empty() && walked.unreadable.is_empty());
+}
+
+#[tokio::test]
+async fn bad_or_unreadable_ignore_files_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(tmp.path()).unwrap();
+    touch(&root.join("A/a.mkv"), 1);
+    touch(&root.join("A/b.mkv"), 1);
+    touch(&root.join("B/c.mkv"), 1);
+    touch(&root.join("C/d.mkv"), 1);
+    // A bad line is skipped with a warning; the good ones still apply.
+    fs::write(root.join("A/.mediascanignore"), "b.mkv\n[z-a]\n").unwrap();
+    // An ignore file that cannot be read leaves its folder unread: its files can be neither
+    // catalogued (they may be ignored) nor concluded missing.
+    symlink(root.join("nowhere"), root.join("B/.ignore")).unwrap();
+    let walked = walk(&root, false).await;
+    assert_eq!(walked.files(&root), ["A/a.mkv", "C/d.mkv"]);
+    assert_eq!(walked.warnings.len(), 1, "{:?}", walked.warnings);
+    assert_eq!(walked.warnings[0].0, root.join("A"));
+    assert!(walked.warnings[0].1.contains("\"[z-a]\""), "{:?}", walked.warnings);
+    assert_eq!(walked.unreadable.len(), 1, "{:?}", walked.unreadable);
+    assert_eq!(walked.unreadable[0].0, root.join("B"));
+    assert!(walked.unreadable[0].1.contains("cannot read .ignore"), "{:?}", walked.unreadable);
 }
 
 #[tokio::test]

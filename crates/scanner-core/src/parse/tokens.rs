@@ -42,8 +42,10 @@ impl<'a> Token<'a> {
     }
 }
 
+/// Control characters (a newline in a file name) separate words like a space: they never
+/// belong in a title.
 fn is_separator(c: char) -> bool {
-    matches!(c, '.' | '_' | ' ' | '\t' | '+' | ',')
+    matches!(c, '.' | '_' | ' ' | '+' | ',') || c.is_control()
 }
 
 fn bracket_of(c: char) -> Option<(Bracket, char)> {

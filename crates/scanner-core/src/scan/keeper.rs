@@ -52,7 +52,7 @@ pub(crate) async fn keep(job: &ScanJob, fatal: &Fatal, done: &CancellationToken)
 /// Saves the final progress and releases the lease, retrying a few times: a scan that ended
 /// must not stay `running` in the catalog if the database hiccups at that moment.
 pub(crate) async fn conclude(job: &ScanJob) {
-    let snapshot = job.state.snapshot();
+    let snapshot = job.state.final_snapshot();
     for attempt in 0..5u32 {
         match job.scans.save(snapshot.clone()).await {
             Ok(_) => break,

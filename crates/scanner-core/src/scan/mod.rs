@@ -27,7 +27,7 @@ pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 use crate::compat::CompatibilityProfile;
 use crate::ports::{
     CancelRequest, FileSource, FileSourceError, LeaseHolder, LeaseOutcome, MediaProbe, MediaRepository,
-    RepoError, ScanQuery, ScanRecord, ScanRepository, VideoExtensions,
+    RepoError, ScanQuery, ScanRecord, ScanRepository, WalkOptions,
 };
 use pipeline::ScanJob;
 use progress::ProgressState;
@@ -82,9 +82,9 @@ impl Default for ScannerConfig {
 /// How to scan one library.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    pub extensions: VideoExtensions,
+    /// Which files the walk reports.
+    pub walk: WalkOptions,
     pub profile: CompatibilityProfile,
-    pub follow_symlinks: bool,
     /// Probe every file, changed or not.
     pub force: bool,
     /// Probe again the files whose earlier probe failed, even if unchanged.
@@ -99,9 +99,8 @@ pub struct ScanOptions {
 impl Default for ScanOptions {
     fn default() -> Self {
         Self {
-            extensions: VideoExtensions::default(),
+            walk: WalkOptions::default(),
             profile: CompatibilityProfile::default(),
-            follow_symlinks: false,
             force: false,
             retry_failed: false,
             prune: false,
@@ -348,8 +347,9 @@ impl Scanner {
             // Shutdown began while we were acquiring: do not leave a scan that nobody waits for.
             drop(registry);
             state.finish(ScanStatus::Cancelled, Some("the scanner is shutting down".into()));
-            let _ = scans.save(state.snapshot()).await;
+            let _ = scans.save(state.final_snapshot()).await;
             let _ = scans.release_lease(key, id).await;
+            state.announce();
             return Err(StartScanError::ShuttingDown);
         }
         let span = warn_span!("scan", scan_id = %id, root = %state.root.display());
@@ -367,8 +367,9 @@ impl Scanner {
                         .unwrap_or_default();
                     tracing::error!(panic = %what, "scan task panicked");
                     guard_state.finish(ScanStatus::Failed, Some(format!("internal error: {what}")));
-                    let _ = guard_scans.save(guard_state.snapshot()).await;
+                    let _ = guard_scans.save(guard_state.final_snapshot()).await;
                     let _ = guard_scans.release_lease(guard_key, id).await;
+                    guard_state.announce();
                 }
                 mark_ended(&weak, id);
             }

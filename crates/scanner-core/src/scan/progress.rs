@@ -103,6 +103,8 @@ impl fmt::Display for ScanPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanIssue {
+    /// Lossy where the path is not UTF-8.
+    #[serde(serialize_with = "crate::json_path::lossy")]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub path: PathBuf,
     pub message: String,
@@ -115,6 +117,7 @@ pub struct ScanIssue {
 pub struct ScanProgress {
     pub scan_id: ScanId,
     pub library: Option<String>,
+    #[serde(serialize_with = "crate::json_path::lossy")]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub root: PathBuf,
     /// The process running the scan (`host:pid`).
@@ -144,6 +147,8 @@ pub struct ScanProgress {
     pub files_per_sec: f64,
     /// Seconds left at the current rate, once every file is found.
     pub eta_secs: Option<f64>,
+    /// Lossy where the path is not UTF-8.
+    #[serde(serialize_with = "crate::json_path::lossy_opt")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub current_file: Option<PathBuf>,
     pub started_at: DateTime<Utc>,
@@ -173,6 +178,8 @@ impl ScanProgress {
 struct Ending {
     ended_at: Option<DateTime<Utc>>,
     error: Option<String>,
+    /// Decided by [`ProgressState::finish`], shown once [`ProgressState::announce`]d.
+    status: Option<ScanStatus>,
 }
 
 /// How a processed file counts.
@@ -334,30 +341,52 @@ impl ProgressState {
         }
     }
 
-    /// Ends the scan. Only the first call has an effect.
+    /// Decides how the scan ends; only the first call has an effect. Readers go on seeing
+    /// the scan running until [`Self::announce`]: the ending is saved and the lease released
+    /// first, so that whoever sees the scan ended can start the next one at once.
     pub fn finish(&self, status: ScanStatus, error: Option<String>) {
         {
             let mut ending = lock(&self.ending);
-            if ending.ended_at.is_some() {
+            if ending.status.is_some() {
                 return;
             }
             ending.ended_at = Some(crate::media::now());
             ending.error = error;
+            ending.status = Some(status);
         }
         *lock(&self.current) = None;
-        self.status.send_replace(status);
     }
 
+    /// Shows the ending decided by [`Self::finish`] to readers and wakes those waiting.
+    pub fn announce(&self) {
+        if let Some(status) = lock(&self.ending).status {
+            self.status.send_replace(status);
+        }
+    }
+
+    /// The progress as readers see it.
     pub fn snapshot(&self) -> ScanProgress {
+        self.snapshot_as(self.status())
+    }
+
+    /// The progress with the ending decided by [`Self::finish`], announced or not: what is
+    /// saved as the scan's final record.
+    pub fn final_snapshot(&self) -> ScanProgress {
+        let decided = lock(&self.ending).status;
+        self.snapshot_as(decided.unwrap_or_else(|| self.status()))
+    }
+
+    fn snapshot_as(&self, status: ScanStatus) -> ScanProgress {
         let (kept, errors_total) = {
             let log = lock(&self.issues);
             (log.kept.clone(), log.total)
         };
-        let (ended_at, error) = {
+        let (ended_at, error) = if status.is_finished() {
             let ending = lock(&self.ending);
             (ending.ended_at, ending.error.clone())
+        } else {
+            (None, None)
         };
-        let status = self.status();
         let total = self.total.load(Ordering::Relaxed);
         let processed = self.processed.load(Ordering::Relaxed);
         let walk_complete = self.walk_complete.load(Ordering::Relaxed);
@@ -426,10 +455,18 @@ mod tests {
     }
 
     #[test]
-    fn finish_is_final() {
+    fn finish_is_final_and_shown_once_announced() {
         let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        let waiter = state.subscribe();
         state.finish(ScanStatus::Cancelled, None);
         state.finish(ScanStatus::Completed, Some("late".into()));
+        assert_eq!(state.final_snapshot().status, ScanStatus::Cancelled);
+        let shown = state.snapshot();
+        assert_eq!((shown.status, shown.ended_at), (ScanStatus::Running, None), "not yet announced");
+        assert!(!waiter.has_changed().unwrap());
+
+        state.announce();
+        assert!(waiter.has_changed().unwrap());
         let snap = state.snapshot();
         assert_eq!(snap.status, ScanStatus::Cancelled);
         assert_eq!(snap.error, None);

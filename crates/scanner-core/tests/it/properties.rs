@@ -37,6 +37,8 @@ fn token() -> impl Strategy<Value = String> {
         Just("Extras".to_owned()),
         Just("Specials".to_owned()),
         Just("日本語".to_owned()),
+        Just("\n".to_owned()),
+        Just("a\u{1b}[31mb".to_owned()),
         Just("(".to_owned()),
         Just("]".to_owned()),
         "[a-zA-Z]{1,8}",
@@ -81,6 +83,7 @@ proptest! {
         }
         for name in [&parsed.show, &parsed.title].into_iter().flatten() {
             prop_assert!(!name.trim().is_empty() && name.trim() == name, "untrimmed or empty name {name:?}");
+            prop_assert!(!name.chars().any(char::is_control), "control character in {name:?}");
         }
     }
 }

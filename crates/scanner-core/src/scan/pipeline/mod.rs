@@ -35,7 +35,7 @@ use super::{ScanOptions, ScannerConfig};
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::ports::{
     Absent, DirSummary, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError,
-    ScanRepository, SeenDir, WalkOptions,
+    ScanRepository, SeenDir,
 };
 
 /// Everything one scan needs.
@@ -192,11 +192,7 @@ pub(crate) async fn run(job: ScanJob) {
         claimed: Mutex::new(HashSet::new()),
     };
 
-    let walk_options = WalkOptions {
-        extensions: job.options.extensions.clone(),
-        follow_symlinks: job.options.follow_symlinks,
-    };
-    match job.source.walk(root.clone(), walk_options).await {
+    match job.source.walk(root.clone(), job.options.walk.clone()).await {
         Ok(walk) => {
             let concurrency = job.config.probe_concurrency.max(1);
             // Room for a full compare batch: directories are read from the catalog together.
@@ -228,6 +224,7 @@ pub(crate) async fn run(job: ScanJob) {
     };
     job.state.finish(status, error);
     keeper::conclude(&job).await;
+    job.state.announce();
     let snap = job.state.snapshot();
     tracing::info!(
         status = %snap.status,

@@ -43,6 +43,9 @@ pub(crate) async fn walk_stage(
                 job.state.issue(&path, &format!("cannot read: {message}"));
                 shared.unreadable(path);
             }
+            Some(WalkEvent::Warning { path, message }) => {
+                job.state.warn(format!("{}: {message}", path.display()));
+            }
         }
     }
     tracing::debug!(
@@ -150,7 +153,7 @@ pub(crate) async fn compare_stage(
         let mut slow = Vec::new();
         for listing in listings {
             let wanted: Vec<FileStat> =
-                listing.files.into_iter().filter(|f| job.options.extensions.matches(&f.path)).collect();
+                listing.files.into_iter().filter(|f| job.options.walk.extensions.matches(&f.path)).collect();
             job.state.found(wanted.len() as u64);
             let sig = signature(&wanted);
             match summaries.get(&listing.path) {
