@@ -230,7 +230,9 @@ fn unreadable_folders_are_reported_and_the_scan_completes() {
     let root = tmp.path().join("media");
     testkit::place(&testkit::presets::h264_aac_mp4(), &root.join("open/a.mp4"));
     testkit::place(&testkit::presets::h264_aac_mp4(), &root.join("locked/b.mp4"));
+    testkit::copy(&testkit::presets::h264_aac_mp4(), &root.join("open/unreadable.mp4"));
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(root.join("open/unreadable.mp4"), fs::Permissions::from_mode(0o000)).unwrap();
     let bin = tmp.path().join("mediascan");
     fs::copy(e2e::binary(), &bin).unwrap();
     fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
@@ -250,7 +252,12 @@ fn unreadable_folders_are_reported_and_the_scan_completes() {
     assert!(output.status.success(), "{}", stderr(&output));
     let done = json(&output);
     assert_eq!(done["status"], "completed");
-    assert_eq!((done["total_files"].as_u64(), done["succeeded"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(done["errors"][0]["path"], path_str(&root.join("locked")));
-    assert!(done["errors"][0]["message"].as_str().unwrap().contains("Permission denied"), "{done}");
+    let counts = ["total_files", "succeeded", "failed"].map(|k| done[k].as_u64().unwrap());
+    assert_eq!(counts, [2, 1, 1], "{done}");
+    // The folder is reported unreadable; the file is catalogued as failed, with the reason.
+    let errors = done["errors"].as_array().unwrap();
+    for path in [root.join("locked"), root.join("open/unreadable.mp4")] {
+        let error = errors.iter().find(|e| e["path"] == path_str(&path)).unwrap_or_else(|| panic!("{done}"));
+        assert!(error["message"].as_str().unwrap().contains("Permission denied"), "{done}");
+    }
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod db;
+mod faults;
 mod incremental;
 mod parse;
 mod server;

@@ -299,6 +299,15 @@ pub fn place(fixture: &Path, dest: &Path) {
     }
 }
 
+/// Puts a real copy of `fixture` at `dest`, for a test that changes the file in place (which,
+/// through a hard link, would change the cached fixture for every other test).
+pub fn copy(fixture: &Path, dest: &Path) {
+    if let Some(parent) = dest.parent() {
+        fs::create_dir_all(parent).expect("cannot create the destination folder");
+    }
+    fs::copy(fixture, dest).expect("cannot copy the fixture");
+}
+
 /// Writes `bytes` at `dest`, creating folders.
 pub fn write(dest: &Path, bytes: &[u8]) {
     if let Some(parent) = dest.parent() {
