@@ -45,6 +45,9 @@ pub struct ScannerSection {
     pub retention_secs: Option<u64>,
     /// How long a scan's lease lasts unless renewed (default 30).
     pub lease_ttl_secs: Option<u64>,
+    /// How long a scan keeps retrying while the database is unavailable before it fails
+    /// (default 60).
+    pub db_retry_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

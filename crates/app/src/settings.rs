@@ -59,6 +59,9 @@ impl Settings {
         if let Some(secs) = scanner.lease_ttl_secs {
             settings.scanner.lease_ttl = Duration::from_secs(secs.max(3));
         }
+        if let Some(secs) = scanner.db_retry_secs {
+            settings.scanner.db_retry = Duration::from_secs(secs);
+        }
         if let Some(program) = &scanner.ffprobe {
             settings.ffprobe.program = program.clone();
         }

@@ -9,6 +9,7 @@
 // Test support reports skips and cleanup problems on stderr, where test output goes.
 #![allow(clippy::print_stderr)]
 
+pub mod faults;
 pub mod pg;
 
 use std::fs;
