@@ -3,8 +3,8 @@
 /// A catalog database for one test, dropped with it.
 pub struct Db {
     pub url: String,
-    _sqlite: Option<tempfile::TempDir>,
-    _postgres: Option<testkit::pg::PgSchema>,
+    pub(crate) _sqlite: Option<tempfile::TempDir>,
+    pub(crate) _postgres: Option<testkit::pg::PgSchema>,
 }
 
 pub fn sqlite() -> Db {

@@ -21,14 +21,14 @@ use crate::db::Db;
 use crate::on_both;
 
 /// A library folder and a catalog, with helpers to scan one into the other.
-struct Library {
-    dir: tempfile::TempDir,
-    root: PathBuf,
-    db: String,
+pub(crate) struct Library {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) root: PathBuf,
+    pub(crate) db: String,
 }
 
 impl Library {
-    fn new(db: &Db) -> Self {
+    pub(crate) fn new(db: &Db) -> Self {
         testkit::require_ffmpeg();
         let dir = tempfile::Builder::new().prefix("mediascan-faults").tempdir().unwrap();
         let root = fs::canonicalize(dir.path()).unwrap().join("media");
@@ -36,18 +36,18 @@ impl Library {
         Self { dir, root, db: db.url.clone() }
     }
 
-    fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
+    pub(crate) fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
         self.root.join(relative)
     }
 
-    fn scan_command(&self, args: &[&str]) -> Command {
+    pub(crate) fn scan_command(&self, args: &[&str]) -> Command {
         let mut command = mediascan();
         command.arg("scan").arg(&self.root).args(["--json", "--db", &self.db]).args(args);
         command
     }
 
     /// Scans; the scan must complete. Returns the final progress.
-    fn scan(&self, args: &[&str]) -> Value {
+    pub(crate) fn scan(&self, args: &[&str]) -> Value {
         let output = run(&mut self.scan_command(args));
         assert!(output.status.success(), "exit {:?}", output.status);
         let done = json(&output);
@@ -55,13 +55,13 @@ impl Library {
         done
     }
 
-    fn media(&self) -> Vec<Value> {
+    pub(crate) fn media(&self) -> Vec<Value> {
         json_lines(&run(mediascan().args(["media", "--json", "--db", &self.db])))
     }
 
     /// An ffprobe that first runs `hook` (a shell snippet; `$f` is the file) and then the real
     /// one.
-    fn ffprobe_with(&self, hook: &str) -> PathBuf {
+    pub(crate) fn ffprobe_with(&self, hook: &str) -> PathBuf {
         let script = self.dir.path().join("hooked-ffprobe");
         let text = format!(
             "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\nf=\"${{last#file:}}\"\n{hook}\nexec ffprobe \"$@\"\n"
@@ -72,11 +72,11 @@ impl Library {
     }
 }
 
-fn count(done: &Value, key: &str) -> u64 {
+pub(crate) fn count(done: &Value, key: &str) -> u64 {
     done[key].as_u64().unwrap_or_else(|| panic!("{key} in {done}"))
 }
 
-fn row<'a>(media: &'a [Value], path: &Path) -> &'a Value {
+pub(crate) fn row<'a>(media: &'a [Value], path: &Path) -> &'a Value {
     let wanted = path.to_string_lossy();
     media.iter().find(|m| m["path"] == *wanted).unwrap_or_else(|| panic!("no row for {wanted}"))
 }

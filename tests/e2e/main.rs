@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod db;
+mod dbfaults;
 mod faults;
 mod incremental;
 mod parse;

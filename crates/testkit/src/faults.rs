@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
@@ -30,6 +30,20 @@ impl SqliteLock {
         let _ = self.0.execute_unprepared("ROLLBACK").await;
         let _ = self.0.close().await;
     }
+}
+
+/// What `PRAGMA integrity_check` says of the SQLite file at `path` ("ok" when sound).
+pub async fn sqlite_integrity(path: &Path) -> String {
+    let db =
+        Database::connect(format!("sqlite://{}", path.display())).await.expect("cannot open the SQLite file");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check"))
+        .await
+        .expect("integrity_check failed to run")
+        .expect("integrity_check returned nothing");
+    let verdict = row.try_get_by_index::<String>(0).expect("integrity_check returned no text");
+    let _ = db.close().await;
+    verdict
 }
 
 /// A small tmpfs mounted for one test (root only), unmounted when dropped.
