@@ -54,13 +54,15 @@ impl SlowScan {
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }
-        let child = command.spawn().unwrap();
+        let mut child = command.spawn().unwrap();
         for _ in 0..600 {
             if self.marker.exists() {
                 return child;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the scan never started probing");
     }
 
