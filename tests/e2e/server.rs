@@ -302,13 +302,23 @@ on_both!(two_processes_never_scan_one_library_at_once, |db| {
 
 on_both!(a_killed_server_leaves_an_interrupted_scan_and_the_next_scan_completes, |db| {
     let tree = Tree::new();
-    let slow = config(&tree, &slow_ffprobe(tree.dir.path(), 5.0), "");
+    let slow = config(&tree, &slow_ffprobe(tree.dir.path(), 1.5), "");
     let server = Server::start(&slow, &db.url, &[]);
     let (status, scan) = post_scan(&server, "lib").await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let id = scan["scan_id"].as_str().unwrap().to_owned();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Killed once some files are stored and others are not.
+    let stored = || {
+        json_lines(&run(mediascan().arg("--config").arg(&slow).args(["media", "--json", "--db", &db.url])))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while stored().is_empty() {
+        assert!(Instant::now() < deadline, "the scan stored nothing");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.signal("-KILL");
+    let stored = stored();
+    assert!((1..4).contains(&stored.len()), "{stored:?}");
 
     let fast = config(&tree, &real_ffprobe(), "");
     let restarted = Server::start(&fast, &db.url, &[]);
@@ -319,6 +329,9 @@ on_both!(a_killed_server_leaves_an_interrupted_scan_and_the_next_scan_completes,
     assert_eq!(status, StatusCode::ACCEPTED, "{scan}");
     let done = until_finished(&restarted, scan["scan_id"].as_str().unwrap()).await;
     assert_eq!((done["status"].as_str(), done["processed"].as_u64()), (Some("completed"), Some(4)));
+    // What the killed scan stored is not probed again.
+    assert_eq!(done["unchanged_files"].as_u64(), Some(stored.len() as u64), "{done}");
+    assert_eq!(done["new_files"].as_u64(), Some(4 - stored.len() as u64), "{done}");
 });
 
 on_both!(sigterm_cancels_running_scans_and_stops_the_server, |db| {
