@@ -228,6 +228,14 @@ on_both!(bad_requests_get_clear_errors, |db| {
         ),
         ("{\"library\": \"nope\"}", "application/json", StatusCode::NOT_FOUND, "library_not_found"),
         (
+            "{\"library\": \"lib\", \"force\": \"yes\"}",
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        ("[\"lib\"]", "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        ("", "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
+        (
             "library=lib",
             "application/x-www-form-urlencoded",
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -263,6 +271,15 @@ on_both!(bad_requests_get_clear_errors, |db| {
         ("/api/v1/media?library=nope", StatusCode::NOT_FOUND),
         ("/api/v1/media?cursor=zz", StatusCode::BAD_REQUEST),
         ("/api/v1/scans?status=bogus", StatusCode::BAD_REQUEST),
+        ("/api/v1/scans?limit=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/scans?limit=-1", StatusCode::BAD_REQUEST),
+        ("/api/v1/scans/00000000-0000-4000-8000-000000000000/events", StatusCode::NOT_FOUND),
+        ("/api/v1/media?offset=-1", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?compatible=maybe", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?season=99999999999", StatusCode::BAD_REQUEST),
+        ("/api/v1/media?cursor=AAAA&offset=3", StatusCode::BAD_REQUEST),
+        ("/api/v1/shows?library=nope", StatusCode::NOT_FOUND),
+        ("/api/v1/shows?bogus=1", StatusCode::BAD_REQUEST),
         ("/api/v1/media/00000000-0000-4000-8000-000000000000", StatusCode::NOT_FOUND),
         ("/api/v1/nothing-here", StatusCode::NOT_FOUND),
     ] {
@@ -270,6 +287,14 @@ on_both!(bad_requests_get_clear_errors, |db| {
         assert_eq!(status, expected, "{query}: {body}");
         assert!(body["error"].is_string(), "{query}: {body}");
     }
+    let long_query = format!("/api/v1/media?q={}", "x".repeat(20_000));
+    let (status, body) = get(&server, &long_query).await;
+    assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::URI_TOO_LONG, "{status}: {body}");
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let response = client().delete(server.url(&format!("/api/v1/scans/{unknown}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = client().put(server.url("/api/v1/scans")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 });
 
 on_both!(two_processes_never_scan_one_library_at_once, |db| {

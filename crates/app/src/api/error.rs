@@ -71,8 +71,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        // Through a `Value` first: serde would also accept a struct written as an array.
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) if value.is_object() => {
+                serde_json::from_value(value).map(Self).map_err(|e| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_body",
+                        format!("invalid request body: {e}"),
+                    )
+                })
+            }
+            Ok(_) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "the body must be a JSON object",
+            )),
             Err(rejection) => Err(match rejection {
                 JsonRejection::JsonDataError(e) => {
                     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text())
