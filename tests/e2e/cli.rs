@@ -162,6 +162,17 @@ fn assert_clean_failure(output: &std::process::Output, expected: &str) {
 }
 
 #[test]
+fn usage_errors_are_one_line_with_status_2() {
+    for args in [&["scan", "--bogus"][..], &["scan"][..], &["frob"][..], &["media", "--limit", "x"][..]] {
+        let output = run(mediascan().args(args));
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = stderr(&output);
+        assert!(err.starts_with("mediascan: ") && err.ends_with("see --help)\n"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
 fn a_missing_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("c.db");

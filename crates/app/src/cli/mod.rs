@@ -126,9 +126,28 @@ impl Interrupt {
     }
 }
 
+/// Clap's multi-line usage error as one line: the error, the usage and where help is.
+fn usage_error(rendered: &str) -> String {
+    // The error runs to the first blank line (a list of missing arguments is indented below it).
+    let error: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+    let error = error.join(" ");
+    let error = error.strip_prefix("error: ").unwrap_or(&error);
+    match rendered.lines().find_map(|l| l.trim().strip_prefix("Usage: ")) {
+        Some(usage) => format!("{error} (usage: {usage}; see --help)"),
+        None => format!("{error} (see --help)"),
+    }
+}
+
 /// Parses the arguments, runs the command, and turns its outcome into an exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help and --version
+        Err(e) => {
+            eprintln!("mediascan: {}", usage_error(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
     logging::init(cli.log_format, "warn");
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -153,6 +172,37 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("mediascan: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_for(args: &[&str]) -> String {
+        let e = Cli::try_parse_from(args).expect_err("the arguments are wrong");
+        usage_error(&e.render().to_string())
+    }
+
+    #[test]
+    fn usage_errors_are_one_line_with_the_usage() {
+        for (args, expected) in [
+            (&["mediascan", "scan", "--bogus"][..], "unexpected argument '--bogus' found"),
+            (
+                &["mediascan", "scan"][..],
+                "the following required arguments were not provided: <DIR|--library <NAME>>",
+            ),
+            (&["mediascan", "frob"][..], "unrecognized subcommand 'frob'"),
+            (
+                &["mediascan", "scan", "--concurrency", "x", "/m"][..],
+                "invalid value 'x' for '--concurrency <N>'",
+            ),
+        ] {
+            let line = error_for(args);
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.starts_with(expected), "{line}");
+            assert!(line.ends_with("see --help)"), "{line}");
         }
     }
 }
