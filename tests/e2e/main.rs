@@ -6,6 +6,7 @@ mod db;
 mod dbfaults;
 mod faults;
 mod incremental;
+mod load;
 mod parse;
 mod server;
 
