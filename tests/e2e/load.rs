@@ -168,6 +168,12 @@ async fn settle(server: &Server) -> Footprint {
     }
 }
 
+/// The figures, for whoever runs the test with `--nocapture`.
+#[allow(clippy::print_stderr)]
+fn report(figures: &str) {
+    eprintln!("{figures}");
+}
+
 on_both!(twenty_clients_and_start_cancel_cycles_leak_nothing, |db| {
     let tree = Tree::new();
     for i in 2..=9 {
@@ -196,10 +202,10 @@ on_both!(twenty_clients_and_start_cancel_cycles_leak_nothing, |db| {
     let before = settle(&server).await;
     let (tally, cycles, peak_children) = round(&server, 10).await;
     let after = settle(&server).await;
-    eprintln!(
+    report(&format!(
         "load: {cycles} start/cancel cycles; {tally:?}; up to {peak_children} probes at once; before {before:?}; \
          after {after:?}"
-    );
+    ));
     assert!(peak_children > 0, "the scans never probed anything");
 
     for (what, n) in warm_up.lock().unwrap().iter().chain(tally.lock().unwrap().iter()) {
