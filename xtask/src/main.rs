@@ -151,6 +151,9 @@ fn ci() -> Result {
     ensure_cargo_deny()?;
     // Advisories need the advisory database from the network; the other checks run offline.
     run("cargo-deny", cargo().args(["deny", "--locked", "check", "bans", "licenses", "sources"]))?;
+    // A short run of every fuzz target, so that a parser change that panics on odd input fails
+    // here; the long runs are `cargo xtask fuzz --seconds 600`.
+    fuzz::fuzz(&["--seconds".to_owned(), "10".to_owned()])?;
 
     if let Ok(skipped) = std::fs::read_to_string(&skips)
         && !skipped.trim().is_empty()
