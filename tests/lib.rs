@@ -25,7 +25,14 @@ pub fn binary() -> PathBuf {
 /// A `mediascan` command with a clean environment for the variables it reads.
 pub fn mediascan() -> Command {
     let mut command = Command::new(binary());
-    for var in ["MEDIASCAN_DATABASE_URL", "MEDIASCAN_LOG", "MEDIASCAN_FFPROBE", "RUST_BACKTRACE"] {
+    for var in [
+        "MEDIASCAN_DATABASE_URL",
+        "MEDIASCAN_LOG",
+        "MEDIASCAN_FFPROBE",
+        "MEDIASCAN_PROBE",
+        "MEDIASCAN_CONFIG",
+        "RUST_BACKTRACE",
+    ] {
         command.env_remove(var);
     }
     command

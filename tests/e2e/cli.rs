@@ -173,6 +173,22 @@ fn usage_errors_are_one_line_with_status_2() {
 }
 
 #[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let tree = Tree::new();
+    scan_json(&tree);
+    let mut child = mediascan()
+        .args(["media", "--db", path_str(&tree.db())])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // The reader closes the pipe before anything is written.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
 fn a_missing_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("c.db");
@@ -184,6 +200,38 @@ fn a_missing_folder_is_a_clear_error() {
     fs::write(&file, b"x").unwrap();
     let output = run(mediascan().args(["scan", path_str(&file), "--db", path_str(&db)]));
     assert_clean_failure(&output, "is not a directory");
+}
+
+#[test]
+fn the_native_probe_reads_mp4_and_mkv_and_ffprobe_the_rest() {
+    let tree = Tree::new();
+    let done = scan_json(&tree);
+    assert_eq!(done["probes"], serde_json::json!({ "native": 2, "ffprobe": 1 }), "{done}");
+    let media = json_lines(&run(mediascan().args(["media", "--json", "--db", path_str(&tree.db())])));
+    let probe_of = |name: &str| {
+        let row = media.iter().find(|m| m["path"].as_str().unwrap().ends_with(name)).unwrap();
+        row["probe"].as_str().map(str::to_owned)
+    };
+    assert_eq!(probe_of("Show.S01E01.Pilot.720p.WEB-DL.mp4").as_deref(), Some("native"));
+    assert_eq!(probe_of("Show.S01E02.mkv").as_deref(), Some("native"));
+    assert_eq!(probe_of("Film (1999).avi").as_deref(), Some("ffprobe"));
+    assert_eq!(probe_of("Broken (2000).mkv"), None);
+    let summary =
+        run(mediascan().args(["scan", path_str(&tree.root), "--db", path_str(&tree.db()), "--force"]));
+    assert!(stdout(&summary).contains("probed: 1 by ffprobe, 2 by native"), "{}", stdout(&summary));
+}
+
+#[test]
+fn without_ffmpeg_the_native_probe_alone_scans_what_it_can_read() {
+    let tree = Tree::new();
+    let output = run(mediascan()
+        .args(["scan", path_str(&tree.root), "--json", "--probe", "native", "--db", path_str(&tree.db())])
+        .env("MEDIASCAN_FFPROBE", "/nonexistent/ffprobe"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let done = json(&output);
+    assert_eq!((done["succeeded"].as_u64(), done["failed"].as_u64()), (Some(2), Some(2)), "{done}");
+    let errors = done["errors"].as_array().unwrap();
+    assert!(errors.iter().all(|e| e["message"].as_str().unwrap().contains("probe = \"auto\"")), "{errors:?}");
 }
 
 #[test]
@@ -215,6 +263,7 @@ fn ctrl_c_cancels_the_scan_and_exits_non_zero() {
     let mut child = mediascan()
         .args(["scan", path_str(&tree.root), "--json", "--db", path_str(&tree.db())])
         .env("MEDIASCAN_FFPROBE", &slow)
+        .env("MEDIASCAN_PROBE", "ffprobe")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -50,7 +50,11 @@ impl SlowScan {
     /// Starts a scan with the slow ffprobe and returns once its first probe has begun.
     async fn start(&self, config: Option<&Path>) -> Child {
         let mut command = self.lib.scan_command(&[]);
-        command.env("MEDIASCAN_FFPROBE", &self.ffprobe).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+            .env("MEDIASCAN_FFPROBE", &self.ffprobe)
+            .env("MEDIASCAN_PROBE", "ffprobe")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }

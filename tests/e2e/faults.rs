@@ -171,7 +171,8 @@ on_both!(files_that_change_between_walk_and_probe_are_handled, |db| {
         other.display()
     );
     let ffprobe = lib.ffprobe_with(&hook);
-    let output = run(lib.scan_command(&[]).env("MEDIASCAN_FFPROBE", &ffprobe));
+    let output =
+        run(lib.scan_command(&[]).env("MEDIASCAN_FFPROBE", &ffprobe).env("MEDIASCAN_PROBE", "ffprobe"));
     assert!(output.status.success());
     let done = json(&output);
     assert_eq!((count(&done, "total_files"), count(&done, "succeeded"), count(&done, "failed")), (4, 3, 1));
@@ -206,6 +207,7 @@ on_both!(a_root_that_vanishes_mid_scan_fails_it_and_marks_nothing_missing, |db| 
     let child = lib
         .scan_command(&[])
         .env("MEDIASCAN_FFPROBE", &slow)
+        .env("MEDIASCAN_PROBE", "ffprobe")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

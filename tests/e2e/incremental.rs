@@ -43,7 +43,8 @@ impl Rescans {
             .arg(&self.tree.root)
             .args(["--json", "--db", &self.db])
             .args(args)
-            .env("MEDIASCAN_FFPROBE", &self.ffprobe));
+            .env("MEDIASCAN_FFPROBE", &self.ffprobe)
+            .env("MEDIASCAN_PROBE", "ffprobe"));
         assert!(output.status.success());
         let mut probed: Vec<String> = fs::read_to_string(&self.log)
             .unwrap_or_default()

@@ -189,7 +189,7 @@ on_both!(twenty_clients_and_start_cancel_cycles_leak_nothing, |db| {
     fs::write(
         &config,
         format!(
-            "[scanner]\nffprobe = {:?}\nconcurrency = 2\n[libraries.lib]\nroot = {:?}\n",
+            "[scanner]\nffprobe = {:?}\nprobe = \"ffprobe\"\nconcurrency = 2\n[libraries.lib]\nroot = {:?}\n",
             ffprobe.display().to_string(),
             tree.root.display().to_string()
         ),

@@ -17,8 +17,11 @@ use crate::{Tree, on_both, path_str};
 /// A configuration with library `lib` at the tree's root, probing with `ffprobe`.
 fn config(tree: &Tree, ffprobe: &Path, extra: &str) -> PathBuf {
     let path = tree.dir.path().join(format!("config-{}.toml", uuid_like()));
+    // A stand-in ffprobe is there to be run for every file, not only those the native probe
+    // is unsure of.
+    let mode = if ffprobe == real_ffprobe() { "auto" } else { "ffprobe" };
     let text = format!(
-        "[scanner]\nffprobe = {:?}\nconcurrency = 2\nlease_ttl_secs = 5\n{extra}\n[libraries.lib]\nroot = {:?}\n",
+        "[scanner]\nffprobe = {:?}\nprobe = {mode:?}\nconcurrency = 2\nlease_ttl_secs = 5\n{extra}\n[libraries.lib]\nroot = {:?}\n",
         ffprobe.display().to_string(),
         tree.root.display().to_string()
     );

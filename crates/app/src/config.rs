@@ -41,6 +41,10 @@ pub struct ScannerSection {
     pub max_concurrent_scans: Option<usize>,
     pub ffprobe: Option<PathBuf>,
     pub probe_timeout_secs: Option<f64>,
+    /// `auto` (default), `ffprobe` or `native`.
+    pub probe: Option<crate::settings::ProbeMode>,
+    /// Bytes of a file the native probe reads at most (default 4 MiB).
+    pub native_max_bytes: Option<u64>,
     /// How long finished scans stay in memory (default 3600).
     pub retention_secs: Option<u64>,
     /// How long a scan's lease lasts unless renewed (default 30).
@@ -267,6 +271,9 @@ impl Config {
             && !(timeout.is_finite() && timeout > 0.0)
         {
             bail!("scanner.probe_timeout_secs must be a positive number");
+        }
+        if file.scanner.native_max_bytes.is_some_and(|b| b < 4096) {
+            bail!("scanner.native_max_bytes must be at least 4096");
         }
         Ok(Self { path, file, libraries })
     }

@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use fs_jwalk::JwalkFileSource;
 use probe_ffprobe::FfprobeMediaProbe;
+use probe_native::AutoProbe;
 use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
+use scanner_core::ports::MediaProbe;
 use scanner_core::ports::RepoError;
 use scanner_core::{ScanId, ScanRequest, Scanner, ScannerPorts, StartScanError};
 
@@ -80,6 +82,18 @@ pub struct Mediascan {
     settings: Settings,
 }
 
+/// The probe the settings choose.
+fn probe(settings: &Settings) -> Arc<dyn MediaProbe> {
+    let ffprobe = Arc::new(FfprobeMediaProbe::new(settings.ffprobe.clone()));
+    match settings.probe {
+        settings::ProbeMode::Ffprobe => ffprobe,
+        settings::ProbeMode::Native => Arc::new(settings.native.clone()),
+        settings::ProbeMode::Auto => {
+            Arc::new(AutoProbe { native: settings.native.clone(), fallback: ffprobe })
+        }
+    }
+}
+
 impl Mediascan {
     /// Connects to the catalog (creating and migrating it as needed), starts the scanner
     /// service, and marks scans whose process died `interrupted`. Must be called inside a
@@ -92,7 +106,7 @@ impl Mediascan {
         let catalog = Arc::new(catalog);
         let ports = ScannerPorts {
             source: Arc::new(JwalkFileSource::new()),
-            probe: Arc::new(FfprobeMediaProbe::new(settings.ffprobe.clone())),
+            probe: probe(&settings),
             repo: catalog.clone(),
             scans: Arc::new(SeaOrmScanRepository::new(catalog.connection().clone())),
         };

@@ -5,10 +5,25 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use probe_ffprobe::FfprobeConfig;
+use probe_native::NativeProbe;
 use scanner_core::ScannerConfig;
+use serde::Deserialize;
 
 use crate::config::{Config, Library};
 use crate::node;
+
+/// Which probe reads files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeMode {
+    /// Container headers read in-process; ffprobe for every file the native probe is unsure of.
+    #[default]
+    Auto,
+    /// ffprobe for every file.
+    Ffprobe,
+    /// Only the native probe: works without FFmpeg; files it cannot read are recorded as failed.
+    Native,
+}
 
 /// Everything [`crate::Mediascan::open`] needs.
 #[derive(Debug, Clone)]
@@ -16,6 +31,10 @@ pub struct Settings {
     /// `sqlite:///path/catalog.db` or `postgres://user@host/db`.
     pub database_url: String,
     pub ffprobe: FfprobeConfig,
+    /// Which probe reads files.
+    pub probe: ProbeMode,
+    /// The native probe's limits.
+    pub native: NativeProbe,
     pub scanner: ScannerConfig,
     /// The configured libraries, by name.
     pub libraries: BTreeMap<String, Library>,
@@ -27,6 +46,8 @@ impl Settings {
         Self {
             database_url: database_url.into(),
             ffprobe: FfprobeConfig::default(),
+            probe: ProbeMode::default(),
+            native: NativeProbe::default(),
             scanner: ScannerConfig { holder: node::holder(None), ..ScannerConfig::default() },
             libraries: BTreeMap::new(),
         }
@@ -67,6 +88,13 @@ impl Settings {
         }
         if let Some(secs) = scanner.probe_timeout_secs {
             settings.ffprobe.timeout = Duration::from_secs_f64(secs);
+            settings.native.timeout = settings.ffprobe.timeout;
+        }
+        if let Some(mode) = scanner.probe {
+            settings.probe = mode;
+        }
+        if let Some(bytes) = scanner.native_max_bytes {
+            settings.native.max_bytes = bytes;
         }
         settings.libraries = config.libraries.clone();
         Ok(settings)

@@ -62,6 +62,7 @@ impl MediaProbe for StandInProbe {
                 language: Some("eng".into()),
             }],
             subtitles: vec![],
+            probe: Some("stand-in".into()),
         })
     }
 }

@@ -50,6 +50,9 @@ pub struct FfprobeMediaProbe {
 }
 
 /// Most bytes of stderr kept for error messages.
+/// The name recorded for files ffprobe answered.
+pub const FFPROBE: &str = "ffprobe";
+
 const MAX_STDERR: usize = 16 << 10;
 
 impl FfprobeMediaProbe {
@@ -255,7 +258,9 @@ impl MediaProbe for FfprobeMediaProbe {
                 error_line(&run.stderr, &path).unwrap_or_else(|| format!("ffprobe failed ({})", run.status));
             return Err(ProbeError::InvalidMedia(message));
         }
-        json::decode(&run.stdout).map_err(|e| match e {
+        let decoded =
+            json::decode(&run.stdout).map(|info| MediaInfo { probe: Some(FFPROBE.to_owned()), ..info });
+        decoded.map_err(|e| match e {
             json::DecodeError::NoFormat => {
                 ProbeError::InvalidMedia("ffprobe found no container format".into())
             }

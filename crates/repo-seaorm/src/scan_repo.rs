@@ -86,6 +86,7 @@ fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
         files_per_sec: model.files_per_sec,
         eta_secs: model.eta_secs,
         warnings: serde_json::from_str(&model.warnings).map_err(corrupt("warnings"))?,
+        probes: serde_json::from_str(&model.probes).map_err(corrupt("probes"))?,
     };
     let holder = LeaseHolder {
         host: model.holder_host,
@@ -119,6 +120,7 @@ fn progress_columns(p: &ScanProgress) -> Result<scan::ActiveModel, RepoError> {
         files_per_sec: Set(p.files_per_sec),
         eta_secs: Set(p.eta_secs),
         warnings: Set(serde_json::to_string(&p.warnings).map_err(corrupt("warnings"))?),
+        probes: Set(serde_json::to_string(&p.probes).map_err(corrupt("probes"))?),
         ..Default::default()
     })
 }

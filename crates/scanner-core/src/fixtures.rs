@@ -23,5 +23,6 @@ pub fn h264_aac_mp4() -> MediaInfo {
             language: Some("eng".to_owned()),
         }],
         subtitles: vec![],
+        probe: None,
     }
 }

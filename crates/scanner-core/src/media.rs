@@ -152,6 +152,9 @@ pub struct MediaInfo {
     pub video: Option<VideoStream>,
     pub audio: Vec<AudioStream>,
     pub subtitles: Vec<SubtitleStream>,
+    /// Which probe answered: `native` (container headers read in-process) or `ffprobe`.
+    #[serde(default)]
+    pub probe: Option<String>,
 }
 
 /// One catalogued file: what the walk saw, what the probe said, what the name says, and the

@@ -169,6 +169,15 @@ pub fn main() -> ExitCode {
     });
     match result {
         Ok(code) => code,
+        // The reader went away (`mediascan media | head`): nothing more to say to anyone.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("mediascan: {e:#}");
             ExitCode::FAILURE

@@ -35,6 +35,10 @@ pub fn print_summary(done: &ScanProgress, catalog: &str) {
         done.succeeded,
         done.failed
     );
+    if !done.probes.is_empty() {
+        let by: Vec<String> = done.probes.iter().map(|(probe, n)| format!("{n} by {probe}")).collect();
+        println!("  probed: {}", by.join(", "));
+    }
     for warning in &done.warnings {
         println!("Warning: {}", terminal(warning));
     }

@@ -40,6 +40,12 @@ pub struct ScanArgs {
     #[arg(long, env = "MEDIASCAN_FFPROBE", value_name = "PATH")]
     pub ffprobe: Option<PathBuf>,
 
+    /// How files are read: `auto` reads MP4/MOV/MKV headers itself and asks ffprobe only about
+    /// files it is unsure of; `ffprobe` runs ffprobe for every file; `native` never runs
+    /// ffprobe (for machines without FFmpeg) [default: auto, or the configuration's].
+    #[arg(long, env = "MEDIASCAN_PROBE", value_name = "MODE")]
+    pub probe: Option<crate::settings::ProbeMode>,
+
     /// Seconds one probe may take before ffprobe is killed and the file recorded as failed
     /// [default: 30, or the configuration's].
     #[arg(long, value_name = "SECS")]
@@ -83,6 +89,10 @@ pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
             anyhow::bail!("--probe-timeout must be a positive number of seconds");
         }
         settings.ffprobe.timeout = Duration::from_secs_f64(timeout);
+        settings.native.timeout = settings.ffprobe.timeout;
+    }
+    if let Some(mode) = args.probe {
+        settings.probe = mode;
     }
     if let Some(name) = &args.library {
         config.library(name)?;

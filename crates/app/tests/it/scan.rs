@@ -155,6 +155,7 @@ async fn a_hanging_probe_is_killed_at_the_timeout_and_the_scan_goes_on() {
     let program = hanging_ffprobe(db.path());
     let app = open(db.path(), |s| {
         s.ffprobe.program = program;
+        s.probe = app::settings::ProbeMode::Ffprobe;
         s.ffprobe.timeout = Duration::from_secs(1);
     })
     .await;
@@ -183,6 +184,7 @@ async fn cancel_kills_the_running_ffprobe_promptly() {
     let program = hanging_ffprobe(db.path());
     let app = open(db.path(), |s| {
         s.ffprobe.program = program;
+        s.probe = app::settings::ProbeMode::Ffprobe;
         s.scanner.probe_concurrency = 2;
     })
     .await;

@@ -51,6 +51,8 @@ pub struct Model {
     pub fingerprint: Option<String>,
     /// The scan that found the file gone from its listed directory (a `missing` candidate).
     pub absent_scan: Option<Uuid>,
+    /// Which probe answered: `native` or `ffprobe`.
+    pub probe: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

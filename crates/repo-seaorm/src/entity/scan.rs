@@ -40,6 +40,8 @@ pub struct Model {
     pub eta_secs: Option<f64>,
     /// JSON array of strings.
     pub warnings: String,
+    /// JSON object: probe name → files it answered.
+    pub probes: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_create_media;
 mod m0002_scans_and_libraries;
 mod m0003_incremental_scans;
+mod m0004_probes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_create_media::Migration),
             Box::new(m0002_scans_and_libraries::Migration),
             Box::new(m0003_incremental_scans::Migration),
+            Box::new(m0004_probes::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ pub fn record(path: &Path) -> MediaRecord {
                 AudioStream { codec: "aac".into(), channels: Some(2), language: None },
             ],
             subtitles: vec![SubtitleStream { codec: "subrip".into(), language: Some("fre".into()) }],
+            probe: Some("native".into()),
         },
         parsed: ParsedName {
             kind: MediaKind::Episode,

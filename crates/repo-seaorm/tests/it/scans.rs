@@ -46,6 +46,7 @@ fn progress(library: &str, started_secs: i64) -> ScanProgress {
         files_per_sec: 0.0,
         eta_secs: None,
         warnings: vec![],
+        probes: [("native".to_owned(), 3), ("ffprobe".to_owned(), 1)].into(),
     }
 }
 

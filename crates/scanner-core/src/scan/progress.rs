@@ -3,6 +3,7 @@
 //! Counters are atomics and the few non-counter fields sit behind short-held mutexes, so a
 //! reader never waits for the scan and the scan never waits for a reader.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -161,6 +162,9 @@ pub struct ScanProgress {
     pub errors_total: u64,
     /// Things the user should know that are not errors (why nothing was marked missing).
     pub warnings: Vec<String>,
+    /// How many files each probe answered in this scan (`native`, `ffprobe`).
+    #[serde(default)]
+    pub probes: BTreeMap<String, u64>,
 }
 
 impl ScanProgress {
@@ -222,6 +226,7 @@ pub(crate) struct ProgressState {
     current: Mutex<Option<PathBuf>>,
     issues: Mutex<IssueLog>,
     warnings: Mutex<Vec<String>>,
+    probes: Mutex<BTreeMap<String, u64>>,
     ending: Mutex<Ending>,
 }
 
@@ -255,6 +260,7 @@ impl ProgressState {
             current: Mutex::new(None),
             issues: Mutex::new(IssueLog::default()),
             warnings: Mutex::new(Vec::new()),
+            probes: Mutex::new(BTreeMap::new()),
             ending: Mutex::new(Ending::default()),
         }
     }
@@ -294,6 +300,11 @@ impl ProgressState {
     pub fn succeeded(&self, change: Change) {
         self.succeeded.fetch_add(1, Ordering::Relaxed);
         self.counted(change);
+    }
+
+    /// A file `probe` answered for.
+    pub fn probed_by(&self, probe: &str) {
+        *lock(&self.probes).entry(probe.to_owned()).or_default() += 1;
     }
 
     /// A file that could not be probed now; `message` says why.
@@ -432,6 +443,7 @@ impl ProgressState {
             errors: kept,
             errors_total,
             warnings: lock(&self.warnings).clone(),
+            probes: lock(&self.probes).clone(),
         }
     }
 }

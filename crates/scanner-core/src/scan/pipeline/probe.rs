@@ -154,6 +154,9 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
     };
     match result {
         Ok(info) => {
+            if let Some(probe) = &info.probe {
+                job.state.probed_by(probe);
+            }
             record.compatibility = Some(job.options.profile.check(&info));
             record.info = info;
             debug!(path = %record.path.display(), kind = record.parsed.kind.as_str(), "file scanned");

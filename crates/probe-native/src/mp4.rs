@@ -1,0 +1,328 @@
+//! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and nothing else.
+//! Fragmented files, edit-list oddities ffprobe resolves by reading samples, and codecs or
+//! layouts not listed here are [`Unsure`].
+
+use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+
+use crate::bits::{be, u8_at};
+use crate::source::Source;
+use crate::video::{self, VideoFacts};
+use crate::{Stop, Unsure, audio, format_timing, round3};
+
+pub(crate) const CONTAINER: &str = "mov,mp4,m4a,3gp,3g2,mj2";
+
+/// A box: its type and payload.
+type Mp4Box<'a> = ([u8; 4], &'a [u8]);
+
+/// Child boxes of a box's payload.
+fn boxes(data: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at + 8 <= data.len() {
+        let size = be(data, at, 4)?;
+        let kind: [u8; 4] = data[at + 4..at + 8].try_into().map_err(|_| Unsure::new("a box header"))?;
+        let (header, size) = match size {
+            0 => (8, (data.len() - at) as u64),
+            1 => (16, be(data, at + 8, 8)?),
+            n => (8, n),
+        };
+        let end = usize::try_from(size).ok().and_then(|s| at.checked_add(s)).filter(|&e| e <= data.len());
+        let Some(end) = end.filter(|_| size >= header as u64) else {
+            return Err(Unsure::new("a box that does not fit its parent"));
+        };
+        out.push((kind, &data[at + header..end]));
+        at = end;
+    }
+    Ok(out)
+}
+
+fn child<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<Option<&'a [u8]>, Unsure> {
+    Ok(boxes(data)?.into_iter().find(|(k, _)| k == kind).map(|(_, payload)| payload))
+}
+
+fn need<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<&'a [u8], Unsure> {
+    child(data, kind)?.ok_or_else(|| Unsure::new(format!("no {} box", String::from_utf8_lossy(kind))))
+}
+
+/// Finds `moov` among the top-level boxes and reads it.
+fn read_moov(src: &mut Source) -> Result<Vec<u8>, Stop> {
+    let mut at = 0u64;
+    let mut moov = None;
+    for _ in 0..256 {
+        if at + 8 > src.len {
+            break;
+        }
+        let head = src.read(at, 16)?;
+        let size = be(&head, 0, 4)?;
+        let (header, size) = match size {
+            0 => (8, src.len - at),
+            1 => (16, be(&head, 8, 8)?),
+            n => (8, n),
+        };
+        if size < header || at.checked_add(size).is_none_or(|end| end > src.len) {
+            return Err(Unsure::new("a top-level box runs past the end of the file").into());
+        }
+        match &head[4..8] {
+            b"moov" if moov.is_some() => return Err(Unsure::new("two moov boxes").into()),
+            b"moov" => moov = Some((at + header, size - header)),
+            b"moof" | b"mfra" | b"sidx" => return Err(Unsure::new("a fragmented file").into()),
+            _ => {}
+        }
+        at += size;
+    }
+    let (start, len) = moov.ok_or_else(|| Unsure::new("no moov box"))?;
+    src.read(start, len)
+}
+
+/// ISO 639-2/T from an `mdhd` language field; `None` for "undetermined".
+fn language(code: u16) -> Result<Option<String>, Unsure> {
+    match code {
+        0x7fff | 0x55c4 => Ok(None),     // unspecified, "und"
+        0 => Ok(Some("eng".to_owned())), // the Macintosh code for English
+        c if c >= 0x400 => {
+            let letters: String =
+                [10, 5, 0].iter().map(|shift| char::from((((c >> shift) & 0x1f) as u8) + 0x60)).collect();
+            if letters.chars().all(|l| l.is_ascii_lowercase()) {
+                Ok(Some(letters))
+            } else {
+                Err(Unsure::new("a malformed language code"))
+            }
+        }
+        _ => Err(Unsure::new("a Macintosh language code")),
+    }
+}
+
+/// Reads an MPEG-4 descriptor's tag and length at `at`; returns (tag, body start, body end).
+fn descriptor(data: &[u8], at: usize) -> Result<(u8, usize, usize), Unsure> {
+    let tag = u8_at(data, at)?;
+    let mut len = 0usize;
+    let mut i = at + 1;
+    for _ in 0..4 {
+        let b = u8_at(data, i)?;
+        i += 1;
+        len = (len << 7) | usize::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    let end = i
+        .checked_add(len)
+        .filter(|&e| e <= data.len())
+        .ok_or_else(|| Unsure::new("a descriptor too long"))?;
+    Ok((tag, i, end))
+}
+
+/// An `esds` payload: the object type and the decoder-specific info.
+fn esds(payload: &[u8]) -> Result<(u8, &[u8]), Unsure> {
+    let body = payload.get(4..).ok_or_else(|| Unsure::new("an empty esds"))?;
+    let (tag, start, end) = descriptor(body, 0)?;
+    if tag != 3 {
+        return Err(Unsure::new("an esds without an ES descriptor"));
+    }
+    let flags = u8_at(body, start + 2)?;
+    let mut at = start + 3;
+    if flags & 0x80 != 0 {
+        at += 2;
+    }
+    if flags & 0x40 != 0 {
+        at += 1 + usize::from(u8_at(body, at)?);
+    }
+    if flags & 0x20 != 0 {
+        at += 2;
+    }
+    let (tag, dc_start, dc_end) = descriptor(&body[..end], at)?;
+    if tag != 4 {
+        return Err(Unsure::new("an esds without a decoder config"));
+    }
+    let object_type = u8_at(body, dc_start)?;
+    let specific = if dc_start + 13 < dc_end {
+        let (tag, s, e) = descriptor(&body[..dc_end], dc_start + 13)?;
+        if tag == 5 { &body[s..e] } else { &[][..] }
+    } else {
+        &[][..]
+    };
+    Ok((object_type, specific))
+}
+
+struct Track<'a> {
+    handler: [u8; 4],
+    timescale: u64,
+    language: Option<String>,
+    entry: [u8; 4],
+    entry_body: &'a [u8],
+    stbl: &'a [u8],
+}
+
+fn track(trak: &[u8]) -> Result<Track<'_>, Unsure> {
+    let mdia = need(trak, b"mdia")?;
+    let mdhd = need(mdia, b"mdhd")?;
+    let (timescale, lang) = match u8_at(mdhd, 0)? {
+        0 => (be(mdhd, 12, 4)?, be(mdhd, 20, 2)?),
+        1 => (be(mdhd, 20, 4)?, be(mdhd, 32, 2)?),
+        _ => return Err(Unsure::new("an unknown mdhd version")),
+    };
+    if child(mdia, b"elng")?.is_some() {
+        return Err(Unsure::new("an extended language tag"));
+    }
+    let hdlr = need(mdia, b"hdlr")?;
+    let handler: [u8; 4] =
+        hdlr.get(8..12).and_then(|h| h.try_into().ok()).ok_or_else(|| Unsure::new("hdlr"))?;
+    let stbl = need(need(mdia, b"minf")?, b"stbl")?;
+    let stsd = need(stbl, b"stsd")?;
+    if be(stsd, 4, 4)? != 1 {
+        return Err(Unsure::new("a track with several sample descriptions"));
+    }
+    let entries = boxes(stsd.get(8..).unwrap_or_default())?;
+    let (entry, entry_body) = *entries.first().ok_or_else(|| Unsure::new("an empty sample description"))?;
+    Ok(Track { handler, timescale, language: language(lang as u16)?, entry, entry_body, stbl })
+}
+
+/// Average frame rate from the time-to-sample table, as ffmpeg computes it.
+fn frame_rate(t: &Track<'_>) -> Result<Option<f64>, Unsure> {
+    let stts = need(t.stbl, b"stts")?;
+    let count = be(stts, 4, 4)?;
+    let (mut frames, mut duration) = (0u64, 0u64);
+    for i in 0..count.min(1 << 20) as usize {
+        let n = be(stts, 8 + 8 * i, 4)?;
+        let delta = be(stts, 12 + 8 * i, 4)?;
+        frames = frames.saturating_add(n);
+        duration = duration.saturating_add(n.saturating_mul(delta));
+    }
+    if frames == 0 || duration == 0 || t.timescale == 0 {
+        return Ok(None);
+    }
+    Ok(Some(round3(t.timescale as f64 * frames as f64 / duration as f64)))
+}
+
+fn video_stream(t: &Track<'_>) -> Result<VideoStream, Unsure> {
+    let body = t.entry_body;
+    let (width, height) = (be(body, 24, 2)? as u32, be(body, 26, 2)? as u32);
+    let children = body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))?;
+    let (codec, facts): (&str, VideoFacts) = match &t.entry {
+        b"avc1" | b"avc3" => ("h264", video::h264(need(children, b"avcC")?)?),
+        b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
+        b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
+        b"vp09" => ("vp9", video::vp9(need(children, b"vpcC")?, width, height)?),
+        _ => return Err(Unsure::new("a video codec the native probe does not read")),
+    };
+    Ok(VideoStream {
+        codec: codec.to_owned(),
+        profile: facts.profile,
+        width: Some(facts.width).filter(|w| *w > 0),
+        height: Some(facts.height).filter(|h| *h > 0),
+        frame_rate: frame_rate(t)?,
+        pix_fmt: Some(facts.pix_fmt),
+        bit_depth: Some(facts.bit_depth),
+    })
+}
+
+fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
+    let body = t.entry_body;
+    let children_at = match be(body, 8, 2)? {
+        0 => 28,
+        1 => 44,
+        2 => 64,
+        _ => return Err(Unsure::new("an unknown audio sample entry version")),
+    };
+    let children = body.get(children_at..).unwrap_or_default();
+    let entry_channels = be(body, 16, 2)? as u32;
+    // QuickTime puts the codec's box inside a `wave` box.
+    let config = |kind: &[u8; 4]| -> Result<&[u8], Unsure> {
+        match child(children, kind)? {
+            Some(found) => Ok(found),
+            None => need(need(children, b"wave")?, kind),
+        }
+    };
+    let (codec, channels) = match &t.entry {
+        b"mp4a" => match esds(config(b"esds")?)? {
+            (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac_channels(asc)?),
+            (0x69 | 0x6b, _) => ("mp3", entry_channels),
+            _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read")),
+        },
+        b"ac-3" => ("ac3", audio::ac3_channels(config(b"dac3")?)?),
+        b"ec-3" => ("eac3", audio::eac3_channels(config(b"dec3")?)?),
+        b"Opus" => ("opus", audio::opus_channels(config(b"dOps")?)?),
+        b"fLaC" => {
+            let dfla = config(b"dfLa")?;
+            let block = dfla.get(8..).ok_or_else(|| Unsure::new("a short dfLa"))?;
+            if u8_at(dfla, 4)? & 0x7f != 0 {
+                return Err(Unsure::new("a dfLa without STREAMINFO first"));
+            }
+            ("flac", audio::flac_channels(block)?)
+        }
+        _ => return Err(Unsure::new("an audio codec the native probe does not read")),
+    };
+    Ok(AudioStream {
+        codec: codec.to_owned(),
+        channels: Some(channels).filter(|c| *c > 0),
+        language: t.language.clone(),
+    })
+}
+
+pub(crate) fn probe(src: &mut Source) -> Result<MediaInfo, Stop> {
+    let moov = read_moov(src)?;
+    let moov = moov.as_slice();
+    if child(moov, b"mvex")?.is_some() {
+        return Err(Unsure::new("a fragmented file").into());
+    }
+    let mvhd = need(moov, b"mvhd")?;
+    let (timescale, duration) = match u8_at(mvhd, 0)? {
+        0 => (be(mvhd, 12, 4)?, be(mvhd, 16, 4)?),
+        1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
+        _ => return Err(Unsure::new("an unknown mvhd version").into()),
+    };
+    if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
+        return Err(Unsure::new("no duration in the header").into());
+    }
+    // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
+    let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
+    let (duration_secs, bit_rate) = format_timing(u64::try_from(micros).unwrap_or(u64::MAX), src.len);
+    let mut info =
+        MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
+    for (kind, trak) in boxes(moov)? {
+        if &kind != b"trak" {
+            continue;
+        }
+        if child(trak, b"tref")?
+            .is_some_and(|tref| boxes(tref).is_ok_and(|r| r.iter().any(|(k, _)| k == b"chap")))
+        {
+            return Err(Unsure::new("QuickTime chapters").into());
+        }
+        let t = track(trak)?;
+        match &t.handler {
+            b"vide" if info.video.is_none() => info.video = Some(video_stream(&t)?),
+            b"vide" => {}
+            b"soun" => info.audio.push(audio_stream(&t)?),
+            b"sbtl" | b"subt" | b"text" => match &t.entry {
+                b"tx3g" => {
+                    info.subtitles.push(SubtitleStream { codec: "mov_text".to_owned(), language: t.language })
+                }
+                _ => return Err(Unsure::new("a subtitle format the native probe does not read").into()),
+            },
+            b"tmcd" | b"hint" | b"meta" => {}
+            _ => return Err(Unsure::new("a track of an unknown kind").into()),
+        }
+    }
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_decoded() {
+        assert_eq!(language(0x15c7).unwrap().as_deref(), Some("eng"));
+        assert_eq!(language(0x55c4).unwrap(), None);
+        assert_eq!(language(0).unwrap().as_deref(), Some("eng"));
+        assert!(language(12).is_err());
+    }
+
+    #[test]
+    fn boxes_that_do_not_fit_are_unsure() {
+        assert!(boxes(&[0, 0, 0, 20, b'f', b'r', b'e', b'e', 0, 0]).is_err());
+        assert!(boxes(&[0, 0, 0, 4, b'f', b'r', b'e', b'e']).is_err());
+        let ok = boxes(&[0, 0, 0, 9, b'f', b'r', b'e', b'e', 7]).unwrap();
+        assert_eq!(ok, vec![(*b"free", &[7u8][..])]);
+    }
+}

@@ -1,0 +1,41 @@
+//! A file read through a byte budget: the parsers can ask for any range, but never for more
+//! than the budget in all, and never past the end of the file.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use crate::{Stop, Unsure};
+
+pub(crate) struct Source {
+    file: File,
+    pub len: u64,
+    budget: u64,
+}
+
+impl Source {
+    pub(crate) fn new(file: File, len: u64, budget: u64) -> Self {
+        Self { file, len, budget }
+    }
+
+    /// Reads `len` bytes at `offset`; fewer only where the file ends.
+    pub(crate) fn read(&mut self, offset: u64, len: u64) -> Result<Vec<u8>, Stop> {
+        let len = len.min(self.len.saturating_sub(offset));
+        if len > self.budget {
+            return Err(Unsure::new("the headers are larger than the read budget").into());
+        }
+        self.budget -= len;
+        let mut buf = vec![0; usize::try_from(len).map_err(|_| Unsure::new("a huge header"))?];
+        self.file.seek(SeekFrom::Start(offset)).map_err(Stop::Io)?;
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Stop::Io(e)),
+            }
+        }
+        buf.truncate(filled);
+        Ok(buf)
+    }
+}
