@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let parsed = parse_path_in(Path::new(OsStr::from_bytes(path)), root.as_deref());
     if parsed.kind == MediaKind::Episode {
-        assert!(parsed.show.as_deref().is_some_and(|s| !s.trim().is_empty()), "episode without a show: {parsed:?}");
+        assert!(
+            parsed.show.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            "episode without a show: {parsed:?}"
+        );
     }
     let _ = scanner_core::parse_path(Path::new(OsStr::from_bytes(data)));
 });

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::{Result, cargo, root, run};
 
-const TARGETS: [&str; 2] = ["parse_path", "ffprobe_json"];
+const TARGETS: [&str; 5] = ["parse_path", "ffprobe_json", "native_mp4", "native_mkv", "native_avi"];
 
 pub fn fuzz(args: &[String]) -> Result {
     let mut seconds = 60u64;
@@ -32,6 +32,11 @@ pub fn fuzz(args: &[String]) -> Result {
     let fuzz_dir = root().join("fuzz");
     seed_parser(&fuzz_dir.join("corpus/parse_path"))?;
     seed_ffprobe(&fuzz_dir.join("corpus/ffprobe_json"))?;
+    for (target, extensions) in
+        [("native_mp4", &["mp4", "mov"][..]), ("native_mkv", &["mkv"]), ("native_avi", &["avi"])]
+    {
+        seed_media(&fuzz_dir.join("corpus").join(target), extensions)?;
+    }
 
     let mut report = Vec::new();
     for target in &targets {
@@ -118,6 +123,21 @@ fn seed_parser(dir: &Path) -> Result {
             end += 1;
         }
         fs::write(dir.join(format!("corpus-{i:04}")), unescape(&rest[..end])).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The test fixtures (if generated) with one of `extensions`, as seeds for a native target.
+fn seed_media(dir: &Path, extensions: &[&str]) -> Result {
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let Ok(fixtures) = fs::read_dir(root().join("target/test-fixtures")) else { return Ok(()) };
+    for entry in fixtures.flatten() {
+        let path = entry.path();
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !hidden && path.extension().is_some_and(|e| extensions.iter().any(|x| e == *x)) {
+            let name = path.file_name().unwrap_or_default();
+            fs::copy(&path, dir.join(name)).map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
   bench [parser] [scan] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees)
-  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json) N s each";
+  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();

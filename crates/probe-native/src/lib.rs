@@ -1,7 +1,7 @@
-//! A [`MediaProbe`] that reads container headers in safe Rust — MP4/MOV (ISO BMFF) and
-//! Matroska/WebM — and reports exactly what the ffprobe adapter would store, without starting
+//! A [`MediaProbe`] that reads container headers in safe Rust — MP4/MOV (ISO BMFF),
+//! Matroska/WebM and AVI — and reports exactly what the ffprobe adapter would store, without starting
 //! a process. It answers only when it is sure: anything it cannot decide (an unknown codec, no
-//! duration in the header, a fragmented MP4, damaged headers, AVI) is [`Unsure`], and
+//! duration in the header, a fragmented MP4, damaged headers) is [`Unsure`], and
 //! [`AutoProbe`] hands such files to ffprobe.
 //!
 //! Reading is bounded: at most [`NativeProbe::max_bytes`] bytes per file, no allocation larger
@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod audio;
+mod avi;
 mod bits;
 mod mkv;
 mod mp4;
@@ -66,12 +67,13 @@ pub(crate) fn round3(x: f64) -> f64 {
 
 /// The format's duration and overall bit rate as ffprobe prints them: the duration in whole
 /// microseconds, the bit rate from the file size (libavformat's `update_stream_timings`).
-pub(crate) fn format_timing(micros: u64, file_size: u64) -> (Option<f64>, Option<u64>) {
-    if micros == 0 {
-        return (None, None);
+/// A duration that rounds to nothing, or to more than a century, is not trusted.
+pub(crate) fn format_timing(micros: u64, file_size: u64) -> Result<(Option<f64>, Option<u64>), Unsure> {
+    if micros == 0 || micros > 3_155_760_000_000_000 {
+        return Err(Unsure::new("no plausible duration in the header"));
     }
     let bit_rate = (file_size as f64 * 8.0 * 1e6 / micros as f64) as u64;
-    (Some(micros as f64 / 1e6), Some(bit_rate).filter(|b| *b > 0))
+    Ok((Some(micros as f64 / 1e6), Some(bit_rate).filter(|b| *b > 0)))
 }
 
 /// What the native probe made of a file.
@@ -88,7 +90,18 @@ pub fn read_headers(path: &Path, max_bytes: u64) -> io::Result<Answer> {
     if !meta.is_file() {
         return Ok(Answer::Unsure(Unsure::new("not a regular file")));
     }
-    let mut src = Source::new(file, meta.len(), max_bytes);
+    read_from(Source::new(file, meta.len(), max_bytes))
+}
+
+/// Reads headers from bytes in memory, as from a file holding them.
+pub fn read_bytes(data: &[u8], max_bytes: u64) -> Answer {
+    match read_from(Source::new(io::Cursor::new(data), data.len() as u64, max_bytes)) {
+        Ok(answer) => answer,
+        Err(e) => Answer::Unsure(Unsure::new(e.to_string())),
+    }
+}
+
+fn read_from(mut src: Source<'_>) -> io::Result<Answer> {
     let magic = match src.read(0, 12) {
         Ok(magic) => magic,
         Err(Stop::Io(e)) => return Err(e),
@@ -96,12 +109,13 @@ pub fn read_headers(path: &Path, max_bytes: u64) -> io::Result<Answer> {
     };
     let parsed = match magic.as_slice() {
         [0x1A, 0x45, 0xDF, 0xA3, ..] => mkv::probe(&mut src),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' '] => avi::probe(&mut src),
         [_, _, _, _, b'f', b't', b'y', b'p', ..]
         | [_, _, _, _, b'm', b'o', b'o', b'v', ..]
         | [_, _, _, _, b'w', b'i', b'd', b'e', ..]
         | [_, _, _, _, b'f', b'r', b'e', b'e', ..]
         | [_, _, _, _, b'm', b'd', b'a', b't', ..] => mp4::probe(&mut src),
-        _ => Err(Stop::Unsure(Unsure::new("not an MP4, MOV or Matroska file"))),
+        _ => Err(Stop::Unsure(Unsure::new("not an MP4, MOV, Matroska or AVI file"))),
     };
     match parsed {
         Ok(mut info) => {

@@ -11,6 +11,11 @@ pub(crate) const CONTAINER: &str = "matroska,webm";
 
 const EBML: u32 = 0x1A45_DFA3;
 const DOC_TYPE: u32 = 0x4282;
+const EBML_VERSION: u32 = 0x4286;
+const EBML_READ_VERSION: u32 = 0x42F7;
+const EBML_MAX_ID_LENGTH: u32 = 0x42F2;
+const EBML_MAX_SIZE_LENGTH: u32 = 0x42F3;
+const DOC_TYPE_READ_VERSION: u32 = 0x4285;
 const SEGMENT: u32 = 0x1853_8067;
 const SEEK_HEAD: u32 = 0x114D_9B74;
 const SEEK: u32 = 0x4DBB;
@@ -99,7 +104,7 @@ fn find<'a>(children: &[(u32, &'a [u8])], id: u32) -> Option<&'a [u8]> {
 }
 
 /// Reads the element whose header starts at `at` (absolute); returns (id, payload).
-fn read_element(src: &mut Source, at: u64) -> Result<(u32, Vec<u8>), Stop> {
+fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
     let head = src.read(at, 12)?;
     let (id, id_len) = id_at(&head, 0)?;
     let (size, size_len) = size_at(&head, id_len)?;
@@ -112,7 +117,7 @@ struct Segment {
     tracks: Option<Vec<u8>>,
 }
 
-fn segment(src: &mut Source) -> Result<Segment, Stop> {
+fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
     let head = src.read(0, 64)?;
     let (id, id_len) = id_at(&head, 0)?;
     if id != EBML {
@@ -122,17 +127,33 @@ fn segment(src: &mut Source) -> Result<Segment, Stop> {
     let header_end =
         (id_len + size_len) as u64 + size.ok_or_else(|| Unsure::new("an EBML header of unknown size"))?;
     let header = src.read((id_len + size_len) as u64, header_end - (id_len + size_len) as u64)?;
-    let doc_type = find(&elements(&header)?, DOC_TYPE).map(text).unwrap_or_else(|| "matroska".to_owned());
+    let header = elements(&header)?;
+    let doc_type = find(&header, DOC_TYPE).map(text).unwrap_or_else(|| "matroska".to_owned());
     if doc_type != "matroska" && doc_type != "webm" {
         return Err(Unsure::new("an EBML document that is not Matroska").into());
+    }
+    // The versions and limits libavformat refuses beyond.
+    for (id, default, max) in [
+        (EBML_VERSION, 1, 1),
+        (EBML_READ_VERSION, 1, 1),
+        (EBML_MAX_ID_LENGTH, 4, 4),
+        (EBML_MAX_SIZE_LENGTH, 8, 8),
+        (DOC_TYPE_READ_VERSION, 1, 3),
+    ] {
+        if find(&header, id).map(uint).transpose()?.unwrap_or(default) > max {
+            return Err(Unsure::new("an EBML version or limit ffmpeg does not support").into());
+        }
     }
     let head = src.read(header_end, 12)?;
     let (id, id_len) = id_at(&head, 0)?;
     if id != SEGMENT {
         return Err(Unsure::new("no Segment after the EBML header").into());
     }
-    let (_, size_len) = size_at(&head, id_len)?;
+    let (segment_size, size_len) = size_at(&head, id_len)?;
     let start = header_end + (id_len + size_len) as u64;
+    if segment_size.is_some_and(|size| start.saturating_add(size) > src.len) {
+        return Err(Unsure::new("a file cut short").into());
+    }
 
     let mut seg = Segment { info: None, tracks: None };
     let mut seeks = Vec::new();
@@ -269,7 +290,7 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
     }
 }
 
-pub(crate) fn probe(src: &mut Source) -> Result<MediaInfo, Stop> {
+pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let seg = segment(src)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
@@ -278,7 +299,7 @@ pub(crate) fn probe(src: &mut Source) -> Result<MediaInfo, Stop> {
     if !(1.0..1e15).contains(&micros) {
         return Err(Unsure::new("no duration in the header").into());
     }
-    let (duration_secs, bit_rate) = format_timing(micros as u64, src.len);
+    let (duration_secs, bit_rate) = format_timing(micros as u64, src.len)?;
     let mut media =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     for (id, entry) in elements(seg.tracks.as_deref().ok_or_else(|| Unsure::new("no Tracks"))?)? {

@@ -45,7 +45,7 @@ fn need<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<&'a [u8], Unsure> {
 }
 
 /// Finds `moov` among the top-level boxes and reads it.
-fn read_moov(src: &mut Source) -> Result<Vec<u8>, Stop> {
+fn read_moov(src: &mut Source<'_>) -> Result<Vec<u8>, Stop> {
     let mut at = 0u64;
     let mut moov = None;
     for _ in 0..256 {
@@ -203,6 +203,10 @@ fn video_stream(t: &Track<'_>) -> Result<VideoStream, Unsure> {
         b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
         b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
         b"vp09" => ("vp9", video::vp9(need(children, b"vpcC")?, width, height)?),
+        b"mp4v" => match esds(need(children, b"esds")?)? {
+            (0x20, config) => ("mpeg4", video::mpeg4(config, width, height)?),
+            _ => return Err(Unsure::new("an MPEG-4 visual object type the native probe does not read")),
+        },
         _ => return Err(Unsure::new("a video codec the native probe does not read")),
     };
     Ok(VideoStream {
@@ -259,7 +263,7 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
     })
 }
 
-pub(crate) fn probe(src: &mut Source) -> Result<MediaInfo, Stop> {
+pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let moov = read_moov(src)?;
     let moov = moov.as_slice();
     if child(moov, b"mvex")?.is_some() {
@@ -276,7 +280,7 @@ pub(crate) fn probe(src: &mut Source) -> Result<MediaInfo, Stop> {
     }
     // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
     let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
-    let (duration_secs, bit_rate) = format_timing(u64::try_from(micros).unwrap_or(u64::MAX), src.len);
+    let (duration_secs, bit_rate) = format_timing(u64::try_from(micros).unwrap_or(u64::MAX), src.len)?;
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     for (kind, trak) in boxes(moov)? {

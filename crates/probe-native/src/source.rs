@@ -1,20 +1,24 @@
 //! A file read through a byte budget: the parsers can ask for any range, but never for more
 //! than the budget in all, and never past the end of the file.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use crate::{Stop, Unsure};
 
-pub(crate) struct Source {
-    file: File,
+/// Something to read headers from: a file, or bytes in memory (tests, fuzzing).
+pub(crate) trait Input: Read + Seek {}
+
+impl<T: Read + Seek> Input for T {}
+
+pub(crate) struct Source<'a> {
+    file: Box<dyn Input + 'a>,
     pub len: u64,
     budget: u64,
 }
 
-impl Source {
-    pub(crate) fn new(file: File, len: u64, budget: u64) -> Self {
-        Self { file, len, budget }
+impl<'a> Source<'a> {
+    pub(crate) fn new(file: impl Input + 'a, len: u64, budget: u64) -> Self {
+        Self { file: Box::new(file), len, budget }
     }
 
     /// Reads `len` bytes at `offset`; fewer only where the file ends.

@@ -421,6 +421,43 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
     })
 }
 
+/// MPEG-4 Part 2: the profile from the visual object sequence header (`00 00 01 B0`) in
+/// `config` (decoder-specific info, or the first frame); the size comes from the container.
+pub(crate) fn mpeg4(config: &[u8], width: u32, height: u32) -> Result<VideoFacts, Unsure> {
+    let at = config.windows(4).position(|w| w == [0, 0, 1, 0xB0]);
+    let level = at
+        .and_then(|i| config.get(i + 4))
+        .ok_or_else(|| Unsure::new("no MPEG-4 visual object sequence header"))?;
+    let profile = match level >> 4 {
+        0 => "Simple Profile",
+        15 => "Advanced Simple Profile",
+        _ => return Err(Unsure::new("an unusual MPEG-4 Part 2 profile")),
+    };
+    Ok(VideoFacts {
+        profile: Some(profile.to_owned()),
+        pix_fmt: "yuv420p".to_owned(),
+        bit_depth: 8,
+        width,
+        height,
+    })
+}
+
+/// H.264 in Annex B form (start codes), as AVI carries it: its first sequence parameter set.
+pub(crate) fn h264_annex_b(data: &[u8]) -> Result<VideoFacts, Unsure> {
+    let mut at = 0;
+    while let Some(i) = data.get(at..).and_then(|d| d.windows(3).position(|w| w == [0, 0, 1])) {
+        let start = at + i + 3;
+        let header = *data.get(start).ok_or_else(|| Unsure::new("a NAL unit header ends early"))?;
+        if header & 0x1f == 7 {
+            let rest = &data[start + 1..];
+            let end = rest.windows(3).position(|w| w == [0, 0, 1] || w == [0, 0, 0]).unwrap_or(rest.len());
+            return h264_sps(&unescape(&rest[..end]));
+        }
+        at = start;
+    }
+    Err(Unsure::new("no H.264 sequence parameter set"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

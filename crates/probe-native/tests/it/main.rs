@@ -2,3 +2,18 @@
 //! probe answers, every field the catalog stores must equal what the ffprobe adapter reports.
 
 mod differential;
+
+/// Inputs the fuzz targets found a problem with: read, they give a plausible answer or none.
+#[test]
+fn fuzz_findings_are_read_without_panicking() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let probe_native::Answer::Known(info) = probe_native::read_bytes(&bytes, 1 << 20) {
+            assert!(info.duration_secs.is_some_and(|d| d > 0.0), "{info:?}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

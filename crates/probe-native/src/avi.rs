@@ -1,0 +1,190 @@
+//! AVI (RIFF): the `hdrl` list — stream headers and formats — and the first video frame's
+//! headers where the profile is only there. OpenDML files (over 1 GiB), streams with a fixed
+//! sample size (PCM) and subtitle streams are [`Unsure`].
+
+use scanner_core::{AudioStream, MediaInfo, VideoStream};
+
+use crate::source::Source;
+use crate::{Stop, Unsure, format_timing, round3, video};
+
+pub(crate) const CONTAINER: &str = "avi";
+
+fn le(data: &[u8], at: usize, len: usize) -> Result<u64, Unsure> {
+    let field = data.get(at..at.checked_add(len).ok_or_else(|| Unsure::new("offset overflow"))?);
+    let field = field.ok_or_else(|| Unsure::new("a header ends early"))?;
+    Ok(field.iter().rev().fold(0, |n, &b| (n << 8) | u64::from(b)))
+}
+
+/// A RIFF chunk: its fourcc and payload.
+type Chunk<'a> = ([u8; 4], &'a [u8]);
+
+/// Chunks of a RIFF list body: (fourcc, payload); a LIST's payload starts with its type.
+fn chunks(data: &[u8]) -> Result<Vec<Chunk<'_>>, Unsure> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while at + 8 <= data.len() {
+        let id: [u8; 4] = data[at..at + 4].try_into().map_err(|_| Unsure::new("a chunk header"))?;
+        let size = le(data, at + 4, 4)? as usize;
+        let end = (at + 8).checked_add(size).filter(|&e| e <= data.len());
+        let end = end.ok_or_else(|| Unsure::new("a chunk that does not fit its list"))?;
+        out.push((id, &data[at + 8..end]));
+        at = end + (size & 1);
+    }
+    Ok(out)
+}
+
+struct Stream<'a> {
+    kind: [u8; 4],
+    scale: u64,
+    rate: u64,
+    length: u64,
+    sample_size: u64,
+    format: &'a [u8],
+}
+
+fn stream(strl: &[u8]) -> Result<Stream<'_>, Unsure> {
+    let parts = chunks(strl)?;
+    let find = |id: &[u8; 4]| parts.iter().find(|(i, _)| i == id).map(|(_, p)| *p);
+    let strh = find(b"strh").ok_or_else(|| Unsure::new("a stream without strh"))?;
+    let format = find(b"strf").ok_or_else(|| Unsure::new("a stream without strf"))?;
+    Ok(Stream {
+        kind: strh.get(0..4).and_then(|k| k.try_into().ok()).ok_or_else(|| Unsure::new("a short strh"))?,
+        scale: le(strh, 20, 4)?,
+        rate: le(strh, 24, 4)?,
+        length: le(strh, 32, 4)?,
+        sample_size: le(strh, 44, 4)?,
+        format,
+    })
+}
+
+/// The payload of the first chunk of stream `index` in `movi`, read within the budget.
+fn first_frame(src: &mut Source<'_>, movi: u64, movi_end: u64, index: usize) -> Result<Vec<u8>, Stop> {
+    let wanted = format!("{index:02}d");
+    let mut at = movi;
+    for _ in 0..64 {
+        if at + 8 > movi_end {
+            break;
+        }
+        let head = src.read(at, 12)?;
+        let size = le(&head, 4, 4)?;
+        if &head[0..4] == b"LIST" {
+            at += 12; // `rec ` lists: step inside.
+            continue;
+        }
+        if head[0..3] == *wanted.as_bytes() {
+            return src.read(at + 8, size.min(1 << 20));
+        }
+        at += 8 + size + (size & 1);
+    }
+    Err(Unsure::new("no video frame near the start of the file").into())
+}
+
+fn video_stream(s: &Stream<'_>, frame: &[u8]) -> Result<VideoStream, Unsure> {
+    let width = le(s.format, 4, 4)? as u32;
+    let height = (le(s.format, 8, 4)? as u32 as i32).unsigned_abs();
+    let extradata = s.format.get(40..).unwrap_or_default();
+    let facts = match s.format.get(16..20) {
+        Some(b"FMP4" | b"XVID" | b"xvid" | b"DIVX" | b"divx" | b"DX50" | b"MP4V" | b"mp4v") => {
+            ("mpeg4", video::mpeg4(extradata, width, height).or_else(|_| video::mpeg4(frame, width, height))?)
+        }
+        Some(b"H264" | b"h264" | b"X264" | b"x264" | b"AVC1" | b"avc1") => {
+            ("h264", video::h264_annex_b(extradata).or_else(|_| video::h264_annex_b(frame))?)
+        }
+        _ => return Err(Unsure::new("a video codec the native probe does not read")),
+    };
+    let (codec, facts) = facts;
+    if s.scale == 0 || s.rate == 0 {
+        return Err(Unsure::new("a stream without a rate"));
+    }
+    Ok(VideoStream {
+        codec: codec.to_owned(),
+        profile: facts.profile,
+        width: Some(facts.width).filter(|w| *w > 0),
+        height: Some(facts.height).filter(|h| *h > 0),
+        frame_rate: Some(round3(s.rate as f64 / s.scale as f64)),
+        pix_fmt: Some(facts.pix_fmt),
+        bit_depth: Some(facts.bit_depth),
+    })
+}
+
+fn audio_stream(s: &Stream<'_>) -> Result<AudioStream, Unsure> {
+    let mut tag = le(s.format, 0, 2)?;
+    if tag == 0xFFFE {
+        // WAVE_FORMAT_EXTENSIBLE: the format is the first two bytes of the SubFormat GUID.
+        tag = le(s.format, 24, 2)?;
+    }
+    let codec = match tag {
+        0x55 => "mp3",
+        0x2000 => "ac3",
+        0x2001 => "dts",
+        _ => return Err(Unsure::new("an audio format the native probe does not read")),
+    };
+    let channels = le(s.format, 2, 2)? as u32;
+    Ok(AudioStream { codec: codec.to_owned(), channels: Some(channels).filter(|c| *c > 0), language: None })
+}
+
+pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
+    let head = src.read(0, 12)?;
+    if &head[0..4] != b"RIFF" || &head[8..12] != b"AVI " {
+        return Err(Unsure::new("not an AVI file").into());
+    }
+    if 8 + le(&head, 4, 4)? > src.len {
+        return Err(Unsure::new("a file cut short").into());
+    }
+    // Top-level chunks: hdrl and movi (their headers only), idx1 and extensions ignored.
+    let (mut hdrl, mut movi) = (None, None);
+    let mut at = 12u64;
+    for _ in 0..64 {
+        if at + 12 > src.len || (hdrl.is_some() && movi.is_some()) {
+            break;
+        }
+        let head = src.read(at, 12)?;
+        let size = le(&head, 4, 4)?;
+        if &head[0..4] == b"LIST" && &head[8..12] == b"hdrl" {
+            hdrl = Some(src.read(at + 12, size.saturating_sub(4))?);
+        } else if &head[0..4] == b"LIST" && &head[8..12] == b"movi" {
+            if at + 8 + size > src.len {
+                return Err(Unsure::new("a file cut short").into());
+            }
+            movi = Some((at + 12, at + 8 + size));
+        }
+        at += 8 + size + (size & 1);
+    }
+    let hdrl = hdrl.ok_or_else(|| Unsure::new("no hdrl list"))?;
+    let (movi, movi_end) = movi.ok_or_else(|| Unsure::new("no movi list"))?;
+    let mut streams = Vec::new();
+    for (id, body) in chunks(&hdrl)? {
+        match (&id, body.get(0..4)) {
+            (b"LIST", Some(b"odml")) => return Err(Unsure::new("an OpenDML file").into()),
+            (b"LIST", Some(b"strl")) => streams.push(stream(&body[4..])?),
+            _ => {}
+        }
+    }
+    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
+    let mut longest = 0f64;
+    for (index, s) in streams.iter().enumerate() {
+        if s.sample_size != 0 {
+            return Err(Unsure::new("a stream with a fixed sample size").into());
+        }
+        if s.rate == 0 {
+            return Err(Unsure::new("a stream without a rate").into());
+        }
+        longest = longest.max(s.length as f64 * s.scale as f64 / s.rate as f64);
+        match &s.kind {
+            b"vids" if media.video.is_none() => {
+                let frame = first_frame(src, movi, movi_end, index)?;
+                media.video = Some(video_stream(s, &frame)?);
+            }
+            b"vids" => {}
+            b"auds" => media.audio.push(audio_stream(s)?),
+            _ => return Err(Unsure::new("a stream of another kind").into()),
+        }
+    }
+    if longest <= 0.0 {
+        return Err(Unsure::new("no duration in the header").into());
+    }
+    let (duration_secs, bit_rate) = format_timing((longest * 1e6).round() as u64, src.len)?;
+    media.duration_secs = duration_secs;
+    media.bit_rate = bit_rate;
+    Ok(media)
+}

@@ -1,0 +1,16 @@
+//! The native probe's MKV reader on arbitrary bytes (seeded with real files): it must never
+//! panic, loop or allocate beyond its budget, and what it reports must be plausible.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use probe_native::{Answer, read_bytes};
+
+fuzz_target!(|data: &[u8]| {
+    if !data.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        return;
+    }
+    if let Answer::Known(info) = read_bytes(data, 1 << 20) {
+        assert!(info.duration_secs.is_some_and(|d| d.is_finite() && d > 0.0), "{info:?}");
+    }
+});
