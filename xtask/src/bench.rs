@@ -2,8 +2,9 @@
 //! written to `target/bench/*.json`.
 //!
 //! The scan benchmark measures, in one run on the same trees (SQLite and PostgreSQL):
-//! 1. a first scan of 1 000 videos with the real ffprobe: mediascan at its default concurrency
-//!    vs one file at a time vs `find -exec ffprobe`;
+//! 1. a first scan of 1 000 videos: mediascan with ffprobe at its default concurrency vs one
+//!    file at a time vs `find -exec ffprobe`; and native-first (`--probe auto`, the default) vs
+//!    ffprobe only, with the native probe's time per file on a warm cache;
 //! 2. a rescan of an unchanged 100 000-file library with the real `mediascan` binary vs
 //!    `find -printf '%s %T@'` (the catalog is built with a stand-in probe, see `crates/bench`);
 //! 3. a rescan after 1 % of the files changed: how many were probed again;
@@ -97,18 +98,32 @@ pub fn scan(quick: bool) -> Result {
     let mut parallel = Vec::new();
     let mut sequential = Vec::new();
     let mut find_ffprobe = Vec::new();
+    let mut native_first = Vec::new();
     for _ in 0..2 {
         let url = sqlite_url(&data, "first.db");
-        parallel
-            .push(timed(Command::new(&mediascan).arg("scan").arg(&small).args(["--json", "--db", &url]))?);
+        parallel.push(timed(
+            Command::new(&mediascan)
+                .arg("scan")
+                .arg(&small)
+                .args(["--json", "--probe", "ffprobe", "--db", &url]),
+        )?);
         let url = sqlite_url(&data, "first.db");
         sequential.push(timed(Command::new(&mediascan).arg("scan").arg(&small).args([
             "--json",
+            "--probe",
+            "ffprobe",
             "--concurrency",
             "1",
             "--db",
             &url,
         ]))?);
+        let url = sqlite_url(&data, "first.db");
+        native_first.push(timed(
+            Command::new(&mediascan)
+                .arg("scan")
+                .arg(&small)
+                .args(["--json", "--probe", "auto", "--db", &url]),
+        )?);
         find_ffprobe.push(timed(Command::new("find").arg(&small).args([
             "-type",
             "f",
@@ -141,6 +156,24 @@ pub fn scan(quick: bool) -> Result {
         p / (s * cores as f64),
     );
     report.add("first_scan_speedup_vs_find_ffprobe", "  speed-up vs find -exec ffprobe".into(), p / f);
+    let n = 1000.0 / best(&native_first);
+    report.add(
+        "first_scan_native_files_per_sec",
+        "first scan, --probe auto (native first): files/s".into(),
+        n,
+    );
+    report.add(
+        "first_scan_native_speedup_vs_ffprobe",
+        "  speed-up vs ffprobe only (target >= 10)".into(),
+        n / p,
+    );
+    report.add("first_scan_native_speedup_vs_find_ffprobe", "  speed-up vs find -exec ffprobe".into(), n / f);
+    let timing = driver(&["native", small.to_str().unwrap()])?;
+    report.add(
+        "native_probe_micros_per_file",
+        "native probe per file, warm cache: µs (target < 1000)".into(),
+        field(&timing, "micros_per_file"),
+    );
 
     // 2–4, on each backend.
     let big_tree = data.join(format!("lib-{big}"));
