@@ -202,11 +202,22 @@ fn a_missing_folder_is_a_clear_error() {
     assert_clean_failure(&output, "is not a directory");
 }
 
-#[test]
-fn the_native_probe_reads_mp4_and_mkv_and_ffprobe_the_rest() {
+/// The test tree plus a fragmented MP4, which the native probe leaves to ffprobe.
+fn tree_with_a_fragmented_mp4() -> Tree {
     let tree = Tree::new();
+    let fragmented = testkit::Spec::new("mp4")
+        .video(testkit::Video::new("libx264", "yuv420p"))
+        .muxer(&["-movflags", "frag_keyframe+empty_moov"])
+        .build();
+    testkit::place(&fragmented, &tree.root.join("Movies/Fragmented (2001).mp4"));
+    tree
+}
+
+#[test]
+fn the_native_probe_reads_mp4_mkv_and_avi_and_ffprobe_the_rest() {
+    let tree = tree_with_a_fragmented_mp4();
     let done = scan_json(&tree);
-    assert_eq!(done["probes"], serde_json::json!({ "native": 2, "ffprobe": 1 }), "{done}");
+    assert_eq!(done["probes"], serde_json::json!({ "native": 3, "ffprobe": 1 }), "{done}");
     let media = json_lines(&run(mediascan().args(["media", "--json", "--db", path_str(&tree.db())])));
     let probe_of = |name: &str| {
         let row = media.iter().find(|m| m["path"].as_str().unwrap().ends_with(name)).unwrap();
@@ -214,22 +225,23 @@ fn the_native_probe_reads_mp4_and_mkv_and_ffprobe_the_rest() {
     };
     assert_eq!(probe_of("Show.S01E01.Pilot.720p.WEB-DL.mp4").as_deref(), Some("native"));
     assert_eq!(probe_of("Show.S01E02.mkv").as_deref(), Some("native"));
-    assert_eq!(probe_of("Film (1999).avi").as_deref(), Some("ffprobe"));
+    assert_eq!(probe_of("Film (1999).avi").as_deref(), Some("native"));
+    assert_eq!(probe_of("Fragmented (2001).mp4").as_deref(), Some("ffprobe"));
     assert_eq!(probe_of("Broken (2000).mkv"), None);
     let summary =
         run(mediascan().args(["scan", path_str(&tree.root), "--db", path_str(&tree.db()), "--force"]));
-    assert!(stdout(&summary).contains("probed: 1 by ffprobe, 2 by native"), "{}", stdout(&summary));
+    assert!(stdout(&summary).contains("probed: 1 by ffprobe, 3 by native"), "{}", stdout(&summary));
 }
 
 #[test]
 fn without_ffmpeg_the_native_probe_alone_scans_what_it_can_read() {
-    let tree = Tree::new();
+    let tree = tree_with_a_fragmented_mp4();
     let output = run(mediascan()
         .args(["scan", path_str(&tree.root), "--json", "--probe", "native", "--db", path_str(&tree.db())])
         .env("MEDIASCAN_FFPROBE", "/nonexistent/ffprobe"));
     assert!(output.status.success(), "{}", stderr(&output));
     let done = json(&output);
-    assert_eq!((done["succeeded"].as_u64(), done["failed"].as_u64()), (Some(2), Some(2)), "{done}");
+    assert_eq!((done["succeeded"].as_u64(), done["failed"].as_u64()), (Some(3), Some(2)), "{done}");
     let errors = done["errors"].as_array().unwrap();
     assert!(errors.iter().all(|e| e["message"].as_str().unwrap().contains("probe = \"auto\"")), "{errors:?}");
 }

@@ -66,6 +66,13 @@ fn corpus() -> Vec<(String, Spec)> {
                 .audio("aac", 1, Some("jpn"))
                 .subtitle("mov_text", Some("eng")),
         ),
+        (
+            "h264 fragmented mp4",
+            Spec::new("mp4")
+                .video(x264())
+                .audio("aac", 2, None)
+                .muxer(&["-movflags", "frag_keyframe+empty_moov"]),
+        ),
         ("h264 aac mov", Spec::new("mov").video(x264()).audio("aac", 2, Some("eng"))),
         ("h264 ac3 mov", Spec::new("mov").video(x264()).audio("ac3", 6, None)),
         (
