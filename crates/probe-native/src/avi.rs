@@ -96,15 +96,7 @@ fn video_stream(s: &Stream<'_>, frame: &[u8]) -> Result<VideoStream, Unsure> {
     if s.scale == 0 || s.rate == 0 {
         return Err(Unsure::new("a stream without a rate"));
     }
-    Ok(VideoStream {
-        codec: codec.to_owned(),
-        profile: facts.profile,
-        width: Some(facts.width).filter(|w| *w > 0),
-        height: Some(facts.height).filter(|h| *h > 0),
-        frame_rate: Some(round3(s.rate as f64 / s.scale as f64)),
-        pix_fmt: Some(facts.pix_fmt),
-        bit_depth: Some(facts.bit_depth),
-    })
+    Ok(facts.stream(codec, Some(round3(s.rate as f64 / s.scale as f64))))
 }
 
 fn audio_stream(s: &Stream<'_>) -> Result<AudioStream, Unsure> {

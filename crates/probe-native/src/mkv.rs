@@ -239,15 +239,7 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
             if default_duration == 0 {
                 return Err(Unsure::new("no default frame duration"));
             }
-            Ok(Stream::Video(VideoStream {
-                codec: codec.to_owned(),
-                profile: facts.profile,
-                width: Some(facts.width).filter(|w| *w > 0),
-                height: Some(facts.height).filter(|h| *h > 0),
-                frame_rate: Some(round3(1e9 / default_duration as f64)),
-                pix_fmt: Some(facts.pix_fmt),
-                bit_depth: Some(facts.bit_depth),
-            }))
+            Ok(Stream::Video(facts.stream(codec, Some(round3(1e9 / default_duration as f64)))))
         }
         Some(2) => {
             let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();

@@ -209,15 +209,7 @@ fn video_stream(t: &Track<'_>) -> Result<VideoStream, Unsure> {
         },
         _ => return Err(Unsure::new("a video codec the native probe does not read")),
     };
-    Ok(VideoStream {
-        codec: codec.to_owned(),
-        profile: facts.profile,
-        width: Some(facts.width).filter(|w| *w > 0),
-        height: Some(facts.height).filter(|h| *h > 0),
-        frame_rate: frame_rate(t)?,
-        pix_fmt: Some(facts.pix_fmt),
-        bit_depth: Some(facts.bit_depth),
-    })
+    Ok(facts.stream(codec, frame_rate(t)?))
 }
 
 fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {

@@ -2,6 +2,8 @@
 //! profile name, pixel format, bit depth and picture size. H.264 and HEVC are read from their
 //! sequence parameter sets (in `avcC` / `hvcC`), AV1 from `av1C`, VP9 from `vpcC`.
 
+use scanner_core::VideoStream;
+
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -12,6 +14,21 @@ pub(crate) struct VideoFacts {
     pub bit_depth: u8,
     pub width: u32,
     pub height: u32,
+}
+
+impl VideoFacts {
+    /// The stream as the catalog stores it.
+    pub(crate) fn stream(self, codec: &str, frame_rate: Option<f64>) -> VideoStream {
+        VideoStream {
+            codec: codec.to_owned(),
+            profile: self.profile,
+            width: Some(self.width).filter(|w| *w > 0),
+            height: Some(self.height).filter(|h| *h > 0),
+            frame_rate,
+            pix_fmt: Some(self.pix_fmt),
+            bit_depth: Some(self.bit_depth),
+        }
+    }
 }
 
 /// ffmpeg's name for a planar YUV format: `yuv420p`, `yuvj420p`, `yuv422p10le`, `gray`.
