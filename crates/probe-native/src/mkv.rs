@@ -109,7 +109,7 @@ fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
     let (id, id_len) = id_at(&head, 0)?;
     let (size, size_len) = size_at(&head, id_len)?;
     let size = size.ok_or_else(|| Unsure::new("a top-level element of unknown size"))?;
-    Ok((id, src.read(at + (id_len + size_len) as u64, size)?))
+    Ok((id, src.read(at.saturating_add((id_len + size_len) as u64), size)?))
 }
 
 struct Segment {
@@ -159,7 +159,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
     let mut seeks = Vec::new();
     let mut at = start;
     for _ in 0..64 {
-        if at + 2 > src.len || (seg.info.is_some() && seg.tracks.is_some()) {
+        if at.saturating_add(2) > src.len || (seg.info.is_some() && seg.tracks.is_some()) {
             break;
         }
         let head = src.read(at, 12)?;
@@ -182,7 +182,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
                     if let (Some(target), Some(pos)) =
                         (find(&entries, SEEK_ID), find(&entries, SEEK_POSITION))
                     {
-                        seeks.push((uint(target)? as u32, start + uint(pos)?));
+                        seeks.push((uint(target)? as u32, start.saturating_add(uint(pos)?)));
                     }
                 }
             }
@@ -257,7 +257,7 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
                     if private.get(..4) != Some(b"fLaC") || u8_at(private, 4)? & 0x7f != 0 {
                         return Err(Unsure::new("FLAC without STREAMINFO first"));
                     }
-                    ("flac", audio::flac_channels(&private[8..])?)
+                    ("flac", audio::flac_channels(private.get(8..).unwrap_or_default())?)
                 }
                 _ => return Err(Unsure::new("an audio codec the native probe does not read")),
             };
@@ -320,6 +320,15 @@ mod tests {
         assert_eq!(size_at(&[0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0).unwrap(), (None, 8));
         assert!(size_at(&[0x00], 0).is_err());
         assert!(id_at(&[0x08, 0, 0, 0, 0], 0).is_err());
+    }
+
+    #[test]
+    fn a_short_flac_codec_private_is_unsure() {
+        let mut entry = vec![0x83, 0x81, 2, 0x86, 0x86];
+        entry.extend_from_slice(b"A_FLAC");
+        entry.extend_from_slice(&[0x63, 0xA2, 0x85]);
+        entry.extend_from_slice(b"fLaC\0");
+        assert!(track(&entry).is_err());
     }
 
     #[test]

@@ -100,6 +100,14 @@ fn skip_h264_scaling_list(bits: &mut Bits<'_>, size: usize) -> Result<(), Unsure
     Ok(())
 }
 
+/// `bit_depth_minus8` as a bit depth, refusing values no codec uses.
+fn depth_of(bits: &mut Bits<'_>) -> Result<u32, Unsure> {
+    match bits.ue()? {
+        minus8 @ 0..=8 => Ok(8 + minus8),
+        _ => Err(Unsure::new("an implausible bit depth")),
+    }
+}
+
 /// An `avcC` record (ISO/IEC 14496-15): its first sequence parameter set.
 pub(crate) fn h264(avcc: &[u8]) -> Result<VideoFacts, Unsure> {
     if u8_at(avcc, 0)? != 1 {
@@ -129,8 +137,8 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         if chroma == 3 {
             separate_planes = bits.flag()?;
         }
-        depth = 8 + bits.ue()?;
-        let chroma_depth = 8 + bits.ue()?;
+        depth = depth_of(&mut bits)?;
+        let chroma_depth = depth_of(&mut bits)?;
         if chroma_depth != depth {
             return Err(Unsure::new("luma and chroma bit depths differ"));
         }
@@ -315,11 +323,14 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
             *w = bits.ue()?;
         }
     }
-    let depth = 8 + bits.ue()?;
-    if 8 + bits.ue()? != depth {
+    let depth = depth_of(&mut bits)?;
+    if depth_of(&mut bits)? != depth {
         return Err(Unsure::new("luma and chroma bit depths differ"));
     }
-    let log2_max_poc_lsb = bits.ue()? + 4;
+    let log2_max_poc_lsb = match bits.ue()? {
+        minus4 @ 0..=12 => minus4 + 4,
+        _ => return Err(Unsure::new("an implausible picture order count size")),
+    };
     let all_layers = bits.flag()?;
     for _ in if all_layers { 0 } else { max_sub_layers_minus1 }..=max_sub_layers_minus1 {
         bits.ue()?;
@@ -357,8 +368,11 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         2 => (2, 1),
         _ => (1, 1),
     };
-    let width = width.checked_sub(sub_x * (window[0] + window[1]));
-    let height = height.checked_sub(sub_y * (window[2] + window[3]));
+    let crop = |a: u32, b: u32, unit: u64| unit * (u64::from(a) + u64::from(b));
+    let width =
+        u64::from(width).checked_sub(crop(window[0], window[1], sub_x)).and_then(|w| u32::try_from(w).ok());
+    let height =
+        u64::from(height).checked_sub(crop(window[2], window[3], sub_y)).and_then(|h| u32::try_from(h).ok());
     let (Some(width), Some(height)) = (width, height) else {
         return Err(Unsure::new("a conformance window larger than the picture"));
     };
