@@ -27,6 +27,9 @@ fn chunks(data: &[u8]) -> Result<Vec<Chunk<'_>>, Unsure> {
         let size = le(data, at + 4, 4)? as usize;
         let end = (at + 8).checked_add(size).filter(|&e| e <= data.len());
         let end = end.ok_or_else(|| Unsure::new("a chunk that does not fit its list"))?;
+        if out.len() == crate::MAX_CHILDREN {
+            return Err(Unsure::new("a list with too many chunks"));
+        }
         out.push((id, &data[at + 8..end]));
         at = end + (size & 1);
     }

@@ -60,6 +60,10 @@ impl From<Unsure> for Stop {
     }
 }
 
+/// Most child elements, boxes or chunks a header may hold: more is not a real file, and each
+/// costs memory beyond the bytes read.
+pub(crate) const MAX_CHILDREN: usize = 4096;
+
 /// Rounds to three decimals, as the ffprobe adapter stores frame rates.
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0

@@ -73,6 +73,9 @@ fn elements(data: &[u8]) -> Result<Vec<(u32, &[u8])>, Unsure> {
         let size = size.ok_or_else(|| Unsure::new("an element of unknown size inside another"))?;
         let end = usize::try_from(size).ok().and_then(|s| start.checked_add(s)).filter(|&e| e <= data.len());
         let end = end.ok_or_else(|| Unsure::new("an element that does not fit its parent"))?;
+        if out.len() == crate::MAX_CHILDREN {
+            return Err(Unsure::new("an element with too many children"));
+        }
         out.push((id, &data[start..end]));
         at = end;
     }
@@ -84,6 +87,11 @@ fn uint(payload: &[u8]) -> Result<u64, Unsure> {
         return Err(Unsure::new("an integer longer than 8 bytes"));
     }
     be(payload, 0, payload.len())
+}
+
+/// An unsigned integer that must fit 32 bits (a size, a channel count).
+fn small(payload: &[u8]) -> Result<u32, Unsure> {
+    u32::try_from(uint(payload)?).map_err(|_| Unsure::new("an implausibly large value"))
 }
 
 fn float(payload: &[u8]) -> Result<f64, Unsure> {
@@ -227,8 +235,8 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
         Some(1) => {
             let picture =
                 elements(find(&fields, VIDEO).ok_or_else(|| Unsure::new("a video track without Video"))?)?;
-            let width = find(&picture, PIXEL_WIDTH).map(uint).transpose()?.unwrap_or(0) as u32;
-            let height = find(&picture, PIXEL_HEIGHT).map(uint).transpose()?.unwrap_or(0) as u32;
+            let width = find(&picture, PIXEL_WIDTH).map(small).transpose()?.unwrap_or(0);
+            let height = find(&picture, PIXEL_HEIGHT).map(small).transpose()?.unwrap_or(0);
             let (codec, facts) = match codec_id.as_str() {
                 "V_MPEG4/ISO/AVC" => ("h264", video::h264(private)?),
                 "V_MPEGH/ISO/HEVC" => ("hevc", video::hevc(private)?),
@@ -243,7 +251,7 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
         }
         Some(2) => {
             let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
-            let channels = find(&sound, CHANNELS).map(uint).transpose()?.unwrap_or(1) as u32;
+            let channels = find(&sound, CHANNELS).map(small).transpose()?.unwrap_or(1);
             let (codec, channels) = match codec_id.as_str() {
                 "A_AAC" => ("aac", audio::aac_channels(private)?),
                 "A_AC3" => ("ac3", channels),
@@ -320,6 +328,12 @@ mod tests {
         assert_eq!(size_at(&[0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0).unwrap(), (None, 8));
         assert!(size_at(&[0x00], 0).is_err());
         assert!(id_at(&[0x08, 0, 0, 0, 0], 0).is_err());
+    }
+
+    #[test]
+    fn too_many_children_are_unsure() {
+        assert!(elements(&[0xEC, 0x80].repeat(crate::MAX_CHILDREN + 1)).is_err());
+        assert_eq!(elements(&[0xEC, 0x80].repeat(10)).unwrap().len(), 10);
     }
 
     #[test]

@@ -30,6 +30,9 @@ fn boxes(data: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
         let Some(end) = end.filter(|_| size >= header as u64) else {
             return Err(Unsure::new("a box that does not fit its parent"));
         };
+        if out.len() == crate::MAX_CHILDREN {
+            return Err(Unsure::new("a box with too many children"));
+        }
         out.push((kind, &data[at + header..end]));
         at = end;
     }

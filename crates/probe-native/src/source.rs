@@ -39,7 +39,25 @@ impl<'a> Source<'a> {
                 Err(e) => return Err(Stop::Io(e)),
             }
         }
-        buf.truncate(filled);
+        if filled < buf.len() {
+            return Err(Unsure::new("the file changed while being read").into());
+        }
         Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_stay_within_the_budget_and_the_file() {
+        let data = [7u8; 20];
+        let mut src = Source::new(io::Cursor::new(&data[..]), 20, 16);
+        assert_eq!(src.read(10, 100).unwrap().len(), 10, "cut at the end of the file");
+        assert!(matches!(src.read(0, 8), Err(Stop::Unsure(_))), "over the budget");
+        // A file that shrank since its size was taken.
+        let mut src = Source::new(io::Cursor::new(&data[..]), 100, 1000);
+        assert!(matches!(src.read(0, 50), Err(Stop::Unsure(_))));
     }
 }
