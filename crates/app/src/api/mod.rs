@@ -110,9 +110,10 @@ async fn not_found() -> ApiError {
     ApiError::not_found("not_found", "no such endpoint")
 }
 
-/// The OpenAPI document and the router that serves it along with every endpoint.
-pub fn router(state: AppState) -> axum::Router {
-    let (api_router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every endpoint, and the OpenAPI document generated from them: one list, so the document
+/// served and the one `serve --openapi` prints cannot differ.
+fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(scans::start_scan, scans::list_scans))
         .routes(routes!(scans::get_scan, scans::cancel_scan))
         .routes(routes!(scans::scan_events))
@@ -121,7 +122,12 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(media::get_media))
         .routes(routes!(media::list_shows))
         .routes(routes!(media::healthz))
-        .split_for_parts();
+        .split_for_parts()
+}
+
+/// The OpenAPI document and the router that serves it along with every endpoint.
+pub fn router(state: AppState) -> axum::Router {
+    let (api_router, api) = endpoints();
     let api = Arc::new(api);
     let request_id = HeaderName::from_static("x-request-id");
     api_router
@@ -140,16 +146,7 @@ pub fn router(state: AppState) -> axum::Router {
 
 /// The OpenAPI document as JSON (for `mediascan serve --openapi`).
 pub fn openapi_json() -> String {
-    let (_, api) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .routes(routes!(scans::start_scan, scans::list_scans))
-        .routes(routes!(scans::get_scan, scans::cancel_scan))
-        .routes(routes!(scans::scan_events))
-        .routes(routes!(scans::list_libraries))
-        .routes(routes!(media::list_media))
-        .routes(routes!(media::get_media))
-        .routes(routes!(media::list_shows))
-        .routes(routes!(media::healthz))
-        .split_for_parts();
+    let (_, api) = endpoints();
     api.to_pretty_json().unwrap_or_default()
 }
 
