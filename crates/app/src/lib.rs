@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use fs_jwalk::JwalkFileSource;
 use probe_ffprobe::FfprobeMediaProbe;
-use probe_native::AutoProbe;
+use probe_native::{AutoProbe, NativeProbe};
 use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
 use scanner_core::ports::MediaProbe;
 use scanner_core::ports::RepoError;
@@ -85,12 +85,12 @@ pub struct Mediascan {
 /// The probe the settings choose.
 fn probe(settings: &Settings) -> Arc<dyn MediaProbe> {
     let ffprobe = Arc::new(FfprobeMediaProbe::new(settings.ffprobe.clone()));
+    // One time limit for either probe: the configured probe timeout.
+    let native = NativeProbe { max_bytes: settings.native_max_bytes, timeout: settings.ffprobe.timeout };
     match settings.probe {
         settings::ProbeMode::Ffprobe => ffprobe,
-        settings::ProbeMode::Native => Arc::new(settings.native.clone()),
-        settings::ProbeMode::Auto => {
-            Arc::new(AutoProbe { native: settings.native.clone(), fallback: ffprobe })
-        }
+        settings::ProbeMode::Native => Arc::new(native),
+        settings::ProbeMode::Auto => Arc::new(AutoProbe { native, fallback: ffprobe }),
     }
 }
 

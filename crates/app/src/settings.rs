@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use probe_ffprobe::FfprobeConfig;
-use probe_native::NativeProbe;
 use scanner_core::ScannerConfig;
 use serde::Deserialize;
 
@@ -33,8 +32,8 @@ pub struct Settings {
     pub ffprobe: FfprobeConfig,
     /// Which probe reads files.
     pub probe: ProbeMode,
-    /// The native probe's limits.
-    pub native: NativeProbe,
+    /// Bytes of a file the native probe reads at most.
+    pub native_max_bytes: u64,
     pub scanner: ScannerConfig,
     /// The configured libraries, by name.
     pub libraries: BTreeMap<String, Library>,
@@ -47,7 +46,7 @@ impl Settings {
             database_url: database_url.into(),
             ffprobe: FfprobeConfig::default(),
             probe: ProbeMode::default(),
-            native: NativeProbe::default(),
+            native_max_bytes: probe_native::NativeProbe::default().max_bytes,
             scanner: ScannerConfig { holder: node::holder(None), ..ScannerConfig::default() },
             libraries: BTreeMap::new(),
         }
@@ -88,13 +87,12 @@ impl Settings {
         }
         if let Some(secs) = scanner.probe_timeout_secs {
             settings.ffprobe.timeout = Duration::from_secs_f64(secs);
-            settings.native.timeout = settings.ffprobe.timeout;
         }
         if let Some(mode) = scanner.probe {
             settings.probe = mode;
         }
         if let Some(bytes) = scanner.native_max_bytes {
-            settings.native.max_bytes = bytes;
+            settings.native_max_bytes = bytes;
         }
         settings.libraries = config.libraries.clone();
         Ok(settings)

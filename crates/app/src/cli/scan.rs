@@ -89,7 +89,6 @@ pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
             anyhow::bail!("--probe-timeout must be a positive number of seconds");
         }
         settings.ffprobe.timeout = Duration::from_secs_f64(timeout);
-        settings.native.timeout = settings.ffprobe.timeout;
     }
     if let Some(mode) = args.probe {
         settings.probe = mode;
