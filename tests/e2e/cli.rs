@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use e2e::{json, json_lines, mediascan, run, stderr, stdout};
 
-use crate::{Tree, path_str};
+use crate::{Tree, path_str, slow_ffprobe};
 
 fn scan_json(tree: &Tree) -> Value {
     let output =
@@ -267,10 +267,7 @@ fn an_unusable_database_is_a_clear_error() {
 #[test]
 fn ctrl_c_cancels_the_scan_and_exits_non_zero() {
     let tree = Tree::new();
-    // An ffprobe that takes ten seconds per file (but answers `-version` at once).
-    let slow = tree.dir.path().join("slow-ffprobe");
-    fs::write(&slow, "#!/bin/sh\n[ \"$1\" = -version ] || sleep 10\nexec ffprobe \"$@\"\n").unwrap();
-    fs::set_permissions(&slow, fs::Permissions::from_mode(0o755)).unwrap();
+    let slow = slow_ffprobe(tree.dir.path(), 10.0);
 
     let mut child = mediascan()
         .args(["scan", path_str(&tree.root), "--json", "--db", path_str(&tree.db())])

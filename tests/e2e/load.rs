@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,7 @@ use serde_json::{Value, json};
 use e2e::Server;
 
 use crate::db::Db;
-use crate::{Tree, on_both};
+use crate::{Tree, config, on_both, slow_ffprobe};
 
 /// What `/proc` says about a process: its children, threads, open descriptors and RSS.
 #[derive(Debug, Clone, Copy)]
@@ -182,19 +181,7 @@ on_both!(twenty_clients_and_start_cancel_cycles_leak_nothing, |db| {
             &tree.root.join(format!("Show/Season 2/Show.S02E0{i}.mp4")),
         );
     }
-    let ffprobe = tree.dir.path().join("slowish-ffprobe");
-    fs::write(&ffprobe, "#!/bin/sh\n[ \"$1\" = -version ] || sleep 0.2\nexec ffprobe \"$@\"\n").unwrap();
-    fs::set_permissions(&ffprobe, fs::Permissions::from_mode(0o755)).unwrap();
-    let config = tree.dir.path().join("config.toml");
-    fs::write(
-        &config,
-        format!(
-            "[scanner]\nffprobe = {:?}\nprobe = \"ffprobe\"\nconcurrency = 2\n[libraries.lib]\nroot = {:?}\n",
-            ffprobe.display().to_string(),
-            tree.root.display().to_string()
-        ),
-    )
-    .unwrap();
+    let config = config(&tree, &slow_ffprobe(tree.dir.path(), 0.2), "");
     let server = Arc::new(Server::start(&config, &db.url, &[]));
 
     // A first round warms the server up (pools, allocator); the second must not grow it.

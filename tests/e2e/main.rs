@@ -11,6 +11,7 @@ mod parse;
 mod server;
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use testkit::presets;
@@ -52,4 +53,36 @@ impl Default for Tree {
 
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("test paths are UTF-8")
+}
+
+/// A configuration with library `lib` at the tree's root, probing with `ffprobe`.
+pub fn config(tree: &Tree, ffprobe: &Path, extra: &str) -> PathBuf {
+    let path = tree.dir.path().join(format!("config-{}.toml", uuid_like()));
+    // A stand-in ffprobe is there to be run for every file, not only those the native probe
+    // is unsure of.
+    let mode = if ffprobe == real_ffprobe() { "auto" } else { "ffprobe" };
+    let text = format!(
+        "[scanner]\nffprobe = {:?}\nprobe = {mode:?}\nconcurrency = 2\nlease_ttl_secs = 5\n{extra}\n[libraries.lib]\nroot = {:?}\n",
+        ffprobe.display().to_string(),
+        tree.root.display().to_string()
+    );
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn uuid_like() -> String {
+    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+/// An ffprobe that takes `secs` per file (answering `-version` at once).
+pub fn slow_ffprobe(dir: &Path, secs: f64) -> PathBuf {
+    let path = dir.join(format!("slow-ffprobe-{secs}"));
+    fs::write(&path, format!("#!/bin/sh\n[ \"$1\" = -version ] || sleep {secs}\nexec ffprobe \"$@\"\n"))
+        .unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+pub fn real_ffprobe() -> PathBuf {
+    PathBuf::from("ffprobe")
 }

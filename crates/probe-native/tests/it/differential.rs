@@ -25,7 +25,7 @@ const FASTSTART: &[&str] = &["-movflags", "+faststart"];
 /// The corpus: (name, spec).
 fn corpus() -> Vec<(String, Spec)> {
     let x264 = || v("libx264", "yuv420p");
-    let mut specs: Vec<(&str, Spec)> = vec![
+    let specs: Vec<(&str, Spec)> = vec![
         (
             "h264 aac mp4 faststart",
             Spec::new("mp4").video(x264()).audio("aac", 2, Some("eng")).muxer(FASTSTART),
@@ -132,7 +132,7 @@ fn corpus() -> Vec<(String, Spec)> {
         ),
         ("h264 aac 3 s mkv", Spec::new("mkv").video(x264()).audio("aac", 2, Some("eng")).seconds(3.0)),
     ];
-    specs.drain(..).map(|(name, spec)| (name.to_owned(), spec)).collect()
+    specs.into_iter().map(|(name, spec)| (name.to_owned(), spec)).collect()
 }
 
 /// Equal as the catalog stores them; durations within a millisecond.
