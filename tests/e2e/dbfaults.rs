@@ -40,10 +40,12 @@ impl SlowScan {
         Self { lib, ffprobe, marker }
     }
 
-    /// A configuration file that sets how long the scan retries an unavailable database.
+    /// A configuration file that sets how long the scan retries an unavailable database, and
+    /// a short lease: a scan that failed because the database was gone could not release its
+    /// lease, and the next one may start once the lease expired.
     fn retry_config(&self, secs: u64) -> PathBuf {
         let path = self.lib.dir.path().join("config.toml");
-        std::fs::write(&path, format!("[scanner]\ndb_retry_secs = {secs}\n")).unwrap();
+        std::fs::write(&path, format!("[scanner]\ndb_retry_secs = {secs}\nlease_ttl_secs = 3\n")).unwrap();
         path
     }
 
@@ -85,10 +87,11 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// After a failed scan: the next one completes, reprobes only what was not stored, and the
-/// catalog holds every file once.
-fn rescan_picks_up(scan: &SlowScan, stored: usize) {
-    let again = scan.lib.scan(&[]);
+/// After a failed scan: the next one completes (once the failed scan's lease expired, if it
+/// could not release it), reprobes only what was not stored, and the catalog holds every file
+/// once.
+fn rescan_picks_up(scan: &SlowScan, stored: usize, config: &Path) {
+    let again = scan.lib.scan_when_free(&["--config", &config.to_string_lossy()]);
     assert_eq!(count(&again, "unchanged_files") as usize, stored, "{again}");
     assert_eq!(count(&again, "new_files") as usize, FILES - stored, "{again}");
     assert_eq!(scan.ok_rows(), FILES);
@@ -128,7 +131,7 @@ async fn a_sqlite_file_locked_beyond_the_retry_budget_fails_the_scan_cleanly() {
     assert_eq!(done["status"], "failed", "{done}");
     let error = done["error"].as_str().unwrap();
     assert!(error.contains("stayed unavailable") && error.contains("locked"), "{error}");
-    rescan_picks_up(&scan, scan.ok_rows());
+    rescan_picks_up(&scan, scan.ok_rows(), &config);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,7 +151,7 @@ async fn a_full_disk_fails_the_scan_cleanly_and_the_catalog_survives() {
 
     std::fs::remove_file(filler).unwrap();
     assert_eq!(sqlite_integrity(&disk.path.join("catalog.db")).await, "ok");
-    rescan_picks_up(&scan, scan.ok_rows());
+    rescan_picks_up(&scan, scan.ok_rows(), &config);
 }
 
 /// A scan against PostgreSQL through a proxy that drops every connection for `outage`.
@@ -156,7 +159,7 @@ async fn postgres_outage(
     test: &str,
     outage: Duration,
     retry_secs: Option<u64>,
-) -> Option<(Db, SlowScan, Output, Value)> {
+) -> Option<(Db, SlowScan, Output, Value, Option<PathBuf>)> {
     let db = db::postgres(test).await?;
     let proxy = Proxy::start(&testkit::faults::host_port(&db.url)).await;
     let through_proxy = Db { url: proxy.url_for(&db.url), ..db };
@@ -167,13 +170,13 @@ async fn postgres_outage(
     tokio::time::sleep(outage).await;
     proxy.up();
     let (output, done) = finish(child).await;
-    Some((through_proxy, scan, output, done))
+    Some((through_proxy, scan, output, done, config))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_mid_scan_is_ridden_out() {
     let test = "dbfaults::a_postgres_restart_mid_scan_is_ridden_out";
-    let Some((_db, scan, output, done)) = postgres_outage(test, Duration::from_secs(4), None).await else {
+    let Some((_db, scan, output, done, _)) = postgres_outage(test, Duration::from_secs(4), None).await else {
         return;
     };
     assert!(output.status.success(), "{}", stderr(&output));
@@ -188,11 +191,13 @@ async fn a_postgres_restart_mid_scan_is_ridden_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_outage_beyond_the_retry_budget_fails_the_scan_and_keeps_its_rows() {
     let test = "dbfaults::a_postgres_outage_beyond_the_retry_budget_fails_the_scan_and_keeps_its_rows";
-    let Some((_db, scan, output, done)) = postgres_outage(test, Duration::from_secs(8), Some(2)).await else {
+    let Some((_db, scan, output, done, config)) =
+        postgres_outage(test, Duration::from_secs(8), Some(2)).await
+    else {
         return;
     };
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(done["status"], "failed", "{done}");
     assert!(done["error"].as_str().unwrap().contains("stayed unavailable"), "{done}");
-    rescan_picks_up(&scan, scan.ok_rows());
+    rescan_picks_up(&scan, scan.ok_rows(), &config.unwrap());
 }

@@ -55,6 +55,23 @@ impl Library {
         done
     }
 
+    /// Scans as [`Self::scan`] once the folder is free: a scan that ended without releasing its
+    /// lease (its database was gone) holds the folder until the lease expires.
+    pub(crate) fn scan_when_free(&self, args: &[&str]) -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let output = self.scan_command(args).output().unwrap();
+            let busy = String::from_utf8_lossy(&output.stderr).contains("is already being scanned");
+            if !busy || std::time::Instant::now() > deadline {
+                assert!(output.status.success(), "exit {:?}: {}", output.status, e2e::stderr(&output));
+                let done = json(&output);
+                assert_eq!(done["status"], "completed", "{done}");
+                return done;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     pub(crate) fn media(&self) -> Vec<Value> {
         json_lines(&run(mediascan().args(["media", "--json", "--db", &self.db])))
     }

@@ -315,9 +315,14 @@ on_both!(a_killed_server_leaves_an_interrupted_scan_and_the_next_scan_completes,
 
     let fast = config(&tree, &real_ffprobe(), "");
     let restarted = Server::start(&fast, &db.url, &[]);
-    let (_, old) = get(&restarted, &format!("/api/v1/scans/{id}")).await;
-    assert_eq!(old["status"], "interrupted", "{old}");
-    assert!(old["error"].as_str().unwrap().contains("stopped"), "{old}");
+    // The killed scan's lease runs out (5 s here) and the new server marks it interrupted.
+    let old = until_finished(&restarted, &id).await;
+    assert_eq!(
+        (old["status"].as_str(), old["phase"].as_str()),
+        (Some("interrupted"), Some("finished")),
+        "{old}"
+    );
+    assert!(old["error"].as_str().unwrap().contains("lease expired"), "{old}");
     let (status, scan) = post_scan(&restarted, "lib").await;
     assert_eq!(status, StatusCode::ACCEPTED, "{scan}");
     let done = until_finished(&restarted, scan["scan_id"].as_str().unwrap()).await;

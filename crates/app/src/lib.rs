@@ -18,10 +18,9 @@ use std::sync::Arc;
 use fs_jwalk::JwalkFileSource;
 use probe_ffprobe::FfprobeMediaProbe;
 use probe_native::{AutoProbe, NativeProbe};
-use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
-use scanner_core::ports::MediaProbe;
-use scanner_core::ports::RepoError;
-use scanner_core::{ScanId, ScanRequest, Scanner, ScannerPorts, StartScanError};
+use repo_seaorm::{OpenMode, SeaOrmMediaRepository};
+use scanner_core::ports::{MediaProbe, MediaQueries, RepoError, ScanQuery, ScanRepository};
+use scanner_core::{ScanId, ScanProgress, ScanRequest, Scanner, ScannerPorts, StartScanError};
 
 pub use config::{Config, Library};
 pub use settings::Settings;
@@ -31,7 +30,11 @@ pub use settings::Settings;
 #[non_exhaustive]
 pub enum OpenError {
     #[error("cannot open the catalog at {url}")]
-    Catalog { url: String, source: RepoError },
+    Catalog {
+        url: String,
+        #[source]
+        source: RepoError,
+    },
 }
 
 /// Why a library scan could not start.
@@ -73,13 +76,21 @@ impl ScanFlags {
     }
 }
 
-/// A running mediascan: the scanner service over the local file system, ffprobe, and the
-/// catalog database.
-#[derive(Debug, Clone)]
+/// A running mediascan: the scanner service over the local file system, the probes, and the
+/// catalog database. Library users see the catalog through the core's ports, never the
+/// database adapter.
+#[derive(Clone)]
 pub struct Mediascan {
     scanner: Scanner,
-    catalog: Arc<SeaOrmMediaRepository>,
+    catalog: Arc<dyn MediaQueries>,
+    database: SeaOrmMediaRepository,
     settings: Settings,
+}
+
+impl std::fmt::Debug for Mediascan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mediascan").field("database", &self.settings.database_url_for_display()).finish()
+    }
 }
 
 /// The probe the settings choose.
@@ -94,25 +105,79 @@ fn probe(settings: &Settings) -> Arc<dyn MediaProbe> {
     }
 }
 
+/// The catalog opened for reading only (`mediascan media`, `scans`): no migration, no
+/// recovery, no scanner. Nothing it does changes the catalog, so it is safe against a catalog
+/// that other nodes share.
+#[derive(Clone)]
+pub struct CatalogReader {
+    media: Arc<dyn MediaQueries>,
+    scans: Arc<dyn ScanRepository>,
+    database: SeaOrmMediaRepository,
+}
+
+impl std::fmt::Debug for CatalogReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogReader").finish_non_exhaustive()
+    }
+}
+
+impl CatalogReader {
+    /// Opens the catalog of `settings` read-only: it must exist with exactly this program's
+    /// schema (the error says what to do otherwise).
+    pub async fn open(settings: &Settings) -> Result<Self, OpenError> {
+        let url = settings.database_url_for_display();
+        let database = SeaOrmMediaRepository::open(&settings.database_url, OpenMode::ReadOnly)
+            .await
+            .map_err(|source| OpenError::Catalog { url, source })?;
+        Ok(Self { media: Arc::new(database.clone()), scans: Arc::new(database.scans()), database })
+    }
+
+    /// The catalog of media files.
+    pub fn media(&self) -> &Arc<dyn MediaQueries> {
+        &self.media
+    }
+
+    /// Recorded scans, newest first, as stored (a scan running elsewhere shows its last saved
+    /// progress).
+    pub async fn scans(&self, query: ScanQuery) -> Result<Vec<ScanProgress>, RepoError> {
+        Ok(self.scans.list(query).await?.into_iter().map(|r| r.progress).collect())
+    }
+
+    pub async fn close(&self) {
+        if let Err(e) = self.database.close().await {
+            tracing::warn!(error = %scanner_core::ports::error_chain(&e), "closing the catalog failed");
+        }
+    }
+}
+
+/// Brings the catalog of `settings` up to date (`mediascan migrate`).
+pub async fn migrate(settings: &Settings) -> Result<(), OpenError> {
+    let url = settings.database_url_for_display();
+    let database = SeaOrmMediaRepository::open(&settings.database_url, OpenMode::Migrate)
+        .await
+        .map_err(|source| OpenError::Catalog { url, source })?;
+    let _ = database.close().await;
+    Ok(())
+}
+
 impl Mediascan {
     /// Connects to the catalog (creating and migrating it as needed), starts the scanner
-    /// service, and marks scans whose process died `interrupted`. Must be called inside a
+    /// service, and marks scans whose lease expired `interrupted`. Must be called inside a
     /// tokio runtime.
     pub async fn open(settings: Settings) -> Result<Self, OpenError> {
         let url = settings.database_url_for_display();
-        let catalog = SeaOrmMediaRepository::open(&settings.database_url)
+        let database = SeaOrmMediaRepository::open(&settings.database_url, OpenMode::Migrate)
             .await
             .map_err(|source| OpenError::Catalog { url: url.clone(), source })?;
-        let catalog = Arc::new(catalog);
         let ports = ScannerPorts {
             source: Arc::new(JwalkFileSource::new()),
             probe: probe(&settings),
-            repo: catalog.clone(),
-            scans: Arc::new(SeaOrmScanRepository::new(catalog.connection().clone())),
+            repo: Arc::new(database.clone()),
+            scans: Arc::new(database.scans()),
         };
         let scanner = Scanner::new(ports, settings.scanner.clone());
-        scanner.recover(node::is_alive).await.map_err(|source| OpenError::Catalog { url, source })?;
-        Ok(Self { scanner, catalog, settings })
+        scanner.recover().await.map_err(|source| OpenError::Catalog { url, source })?;
+        Ok(Self { scanner, catalog: Arc::new(database.clone()), database, settings })
     }
 
     /// The scan service: start, follow and cancel scans.
@@ -121,7 +186,7 @@ impl Mediascan {
     }
 
     /// The catalog of scanned files.
-    pub fn catalog(&self) -> &SeaOrmMediaRepository {
+    pub fn catalog(&self) -> &Arc<dyn MediaQueries> {
         &self.catalog
     }
 
@@ -148,8 +213,8 @@ impl Mediascan {
     /// Cancels running scans, waits for them, and closes the catalog.
     pub async fn shutdown(&self) {
         self.scanner.shutdown().await;
-        if let Err(e) = self.catalog.connection().clone().close().await {
-            tracing::warn!(error = %e, "closing the catalog failed");
+        if let Err(e) = self.database.close().await {
+            tracing::warn!(error = %scanner_core::ports::error_chain(&e), "closing the catalog failed");
         }
     }
 }

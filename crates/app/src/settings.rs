@@ -47,7 +47,11 @@ impl Settings {
             ffprobe: FfprobeConfig::default(),
             probe: ProbeMode::default(),
             native_max_bytes: probe_native::NativeProbe::default().max_bytes,
-            scanner: ScannerConfig { holder: node::holder(None), ..ScannerConfig::default() },
+            scanner: ScannerConfig {
+                holder: node::holder(None),
+                probe_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ..ScannerConfig::default()
+            },
             libraries: BTreeMap::new(),
         }
     }
@@ -77,8 +81,11 @@ impl Settings {
             settings.scanner.retention = Duration::from_secs(secs);
         }
         if let Some(secs) = scanner.lease_ttl_secs {
-            settings.scanner.lease_ttl = Duration::from_secs(secs.max(3));
+            settings.scanner.lease_ttl = Duration::from_secs(secs);
         }
+        // A dead node's scans are found by their expired leases: look about as often as a
+        // lease lasts.
+        settings.scanner.cleanup_interval = settings.scanner.lease_ttl.min(Duration::from_secs(60));
         if let Some(secs) = scanner.db_retry_secs {
             settings.scanner.db_retry = Duration::from_secs(secs);
         }

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use fs_jwalk::JwalkFileSource;
-use repo_seaorm::{SeaOrmMediaRepository, SeaOrmScanRepository};
+use repo_seaorm::{OpenMode, SeaOrmMediaRepository};
 use scanner_core::ports::{MediaProbe, ProbeError};
 use scanner_core::{MediaInfo, ScanRequest, Scanner, ScannerConfig, ScannerPorts};
 
@@ -137,16 +137,20 @@ async fn scan(root: &Path, url: &str, touch_n: usize) -> anyhow::Result<()> {
     if touch_n > 0 {
         touch(root, files, touch_n)?;
     }
-    let catalog = Arc::new(SeaOrmMediaRepository::open(url).await?);
+    let catalog = Arc::new(SeaOrmMediaRepository::open(url, OpenMode::Migrate).await?);
     let probe = Arc::new(StandInProbe::default());
     let ports = ScannerPorts {
         source: Arc::new(JwalkFileSource::new()),
         probe: probe.clone(),
         repo: catalog.clone(),
-        scans: Arc::new(SeaOrmScanRepository::new(catalog.connection().clone())),
+        scans: Arc::new(catalog.scans()),
     };
-    let scanner =
-        Scanner::new(ports, ScannerConfig { holder: app::node::holder(None), ..ScannerConfig::default() });
+    let config = ScannerConfig {
+        holder: app::node::holder(None),
+        probe_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ..ScannerConfig::default()
+    };
+    let scanner = Scanner::new(ports, config);
     let started = Instant::now();
     let id = scanner.start(ScanRequest::new(root)).await?;
     let done = scanner.wait(id).await?;

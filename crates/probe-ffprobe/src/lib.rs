@@ -70,7 +70,7 @@ impl FfprobeMediaProbe {
         command
     }
 
-    fn spawn_error(&self, e: &io::Error) -> ProbeError {
+    fn spawn_error(&self, e: io::Error) -> ProbeError {
         let program = self.config.program.display();
         match e.kind() {
             io::ErrorKind::NotFound => {
@@ -79,7 +79,7 @@ impl FfprobeMediaProbe {
             io::ErrorKind::PermissionDenied => ProbeError::Unavailable {
                 message: format!("{program} cannot be executed (permission denied); {INSTALL_HINT}"),
             },
-            _ => ProbeError::Failed(format!("cannot start {program}: {e}")),
+            _ => ProbeError::io(format!("cannot start {program}"), e),
         }
     }
 }
@@ -189,7 +189,7 @@ fn signal_of(_status: &ExitStatus) -> Option<i32> {
 impl FfprobeMediaProbe {
     /// Runs the program with `args` under the timeout; kills and reaps it on timeout.
     async fn run(&self, args: Vec<OsString>) -> Result<Run, ProbeError> {
-        let mut child = self.command().args(args).spawn().map_err(|e| self.spawn_error(&e))?;
+        let mut child = self.command().args(args).spawn().map_err(|e| self.spawn_error(e))?;
         match tokio::time::timeout(self.config.timeout, collect(&mut child, self.config.max_output)).await {
             Ok(Ok(run)) => Ok(run),
             Ok(Err(e)) => {
@@ -229,7 +229,7 @@ impl MediaProbe for FfprobeMediaProbe {
             Ok(meta) if meta.is_file() => {}
             Ok(_) => return Err(ProbeError::InvalidMedia("not a regular file".into())),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ProbeError::NotFound),
-            Err(e) => return Err(ProbeError::Failed(format!("cannot read file: {e}"))),
+            Err(e) => return Err(ProbeError::io("cannot read file", e)),
         }
         let mut input = OsString::from("file:");
         input.push(path.as_os_str());
@@ -251,7 +251,7 @@ impl MediaProbe for FfprobeMediaProbe {
             return Err(ProbeError::Failed(format!("ffprobe was killed by signal {signal}")));
         }
         if !run.status.success() {
-            if !path.exists() {
+            if !tokio::fs::try_exists(&path).await.unwrap_or(true) {
                 return Err(ProbeError::NotFound);
             }
             let message =

@@ -159,7 +159,7 @@ impl NativeProbe {
             Err(_) => Err(ProbeError::TimedOut(self.timeout)),
             Ok(Err(e)) => Err(ProbeError::Failed(format!("the native probe stopped: {e}"))),
             Ok(Ok(Err(e))) if e.kind() == io::ErrorKind::NotFound => Err(ProbeError::NotFound),
-            Ok(Ok(Err(e))) => Err(ProbeError::Failed(format!("cannot read file: {e}"))),
+            Ok(Ok(Err(e))) => Err(ProbeError::io("cannot read file", e)),
             Ok(Ok(Ok(answer))) => Ok(answer),
         }
     }

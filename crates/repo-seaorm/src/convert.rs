@@ -3,7 +3,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::ActiveValue::Set;
 
-use scanner_core::ports::RepoError;
+use scanner_core::ports::{Cause, RepoError};
 use scanner_core::{
     AudioStream, Compatibility, FileIdentity, MediaId, MediaInfo, MediaKind, MediaRecord, MediaStatus,
     ParsedName, SubtitleStream, VideoStream,
@@ -13,11 +13,12 @@ use crate::entity::media;
 use crate::paths;
 
 pub fn json<T: serde::Serialize>(value: &T) -> Result<String, RepoError> {
-    serde_json::to_string(value).map_err(|e| RepoError::Database(format!("cannot encode a record: {e}")))
+    serde_json::to_string(value).map_err(|e| RepoError::Database(Cause::new(e)))
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T, RepoError> {
-    serde_json::from_str(text).map_err(|e| RepoError::Corrupt(format!("column {column}: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| RepoError::Corrupt { what: format!("column {column}"), source: Some(Cause::new(e)) })
 }
 
 /// Unsigned values above `i64::MAX` do not fit the signed columns; they are stored as their
@@ -32,7 +33,7 @@ fn unsigned(n: i64) -> u64 {
 
 pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> {
     let modified_ns = record.modified_at.timestamp_nanos_opt().ok_or_else(|| {
-        RepoError::Database(format!("modification time out of range: {}", record.modified_at))
+        RepoError::InvalidInput(format!("modification time out of range: {}", record.modified_at))
     })?;
     let parsed = &record.parsed;
     Ok(media::ActiveModel {
@@ -84,7 +85,7 @@ pub fn search_text(parsed: &ParsedName) -> Option<String> {
 
 pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
     let status = MediaStatus::parse(&model.status)
-        .ok_or_else(|| RepoError::Corrupt(format!("unknown status {:?}", model.status)))?;
+        .ok_or_else(|| RepoError::corrupt(format!("unknown status {:?}", model.status)))?;
     let video: Option<VideoStream> = model.video.as_deref().map(|v| from_json("video", v)).transpose()?;
     let audio: Vec<AudioStream> = from_json("audio", &model.audio)?;
     let subtitles: Vec<SubtitleStream> = from_json("subtitles", &model.subtitles)?;

@@ -2,7 +2,7 @@
 
 use sea_orm::{DbErr, RuntimeErr};
 
-use scanner_core::ports::RepoError;
+use scanner_core::ports::{Cause, RepoError};
 
 /// PostgreSQL SQLSTATE classes and codes that mean "the server or connection went away":
 /// connection exceptions (08…), operator intervention (57P01 shutdown, 57P02 crash, 57P03
@@ -32,7 +32,6 @@ fn sqlx_transient(e: &sea_orm::sqlx::Error) -> bool {
 
 /// Maps a SeaORM error to the core's `RepoError`.
 pub fn db_error(e: DbErr) -> RepoError {
-    let message = e.to_string();
     let transient = match &e {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
@@ -40,5 +39,6 @@ pub fn db_error(e: DbErr) -> RepoError {
         }
         _ => false,
     };
-    if transient { RepoError::Unavailable(message) } else { RepoError::Database(message) }
+    let cause = Cause::new(e);
+    if transient { RepoError::Unavailable(cause) } else { RepoError::Database(cause) }
 }

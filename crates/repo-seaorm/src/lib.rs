@@ -1,27 +1,28 @@
 //! repo-seaorm: the catalog in a relational database through SeaORM, on SQLite (the embedded
 //! default) and PostgreSQL (shared by many scanner nodes).
 //!
-//! It stores and queries what the core hands it and maps database failures to the core's
-//! `RepoError`. It decides nothing about media: no parsing, probing or validating. Database
-//! models (`entity`) never leave this crate. All SQL is portable between both backends, and
-//! every behaviour is tested on both.
+//! It implements the core's repository ports (`MediaRepository`, `MediaQueries`,
+//! `ScanRepository`), stores and queries what the core hands it, and maps database failures to
+//! the core's `RepoError`. It must never decide anything about media (no parsing, probing or
+//! validating) and never let SeaORM types out: database models and connections stay inside.
+//! All SQL is portable between both backends, and every behaviour is tested on both.
 
 mod convert;
-pub mod entity;
+mod entity;
 mod error;
 mod media_repo;
-pub mod migration;
+mod migration;
 mod paths;
 mod scan_repo;
+mod schema;
 
 use std::path::Path;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
-use sea_orm_migration::MigratorTrait;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-use scanner_core::ports::RepoError;
+use scanner_core::ports::{Cause, RepoError};
 
 pub use error::db_error;
 pub use media_repo::SeaOrmMediaRepository;
@@ -56,16 +57,21 @@ fn sqlite_file(url: &str) -> Option<&Path> {
 /// How long connecting may take before the database counts as unavailable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connects to `url` (`sqlite:///path/to/catalog.db`, `sqlite::memory:`,
-/// `postgres://user@host/db`) and brings the schema up to date.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, RepoError> {
-    connect_with_timeout(url, CONNECT_TIMEOUT).await
+/// What opening the catalog may do to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the database file if needed and bring the schema up to date (scans, the server).
+    Migrate,
+    /// Change nothing: the catalog must exist with exactly the schema this program knows, or
+    /// opening fails with [`RepoError::Schema`] saying what to do (listings, reports).
+    ReadOnly,
 }
 
-/// [`connect`] giving up after `timeout` when the server does not answer.
-pub async fn connect_with_timeout(url: &str, timeout: Duration) -> Result<DatabaseConnection, RepoError> {
+/// Connects to `url` (`sqlite:///path/to/catalog.db`, `sqlite::memory:`,
+/// `postgres://user@host/db`), giving up after `timeout` when the server does not answer.
+async fn connect(url: &str, timeout: Duration, mode: OpenMode) -> Result<DatabaseConnection, RepoError> {
     let backend = Backend::of_url(url).ok_or_else(|| {
-        RepoError::Database(format!(
+        RepoError::database(format!(
             "unsupported database URL {url:?}: use sqlite:///path/to/file.db or postgres://user@host/db"
         ))
     })?;
@@ -74,12 +80,23 @@ pub async fn connect_with_timeout(url: &str, timeout: Duration) -> Result<Databa
     if backend == Backend::Sqlite {
         match sqlite_file(url) {
             Some(file) => {
-                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| RepoError::Database(format!("cannot create {}: {e}", dir.display())))?;
+                let create = mode == OpenMode::Migrate;
+                if create && let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    tokio::fs::create_dir_all(dir).await.map_err(|e| {
+                        RepoError::Database(Cause::new(std::io::Error::new(
+                            e.kind(),
+                            format!("cannot create {}: {e}", dir.display()),
+                        )))
+                    })?;
                 }
-                options.max_connections(4).map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
+                if !create && !tokio::fs::try_exists(file).await.unwrap_or(false) {
+                    return Err(RepoError::Schema(format!(
+                        "there is no catalog at {} yet: scan a folder first",
+                        file.display()
+                    )));
+                }
+                options.max_connections(4).map_sqlx_sqlite_opts(move |o| {
+                    o.create_if_missing(create)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
                         .busy_timeout(Duration::from_secs(10))
@@ -95,32 +112,9 @@ pub async fn connect_with_timeout(url: &str, timeout: Duration) -> Result<Databa
         options.max_connections(8);
     }
     let db = Database::connect(options).await.map_err(db_error)?;
-    migrate(&db).await?;
+    match mode {
+        OpenMode::Migrate => schema::migrate(&db).await?,
+        OpenMode::ReadOnly => schema::check(&db).await?,
+    }
     Ok(db)
-}
-
-/// Applies pending migrations. Several nodes may start at once against one database: on
-/// PostgreSQL an advisory lock held for the migration's transaction makes them take turns; a
-/// SQLite file serialises writers itself, and a loser of that race retries.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), RepoError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        let txn = db.begin().await.map_err(db_error)?;
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7236010403946168365)")
-            .await
-            .map_err(db_error)?;
-        migration::Migrator::up(&txn, None).await.map_err(db_error)?;
-        return txn.commit().await.map_err(db_error);
-    }
-    let mut attempt = 0;
-    loop {
-        match migration::Migrator::up(db, None).await {
-            Ok(()) => return Ok(()),
-            Err(e) if attempt < 5 => {
-                attempt += 1;
-                tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
-                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
-            }
-            Err(e) => return Err(db_error(e)),
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! `MediaRepository` over SeaORM.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -12,13 +13,13 @@ use sea_orm::{
 };
 
 use scanner_core::ports::{
-    DirSummary, MediaFilter, MediaMove, MediaQuery, MediaRepository, MissingCount, MissingScope, RepoError,
-    ShowSummary, WriteBatch,
+    DirSummary, MediaFilter, MediaMove, MediaQueries, MediaQuery, MediaRepository, MissingCount,
+    MissingScope, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
 };
 use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use crate::entity::{media, media_dir};
-use crate::{convert, db_error, paths};
+use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, paths};
 
 /// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
 /// bind parameters with room to spare.
@@ -31,21 +32,37 @@ pub struct SeaOrmMediaRepository {
 }
 
 impl SeaOrmMediaRepository {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Connects to the catalog at `url` (`sqlite:///path/to/catalog.db`, `sqlite::memory:`,
+    /// `postgres://user@host/db`); see [`OpenMode`] for what that may change.
+    pub async fn open(url: &str, mode: OpenMode) -> Result<Self, RepoError> {
+        Self::open_with_timeout(url, mode, crate::CONNECT_TIMEOUT).await
     }
 
-    /// Connects to `url` and migrates; see [`crate::connect`].
-    pub async fn open(url: &str) -> Result<Self, RepoError> {
-        Ok(Self::new(crate::connect(url).await?))
+    /// [`Self::open`], giving up after `timeout` when the server does not answer.
+    pub async fn open_with_timeout(url: &str, mode: OpenMode, timeout: Duration) -> Result<Self, RepoError> {
+        Ok(Self { db: crate::connect(url, timeout, mode).await? })
     }
 
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
+    /// The scan records and leases, in the same database.
+    pub fn scans(&self) -> SeaOrmScanRepository {
+        SeaOrmScanRepository::new(self.db.clone())
     }
 
-    pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Brings the schema up to date (what opening with [`OpenMode::Migrate`] does).
+    pub async fn migrate(&self) -> Result<(), RepoError> {
+        crate::schema::migrate(&self.db).await
+    }
+
+    /// Closes the connections; the repository is unusable afterwards.
+    pub async fn close(&self) -> Result<(), RepoError> {
+        self.db.clone().close().await.map_err(db_error)
     }
 }
 
@@ -86,7 +103,8 @@ fn condition(filter: &MediaFilter) -> Condition {
         all = all.add(media::Column::Show.eq(show.clone()));
     }
     if let Some(season) = filter.season {
-        all = all.add(media::Column::Season.eq(season as i32));
+        // In range: `MediaFilter::check` refuses larger seasons before any query is built.
+        all = all.add(media::Column::Season.eq(i32::try_from(season).unwrap_or(i32::MAX)));
     }
     if let Some(kind) = filter.kind {
         all = all.add(media::Column::Kind.eq(kind.as_str()));
@@ -182,7 +200,7 @@ async fn entries(
                     _ => None,
                 },
                 status: MediaStatus::parse(&status)
-                    .ok_or_else(|| RepoError::Corrupt(format!("unknown status {status:?}")))?,
+                    .ok_or_else(|| RepoError::corrupt(format!("unknown status {status:?}")))?,
                 fingerprint,
             })
         })
@@ -275,8 +293,7 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .await
                 .map_err(db_error)?;
         }
-        let scan =
-            || batch.scan.map(|s| s.0).ok_or_else(|| RepoError::Database("a scan id is required".into()));
+        let scan = || batch.scan.map(|s| s.0).ok_or_else(|| RepoError::database("a scan id is required"));
         if !batch.seen_dirs.is_empty() {
             let (scan, at) = (scan()?, convert::micros(scanner_core::media::now()));
             let dirs: Vec<media_dir::ActiveModel> = batch
@@ -366,7 +383,7 @@ impl MediaRepository for SeaOrmMediaRepository {
         let select = media::Entity::find()
             .filter(media::Column::SizeBytes.eq(size as i64))
             .filter(media::Column::ModifiedNs.eq(modified_ns))
-            .limit(limit);
+            .limit(Ord::min(limit, i64::MAX as u64));
         entries(select, &self.db, true).await
     }
 
@@ -411,12 +428,29 @@ impl MediaRepository for SeaOrmMediaRepository {
         Ok(result.rows_affected)
     }
 
+    async fn any_under(&self, root: PathBuf) -> Result<bool, RepoError> {
+        let found = media::Entity::find()
+            .select_only()
+            .column(media::Column::Id)
+            .filter(under(media::Column::Path, &root))
+            .limit(1)
+            .into_tuple::<uuid::Uuid>()
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(found.is_some())
+    }
+}
+
+#[async_trait]
+impl MediaQueries for SeaOrmMediaRepository {
     async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {
         let model = media::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
         model.map(convert::from_model).transpose()
     }
 
     async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError> {
+        check_text("path", &path.to_string_lossy())?;
         let model = media::Entity::find()
             .filter(media::Column::Path.eq(paths::encode(&path)))
             .one(&self.db)
@@ -426,15 +460,19 @@ impl MediaRepository for SeaOrmMediaRepository {
     }
 
     async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
+        query.filter.check()?;
+        let offset = query.offset.map(check_offset).transpose()?;
         let mut select =
             media::Entity::find().filter(condition(&query.filter)).order_by_asc(media::Column::Path);
         if let Some(after) = &query.after_path {
+            check_text("cursor", &after.to_string_lossy())?;
             select = select.filter(media::Column::Path.gt(paths::encode(after)));
         }
-        if let Some(offset) = query.offset {
-            select = select.offset(offset);
-        }
-        if let Some(limit) = query.limit {
+        // Both are bound as signed 64-bit integers; SQLite takes an OFFSET only after a LIMIT.
+        let limit = query.limit.map(|l| Ord::min(l, i64::MAX as u64));
+        if let Some(offset) = offset {
+            select = select.offset(offset).limit(limit.unwrap_or(i64::MAX as u64));
+        } else if let Some(limit) = limit {
             select = select.limit(limit);
         }
         let models = select.all(&self.db).await.map_err(db_error)?;
@@ -442,10 +480,12 @@ impl MediaRepository for SeaOrmMediaRepository {
     }
 
     async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
+        filter.check()?;
         media::Entity::find().filter(condition(&filter)).count(&self.db).await.map_err(db_error)
     }
 
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
+        filter.check()?;
         let rows = media::Entity::find()
             .select_only()
             .column(media::Column::Show)
@@ -475,5 +515,9 @@ impl MediaRepository for SeaOrmMediaRepository {
         // Sorted here, not in SQL, so that both backends agree (byte order, then year).
         shows.sort_by(|a, b| (a.show.as_str(), a.year).cmp(&(b.show.as_str(), b.year)));
         Ok(shows)
+    }
+
+    async fn ping(&self) -> Result<(), RepoError> {
+        self.db.ping().await.map_err(db_error)
     }
 }

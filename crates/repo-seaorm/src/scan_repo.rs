@@ -12,11 +12,12 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use scanner_core::ports::{
-    CancelRequest, LeaseHolder, LeaseOutcome, RepoError, ScanQuery, ScanRecord, ScanRepository,
+    CancelRequest, Cause, LEASE_EXPIRED, LeaseHolder, LeaseOutcome, RepoError, ScanDeletion, ScanQuery,
+    ScanRecord, ScanRepository,
 };
 use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 
@@ -30,7 +31,7 @@ pub struct SeaOrmScanRepository {
 }
 
 impl SeaOrmScanRepository {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub(crate) fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
 }
@@ -52,12 +53,12 @@ fn count(n: u64) -> i64 {
 }
 
 fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> RepoError + '_ {
-    move |e| RepoError::Corrupt(format!("scan {what}: {e}"))
+    move |e| RepoError::Corrupt { what: format!("scan {what}"), source: Some(Cause::new(e)) }
 }
 
 fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
     let status = ScanStatus::parse(&model.status)
-        .ok_or_else(|| RepoError::Corrupt(format!("unknown scan status {:?}", model.status)))?;
+        .ok_or_else(|| RepoError::corrupt(format!("unknown scan status {:?}", model.status)))?;
     let errors: Vec<ScanIssue> = serde_json::from_str(&model.errors).map_err(corrupt("errors"))?;
     let progress = ScanProgress {
         scan_id: ScanId(model.id),
@@ -77,7 +78,7 @@ fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
         errors,
         errors_total: u64::try_from(model.errors_total).unwrap_or_default(),
         phase: ScanPhase::parse(&model.phase)
-            .ok_or_else(|| RepoError::Corrupt(format!("unknown scan phase {:?}", model.phase)))?,
+            .ok_or_else(|| RepoError::corrupt(format!("unknown scan phase {:?}", model.phase)))?,
         new_files: u64::try_from(model.new_files).unwrap_or_default(),
         changed_files: u64::try_from(model.changed_files).unwrap_or_default(),
         unchanged_files: u64::try_from(model.unchanged_files).unwrap_or_default(),
@@ -252,7 +253,7 @@ impl ScanRepository for SeaOrmScanRepository {
             select = select.filter(scan::Column::Status.eq(status.as_str()));
         }
         if let Some(limit) = query.limit {
-            select = select.limit(limit);
+            select = select.limit(Ord::min(limit, i64::MAX as u64));
         }
         select.all(&self.db).await.map_err(db_error)?.into_iter().map(to_progress).collect()
     }
@@ -291,7 +292,10 @@ impl ScanRepository for SeaOrmScanRepository {
             .value(scan::Column::Status, ScanStatus::Interrupted.as_str())
             .value(scan::Column::EndedAt, Utc::now())
             .value(scan::Column::UpdatedAt, Utc::now())
-            .value(scan::Column::Error, "the scan's lease expired: the process running it stopped")
+            .value(scan::Column::Error, LEASE_EXPIRED)
+            .value(scan::Column::Phase, ScanPhase::Finished.as_str())
+            .value(scan::Column::EtaSecs, Option::<f64>::None)
+            .value(scan::Column::CurrentFile, Option::<String>::None)
             .and_where(Expr::col(scan::Column::Status).eq(ScanStatus::Running.as_str()))
             .and_where(Expr::exists(live).not())
             .returning_col(scan::Column::Id)
@@ -300,24 +304,16 @@ impl ScanRepository for SeaOrmScanRepository {
         rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map(ScanId).map_err(db_error)).collect()
     }
 
-    async fn interrupt(&self, id: ScanId, reason: String) -> Result<bool, RepoError> {
-        let txn = self.db.begin().await.map_err(db_error)?;
-        let result = scan::Entity::update_many()
-            .col_expr(scan::Column::Status, Expr::value(ScanStatus::Interrupted.as_str()))
-            .col_expr(scan::Column::EndedAt, Expr::value(Utc::now()))
-            .col_expr(scan::Column::UpdatedAt, Expr::value(Utc::now()))
-            .col_expr(scan::Column::Error, Expr::value(reason))
+    async fn delete(&self, id: ScanId) -> Result<ScanDeletion, RepoError> {
+        let result = scan::Entity::delete_many()
             .filter(scan::Column::Id.eq(id.0))
-            .filter(scan::Column::Status.eq(ScanStatus::Running.as_str()))
-            .exec(&txn)
+            .filter(scan::Column::Status.ne(ScanStatus::Running.as_str()))
+            .exec(&self.db)
             .await
             .map_err(db_error)?;
-        scan_lease::Entity::delete_many()
-            .filter(scan_lease::Column::ScanId.eq(id.0))
-            .exec(&txn)
-            .await
-            .map_err(db_error)?;
-        txn.commit().await.map_err(db_error)?;
-        Ok(result.rows_affected == 1)
+        if result.rows_affected == 1 {
+            return Ok(ScanDeletion::Deleted);
+        }
+        Ok(if self.get(id).await?.is_some() { ScanDeletion::Running } else { ScanDeletion::NotFound })
     }
 }

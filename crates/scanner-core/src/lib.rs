@@ -16,8 +16,11 @@ mod id;
 pub mod json_path;
 pub mod media;
 pub mod parse;
+pub mod path_key;
 pub mod ports;
 pub mod scan;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use compat::{Compatibility, CompatibilityProfile};
 pub use media::{

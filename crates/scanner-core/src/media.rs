@@ -12,7 +12,12 @@ use crate::parse::ParsedName;
 /// The current time at the catalog's resolution (microseconds, what PostgreSQL keeps), so that a
 /// timestamp reads back equal on every backend.
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    micros(Utc::now())
+}
+
+/// `at` at the catalog's resolution (microseconds).
+pub fn micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
 }
 
 crate::id::uuid_id!(

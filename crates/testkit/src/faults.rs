@@ -54,8 +54,8 @@ pub struct SmallDisk {
 }
 
 impl SmallDisk {
-    /// Mounts a tmpfs of `kib` KiB, or records the test as skipped and returns `None` where
-    /// that is not allowed (not root, no mount permission in a container).
+    /// Mounts a tmpfs of `kib` KiB. Where that is not allowed (not root, no mount permission in
+    /// a container) the test fails, or with `MEDIASCAN_SKIP_TMPFS=1` is skipped (`None`).
     pub fn mount(test: &str, kib: u64) -> Option<Self> {
         let dir = tempfile::Builder::new().prefix("mediascan-small-disk").tempdir().ok()?;
         let mounted = Command::new("mount")
@@ -65,14 +65,15 @@ impl SmallDisk {
         match mounted {
             Ok(output) if output.status.success() => Some(Self { path: dir.path().to_path_buf(), _dir: dir }),
             Ok(output) => {
-                crate::skip(
+                crate::unavailable(
+                    crate::Resource::Tmpfs,
                     test,
-                    &format!("cannot mount a tmpfs: {}", String::from_utf8_lossy(&output.stderr)),
+                    &format!("cannot mount a tmpfs: {}", String::from_utf8_lossy(&output.stderr).trim()),
                 );
                 None
             }
             Err(e) => {
-                crate::skip(test, &format!("cannot run mount: {e}"));
+                crate::unavailable(crate::Resource::Tmpfs, test, &format!("cannot run mount: {e}"));
                 None
             }
         }

@@ -11,6 +11,7 @@
 
 pub mod faults;
 pub mod pg;
+pub mod sql;
 
 use std::fs;
 use std::io::Write;
@@ -29,13 +30,47 @@ pub fn fixtures_dir() -> PathBuf {
     dir
 }
 
-/// Marks the running test as skipped: says so loudly on stderr and appends a line to
-/// `target/test-skips.log`, which `cargo xtask ci` prints at the end.
-pub fn skip(test: &str, reason: &str) {
-    eprintln!("SKIPPED {test}: {reason}");
+/// A resource some tests need and a machine may lack. Without it such a test FAILS, saying
+/// why, unless its skip variable is set (`MEDIASCAN_SKIP_POSTGRES=1` …): skipping is a choice
+/// made explicitly, never what happens by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The PostgreSQL server of `MEDIASCAN_TEST_POSTGRES_URL` (default: the local one).
+    Postgres,
+    /// Mounting a tmpfs (needs root, or a mount namespace).
+    Tmpfs,
+    /// Running a test as another user with `setpriv` (needs root).
+    Setpriv,
+}
+
+impl Resource {
+    /// The variable that, set to `1`, lets tests needing this resource skip.
+    pub fn skip_variable(self) -> &'static str {
+        match self {
+            Self::Postgres => "MEDIASCAN_SKIP_POSTGRES",
+            Self::Tmpfs => "MEDIASCAN_SKIP_TMPFS",
+            Self::Setpriv => "MEDIASCAN_SKIP_SETPRIV",
+        }
+    }
+
+    /// Whether the user allowed skipping tests that need this resource.
+    pub fn may_skip(self) -> bool {
+        std::env::var(self.skip_variable()).is_ok_and(|v| v == "1")
+    }
+}
+
+/// The resource `test` needs is not there: panics with the reason, or — when the resource's
+/// skip variable allows it — records the skip (stderr and `target/test-skips.log`, printed by
+/// `cargo xtask ci`) and returns, and the caller ends the test.
+pub fn unavailable(resource: Resource, test: &str, reason: &str) {
+    let variable = resource.skip_variable();
+    if !resource.may_skip() {
+        panic!("{test} cannot run: {reason} (set {variable}=1 to skip the tests that need it)");
+    }
+    eprintln!("SKIPPED {test}: {reason} ({variable}=1)");
     let log = fixtures_dir().join("../test-skips.log");
     if let Ok(mut file) = fs::OpenOptions::new().create(true).append(true).open(log) {
-        let _ = writeln!(file, "{test}: {reason}");
+        let _ = writeln!(file, "{test}: {reason} ({variable}=1)");
     }
 }
 

@@ -22,19 +22,15 @@ fn with_search_path(base: &str, schema: &str) -> String {
     format!("{base}{sep}options[search_path]={schema}")
 }
 
-/// Creates a fresh schema, or records the test as skipped and returns `None` when no server
-/// is reachable. When `MEDIASCAN_REQUIRE_POSTGRES` is set (as `.ci/run` does), an unreachable
-/// server fails the test instead.
+/// Creates a fresh schema. An unreachable server fails the test, unless
+/// `MEDIASCAN_SKIP_POSTGRES=1` allows skipping: then the skip is recorded and this is `None`.
 pub async fn fresh_schema(test: &str) -> Option<PgSchema> {
     let base = server_url();
     let admin = match Database::connect(&base).await {
         Ok(db) => db,
         Err(e) => {
             let reason = format!("PostgreSQL at {base} is not reachable ({e})");
-            if std::env::var_os("MEDIASCAN_REQUIRE_POSTGRES").is_some() {
-                panic!("{test} cannot run: {reason}, and MEDIASCAN_REQUIRE_POSTGRES is set");
-            }
-            crate::skip(test, &reason);
+            crate::unavailable(crate::Resource::Postgres, test, &reason);
             return None;
         }
     };

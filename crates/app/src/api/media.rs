@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, ShowSummary};
+use scanner_core::ports::{MediaFilter, MediaQuery, ShowSummary};
 use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use super::error::{ApiError, ApiPath, ApiQuery, ErrorBody};
@@ -196,10 +196,10 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, axum::Json<Health>) {
-    match state.app.catalog().connection().ping().await {
+    match state.app.catalog().ping().await {
         Ok(()) => (StatusCode::OK, axum::Json(Health { status: "ok", database: "ok" })),
         Err(e) => {
-            tracing::warn!(error = %e, "health check: catalog unreachable");
+            tracing::warn!(error = %scanner_core::ports::error_chain(&e), "health check: catalog unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 axum::Json(Health { status: "degraded", database: "unreachable" }),

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository};
+use scanner_core::ports::{MediaFilter, MediaQuery};
 use scanner_core::{MediaKind, MediaStatus};
 
 use super::{DbArgs, output};
-use crate::Mediascan;
+use crate::CatalogReader;
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -70,13 +70,13 @@ fn parse_status(s: &str) -> Result<MediaStatus, String> {
 const PAGE: u64 = 1_000;
 
 pub async fn run(args: MediaArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let app = Mediascan::open(args.db.settings(config)?).await?;
-    let result = list(&app, &args).await;
-    app.shutdown().await;
+    let catalog = CatalogReader::open(&args.db.settings(config)?).await?;
+    let result = list(&catalog, &args).await;
+    catalog.close().await;
     result
 }
 
-async fn list(app: &Mediascan, args: &MediaArgs) -> anyhow::Result<ExitCode> {
+async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitCode> {
     let path_prefix = match &args.path_prefix {
         Some(dir) => Some(std::path::absolute(dir)?),
         None => None,
@@ -99,7 +99,7 @@ async fn list(app: &Mediascan, args: &MediaArgs) -> anyhow::Result<ExitCode> {
         let limit = PAGE.min(left);
         let query =
             MediaQuery { filter: filter.clone(), after_path: after.take(), offset: None, limit: Some(limit) };
-        let page = app.catalog().list(query).await?;
+        let page = catalog.media().list(query).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.path.clone());
         left -= page.len() as u64;

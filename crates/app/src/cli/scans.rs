@@ -9,7 +9,7 @@ use scanner_core::ScanStatus;
 use scanner_core::ports::ScanQuery;
 
 use super::{DbArgs, output};
-use crate::Mediascan;
+use crate::CatalogReader;
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -35,10 +35,10 @@ pub struct ScansArgs {
 }
 
 pub async fn run(args: ScansArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let app = Mediascan::open(args.db.settings(config)?).await?;
+    let catalog = CatalogReader::open(&args.db.settings(config)?).await?;
     let query = ScanQuery { library: args.library.clone(), status: args.status, limit: Some(args.limit) };
-    let scans = app.scanner().scans(query).await;
-    app.shutdown().await;
+    let scans = catalog.scans(query).await;
+    catalog.close().await;
     let scans = scans?;
     let mut out = io::stdout().lock();
     if args.json {

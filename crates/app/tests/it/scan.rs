@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use scanner_core::ports::{MediaQuery, MediaRepository};
+use scanner_core::ports::MediaQuery;
 use scanner_core::{MediaKind, MediaRecord, MediaStatus, ScanOptions, ScanRequest, ScanStatus};
 
 use crate::{BROKEN, Library, VIDEOS, alive, hanging_ffprobe, open, recorded_pids};

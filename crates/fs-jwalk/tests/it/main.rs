@@ -258,7 +258,11 @@ fn rerun_unprivileged(test: &str) -> bool {
             true
         }
         Err(e) => {
-            testkit::skip(test, &format!("cannot drop privileges with setpriv ({e})"));
+            testkit::unavailable(
+                testkit::Resource::Setpriv,
+                test,
+                &format!("cannot drop privileges with setpriv ({e})"),
+            );
             false
         }
     }

@@ -1,14 +1,16 @@
-//! The repository contract, run on SQLite (a real file) and on PostgreSQL (a fresh schema on
-//! the test server). Each `contract!` case becomes `sqlite::name` and `postgres::name`.
+//! The repository contract (`scanner_core::testing::contract`), run on SQLite (a real file)
+//! and on PostgreSQL (a fresh schema on the test server), and what is particular to this
+//! adapter: connecting, migrating, and opening a catalog read-only.
 
-mod incremental;
-mod media;
-mod queries;
-mod scans;
+mod schema;
 
-use repo_seaorm::SeaOrmMediaRepository;
+use std::sync::Arc;
 
-/// A repository on a fresh database of each backend, dropped with the guard.
+use repo_seaorm::{OpenMode, SeaOrmMediaRepository};
+use scanner_core::ports::ScanRepository;
+use scanner_core::testing::Catalog;
+
+/// What keeps a fresh database alive for one test.
 #[derive(Debug)]
 pub enum Fresh {
     Sqlite(tempfile::TempDir),
@@ -18,40 +20,57 @@ pub enum Fresh {
 pub async fn sqlite() -> (SeaOrmMediaRepository, Fresh, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("catalog.db").display());
-    let repo = SeaOrmMediaRepository::open(&url).await.unwrap();
+    let repo = SeaOrmMediaRepository::open(&url, OpenMode::Migrate).await.unwrap();
     (repo, Fresh::Sqlite(dir), url)
 }
 
 pub async fn postgres(test: &str) -> Option<(SeaOrmMediaRepository, Fresh, String)> {
     let schema = testkit::pg::fresh_schema(test).await?;
     let url = schema.url.clone();
-    let repo = SeaOrmMediaRepository::open(&url).await.unwrap();
+    let repo = SeaOrmMediaRepository::open(&url, OpenMode::Migrate).await.unwrap();
     Some((repo, Fresh::Postgres(schema), url))
 }
 
-/// Declares a contract test body `async fn(repo, url)` and runs it on both backends.
-#[macro_export]
-macro_rules! contract {
-    ($name:ident, |$repo:ident, $url:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
+mod sqlite {
+    use super::*;
 
-            async fn body($repo: repo_seaorm::SeaOrmMediaRepository, $url: String) $body
+    async fn catalog(_test: &'static str) -> Option<(Arc<dyn Catalog>, Fresh)> {
+        let (repo, fresh, _) = sqlite().await;
+        Some((Arc::new(repo), fresh))
+    }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (repo, _guard, url) = $crate::sqlite().await;
-                body(repo, url).await;
-            }
+    async fn scans(_test: &'static str) -> Option<(Arc<dyn ScanRepository>, Fresh)> {
+        let (repo, fresh, _) = sqlite().await;
+        Some((Arc::new(repo.scans()), fresh))
+    }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let name = concat!(module_path!(), "::postgres");
-                if let Some((repo, _guard, url)) = $crate::postgres(name).await {
-                    body(repo, url).await;
-                }
-            }
-        }
-    };
+    mod catalog {
+        scanner_core::catalog_contract!(super::catalog);
+    }
+
+    mod scans {
+        scanner_core::scans_contract!(super::scans);
+    }
+}
+
+mod postgres {
+    use super::*;
+
+    async fn catalog(test: &'static str) -> Option<(Arc<dyn Catalog>, Fresh)> {
+        let (repo, fresh, _) = postgres(test).await?;
+        Some((Arc::new(repo), fresh))
+    }
+
+    async fn scans(test: &'static str) -> Option<(Arc<dyn ScanRepository>, Fresh)> {
+        let (repo, fresh, _) = postgres(test).await?;
+        Some((Arc::new(repo.scans()), fresh))
+    }
+
+    mod catalog {
+        scanner_core::catalog_contract!(super::catalog);
+    }
+
+    mod scans {
+        scanner_core::scans_contract!(super::scans);
+    }
 }

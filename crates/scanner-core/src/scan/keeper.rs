@@ -29,7 +29,7 @@ pub(crate) async fn keep(job: &ScanJob, fatal: &Fatal, done: &CancellationToken)
                 job.cancel.cancel();
             }
             Ok(_) => {}
-            Err(e) => warn!(error = %e, "cannot save scan progress; will retry"),
+            Err(e) => warn!(error = %crate::ports::error_chain(&e), "cannot save scan progress; will retry"),
         }
         if last_renew.elapsed() < renew_every {
             continue;
@@ -40,11 +40,15 @@ pub(crate) async fn keep(job: &ScanJob, fatal: &Fatal, done: &CancellationToken)
             Ok(false) => fatal.raise(format!("lost the lease on {} to another scan", job.lease_key)),
             Err(e) if last_renewed.elapsed() >= job.config.lease_ttl => {
                 fatal.raise(format!(
-                    "cannot renew the lease on {} for {:?}: {e}",
-                    job.lease_key, job.config.lease_ttl
+                    "cannot renew the lease on {} for {:?}: {}",
+                    job.lease_key,
+                    job.config.lease_ttl,
+                    crate::ports::error_chain(&e)
                 ));
             }
-            Err(e) => warn!(error = %e, "cannot renew the scan lease; will retry"),
+            Err(e) => {
+                warn!(error = %crate::ports::error_chain(&e), "cannot renew the scan lease; will retry")
+            }
         }
     }
 }
@@ -56,12 +60,14 @@ pub(crate) async fn conclude(job: &ScanJob) {
     for attempt in 0..5u32 {
         match job.scans.save(snapshot.clone()).await {
             Ok(_) => break,
-            Err(e) if attempt == 4 => warn!(error = %e, "cannot save the final scan progress"),
+            Err(e) if attempt == 4 => {
+                warn!(error = %crate::ports::error_chain(&e), "cannot save the final scan progress")
+            }
             Err(_) => tokio::time::sleep(Duration::from_millis(200 << attempt)).await,
         }
     }
     if let Err(e) = job.scans.release_lease(job.lease_key.clone(), job.state.id).await {
         // It expires by itself after its TTL.
-        warn!(error = %e, "cannot release the scan lease");
+        warn!(error = %crate::ports::error_chain(&e), "cannot release the scan lease");
     }
 }

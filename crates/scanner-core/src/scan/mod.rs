@@ -27,7 +27,7 @@ pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 use crate::compat::CompatibilityProfile;
 use crate::ports::{
     CancelRequest, FileSource, FileSourceError, LeaseHolder, LeaseOutcome, MediaProbe, MediaRepository,
-    RepoError, ScanQuery, ScanRecord, ScanRepository, WalkOptions,
+    ProbeError, RepoError, ScanQuery, ScanRecord, ScanRepository, WalkOptions,
 };
 use pipeline::ScanJob;
 use progress::ProgressState;
@@ -66,7 +66,8 @@ impl Default for ScannerConfig {
         Self {
             retention: Duration::from_secs(3600),
             cleanup_interval: Duration::from_secs(60),
-            probe_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            // The application sets this from the machine (the core reads nothing of it).
+            probe_concurrency: 2,
             max_concurrent_scans: 1,
             max_errors: 100,
             batch_size: 256,
@@ -144,10 +145,10 @@ pub enum StartScanError {
     /// This process runs as many scans as it may.
     #[error("{limit} scan(s) already running, the most this node runs at once")]
     NodeBusy { limit: usize },
-    #[error("cannot probe media files: {0}")]
-    ProbeUnavailable(String),
-    #[error("cannot record the scan: {0}")]
-    Catalog(RepoError),
+    #[error("cannot probe media files")]
+    ProbeUnavailable(#[source] ProbeError),
+    #[error("cannot record the scan")]
+    Catalog(#[source] RepoError),
     #[error("the scanner is shutting down")]
     ShuttingDown,
 }
@@ -157,8 +158,8 @@ pub enum StartScanError {
 pub enum ScanLookupError {
     #[error("no scan with id {0}")]
     NotFound(ScanId),
-    #[error("cannot read the scan: {0}")]
-    Catalog(RepoError),
+    #[error("cannot read the scan")]
+    Catalog(#[source] RepoError),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -168,8 +169,8 @@ pub enum CancelScanError {
     NotFound(ScanId),
     #[error("scan {id} is not running (it is {status})")]
     NotRunning { id: ScanId, status: ScanStatus },
-    #[error("cannot cancel the scan: {0}")]
-    Catalog(RepoError),
+    #[error("cannot cancel the scan")]
+    Catalog(#[source] RepoError),
 }
 
 /// The ports the scanner works through.
@@ -290,7 +291,7 @@ impl Scanner {
             return Err(StartScanError::ShuttingDown);
         }
         let root = inner.ports.source.open_root(request.root).await?;
-        inner.ports.probe.check().await.map_err(|e| StartScanError::ProbeUnavailable(e.to_string()))?;
+        inner.ports.probe.check().await.map_err(StartScanError::ProbeUnavailable)?;
         let key = lease_key(request.library.as_deref(), &root);
 
         // Reserve the key in this process under one lock: a local race is decided here.
@@ -310,9 +311,13 @@ impl Scanner {
             Reservation { inner, key: key.clone() }
         };
 
-        // Then across processes: the lease in the catalog.
+        // Then across processes: the lease in the catalog. A scan whose lease ran out is marked
+        // interrupted first, so that a library freed by a dead node shows so in the history.
         let id = ScanId::new();
         let scans = &inner.ports.scans;
+        if let Err(e) = scans.interrupt_expired().await {
+            tracing::warn!(error = %crate::ports::error_chain(&e), "cannot check for expired scan leases");
+        }
         let holder = inner.config.holder.clone();
         match scans.acquire_lease(key.clone(), id, holder.clone(), inner.config.lease_ttl).await {
             Ok(LeaseOutcome::Acquired) => {}
@@ -450,26 +455,14 @@ impl Scanner {
         }
     }
 
-    /// Marks scans whose process is gone `interrupted`: scans whose lease expired, and scans of
-    /// this host whose process `is_alive` says is dead (found at once, without waiting for the
-    /// lease to run out). Call it at start-up; the cleanup task repeats the first part.
-    pub async fn recover(&self, is_alive: impl Fn(&LeaseHolder) -> bool) -> Result<Vec<ScanId>, RepoError> {
-        let scans = &self.inner.ports.scans;
-        let me = &self.inner.config.holder;
-        let mut interrupted = scans.interrupt_expired().await?;
-        let running =
-            scans.list(ScanQuery { status: Some(ScanStatus::Running), ..ScanQuery::default() }).await?;
-        for record in running {
-            let holder = &record.holder;
-            if holder.host == me.host && holder.instance != me.instance && !is_alive(holder) {
-                let reason = format!("process {} stopped before the scan ended", holder.label());
-                if scans.interrupt(record.progress.scan_id, reason).await? {
-                    interrupted.push(record.progress.scan_id);
-                }
-            }
-        }
+    /// Marks scans whose lease expired `interrupted`: their process stopped renewing it. A
+    /// lease is the only sign of life the scanner trusts (host names and pids are shared by
+    /// containers). Call it at start-up; the cleanup task repeats it, and every start does it
+    /// before taking a lease.
+    pub async fn recover(&self) -> Result<Vec<ScanId>, RepoError> {
+        let interrupted = self.inner.ports.scans.interrupt_expired().await?;
         if !interrupted.is_empty() {
-            tracing::warn!(count = interrupted.len(), "marked scans of stopped processes interrupted");
+            tracing::warn!(count = interrupted.len(), "marked scans whose lease expired interrupted");
         }
         Ok(interrupted)
     }
@@ -541,7 +534,9 @@ async fn cleanup_loop(inner: Weak<Inner>, shutdown: CancellationToken) {
                 tracing::warn!(count = ids.len(), "marked scans with expired leases interrupted")
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot check for expired scan leases"),
+            Err(e) => {
+                tracing::warn!(error = %crate::ports::error_chain(&e), "cannot check for expired scan leases")
+            }
         }
     }
 }

@@ -34,8 +34,8 @@ use super::progress::{Change, ProgressState, ScanStatus};
 use super::{ScanOptions, ScannerConfig};
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::ports::{
-    Absent, DirSummary, FileSource, MediaFilter, MediaMove, MediaProbe, MediaRepository, RepoError,
-    ScanRepository, SeenDir,
+    Absent, DirSummary, FileSource, MediaMove, MediaProbe, MediaRepository, RepoError, ScanRepository,
+    SeenDir, error_chain,
 };
 
 /// Everything one scan needs.
@@ -162,17 +162,18 @@ where
         match operation().await {
             Ok(value) => return Ok(value),
             Err(e) if e.is_transient() && started.elapsed() + pause <= job.config.db_retry => {
-                warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "database unavailable; retrying");
+                warn!(error = %error_chain(&e), retry_in_ms = pause.as_millis() as u64, "database unavailable; retrying");
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(5));
             }
             Err(e) if e.is_transient() => {
                 return Err(format!(
-                    "{what}: the database stayed unavailable for {:?}: {e}",
-                    job.config.db_retry
+                    "{what}: the database stayed unavailable for {:?}: {}",
+                    job.config.db_retry,
+                    error_chain(&e)
                 ));
             }
-            Err(e) => return Err(format!("{what}: {e}")),
+            Err(e) => return Err(format!("{what}: {}", error_chain(&e))),
         }
     }
 }
@@ -181,8 +182,7 @@ where
 pub(crate) async fn run(job: ScanJob) {
     let stop = job.cancel.child_token();
     let root = job.state.root.clone();
-    let filter = MediaFilter { path_prefix: Some(root.clone()), ..MediaFilter::default() };
-    let moves_possible = !job.options.force && job.repo.count(filter).await.map_or(true, |n| n > 0);
+    let moves_possible = !job.options.force && job.repo.any_under(root.clone()).await.unwrap_or(true);
     let shared = Shared {
         stop: stop.clone(),
         fatal: Fatal { stop: stop.clone(), message: Mutex::new(None) },

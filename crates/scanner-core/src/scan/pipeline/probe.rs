@@ -11,7 +11,7 @@ use tracing::{debug, warn};
 use super::{Job, ScanJob, Shared, Write, retrying};
 use crate::media::{MediaId, MediaInfo, MediaRecord, MediaStatus, now};
 use crate::parse;
-use crate::ports::{MediaMove, ProbeError};
+use crate::ports::{MediaMove, ProbeError, error_chain};
 use crate::scan::progress::Change;
 
 /// How many catalog rows of the same size and time are checked as the origin of a move.
@@ -163,14 +163,14 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
             job.state.succeeded(change);
             Probed::Write(Write::Upsert(Box::new(record)))
         }
-        Err(e) if e.is_fatal() => Probed::Fatal(e.to_string()),
+        Err(e) if e.is_fatal() => Probed::Fatal(error_chain(&e)),
         Err(ProbeError::NotFound) => {
             warn!(path = %record.path.display(), "file vanished before it could be probed");
             job.state.failed(change, &record.path, "file vanished before it could be probed");
             Probed::Write(Write::Unstored(record.path))
         }
         Err(e) => {
-            let message = e.to_string();
+            let message = error_chain(&e);
             warn!(path = %record.path.display(), error = %message, "cannot probe file");
             job.state.failed(change, &record.path, &message);
             record.status = MediaStatus::Failed;

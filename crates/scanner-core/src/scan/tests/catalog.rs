@@ -4,22 +4,23 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::*;
-use crate::ports::{LeaseHolder, ScanQuery, ScanRecord};
+use crate::ports::{CancelRequest, LeaseHolder, ScanQuery, ScanRecord, ScanRepository};
+use crate::testing::InMemoryScans;
 
 #[tokio::test]
 async fn a_panicking_scan_fails_cleanly_and_frees_its_library() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let mut probe = MockMediaProbe::new();
     probe.expect_check().returning(|| Ok("fake".into()));
     probe.expect_probe().returning(|_| panic!("bug in a probe"));
     let scanner =
-        scanner_full(source(&[("", &["a.mkv"])]), probe, Stored::default().repo(), catalog.repo(), quick());
+        scanner_full(source(&[("", &["a.mkv"])]), probe, Stored::default().repo(), catalog.clone(), quick());
     let id = scanner.start(library("tv")).await.unwrap();
     let done = tokio::time::timeout(Duration::from_secs(5), scanner.wait(id)).await.unwrap().unwrap();
     assert_eq!(done.status, ScanStatus::Failed);
     assert!(done.error.as_deref().unwrap().contains("bug in a probe"), "{:?}", done.error);
-    assert_eq!(catalog.store().records[&id].progress.status, ScanStatus::Failed);
-    assert!(!catalog.store().leases.contains_key("library:tv"));
+    assert_eq!(catalog.record(id).unwrap().progress.status, ScanStatus::Failed);
+    assert_eq!(catalog.lease_holder("library:tv"), None);
     scanner.shutdown().await;
 }
 
@@ -39,18 +40,16 @@ fn library(name: &str) -> ScanRequest {
 
 #[tokio::test]
 async fn a_library_leased_by_another_node_is_already_being_scanned() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let elsewhere = ScanId::new();
-    catalog
-        .store()
-        .leases
-        .insert("library:tv".into(), (elsewhere, std::time::Instant::now() + Duration::from_secs(60)));
+    let minute = Duration::from_secs(60);
+    catalog.acquire_lease("library:tv".into(), elsewhere, LeaseHolder::default(), minute).await.unwrap();
     let mut source = source(&[("", &["a.mkv"])]);
     source.checkpoint();
     source.expect_open_root().returning(Ok);
     // Only the free library is walked.
     source.expect_walk().times(1).returning(|_, _| Ok(WalkStream::from_events(Vec::new())));
-    let scanner = scanner_full(source, probe(), Stored::default().repo(), catalog.repo(), quick());
+    let scanner = scanner_full(source, probe(), Stored::default().repo(), catalog.clone(), quick());
 
     match scanner.start(library("tv")).await {
         Err(StartScanError::AlreadyRunning { key, scan }) => {
@@ -66,10 +65,18 @@ async fn a_library_leased_by_another_node_is_already_being_scanned() {
 
 #[tokio::test]
 async fn an_expired_lease_can_be_taken_over() {
-    let catalog = FakeScans::default();
-    catalog.store().leases.insert("library:tv".into(), (ScanId::new(), std::time::Instant::now()));
-    let scanner =
-        scanner_full(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), catalog.repo(), quick());
+    let catalog = InMemoryScans::default();
+    let ttl = Duration::from_millis(1);
+    catalog.acquire_lease("library:tv".into(), ScanId::new(), LeaseHolder::default(), ttl).await.unwrap();
+    eventually(|| catalog.lease_holder("library:tv").is_some()).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let scanner = scanner_full(
+        source(&[("", &["a.mkv"])]),
+        probe(),
+        Stored::default().repo(),
+        catalog.clone(),
+        quick(),
+    );
     let id = scanner.start(library("tv")).await.unwrap();
     assert_eq!(scanner.wait(id).await.unwrap().status, ScanStatus::Completed);
     scanner.shutdown().await;
@@ -77,69 +84,63 @@ async fn an_expired_lease_can_be_taken_over() {
 
 #[tokio::test]
 async fn progress_is_saved_while_running_and_the_lease_released_at_the_end() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let (gated, gate, started, _) = Gated::new(probe());
     let scanner = scanner_full(
         source(&[("", &["1.mkv", "2.mkv", "3.mkv"])]),
         gated,
         Stored::default().repo(),
-        catalog.repo(),
+        catalog.clone(),
         quick(),
     );
     let id = scanner.start(library("tv")).await.unwrap();
-    {
-        let store = catalog.store();
-        let record = &store.records[&id];
-        assert_eq!(record.lease_key, "library:tv");
-        assert_eq!(record.progress.status, ScanStatus::Running);
-        assert_eq!(record.progress.library.as_deref(), Some("tv"));
-        assert!(store.leases.contains_key("library:tv"));
-    }
+    let record = catalog.record(id).unwrap();
+    assert_eq!(record.lease_key, "library:tv");
+    assert_eq!(record.progress.status, ScanStatus::Running);
+    assert_eq!(record.progress.library.as_deref(), Some("tv"));
+    assert_eq!(catalog.lease_holder("library:tv"), Some(id));
     gate.add_permits(1);
     eventually(|| started.load(Ordering::SeqCst) == 2).await;
-    eventually(|| catalog.store().records[&id].progress.processed == 1).await;
+    eventually(|| catalog.record(id).unwrap().progress.processed == 1).await;
 
     gate.add_permits(2);
     let done = scanner.wait(id).await.unwrap();
     assert_eq!(done.status, ScanStatus::Completed);
-    {
-        let store = catalog.store();
-        assert_eq!(store.records[&id].progress, done, "the final progress is saved");
-        assert!(!store.leases.contains_key("library:tv"), "the lease is released");
-    }
+    assert_eq!(catalog.record(id).unwrap().progress, done, "the final progress is saved");
+    assert_eq!(catalog.lease_holder("library:tv"), None, "the lease is released");
     scanner.shutdown().await;
 }
 
 #[tokio::test]
 async fn progress_writes_are_throttled() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let files: Vec<String> = (0..300).map(|i| format!("{i}.mkv")).collect();
     let names: Vec<&str> = files.iter().map(String::as_str).collect();
     let config = ScannerConfig { persist_interval: Duration::from_secs(3600), ..quick() };
     let scanner =
-        scanner_full(source(&[("", &names)]), probe(), Stored::default().repo(), catalog.repo(), config);
+        scanner_full(source(&[("", &names)]), probe(), Stored::default().repo(), catalog.clone(), config);
     let id = scanner.start(library("tv")).await.unwrap();
     scanner.wait(id).await.unwrap();
     // One tick at the start and one final save, not one per file.
-    assert!(catalog.store().saves <= 3, "{} saves for 300 files", catalog.store().saves);
+    assert!(catalog.saves() <= 3, "{} saves for 300 files", catalog.saves());
     scanner.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_cancel_requested_through_the_catalog_stops_the_scan() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let (gated, _gate, started, abandoned) = Gated::new(probe());
     let scanner = scanner_full(
         source(&[("", &["1.mkv", "2.mkv"])]),
         gated,
         Stored::default().repo(),
-        catalog.repo(),
+        catalog.clone(),
         quick(),
     );
     let id = scanner.start(library("tv")).await.unwrap();
     eventually(|| started.load(Ordering::SeqCst) == 1).await;
 
-    catalog.store().cancel_requested.insert(id);
+    assert_eq!(catalog.request_cancel(id).await.unwrap(), CancelRequest::Requested);
     let done = tokio::time::timeout(Duration::from_secs(2), scanner.wait(id)).await.unwrap().unwrap();
     assert_eq!(done.status, ScanStatus::Cancelled);
     assert_eq!(abandoned.load(Ordering::SeqCst), 1);
@@ -148,7 +149,7 @@ async fn a_cancel_requested_through_the_catalog_stops_the_scan() {
 
 #[tokio::test]
 async fn cancelling_another_nodes_scan_goes_through_the_catalog() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let remote = ScanId::new();
     let mut progress = {
         let state = ProgressState::new(remote, Some("tv".into()), PathBuf::from(ROOT), 10);
@@ -156,12 +157,12 @@ async fn cancelling_another_nodes_scan_goes_through_the_catalog() {
     };
     progress.node = Some("other-host:42".into());
     let record = ScanRecord { progress, lease_key: "library:tv".into(), holder: LeaseHolder::default() };
-    catalog.store().records.insert(remote, record);
-    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.repo(), quick());
+    catalog.insert(record).await.unwrap();
+    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.clone(), quick());
 
     assert_eq!(scanner.progress(remote).await.unwrap().node.as_deref(), Some("other-host:42"));
     scanner.cancel(remote).await.unwrap();
-    assert!(catalog.store().cancel_requested.contains(&remote));
+    assert!(catalog.cancel_requested(remote));
     let unknown = ScanId::new();
     assert_eq!(scanner.cancel(unknown).await, Err(CancelScanError::NotFound(unknown)));
     scanner.shutdown().await;
@@ -169,19 +170,19 @@ async fn cancelling_another_nodes_scan_goes_through_the_catalog() {
 
 #[tokio::test]
 async fn losing_the_lease_fails_the_scan() {
-    let catalog = FakeScans::default();
+    let catalog = InMemoryScans::default();
     let (gated, _gate, started, _) = Gated::new(probe());
     let scanner = scanner_full(
         source(&[("", &["1.mkv", "2.mkv"])]),
         gated,
         Stored::default().repo(),
-        catalog.repo(),
+        catalog.clone(),
         quick(),
     );
     let id = scanner.start(library("tv")).await.unwrap();
     eventually(|| started.load(Ordering::SeqCst) == 1).await;
 
-    catalog.store().lose_leases = true;
+    catalog.lose_leases();
     let done = tokio::time::timeout(Duration::from_secs(3), scanner.wait(id)).await.unwrap().unwrap();
     assert_eq!(done.status, ScanStatus::Failed);
     assert!(done.error.as_deref().unwrap().contains("lost the lease"), "{:?}", done.error);
@@ -197,7 +198,7 @@ async fn a_node_runs_at_most_its_limit_of_scans_at_once() {
             source(&[("", &["a.mkv"])]),
             gated,
             Stored::default().repo(),
-            FakeScans::default().repo(),
+            InMemoryScans::default(),
             config,
         );
         let first = scanner.start(library("tv")).await.unwrap();
@@ -213,42 +214,30 @@ async fn a_node_runs_at_most_its_limit_of_scans_at_once() {
 }
 
 #[tokio::test]
-async fn recovery_interrupts_scans_of_dead_processes_and_expired_leases() {
-    let catalog = FakeScans::default();
+async fn recovery_interrupts_only_scans_whose_lease_expired() {
+    let catalog = InMemoryScans::default();
+    // Another process of this very host (same name, a pid that is not running here): with
+    // containers, a host name and a pid say nothing about whether it lives. Only leases do.
     let me = LeaseHolder { host: "box".into(), pid: 100, instance: uuid::Uuid::new_v4() };
-    let dead_here = LeaseHolder { host: "box".into(), pid: 99, instance: uuid::Uuid::new_v4() };
-    let alive_elsewhere = LeaseHolder { host: "other".into(), pid: 99, instance: uuid::Uuid::new_v4() };
+    let same_host = LeaseHolder { host: "box".into(), pid: u32::MAX - 1, instance: uuid::Uuid::new_v4() };
     let mut ids = Vec::new();
-    for (library, holder, lease_left) in [
-        ("a", dead_here.clone(), Duration::from_secs(60)),
-        ("b", alive_elsewhere.clone(), Duration::from_secs(60)),
-        ("c", alive_elsewhere, Duration::ZERO),
-    ] {
+    for (library, lease) in [("a", Duration::from_secs(60)), ("b", Duration::from_millis(1))] {
         let id = ScanId::new();
         let state = ProgressState::new(id, Some(library.into()), PathBuf::from(ROOT), 10);
         let key = format!("library:{library}");
-        let mut store = catalog.store();
-        store.leases.insert(key.clone(), (id, std::time::Instant::now() + lease_left));
-        store.records.insert(id, ScanRecord { progress: state.snapshot(), lease_key: key, holder });
+        catalog.acquire_lease(key.clone(), id, same_host.clone(), lease).await.unwrap();
+        let record = ScanRecord { progress: state.snapshot(), lease_key: key, holder: same_host.clone() };
+        catalog.insert(record).await.unwrap();
         ids.push(id);
     }
+    tokio::time::sleep(Duration::from_millis(20)).await;
     let config = ScannerConfig { holder: me, ..quick() };
-    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.repo(), config);
+    let scanner = scanner_full(source(&[]), probe(), Stored::default().repo(), catalog.clone(), config);
 
-    let interrupted = scanner.recover(|holder| holder.pid != 99 || holder.host != "box").await.unwrap();
-    let mut expected = vec![ids[2], ids[0]];
-    expected.sort();
-    let mut got = interrupted.clone();
-    got.sort();
-    assert_eq!(got, expected, "the dead local process's scan and the expired lease's scan");
-    let status = |i: usize| catalog.store().records[&ids[i]].progress.status;
-    assert_eq!(
-        (status(0), status(1), status(2)),
-        (ScanStatus::Interrupted, ScanStatus::Running, ScanStatus::Interrupted)
-    );
-    assert!(catalog.store().records[&ids[0]].progress.error.as_deref().unwrap().contains("box:99"));
-    // The interrupted library is free again.
-    assert!(!catalog.store().leases.contains_key("library:a"));
+    assert_eq!(scanner.recover().await.unwrap(), vec![ids[1]], "only the expired lease's scan");
+    let status = |i: usize| catalog.record(ids[i]).unwrap().progress;
+    assert_eq!((status(0).status, status(1).status), (ScanStatus::Running, ScanStatus::Interrupted));
+    assert_eq!(status(1).phase, ScanPhase::Finished);
     let listed =
         scanner.scans(ScanQuery { status: Some(ScanStatus::Running), ..ScanQuery::default() }).await.unwrap();
     assert_eq!(listed.len(), 1);

@@ -1,6 +1,7 @@
-//! Fakes of the ports for the scanner's tests: mockall mocks with in-memory behaviour.
+//! Fakes of the ports for the scanner's tests: mockall mocks for the file source and the probe,
+//! and the in-memory repositories (which pass the repository contract) for the catalog.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,13 +11,13 @@ use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use tokio::sync::Semaphore;
 
-use crate::media::{CatalogEntry, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus};
+use crate::media::{FileIdentity, FileStat, MediaInfo, MediaRecord};
 use crate::ports::{
-    CancelRequest, DirListing, DirSummary, FileSourceError, LeaseOutcome, MediaProbe, MissingCount,
-    MissingScope, MockFileSource, MockMediaProbe, MockMediaRepository, MockScanRepository, ProbeError,
-    ScanRecord, WalkEvent, WalkStream,
+    DirListing, FileSourceError, MediaProbe, MediaRepository, MockFileSource, MockMediaProbe, ProbeError,
+    ScanRepository, WalkEvent, WalkStream,
 };
-use crate::scan::{ScanId, ScanStatus, Scanner, ScannerConfig, ScannerPorts};
+use crate::scan::{Scanner, ScannerConfig, ScannerPorts};
+use crate::testing::{CatalogStats, InMemoryCatalog, InMemoryScans};
 
 pub const ROOT: &str = "/library";
 
@@ -122,180 +123,37 @@ pub fn probe() -> MockMediaProbe {
     probe
 }
 
-/// The catalog in memory, behaving as the SQL adapter does (see `MediaRepository`).
-#[derive(Default)]
-pub struct CatalogState {
-    pub records: HashMap<PathBuf, MediaRecord>,
-    /// Directory → the last scan that listed it, and its summary.
-    pub seen: HashMap<PathBuf, (ScanId, Option<DirSummary>)>,
-    /// How many folders were read file by file.
-    pub dirs_read: usize,
-    /// Media id → the scan that found it absent.
-    pub absent: HashMap<MediaId, ScanId>,
-    pub applies: usize,
-}
-
-fn under(path: &Path, root: &Path) -> bool {
-    path.starts_with(root)
-}
-
-impl CatalogState {
-    fn missing_scope<'a>(&'a self, scope: &'a MissingScope) -> impl Iterator<Item = &'a MediaRecord> + 'a {
-        self.records.values().filter(move |r| {
-            under(&r.path, &scope.root)
-                && r.status != MediaStatus::Missing
-                && !scope.excluded.iter().any(|x| under(&r.path, x))
-                && (self.absent.get(&r.id) == Some(&scope.scan)
-                    || self.seen.get(r.path.parent().unwrap()).map(|s| s.0) != Some(scope.scan))
-        })
-    }
-}
-
-/// A repository over [`CatalogState`].
+/// The catalog of media files: the in-memory implementation that passes the repository
+/// contract, with helpers taking paths relative to [`ROOT`].
 #[derive(Clone, Default)]
-pub struct Stored(pub Arc<Mutex<CatalogState>>);
-
-fn entry(r: &MediaRecord) -> CatalogEntry {
-    CatalogEntry {
-        id: r.id,
-        path: r.path.clone(),
-        size: r.size_bytes,
-        modified: r.modified_at,
-        identity: r.identity,
-        status: r.status,
-        fingerprint: r.fingerprint.clone(),
-    }
-}
+pub struct Stored(pub InMemoryCatalog);
 
 impl Stored {
-    pub fn repo(&self) -> MockMediaRepository {
-        let mut repo = MockMediaRepository::new();
-        let s = self.0.clone();
-        repo.expect_apply().returning(move |batch| {
-            let mut st = s.lock().unwrap();
-            st.applies += 1;
-            for record in batch.upserts {
-                match st.records.get_mut(&record.path) {
-                    Some(existing) => {
-                        let (id, first_seen) = (existing.id, existing.first_seen_at);
-                        *existing =
-                            MediaRecord { id, first_seen_at: first_seen, missing_since: None, ..record };
-                    }
-                    None => {
-                        st.records.insert(record.path.clone(), record);
-                    }
-                }
-            }
-            let scan = batch.scan;
-            for dir in batch.seen_dirs {
-                st.seen.insert(dir.path, (scan.expect("seen dirs need a scan"), dir.summary));
-            }
-            for absent in batch.absent {
-                if st.records.get(&absent.path).is_some_and(|r| r.id == absent.id) {
-                    st.absent.insert(absent.id, scan.expect("absent marks need a scan"));
-                }
-            }
-            for moved in batch.moves {
-                let Some(mut record) = st.records.remove(&moved.from).filter(|r| r.id == moved.id) else {
-                    continue;
-                };
-                record.path = moved.file.path.clone();
-                record.size_bytes = moved.file.size;
-                record.modified_at = moved.file.modified;
-                record.identity = moved.file.identity;
-                record.parsed = moved.parsed;
-                record.library = moved.library;
-                record.missing_since = None;
-                if record.status == MediaStatus::Missing {
-                    record.status =
-                        if record.error.is_some() { MediaStatus::Failed } else { MediaStatus::Ok };
-                }
-                st.absent.remove(&record.id);
-                st.records.insert(record.path.clone(), record);
-            }
-            Ok(())
-        });
-        let s = self.0.clone();
-        repo.expect_dir_summaries().returning(move |dirs| {
-            let st = s.lock().unwrap();
-            Ok(dirs
-                .into_iter()
-                .filter_map(|d| st.seen.get(&d).and_then(|s| s.1).map(|summary| (d, summary)))
-                .collect())
-        });
-        let s = self.0.clone();
-        repo.expect_entries_in_dirs().returning(move |dirs| {
-            let mut st = s.lock().unwrap();
-            st.dirs_read += dirs.len();
-            Ok(st
-                .records
-                .values()
-                .filter(|r| r.path.parent().is_some_and(|p| dirs.iter().any(|d| d == p)))
-                .map(entry)
-                .collect())
-        });
-        let s = self.0.clone();
-        repo.expect_entries_like().returning(move |size, modified, limit| {
-            let st = s.lock().unwrap();
-            Ok(st
-                .records
-                .values()
-                .filter(|r| r.size_bytes == size && r.modified_at == modified)
-                .take(limit as usize)
-                .map(entry)
-                .collect())
-        });
-        let s = self.0.clone();
-        repo.expect_count().returning(move |filter| {
-            let st = s.lock().unwrap();
-            let prefix = filter.path_prefix.unwrap_or_default();
-            Ok(st.records.values().filter(|r| under(&r.path, &prefix)).count() as u64)
-        });
-        let s = self.0.clone();
-        repo.expect_missing_count().returning(move |scope| {
-            let st = s.lock().unwrap();
-            let catalogued = st
-                .records
-                .values()
-                .filter(|r| under(&r.path, &scope.root) && r.status != MediaStatus::Missing)
-                .count() as u64;
-            let candidates = st.missing_scope(&scope).count() as u64;
-            Ok(MissingCount { candidates, catalogued: if candidates == 0 { 0 } else { catalogued } })
-        });
-        let s = self.0.clone();
-        repo.expect_mark_missing().returning(move |scope, at| {
-            let mut st = s.lock().unwrap();
-            let paths: Vec<PathBuf> = st.missing_scope(&scope).map(|r| r.path.clone()).collect();
-            for path in &paths {
-                let record = st.records.get_mut(path).unwrap();
-                record.status = MediaStatus::Missing;
-                record.missing_since = Some(at);
-            }
-            Ok(paths.len() as u64)
-        });
-        let s = self.0.clone();
-        repo.expect_prune_missing().returning(move |root| {
-            let mut st = s.lock().unwrap();
-            let before = st.records.len();
-            st.records.retain(|p, r| !(under(p, &root) && r.status == MediaStatus::Missing));
-            Ok((before - st.records.len()) as u64)
-        });
-        repo
+    pub fn repo(&self) -> InMemoryCatalog {
+        self.0.clone()
     }
 
     pub fn get(&self, path: &str) -> Option<MediaRecord> {
-        self.0.lock().unwrap().records.get(&PathBuf::from(ROOT).join(path)).cloned()
+        self.0.record(&PathBuf::from(ROOT).join(path))
     }
 
     pub fn len(&self) -> usize {
-        self.0.lock().unwrap().records.len()
+        self.0.records().len()
+    }
+
+    pub fn records(&self) -> Vec<MediaRecord> {
+        self.0.records()
+    }
+
+    pub fn stats(&self) -> CatalogStats {
+        self.0.stats()
     }
 }
 
 pub fn scanner(
     source: MockFileSource,
     probe: impl MediaProbe + 'static,
-    repo: MockMediaRepository,
+    repo: impl MediaRepository + 'static,
 ) -> Scanner {
     scanner_with(source, probe, repo, ScannerConfig::default())
 }
@@ -303,17 +161,17 @@ pub fn scanner(
 pub fn scanner_with(
     source: MockFileSource,
     probe: impl MediaProbe + 'static,
-    repo: MockMediaRepository,
+    repo: impl MediaRepository + 'static,
     config: ScannerConfig,
 ) -> Scanner {
-    scanner_full(source, probe, repo, FakeScans::default().repo(), config)
+    scanner_full(source, probe, repo, InMemoryScans::default(), config)
 }
 
 pub fn scanner_full(
     source: MockFileSource,
     probe: impl MediaProbe + 'static,
-    repo: MockMediaRepository,
-    scans: MockScanRepository,
+    repo: impl MediaRepository + 'static,
+    scans: impl ScanRepository + 'static,
     config: ScannerConfig,
 ) -> Scanner {
     let ports = ScannerPorts {
@@ -323,138 +181,6 @@ pub fn scanner_full(
         scans: Arc::new(scans),
     };
     Scanner::new(ports, config)
-}
-
-/// The scan catalog a [`FakeScans`] keeps: leases with expiry, records, cancel flags.
-#[derive(Default)]
-pub struct ScanStore {
-    pub leases: HashMap<String, (ScanId, std::time::Instant)>,
-    pub records: HashMap<ScanId, ScanRecord>,
-    pub cancel_requested: HashSet<ScanId>,
-    pub saves: usize,
-    /// Renewals fail as if another node had taken the lease.
-    pub lose_leases: bool,
-}
-
-/// An in-memory scan catalog behind a mockall mock, behaving as the database does.
-#[derive(Clone, Default)]
-pub struct FakeScans(pub Arc<Mutex<ScanStore>>);
-
-impl FakeScans {
-    pub fn store(&self) -> std::sync::MutexGuard<'_, ScanStore> {
-        self.0.lock().unwrap()
-    }
-
-    pub fn repo(&self) -> MockScanRepository {
-        let mut m = MockScanRepository::new();
-        let s = self.0.clone();
-        m.expect_acquire_lease().returning(move |key, scan, _holder, ttl| {
-            let mut st = s.lock().unwrap();
-            let now = std::time::Instant::now();
-            match st.leases.get(&key) {
-                Some((held, until)) if *until > now && *held != scan => Ok(LeaseOutcome::HeldBy(*held)),
-                _ => {
-                    st.leases.insert(key, (scan, now + ttl));
-                    Ok(LeaseOutcome::Acquired)
-                }
-            }
-        });
-        let s = self.0.clone();
-        m.expect_renew_lease().returning(move |key, scan, ttl| {
-            let mut st = s.lock().unwrap();
-            if st.lose_leases {
-                return Ok(false);
-            }
-            match st.leases.get_mut(&key) {
-                Some((held, until)) if *held == scan => {
-                    *until = std::time::Instant::now() + ttl;
-                    Ok(true)
-                }
-                _ => Ok(false),
-            }
-        });
-        let s = self.0.clone();
-        m.expect_release_lease().returning(move |key, scan| {
-            let mut st = s.lock().unwrap();
-            if st.leases.get(&key).is_some_and(|(held, _)| *held == scan) {
-                st.leases.remove(&key);
-            }
-            Ok(())
-        });
-        let s = self.0.clone();
-        m.expect_insert().returning(move |record| {
-            s.lock().unwrap().records.insert(record.progress.scan_id, record);
-            Ok(())
-        });
-        let s = self.0.clone();
-        m.expect_save().returning(move |progress| {
-            let mut st = s.lock().unwrap();
-            st.saves += 1;
-            let id = progress.scan_id;
-            if let Some(record) = st.records.get_mut(&id) {
-                record.progress = progress;
-            }
-            Ok(st.cancel_requested.contains(&id))
-        });
-        let s = self.0.clone();
-        m.expect_get().returning(move |id| Ok(s.lock().unwrap().records.get(&id).cloned()));
-        let s = self.0.clone();
-        m.expect_list().returning(move |query| {
-            let st = s.lock().unwrap();
-            let mut records: Vec<ScanRecord> = st
-                .records
-                .values()
-                .filter(|r| query.status.is_none_or(|status| r.progress.status == status))
-                .filter(|r| query.library.is_none() || r.progress.library == query.library)
-                .cloned()
-                .collect();
-            records.sort_by_key(|r| std::cmp::Reverse(r.progress.started_at));
-            Ok(records)
-        });
-        let s = self.0.clone();
-        m.expect_request_cancel().returning(move |id| {
-            let mut st = s.lock().unwrap();
-            let Some(status) = st.records.get(&id).map(|r| r.progress.status) else {
-                return Ok(CancelRequest::NotFound);
-            };
-            if status != ScanStatus::Running {
-                return Ok(CancelRequest::NotRunning(status));
-            }
-            st.cancel_requested.insert(id);
-            Ok(CancelRequest::Requested)
-        });
-        let s = self.0.clone();
-        m.expect_interrupt_expired().returning(move || {
-            let mut st = s.lock().unwrap();
-            let now = std::time::Instant::now();
-            let leases = st.leases.clone();
-            let mut ids = Vec::new();
-            for record in st.records.values_mut() {
-                let live = leases
-                    .get(&record.lease_key)
-                    .is_some_and(|(held, until)| *held == record.progress.scan_id && *until > now);
-                if record.progress.status == ScanStatus::Running && !live {
-                    record.progress.status = ScanStatus::Interrupted;
-                    ids.push(record.progress.scan_id);
-                }
-            }
-            Ok(ids)
-        });
-        let s = self.0.clone();
-        m.expect_interrupt().returning(move |id, reason| {
-            let mut st = s.lock().unwrap();
-            let Some(record) = st.records.get_mut(&id) else { return Ok(false) };
-            if record.progress.status != ScanStatus::Running {
-                return Ok(false);
-            }
-            record.progress.status = ScanStatus::Interrupted;
-            record.progress.error = Some(reason);
-            let key = record.lease_key.clone();
-            st.leases.remove(&key);
-            Ok(true)
-        });
-        m
-    }
 }
 
 /// Wraps a probe so that each probe waits for a permit the test hands out, and counts probes

@@ -203,7 +203,7 @@ async fn an_emptied_library_marks_nothing_missing() {
     let done = s.scan().await;
     assert_eq!((done.status, done.missing_files), (ScanStatus::Completed, 0));
     assert!(done.warnings[0].contains("is it mounted?"), "{:?}", done.warnings);
-    assert!(s.catalog.0.lock().unwrap().records.values().all(|r| r.status == MediaStatus::Ok));
+    assert!(s.catalog.records().iter().all(|r| r.status == MediaStatus::Ok));
 }
 
 #[tokio::test]
@@ -251,7 +251,7 @@ async fn files_under_unreadable_folders_are_not_missing() {
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
     assert_eq!((done.status, done.missing_files, done.unchanged_files), (ScanStatus::Completed, 0, 1));
-    assert!(s.catalog.0.lock().unwrap().records.values().all(|r| r.status == MediaStatus::Ok));
+    assert!(s.catalog.records().iter().all(|r| r.status == MediaStatus::Ok));
     scanner.shutdown().await;
 }
 
@@ -364,10 +364,10 @@ async fn progress_tells_the_phase_the_rate_and_the_time_left() {
 async fn a_steady_rescan_reads_no_file_rows_yet_sees_every_change() {
     let s = Setup::new(&["Show/S1/a.mkv", "Show/S1/b.mkv", "Show/S2/corrupt.mkv", "Movies/m.mkv"]);
     s.scan().await; // all new: each folder's summary is stored with its last file
-    let read_before = s.catalog.0.lock().unwrap().dirs_read;
+    let read_before = s.catalog.stats().dirs_read;
 
     let steady = s.scan().await;
-    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before, "no folder read file by file");
+    assert_eq!(s.catalog.stats().dirs_read, read_before, "no folder read file by file");
     assert_eq!(
         (steady.unchanged_files, steady.succeeded, steady.failed),
         (4, 3, 1),
@@ -380,7 +380,7 @@ async fn a_steady_rescan_reads_no_file_rows_yet_sees_every_change() {
     let changed = s.scan().await;
     assert_eq!(s.probed(), ["Show/S1/b.mkv"]);
     assert_eq!((changed.changed_files, changed.unchanged_files), (1, 3));
-    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before + 1);
+    assert_eq!(s.catalog.stats().dirs_read, read_before + 1);
 
     // Removals and renames too.
     s.disk.remove("Movies/m.mkv");
@@ -400,18 +400,19 @@ async fn a_folder_whose_file_vanished_while_probed_is_seen_but_not_summarised() 
     let s = Setup::new(&["Show/S1/a.mkv", "Show/S1/vanishing.mkv", "Show/S2/b.mkv"]);
     let first = s.scan().await;
     assert_eq!((first.succeeded, first.failed, first.missing_files), (2, 1, 0));
-    {
-        let st = s.catalog.0.lock().unwrap();
-        let seen =
-            |dir: &str| st.seen.get(&PathBuf::from(ROOT).join(dir)).map(|(_, summary)| summary.is_some());
-        assert_eq!(seen("Show/S1"), Some(false), "seen (its rows are not missing), without a summary");
-        assert_eq!(seen("Show/S2"), Some(true));
-    }
-    let read_before = s.catalog.0.lock().unwrap().dirs_read;
+    let seen = |dir: &str| {
+        s.catalog
+            .0
+            .folder(&PathBuf::from(ROOT).join(dir))
+            .and_then(|(scan, summary)| scan.map(|_| summary.is_some()))
+    };
+    assert_eq!(seen("Show/S1"), Some(false), "seen (its rows are not missing), without a summary");
+    assert_eq!(seen("Show/S2"), Some(true));
+    let read_before = s.catalog.stats().dirs_read;
 
     let again = s.scan().await;
     assert_eq!(s.probed(), ["Show/S1/vanishing.mkv"], "the folder is compared file by file");
-    assert_eq!(s.catalog.0.lock().unwrap().dirs_read, read_before + 1);
+    assert_eq!(s.catalog.stats().dirs_read, read_before + 1);
     assert_eq!((again.unchanged_files, again.missing_files), (2, 0));
     assert_eq!(s.catalog.get("Show/S1/a.mkv").unwrap().status, MediaStatus::Ok);
 }

@@ -13,7 +13,7 @@ use super::*;
 use crate::media::MediaStatus;
 use crate::ports::{
     DirListing, FileSourceError, MockFileSource, MockMediaProbe, MockMediaRepository, ProbeError, ScanQuery,
-    WalkEvent, WalkStream,
+    ScanRepository, WalkEvent, WalkStream,
 };
 use crate::{MediaId, MediaKind};
 use fakes::*;
@@ -244,7 +244,7 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
     let scanner = scanner(source(&[("", &["a.mkv"])]), probe, MockMediaRepository::new());
     let err = scanner.start_scan(ROOT).await.unwrap_err();
     assert!(
-        matches!(err, StartScanError::ProbeUnavailable(ref m) if m.contains("ffprobe not found")),
+        matches!(err, StartScanError::ProbeUnavailable(ref e) if e.to_string().contains("ffprobe not found")),
         "{err}"
     );
     scanner.shutdown().await;
@@ -253,14 +253,14 @@ async fn an_unavailable_probe_is_rejected_before_anything_starts() {
 #[tokio::test]
 async fn a_database_that_stays_down_fails_the_scan_after_retrying() {
     let mut repo = MockMediaRepository::new();
-    repo.expect_count().returning(|_| Ok(0));
+    repo.expect_any_under().returning(|_| Ok(false));
     repo.expect_entries_in_dirs().returning(|_| Ok(vec![]));
     repo.expect_dir_summaries().returning(|_| Ok(vec![]));
     let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counted = attempts.clone();
     repo.expect_apply().returning(move |_| {
         counted.fetch_add(1, Ordering::SeqCst);
-        Err(RepoError::Unavailable("connection refused".into()))
+        Err(RepoError::Unavailable(crate::ports::Cause::msg("connection refused")))
     });
     let config = ScannerConfig { db_retry: Duration::from_millis(700), ..ScannerConfig::default() };
     let scanner = scanner_with(source(&[("", &["a.mkv", "b.mkv"])]), probe(), repo, config);
@@ -277,10 +277,10 @@ async fn a_database_that_stays_down_fails_the_scan_after_retrying() {
 #[tokio::test]
 async fn a_database_error_that_is_not_transient_fails_at_once() {
     let mut repo = MockMediaRepository::new();
-    repo.expect_count().returning(|_| Ok(0));
+    repo.expect_any_under().returning(|_| Ok(false));
     repo.expect_entries_in_dirs().returning(|_| Ok(vec![]));
     repo.expect_dir_summaries().returning(|_| Ok(vec![]));
-    repo.expect_apply().times(1).returning(|_| Err(RepoError::Database("disk I/O error".into())));
+    repo.expect_apply().times(1).returning(|_| Err(RepoError::database("disk I/O error")));
     let scanner = scanner(source(&[("", &["a.mkv"])]), probe(), repo);
     let id = scanner.start_scan(ROOT).await.unwrap();
     let done = scanner.wait(id).await.unwrap();
@@ -314,14 +314,14 @@ async fn finished_scans_leave_memory_after_the_retention() {
         cleanup_interval: Duration::from_secs(60),
         ..ScannerConfig::default()
     };
-    let catalog = FakeScans::default();
+    let catalog = crate::testing::InMemoryScans::default();
     let scanner =
-        scanner_full(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), catalog.repo(), config);
+        scanner_full(source(&[("", &["a.mkv"])]), probe(), Stored::default().repo(), catalog.clone(), config);
     let id = scanner.start_scan(ROOT).await.unwrap();
     scanner.wait(id).await.unwrap();
     tokio::task::yield_now().await;
     // Without its record in the catalog, the scan is only readable while it is in memory.
-    catalog.store().records.clear();
+    assert_eq!(catalog.delete(id).await.unwrap(), crate::ports::ScanDeletion::Deleted);
 
     tokio::time::sleep(Duration::from_secs(3500)).await;
     assert!(scanner.progress(id).await.is_ok(), "still within the retention");

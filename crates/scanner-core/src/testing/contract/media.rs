@@ -4,16 +4,17 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeZone, Utc};
 
-use repo_seaorm::SeaOrmMediaRepository;
-use scanner_core::ports::{MediaQuery, MediaRepository, WriteBatch};
-use scanner_core::{
-    AudioStream, Compatibility, FileIdentity, MediaId, MediaInfo, MediaKind, MediaRecord, MediaStatus,
-    ParsedName, SubtitleStream, VideoStream,
+use super::Catalog;
+use crate::compat::Compatibility;
+use crate::media::{
+    AudioStream, FileIdentity, MediaId, MediaInfo, MediaRecord, MediaStatus, SubtitleStream, VideoStream,
 };
-
-use crate::contract;
+use crate::parse::{MediaKind, ParsedName};
+use crate::ports::{MediaQuery, WriteBatch};
 
 fn at(secs: i64, nanos: u32) -> DateTime<Utc> {
     Utc.timestamp_opt(secs, nanos).unwrap()
@@ -70,19 +71,19 @@ pub fn record(path: &Path) -> MediaRecord {
     }
 }
 
-async fn all(repo: &SeaOrmMediaRepository) -> Vec<MediaRecord> {
+async fn all(repo: &dyn Catalog) -> Vec<MediaRecord> {
     repo.list(MediaQuery::default()).await.unwrap()
 }
 
-contract!(round_trips_every_field, |repo, _url| {
+pub async fn round_trips_every_field(repo: Arc<dyn Catalog>) {
     let original = record(Path::new("/media/TV/Show Name/Season 1/Show.Name.S01E01E02.mkv"));
     repo.apply(WriteBatch::upserts(vec![original.clone()])).await.unwrap();
     let stored = repo.get(original.id).await.unwrap().expect("stored");
     assert_eq!(stored, original);
     assert_eq!(repo.get(MediaId::new()).await.unwrap(), None);
-});
+}
 
-contract!(round_trips_odd_paths, |repo, _url| {
+pub async fn round_trips_odd_paths(repo: Arc<dyn Catalog>) {
     let odd = [
         PathBuf::from(OsStr::from_bytes(b"/media/bad\xff\xfe name.mkv")),
         PathBuf::from("/media/100% Real/-rf.mkv"),
@@ -96,9 +97,9 @@ contract!(round_trips_odd_paths, |repo, _url| {
         let stored = repo.get(original.id).await.unwrap().expect("stored");
         assert_eq!(stored.path, original.path);
     }
-});
+}
 
-contract!(a_failed_record_round_trips, |repo, _url| {
+pub async fn a_failed_record_round_trips(repo: Arc<dyn Catalog>) {
     let mut failed = record(Path::new("/media/broken.mkv"));
     failed.status = MediaStatus::Failed;
     failed.error = Some("Invalid data found when processing input".into());
@@ -107,9 +108,9 @@ contract!(a_failed_record_round_trips, |repo, _url| {
     failed.identity = None;
     repo.apply(WriteBatch::upserts(vec![failed.clone()])).await.unwrap();
     assert_eq!(repo.get(failed.id).await.unwrap(), Some(failed));
-});
+}
 
-contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
+pub async fn upsert_updates_in_place_and_keeps_identity(repo: Arc<dyn Catalog>) {
     let path = Path::new("/media/a.mkv");
     let first = record(path);
     repo.apply(WriteBatch::upserts(vec![first.clone()])).await.unwrap();
@@ -122,7 +123,7 @@ contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
     second.last_scanned_at = at(1_800_000_000, 0);
     repo.apply(WriteBatch::upserts(vec![second.clone()])).await.unwrap();
 
-    let rows = all(&repo).await;
+    let rows = all(repo.as_ref()).await;
     assert_eq!(rows.len(), 1, "one row per path");
     let row = &rows[0];
     assert_eq!(row.id, first.id, "the id of a known path never changes");
@@ -132,9 +133,9 @@ contract!(upsert_updates_in_place_and_keeps_identity, |repo, _url| {
         (row.size_bytes, row.status, row.error.as_deref()),
         (1, MediaStatus::Failed, Some("truncated"))
     );
-});
+}
 
-contract!(concurrent_upserts_of_one_path_leave_one_row, |repo, _url| {
+pub async fn concurrent_upserts_of_one_path_leave_one_row(repo: Arc<dyn Catalog>) {
     let path = PathBuf::from("/media/raced.mkv");
     let tasks: Vec<_> = (0..16)
         .map(|i| {
@@ -147,22 +148,22 @@ contract!(concurrent_upserts_of_one_path_leave_one_row, |repo, _url| {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    assert_eq!(all(&repo).await.len(), 1);
-});
+    assert_eq!(all(repo.as_ref()).await.len(), 1);
+}
 
-contract!(big_batches_are_split_and_written_whole, |repo, _url| {
+pub async fn big_batches_are_split_and_written_whole(repo: Arc<dyn Catalog>) {
     let records: Vec<MediaRecord> =
         (0..1_234).map(|i| record(&PathBuf::from(format!("/media/many/{i:05}.mkv")))).collect();
     repo.apply(WriteBatch::upserts(records)).await.unwrap();
-    assert_eq!(all(&repo).await.len(), 1_234);
-});
+    assert_eq!(all(repo.as_ref()).await.len(), 1_234);
+}
 
-contract!(lists_in_path_order_with_keyset_pages, |repo, _url| {
+pub async fn lists_in_path_order_with_keyset_pages(repo: Arc<dyn Catalog>) {
     // Byte order on both backends: uppercase before lowercase, '/' (0x2F) after ' ' (0x20).
     let paths = ["/m/b.mkv", "/m/A.mkv", "/m/a b/x.mkv", "/m/a.mkv", "/m/a/x.mkv", "/m/Z.mkv"];
     repo.apply(WriteBatch::upserts(paths.iter().map(|p| record(Path::new(p))).collect())).await.unwrap();
 
-    let order: Vec<PathBuf> = all(&repo).await.into_iter().map(|r| r.path).collect();
+    let order: Vec<PathBuf> = all(repo.as_ref()).await.into_iter().map(|r| r.path).collect();
     let expected: Vec<PathBuf> =
         ["/m/A.mkv", "/m/Z.mkv", "/m/a b/x.mkv", "/m/a.mkv", "/m/a/x.mkv", "/m/b.mkv"]
             .iter()
@@ -184,31 +185,4 @@ contract!(lists_in_path_order_with_keyset_pages, |repo, _url| {
         pages.push(page.len());
     }
     assert_eq!(pages, [4, 2]);
-});
-
-#[tokio::test]
-async fn sqlite_files_use_write_ahead_logging() {
-    use sea_orm::{ConnectionTrait, Statement};
-    let (repo, _guard, _url) = crate::sqlite().await;
-    let row = repo
-        .connection()
-        .query_one_raw(Statement::from_string(repo.backend(), "PRAGMA journal_mode"))
-        .await
-        .unwrap()
-        .unwrap();
-    let mode: String = row.try_get_by_index(0).unwrap();
-    assert_eq!(mode, "wal");
-}
-
-#[tokio::test]
-async fn unusable_urls_are_clear_errors() {
-    let err = repo_seaorm::connect("mysql://localhost/x").await.unwrap_err();
-    assert!(err.to_string().contains("unsupported database URL"), "{err}");
-    // Nothing listens on port 1: the connection is refused, which is worth retrying later.
-    let quick = std::time::Duration::from_secs(1);
-    let err =
-        repo_seaorm::connect_with_timeout("postgres://postgres@127.0.0.1:1/x", quick).await.unwrap_err();
-    assert!(err.is_transient(), "{err:?}");
-    let err = repo_seaorm::connect("sqlite:///proc/no/such/dir/catalog.db").await.unwrap_err();
-    assert!(err.to_string().contains("/proc/no/such/dir"), "{err}");
 }

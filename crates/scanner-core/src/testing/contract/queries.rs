@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use repo_seaorm::SeaOrmMediaRepository;
-use scanner_core::ports::{MediaFilter, MediaQuery, MediaRepository, ShowSummary, WriteBatch};
-use scanner_core::{Compatibility, MediaKind, MediaRecord, MediaStatus};
+use std::sync::Arc;
 
-use crate::contract;
-use crate::media::record;
+use super::Catalog;
+use super::media::record;
+use crate::compat::Compatibility;
+use crate::media::{MediaRecord, MediaStatus};
+use crate::parse::MediaKind;
+use crate::ports::{MediaFilter, MediaQuery, RepoError, ShowSummary, WriteBatch};
 
 struct Row {
     path: &'static str,
@@ -72,7 +74,7 @@ const ROWS: [Row; 9] = [
     },
 ];
 
-async fn seed(repo: &SeaOrmMediaRepository) {
+async fn seed(repo: &dyn Catalog) {
     let records: Vec<MediaRecord> = ROWS
         .iter()
         .map(|r| {
@@ -93,7 +95,7 @@ async fn seed(repo: &SeaOrmMediaRepository) {
     repo.apply(WriteBatch::upserts(records)).await.unwrap();
 }
 
-async fn paths(repo: &SeaOrmMediaRepository, filter: MediaFilter) -> Vec<String> {
+async fn paths(repo: &dyn Catalog, filter: MediaFilter) -> Vec<String> {
     let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
     let found: Vec<String> =
         repo.list(query).await.unwrap().into_iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
@@ -105,9 +107,9 @@ fn names(paths: &[String]) -> Vec<&str> {
     paths.iter().map(|p| p.rsplit('/').next().unwrap()).collect()
 }
 
-contract!(filters_narrow_the_catalog, |repo, _url| {
-    seed(&repo).await;
-    let all = paths(&repo, MediaFilter::default()).await;
+pub async fn filters_narrow_the_catalog(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref()).await;
+    let all = paths(repo.as_ref(), MediaFilter::default()).await;
     assert_eq!(all.len(), 9);
 
     let f = |f: MediaFilter| f;
@@ -160,18 +162,20 @@ contract!(filters_narrow_the_catalog, |repo, _url| {
         ),
     ];
     for (filter, expected) in cases {
-        let mut got =
-            names(&paths(&repo, filter.clone()).await).into_iter().map(str::to_owned).collect::<Vec<_>>();
+        let mut got = names(&paths(repo.as_ref(), filter.clone()).await)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
         got.sort();
         let mut expected: Vec<String> = expected.into_iter().map(str::to_owned).collect();
         expected.sort();
         assert_eq!(got, expected, "{filter:?}");
     }
-});
+}
 
-contract!(pages_by_offset_and_by_keyset_agree, |repo, _url| {
-    seed(&repo).await;
-    let all = paths(&repo, MediaFilter::default()).await;
+pub async fn pages_by_offset_and_by_keyset_agree(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref()).await;
+    let all = paths(repo.as_ref(), MediaFilter::default()).await;
     let mut by_offset = Vec::new();
     for page in 0..4 {
         let query = MediaQuery { offset: Some(page * 3), limit: Some(3), ..MediaQuery::default() };
@@ -192,10 +196,10 @@ contract!(pages_by_offset_and_by_keyset_agree, |repo, _url| {
         .unwrap();
     let got: Vec<_> = page.iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
     assert_eq!(got, ["/tv/Beta/Season 1/b1.mkv", "/tv/Doctor Who (1963)/Season 1/d0.mkv"]);
-});
+}
 
-contract!(shows_are_counted_by_name_and_year, |repo, _url| {
-    seed(&repo).await;
+pub async fn shows_are_counted_by_name_and_year(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref()).await;
     let shows = repo.shows(MediaFilter::default()).await.unwrap();
     let expected = vec![
         ShowSummary { show: "Alpha".into(), year: None, seasons: 2, episodes: 3 },
@@ -208,12 +212,44 @@ contract!(shows_are_counted_by_name_and_year, |repo, _url| {
     let filtered =
         repo.shows(MediaFilter { search: Some("doctor".into()), ..Default::default() }).await.unwrap();
     assert_eq!(filtered.len(), 2);
-});
+}
 
-contract!(records_are_found_by_path, |repo, _url| {
-    seed(&repo).await;
+pub async fn records_are_found_by_path(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref()).await;
     let found = repo.get_by_path(PathBuf::from("/tv/Beta/Season 1/b1.mkv")).await.unwrap().unwrap();
     assert_eq!(found.parsed.show.as_deref(), Some("Beta"));
     assert_eq!(found.library.as_deref(), Some("tv"));
     assert_eq!(repo.get_by_path(PathBuf::from("/tv/Beta/Season 1/nope.mkv")).await.unwrap(), None);
-});
+}
+
+pub async fn text_and_numbers_no_database_holds_are_invalid_input(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref()).await;
+    let nul = || Some("a\0b".to_owned());
+    let filters = [
+        MediaFilter { show: nul(), ..Default::default() },
+        MediaFilter { search: nul(), ..Default::default() },
+        MediaFilter { library: nul(), ..Default::default() },
+        MediaFilter { path_prefix: Some(PathBuf::from("/tv/a\0b")), ..Default::default() },
+        MediaFilter { season: Some(u32::MAX), ..Default::default() },
+        MediaFilter { season: Some(1 << 31), ..Default::default() },
+    ];
+    for filter in filters {
+        let invalid = |r: Result<_, RepoError>| matches!(r, Err(RepoError::InvalidInput(_)));
+        assert!(invalid(repo.count(filter.clone()).await.map(|_| ())), "count {filter:?}");
+        assert!(invalid(repo.shows(filter.clone()).await.map(|_| ())), "shows {filter:?}");
+        let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
+        assert!(invalid(repo.list(query).await.map(|_| ())), "list {filter:?}");
+    }
+    let far = MediaQuery { offset: Some(u64::MAX), ..MediaQuery::default() };
+    assert!(matches!(repo.list(far).await, Err(RepoError::InvalidInput(_))));
+    let cursor = MediaQuery { after_path: Some(PathBuf::from("/tv/\0")), ..MediaQuery::default() };
+    assert!(matches!(repo.list(cursor).await, Err(RepoError::InvalidInput(_))));
+    assert!(matches!(repo.get_by_path(PathBuf::from("/tv/\0")).await, Err(RepoError::InvalidInput(_))));
+    // The largest offset a database takes is merely past the end.
+    let last = MediaQuery { offset: Some(i64::MAX as u64), ..MediaQuery::default() };
+    assert!(repo.list(last).await.unwrap().is_empty());
+    assert_eq!(
+        repo.count(MediaFilter { season: Some(i32::MAX as u32), ..Default::default() }).await.unwrap(),
+        0
+    );
+}

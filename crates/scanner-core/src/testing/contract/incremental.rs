@@ -3,21 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use chrono::{TimeZone, Utc};
 
-use scanner_core::ports::{
-    Absent, DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, SeenDir, WriteBatch,
-};
-use scanner_core::{FileStat, MediaStatus, ScanId};
-
-use crate::contract;
-use crate::media::record;
+use super::Catalog;
+use super::media::record;
+use crate::media::{FileStat, MediaStatus};
+use crate::ports::{Absent, DirSummary, MediaMove, MissingCount, MissingScope, SeenDir, WriteBatch};
+use crate::scan::ScanId;
 
 fn paths(dir: &str, names: &[&str]) -> Vec<PathBuf> {
     names.iter().map(|n| Path::new(dir).join(n)).collect()
 }
 
-async fn seed(repo: &repo_seaorm::SeaOrmMediaRepository, files: &[PathBuf]) {
+async fn seed(repo: &dyn Catalog, files: &[PathBuf]) {
     repo.apply(WriteBatch::upserts(files.iter().map(|p| record(p)).collect())).await.unwrap();
 }
 
@@ -25,11 +25,11 @@ fn scope(scan: ScanId, root: &str) -> MissingScope {
     MissingScope { scan, root: PathBuf::from(root), excluded: vec![] }
 }
 
-contract!(entries_come_per_directory_and_by_size_and_time, |repo, _url| {
+pub async fn entries_come_per_directory_and_by_size_and_time(repo: Arc<dyn Catalog>) {
     let mut files = paths("/lib/Show/S1", &["a.mkv", "b.mkv"]);
     files.extend(paths("/lib/Show/S1/Extras", &["x.mkv"]));
     files.extend(paths("/lib/Show/S10", &["c.mkv"]));
-    seed(&repo, &files).await;
+    seed(repo.as_ref(), &files).await;
     let mut names: Vec<String> = repo
         .entries_in_dirs(vec![PathBuf::from("/lib/Show/S1")])
         .await
@@ -55,15 +55,15 @@ contract!(entries_come_per_directory_and_by_size_and_time, |repo, _url| {
     assert_eq!(like.len(), 2, "limited");
     assert_eq!(like[0].fingerprint, original.fingerprint, "move detection does");
     assert!(repo.entries_like(1, original.modified_at, 10).await.unwrap().is_empty());
-});
+}
 
-contract!(files_absent_or_in_unlisted_folders_are_missing_and_nothing_else, |repo, _url| {
+pub async fn files_absent_or_in_unlisted_folders_are_missing_and_nothing_else(repo: Arc<dyn Catalog>) {
     let listed = paths("/lib/A", &["kept.mkv", "gone.mkv"]);
     let unlisted = paths("/lib/B", &["b.mkv"]);
     let locked = paths("/lib/Locked", &["l.mkv"]);
     let elsewhere = paths("/other", &["o.mkv"]);
     for set in [&listed, &unlisted, &locked, &elsewhere] {
-        seed(&repo, set).await;
+        seed(repo.as_ref(), set).await;
     }
     let gone = repo
         .entries_in_dirs(vec![PathBuf::from("/lib/A")])
@@ -106,17 +106,17 @@ contract!(files_absent_or_in_unlisted_folders_are_missing_and_nothing_else, |rep
     assert_eq!(repo.missing_count(scope).await.unwrap(), MissingCount { candidates: 0, catalogued: 0 });
 
     // A file that comes back is upserted: no longer missing.
-    seed(&repo, &listed[1..2]).await;
+    seed(repo.as_ref(), &listed[1..2]).await;
     let back = status(&listed[1]).await;
     assert_eq!((back.status, back.missing_since), (MediaStatus::Ok, None));
 
     assert_eq!(repo.prune_missing(PathBuf::from("/lib")).await.unwrap(), 1);
     assert!(repo.get_by_path(unlisted[0].clone()).await.unwrap().is_none());
-});
+}
 
-contract!(a_move_keeps_the_row_and_applies_only_from_where_it_was, |repo, _url| {
+pub async fn a_move_keeps_the_row_and_applies_only_from_where_it_was(repo: Arc<dyn Catalog>) {
     let from = PathBuf::from("/lib/Old/Show.S01E01.mkv");
-    seed(&repo, std::slice::from_ref(&from)).await;
+    seed(repo.as_ref(), std::slice::from_ref(&from)).await;
     let before = repo.get_by_path(from.clone()).await.unwrap().unwrap();
     let to = PathBuf::from("/lib/Show/Season 1/Show - S01E01 - Pilot.mkv");
     let mut parsed = before.parsed.clone();
@@ -146,11 +146,11 @@ contract!(a_move_keeps_the_row_and_applies_only_from_where_it_was, |repo, _url| 
     stale.file.path = PathBuf::from("/lib/elsewhere.mkv");
     repo.apply(WriteBatch { moves: vec![stale], ..WriteBatch::default() }).await.unwrap();
     assert!(repo.get_by_path(to).await.unwrap().is_some());
-});
+}
 
-contract!(an_absent_mark_skips_a_row_that_moved_meanwhile, |repo, _url| {
+pub async fn an_absent_mark_skips_a_row_that_moved_meanwhile(repo: Arc<dyn Catalog>) {
     let old = PathBuf::from("/lib/A/x.mkv");
-    seed(&repo, std::slice::from_ref(&old)).await;
+    seed(repo.as_ref(), std::slice::from_ref(&old)).await;
     let row = repo.get_by_path(old.clone()).await.unwrap().unwrap();
     let new = PathBuf::from("/lib/B/x.mkv");
     let scan = ScanId::new();
@@ -184,10 +184,10 @@ contract!(an_absent_mark_skips_a_row_that_moved_meanwhile, |repo, _url| {
     };
     repo.apply(late).await.unwrap();
     assert_eq!(repo.missing_count(scope(scan, "/lib")).await.unwrap().candidates, 0);
-});
+}
 
-contract!(folder_summaries_are_kept_replaced_and_cleared, |repo, _url| {
-    seed(&repo, &paths("/lib/A", &["a.mkv"])).await;
+pub async fn folder_summaries_are_kept_replaced_and_cleared(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref(), &paths("/lib/A", &["a.mkv"])).await;
     let dirs = || vec![PathBuf::from("/lib/A"), PathBuf::from("/lib/B")];
     assert!(
         repo.dir_summaries(dirs()).await.unwrap().is_empty(),
@@ -203,4 +203,46 @@ contract!(folder_summaries_are_kept_replaced_and_cleared, |repo, _url| {
     assert_eq!(repo.dir_summaries(dirs()).await.unwrap(), vec![(PathBuf::from("/lib/A"), summary)]);
     repo.apply(seen(None)).await.unwrap();
     assert!(repo.dir_summaries(dirs()).await.unwrap().is_empty(), "a change clears the summary");
-});
+}
+
+pub async fn an_upsert_clears_the_absent_mark(repo: Arc<dyn Catalog>) {
+    let files = paths("/lib/A", &["x.mkv"]);
+    seed(repo.as_ref(), &files).await;
+    let row = repo.get_by_path(files[0].clone()).await.unwrap().unwrap();
+    let scan = ScanId::new();
+    let batch = WriteBatch {
+        scan: Some(scan),
+        seen_dirs: vec![SeenDir { path: PathBuf::from("/lib/A"), summary: None }],
+        absent: vec![Absent { id: row.id, path: row.path.clone() }],
+        ..WriteBatch::default()
+    };
+    repo.apply(batch).await.unwrap();
+    assert_eq!(repo.missing_count(scope(scan, "/lib")).await.unwrap().candidates, 1);
+    // The file turns up again in the same scan (written back by a later folder's batch).
+    seed(repo.as_ref(), &files).await;
+    assert_eq!(repo.missing_count(scope(scan, "/lib")).await.unwrap().candidates, 0);
+}
+
+pub async fn any_under_tells_whether_a_folder_was_catalogued(repo: Arc<dyn Catalog>) {
+    seed(repo.as_ref(), &paths("/lib/Show", &["a.mkv"])).await;
+    for (root, expected) in [
+        ("/lib", true),
+        ("/lib/Show", true),
+        ("/lib/Show/a.mkv", true),
+        ("/lib/Sh", false),
+        ("/other", false),
+    ] {
+        assert_eq!(repo.any_under(PathBuf::from(root)).await.unwrap(), expected, "{root}");
+    }
+}
+
+pub async fn a_batch_applies_whole_or_not_at_all(repo: Arc<dyn Catalog>) {
+    // Seen folders need a scan id: the batch is refused, and its upserts with it.
+    let batch = WriteBatch {
+        upserts: vec![record(Path::new("/lib/A/new.mkv"))],
+        seen_dirs: vec![SeenDir { path: PathBuf::from("/lib/A"), summary: None }],
+        ..WriteBatch::default()
+    };
+    assert!(repo.apply(batch).await.is_err());
+    assert!(repo.get_by_path(PathBuf::from("/lib/A/new.mkv")).await.unwrap().is_none());
+}

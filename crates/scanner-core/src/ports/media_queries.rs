@@ -1,0 +1,118 @@
+//! The `MediaQueries` port: what the application asks of the catalog (listings, filters,
+//! shows). Scans never use it.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::RepoError;
+use crate::media::{MediaId, MediaRecord, MediaStatus};
+use crate::parse::MediaKind;
+
+/// Which records a query selects. Every field narrows the selection; `None` selects all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MediaFilter {
+    /// Records last scanned as part of this configured library.
+    pub library: Option<String>,
+    /// Exact show name.
+    pub show: Option<String>,
+    pub season: Option<u32>,
+    pub kind: Option<MediaKind>,
+    pub compatible: Option<bool>,
+    pub status: Option<MediaStatus>,
+    /// Records at or below this absolute folder (or this exact file).
+    pub path_prefix: Option<PathBuf>,
+    /// Case-insensitive text contained in the show name or the title.
+    pub search: Option<String>,
+}
+
+/// Checks that `text` (the value of `what`) can be looked up in any catalog: PostgreSQL holds
+/// no NUL in text, so no adapter accepts one (every backend answers alike).
+pub fn check_text(what: &str, text: &str) -> Result<(), RepoError> {
+    if text.contains('\0') {
+        return Err(RepoError::InvalidInput(format!("{what} contains a NUL character")));
+    }
+    Ok(())
+}
+
+/// Checks that an offset fits the databases' signed 64-bit integers.
+pub fn check_offset(offset: u64) -> Result<u64, RepoError> {
+    if i64::try_from(offset).is_err() {
+        return Err(RepoError::InvalidInput(format!("offset {offset} is larger than {}", i64::MAX)));
+    }
+    Ok(offset)
+}
+
+impl MediaFilter {
+    /// Checks what every adapter must refuse alike: text with NUL, a season beyond the
+    /// databases' 32-bit integers.
+    pub fn check(&self) -> Result<(), RepoError> {
+        for (name, text) in [("library", &self.library), ("show", &self.show), ("search", &self.search)] {
+            if let Some(text) = text {
+                check_text(name, text)?;
+            }
+        }
+        if let Some(prefix) = &self.path_prefix {
+            check_text("path prefix", &prefix.to_string_lossy())?;
+        }
+        if let Some(season) = self.season
+            && i32::try_from(season).is_err()
+        {
+            return Err(RepoError::InvalidInput(format!("season {season} is larger than {}", i32::MAX)));
+        }
+        Ok(())
+    }
+}
+
+/// A page of the catalog, ordered by path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MediaQuery {
+    pub filter: MediaFilter,
+    /// Only records whose path sorts after this one (keyset pagination).
+    pub after_path: Option<PathBuf>,
+    /// Records to skip (offset pagination; keyset is cheaper on large catalogs).
+    pub offset: Option<u64>,
+    /// At most this many records; `None` for all.
+    pub limit: Option<u64>,
+}
+
+/// A show in the catalog and how much of it there is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShowSummary {
+    pub show: String,
+    pub year: Option<u16>,
+    /// Distinct seasons with at least one episode.
+    pub seasons: u64,
+    /// Episode files (a multi-episode file counts once).
+    pub episodes: u64,
+}
+
+/// What the application asks of the catalog: records by id, path or filter, counts, shows.
+///
+/// Every text a filter carries may hold any character, NUL included: an adapter whose database
+/// cannot store a character MUST answer [`RepoError::InvalidInput`] (never a database error), and
+/// every number MUST be checked before it is bound (an offset beyond what the database takes is
+/// `InvalidInput` too).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait MediaQueries: Send + Sync {
+    /// The record with this id, if any.
+    async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError>;
+
+    /// The record of this absolute path, if any.
+    async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError>;
+
+    /// Records matching the query's filter, in path order (byte order on every backend).
+    async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError>;
+
+    /// How many records match.
+    async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError>;
+
+    /// The shows among the matching episodes, by name (then year), with their counts.
+    async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError>;
+
+    /// Checks that the catalog answers at all (for health checks).
+    async fn ping(&self) -> Result<(), RepoError>;
+}

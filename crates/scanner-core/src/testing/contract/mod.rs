@@ -1,0 +1,90 @@
+//! The repository contract: one suite of tests every implementation of the catalog ports
+//! passes — the SQL adapter on SQLite and on PostgreSQL, and the in-memory fakes the core's
+//! tests use. A fake that drifts from the real thing fails here.
+//!
+//! Each case is a plain `async fn` taking the implementation under test. An implementation's
+//! test crate runs them all with [`catalog_contract!`](crate::catalog_contract) and
+//! [`scans_contract!`](crate::scans_contract), giving a function that makes a fresh, empty
+//! store for a test (named for messages) and a guard that keeps it alive.
+
+pub mod incremental;
+pub mod media;
+pub mod queries;
+pub mod scans;
+
+use crate::ports::{MediaQueries, MediaRepository};
+
+/// Both ports of one catalog: what a scan writes and what the application reads.
+pub trait Catalog: MediaRepository + MediaQueries {}
+
+impl<T: MediaRepository + MediaQueries> Catalog for T {}
+
+/// Runs every catalog contract case as a test: `catalog_contract!(fresh)` where
+/// `async fn fresh(test: &'static str) -> Option<(Arc<dyn Catalog>, Guard)>` (`None`: the test
+/// was skipped, which the function must have recorded and been explicitly allowed to do).
+#[macro_export]
+macro_rules! catalog_contract {
+    ($fresh:path) => {
+        $crate::catalog_contract!(@cases $fresh;
+            media::round_trips_every_field,
+            media::round_trips_odd_paths,
+            media::a_failed_record_round_trips,
+            media::upsert_updates_in_place_and_keeps_identity,
+            media::concurrent_upserts_of_one_path_leave_one_row,
+            media::big_batches_are_split_and_written_whole,
+            media::lists_in_path_order_with_keyset_pages,
+            queries::filters_narrow_the_catalog,
+            queries::pages_by_offset_and_by_keyset_agree,
+            queries::shows_are_counted_by_name_and_year,
+            queries::records_are_found_by_path,
+            queries::text_and_numbers_no_database_holds_are_invalid_input,
+            incremental::entries_come_per_directory_and_by_size_and_time,
+            incremental::files_absent_or_in_unlisted_folders_are_missing_and_nothing_else,
+            incremental::a_move_keeps_the_row_and_applies_only_from_where_it_was,
+            incremental::an_absent_mark_skips_a_row_that_moved_meanwhile,
+            incremental::folder_summaries_are_kept_replaced_and_cleared,
+            incremental::an_upsert_clears_the_absent_mark,
+            incremental::any_under_tells_whether_a_folder_was_catalogued,
+            incremental::a_batch_applies_whole_or_not_at_all
+        );
+    };
+    (@cases $fresh:path; $($module:ident :: $case:ident),*) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let test = concat!(module_path!(), "::", stringify!($case));
+                if let Some((catalog, _guard)) = $fresh(test).await {
+                    $crate::testing::contract::$module::$case(catalog).await;
+                }
+            }
+        )*
+    };
+}
+
+/// Runs every scan-repository contract case as a test: `scans_contract!(fresh)` where
+/// `async fn fresh(test: &'static str) -> Option<(Arc<dyn ScanRepository>, Guard)>`.
+#[macro_export]
+macro_rules! scans_contract {
+    ($fresh:path) => {
+        $crate::scans_contract!(@cases $fresh;
+            scan_records_round_trip_and_list_newest_first,
+            saving_progress_updates_a_running_scan_and_reports_cancels,
+            a_lease_has_one_holder_until_it_expires_or_is_released,
+            an_expired_lease_is_taken_over_by_the_database_clock,
+            of_many_simultaneous_acquirers_exactly_one_wins,
+            running_scans_without_a_live_lease_are_interrupted,
+            finished_scans_can_be_deleted_running_ones_cannot
+        );
+    };
+    (@cases $fresh:path; $($case:ident),*) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let test = concat!(module_path!(), "::", stringify!($case));
+                if let Some((scans, _guard)) = $fresh(test).await {
+                    $crate::testing::contract::scans::$case(scans).await;
+                }
+            }
+        )*
+    };
+}
