@@ -1,7 +1,9 @@
 //! Helpers for the end-to-end tests: locating and running the built `mediascan` binary.
 //!
-//! The binary is built by `cargo test --workspace` (the `app` package's tests need it), which
-//! is what `cargo xtask ci` runs.
+//! The binary is this package's `mediascan-e2e`: `mediascan`'s own `main` (`app::cli::main`),
+//! which cargo builds before it runs this package's tests, so `cargo test -p e2e` on a clean
+//! tree runs what the sources say. Test support only: it must never be a dependency of shipped
+//! code.
 
 // Test support reports problems on stderr.
 #![allow(clippy::print_stderr)]
@@ -9,14 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `target/<profile>/mediascan`, next to this test binary's `deps` folder.
+/// `target/<profile>/mediascan-e2e`, next to this test binary's `deps` folder.
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("no current exe");
     let profile_dir = exe.parent().and_then(Path::parent).expect("unexpected test binary location");
-    let binary = profile_dir.join("mediascan");
+    let binary = profile_dir.join("mediascan-e2e");
     assert!(
         binary.exists(),
-        "{} is missing: run the end-to-end tests with `cargo test --workspace` (or `cargo build -p app` first)",
+        "{} is missing: run the end-to-end tests with `cargo test -p e2e`",
         binary.display()
     );
     binary
@@ -80,11 +82,16 @@ impl Server {
     /// Starts `mediascan --config <config> serve --listen 127.0.0.1:0 --db <db> [extra…]` and waits
     /// until it listens.
     pub fn start(config: &Path, db: &str, extra: &[&str]) -> Self {
+        Self::start_listening(config, db, "127.0.0.1:0", extra)
+    }
+
+    /// [`Self::start`] on the address `listen`.
+    pub fn start_listening(config: &Path, db: &str, listen: &str, extra: &[&str]) -> Self {
         use std::io::{BufRead, BufReader};
         let mut child = mediascan()
             .arg("--config")
             .arg(config)
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", db])
+            .args(["serve", "--listen", listen, "--db", db])
             .args(extra)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

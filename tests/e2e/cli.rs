@@ -4,7 +4,7 @@ use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -277,12 +277,12 @@ fn ctrl_c_cancels_the_scan_and_exits_non_zero() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
+    crate::wait_until("the scan to probe", Duration::from_secs(60), || crate::probing_marker(&slow).exists());
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
-    let status = child.wait().unwrap();
-    assert!(sent.elapsed() < Duration::from_secs(5), "took {:?} to stop", sent.elapsed());
+    // A cancel that waited for the probe in flight (10 s) would count its file processed:
+    // `processed` 0 shows the probe was abandoned at once.
+    let status = crate::wait_exit(&mut child, Duration::from_secs(60));
     assert_eq!(status.code(), Some(130));
     let mut out = String::new();
     child.stdout.take().unwrap().read_to_string(&mut out).unwrap();

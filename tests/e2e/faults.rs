@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -83,8 +83,7 @@ impl Library {
         let text = format!(
             "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\nf=\"${{last#file:}}\"\n{hook}\nexec ffprobe \"$@\"\n"
         );
-        fs::write(&script, text).unwrap();
-        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+        testkit::write_script(&script, &text);
         script
     }
 }
@@ -220,7 +219,9 @@ on_both!(a_root_that_vanishes_mid_scan_fails_it_and_marks_nothing_missing, |db| 
         let file = lib.path(format!("Show/S01E0{i}.mp4"));
         fs::OpenOptions::new().append(true).open(file).unwrap().write_all(&[0; 1000]).unwrap();
     }
-    let slow = lib.ffprobe_with("[ \"$last\" = -version ] || sleep 1");
+    let marker = lib.dir.path().join("probing");
+    let slow = lib
+        .ffprobe_with(&format!("[ \"$last\" = -version ] || {{ touch '{}'; sleep 1; }}", marker.display()));
     let child = lib
         .scan_command(&[])
         .env("MEDIASCAN_FFPROBE", &slow)
@@ -229,7 +230,7 @@ on_both!(a_root_that_vanishes_mid_scan_fails_it_and_marks_nothing_missing, |db| 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    crate::wait_until("the scan to probe", Duration::from_secs(60), || marker.exists());
     let moved = lib.dir.path().join("unmounted");
     fs::rename(&lib.root, &moved).unwrap();
     let output: Output = child.wait_with_output().unwrap();

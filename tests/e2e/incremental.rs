@@ -2,7 +2,6 @@
 //! what is marked missing, moves, and the guards.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -30,8 +29,7 @@ impl Rescans {
             "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\necho \"$last\" >> '{}'\nexec ffprobe \"$@\"\n",
             log.display()
         );
-        fs::write(&ffprobe, script).unwrap();
-        fs::set_permissions(&ffprobe, fs::Permissions::from_mode(0o755)).unwrap();
+        testkit::write_script(&ffprobe, &script);
         Self { tree, db: db.url.clone(), ffprobe, log }
     }
 

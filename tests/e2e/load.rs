@@ -109,7 +109,8 @@ async fn starter(server: Arc<Server>, tally: Tally, until: Instant) -> usize {
         let started: Value = response.json().await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         if let Some(id) = started["scan_id"].as_str() {
-            let response = client.delete(server.url(&format!("/api/v1/scans/{id}"))).send().await.unwrap();
+            let response =
+                client.post(server.url(&format!("/api/v1/scans/{id}/cancel"))).send().await.unwrap();
             count(&tally, "DELETE scan", response.status());
             cycles += 1;
         }

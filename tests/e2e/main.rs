@@ -7,11 +7,12 @@ mod dbfaults;
 mod faults;
 mod incremental;
 mod load;
+mod nodes;
 mod parse;
+mod security;
 mod server;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use testkit::presets;
@@ -74,13 +75,44 @@ fn uuid_like() -> String {
     format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
 
-/// An ffprobe that takes `secs` per file (answering `-version` at once).
+/// An ffprobe that takes `secs` per file (answering `-version` at once). Each probe it starts
+/// touches [`probing_marker`], so that a test can wait until a scan is probing.
 pub fn slow_ffprobe(dir: &Path, secs: f64) -> PathBuf {
     let path = dir.join(format!("slow-ffprobe-{secs}"));
-    fs::write(&path, format!("#!/bin/sh\n[ \"$1\" = -version ] || sleep {secs}\nexec ffprobe \"$@\"\n"))
-        .unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    let marker = probing_marker(&path);
+    testkit::write_script(
+        &path,
+        &format!(
+            "#!/bin/sh\n[ \"$1\" = -version ] || {{ touch '{}'; sleep {secs}; }}\nexec ffprobe \"$@\"\n",
+            marker.display()
+        ),
+    );
     path
+}
+
+/// The file a [`slow_ffprobe`] creates when it starts probing.
+pub fn probing_marker(ffprobe: &Path) -> PathBuf {
+    ffprobe.with_extension("probing")
+}
+
+/// Waits until `condition` holds, checking every 50 ms, or panics with `what` after a generous
+/// `deadline` (a busy machine is slow, never wrong).
+pub fn wait_until(what: &str, deadline: std::time::Duration, mut condition: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !condition() {
+        assert!(started.elapsed() < deadline, "{what}: not within {deadline:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Waits for `child` to exit, or panics after `deadline`.
+pub fn wait_exit(child: &mut std::process::Child, deadline: std::time::Duration) -> std::process::ExitStatus {
+    let mut status = None;
+    wait_until("the process to exit", deadline, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    status.unwrap()
 }
 
 pub fn real_ffprobe() -> PathBuf {

@@ -1,13 +1,15 @@
 //! xtask: mediascan's automation, run as `cargo xtask <task>`.
 //!
-//! - `ci`: everything CI checks, in order: formatting, clippy, tests, docs, cargo-deny. It
-//!   installs what the tests need (FFmpeg, cargo-deny) when it can.
+//! - `ci`: everything CI checks, in order: formatting, clippy, tests, docs, the API contract
+//!   (schemathesis), cargo-deny, fuzzing. It installs what the tests need (FFmpeg, cargo-deny,
+//!   the Python tools) when it can.
 //!
 //! Plain `std::process::Command`, no dependencies: this must build fast on a cold checkout.
 
 // Automation talks to its user on stdout and stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod api;
 mod bench;
 mod fuzz;
 #[cfg(test)]
@@ -26,6 +28,8 @@ tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
   bench [parser] [scan] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees)
+  api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
+                            server on SQLite and PostgreSQL, N s each (default 60)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("api") => api::check(&args[1..]),
         Some("help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -52,6 +57,11 @@ fn main() -> ExitCode {
 /// The workspace root.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Where cargo builds: `$CARGO_TARGET_DIR`, else `target/` in the workspace.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
 fn cargo() -> Command {
@@ -135,7 +145,7 @@ fn bench(args: &[String]) -> Result {
 fn ci() -> Result {
     let started = Instant::now();
     ensure_ffmpeg()?;
-    let skips = root().join("target/test-skips.log");
+    let skips = target_dir().join("test-skips.log");
     let _ = std::fs::remove_file(&skips);
 
     run("rustfmt", cargo().args(["fmt", "--all", "--check"]))?;
@@ -148,6 +158,8 @@ fn ci() -> Result {
         "docs",
         cargo().args(["doc", "--workspace", "--no-deps", "--locked"]).env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    // The API against its own document, on both databases.
+    api::check(&["--seconds".to_owned(), "60".to_owned()])?;
     ensure_cargo_deny()?;
     // Advisories need the advisory database from the network; the other checks run offline.
     run("cargo-deny", cargo().args(["deny", "--locked", "check", "bans", "licenses", "sources"]))?;

@@ -51,9 +51,12 @@ fn every_library_says_what_it_is_and_must_never_do() {
         let lib = ["src/lib.rs", "lib.rs"].iter().map(|f| dir.join(f)).find(|p| p.exists());
         let Some(lib) = lib else { continue };
         let text = read(&lib);
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+        assert!(!header.is_empty(), "{} must open with a //! header saying the crate's role", lib.display());
+        let header = header.join(" ");
         assert!(
-            text.starts_with("//! "),
-            "{} must open with a //! header saying the crate's role",
+            header.contains("never"),
+            "the header of {} must say what the crate must never do",
             lib.display()
         );
     }
@@ -96,7 +99,16 @@ fn the_core_touches_neither_files_nor_processes() {
     rust_files(&root().join("crates/scanner-core/src"), &mut files);
     for file in files {
         let text = read(&file);
-        for banned in ["std::fs", "tokio::fs", "std::process", "tokio::process", "std::net", "File::open"] {
+        for banned in [
+            "std::fs",
+            "tokio::fs",
+            "std::process",
+            "tokio::process",
+            "std::net",
+            "File::open",
+            // Reads cgroup files: the application computes it and hands it in.
+            "available_parallelism",
+        ] {
             assert!(!text.contains(banned), "{} uses {banned}: the core does no I/O", file.display());
         }
     }
@@ -133,7 +145,7 @@ fn source_files_stay_readable_in_one_sitting() {
         rust_files(&dir, &mut files);
         for file in files {
             let lines = read(&file).lines().count();
-            assert!(lines <= 1000, "{} has {lines} lines; split it along a real seam", file.display());
+            assert!(lines <= 500, "{} has {lines} lines; split it along a real seam", file.display());
         }
     }
 }

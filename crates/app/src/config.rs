@@ -5,7 +5,6 @@
 //! `mediascan scan <DIR>` works with defaults. See `docs/configuration.md`.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -13,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use scanner_core::ports::{VideoExtensions, WalkOptions};
 use scanner_core::{CompatibilityProfile, ScanOptions};
+
+use crate::bounds;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,13 +58,24 @@ pub struct ScannerSection {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerSection {
-    /// Address `mediascan serve` listens on (default 127.0.0.1:8080).
-    pub listen: Option<SocketAddr>,
+    /// Address `mediascan serve` listens on: `host:port`, a name or an IP address (default
+    /// 127.0.0.1:8080).
+    pub listen: Option<String>,
     /// Bearer token every API request must carry.
     pub token: Option<String>,
     /// Serve on a non-loopback address without a token (default false).
     #[serde(default)]
     pub allow_unauthenticated_remote: bool,
+    /// Host names (with or without a port) requests may be addressed to besides loopback
+    /// names, when the server has no token: the names a reverse proxy forwards.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
+    /// Seconds a client may take to send a request's headers (default 10).
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds a connection may stay open with nothing read or written (default 300).
+    pub idle_timeout_secs: Option<u64>,
+    /// Connections served at once; more wait to be accepted (default 512).
+    pub max_connections: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,6 +180,70 @@ fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A bearer token must be something to type: not empty, not only spaces, no control characters
+/// (which no HTTP header carries). The message completes "… token".
+pub fn check_token(token: &str) -> Result<(), String> {
+    if token.trim().is_empty() {
+        return Err("is empty: set a token, or leave it out to serve without one".into());
+    }
+    if token.trim() != token {
+        return Err("starts or ends with spaces".into());
+    }
+    if token.chars().any(char::is_control) {
+        return Err("contains control characters".into());
+    }
+    Ok(())
+}
+
+/// ` (key scanner.x, line 3, column 7)` for a byte offset into configuration text: the key
+/// whose line holds the offset, under the last `[table]` header before it.
+fn where_in(text: &str, offset: usize) -> String {
+    let before =
+        String::from_utf8_lossy(text.as_bytes().get(..offset).unwrap_or(text.as_bytes())).into_owned();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
+    let this_line = text.lines().nth(line - 1).unwrap_or_default();
+    let key =
+        this_line.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty() && !k.starts_with('['));
+    match (table, key) {
+        (Some(table), Some(key)) => format!(" (key {table}.{key}, line {line}, column {column})"),
+        (None, Some(key)) => format!(" (key {key}, line {line}, column {column})"),
+        _ => format!(" (line {line}, column {column})"),
+    }
+}
+
+/// Checks every number of the file against [`bounds`], naming the key that is wrong.
+fn check_numbers(file: &ConfigFile) -> anyhow::Result<()> {
+    let scanner = &file.scanner;
+    let server = &file.server;
+    let wholes = [
+        (&bounds::CONCURRENCY, scanner.concurrency.map(|n| n as u64)),
+        (&bounds::MAX_CONCURRENT_SCANS, scanner.max_concurrent_scans.map(|n| n as u64)),
+        (&bounds::NATIVE_MAX_BYTES, scanner.native_max_bytes),
+        (&bounds::RETENTION, scanner.retention_secs),
+        (&bounds::LEASE_TTL, scanner.lease_ttl_secs),
+        (&bounds::DB_RETRY, scanner.db_retry_secs),
+        (&bounds::HEADER_READ_TIMEOUT, server.header_read_timeout_secs),
+        (&bounds::IDLE_TIMEOUT, server.idle_timeout_secs),
+        (&bounds::MAX_CONNECTIONS, server.max_connections),
+    ];
+    for (bound, value) in wholes {
+        if let Some(value) = value {
+            bound.check(value).map_err(anyhow::Error::msg)?;
+        }
+    }
+    if let Some(secs) = scanner.probe_timeout_secs {
+        bounds::PROBE_TIMEOUT.duration(secs).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
 impl Config {
     /// Loads `explicit` (which must exist), or the default file if there is one.
     pub fn load(explicit: Option<&Path>) -> anyhow::Result<Self> {
@@ -194,13 +270,8 @@ impl Config {
     /// Parses and validates configuration text.
     pub fn parse(text: &str, path: Option<PathBuf>) -> anyhow::Result<Self> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
-            // One line (toml's own rendering draws a snippet over several).
-            let at = e.span().map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(" (line {line}, column {column})")
-            });
+            // One line (toml's own rendering draws a snippet over several), naming the key.
+            let at = e.span().map(|span| where_in(text, span.start));
             anyhow::anyhow!("{}{}", e.message().trim_end(), at.unwrap_or_default())
         })?;
         let mut profiles: BTreeMap<String, CompatibilityProfile> = BTreeMap::new();
@@ -243,10 +314,9 @@ impl Config {
                 bail!("library {name}: extensions must not be empty");
             }
             fs_jwalk::check_patterns(&section.ignore).map_err(|e| anyhow::anyhow!("library {name}: {e}"))?;
-            let max_missing_share = section.max_missing_share.unwrap_or(0.5);
-            if !(0.0..=1.0).contains(&max_missing_share) {
-                bail!("library {name}: max_missing_share must be between 0 and 1");
-            }
+            let max_missing_share = bounds::MAX_MISSING_SHARE
+                .check(section.max_missing_share.unwrap_or(0.5))
+                .map_err(|e| anyhow::anyhow!("libraries.{name}.{e}"))?;
             let library = Library {
                 name: name.clone(),
                 root: section.root.clone(),
@@ -262,20 +332,16 @@ impl Config {
             };
             libraries.insert(name.clone(), library);
         }
-        if let Some(threads) = file.scanner.concurrency
-            && threads == 0
-        {
-            bail!("scanner.concurrency must be at least 1");
-        }
-        if let Some(timeout) = file.scanner.probe_timeout_secs
-            && !(timeout.is_finite() && timeout > 0.0)
-        {
-            bail!("scanner.probe_timeout_secs must be a positive number");
-        }
-        if file.scanner.native_max_bytes.is_some_and(|b| b < 4096) {
-            bail!("scanner.native_max_bytes must be at least 4096");
+        check_numbers(&file)?;
+        if let Some(token) = &file.server.token {
+            check_token(token).map_err(|e| anyhow::anyhow!("server.token {e}"))?;
         }
         Ok(Self { path, file, libraries })
+    }
+
+    /// Where the configuration came from, for messages.
+    pub fn path_display(&self) -> String {
+        self.path.as_ref().map_or_else(|| "the configuration".to_owned(), |p| p.display().to_string())
     }
 
     pub fn library(&self, name: &str) -> anyhow::Result<&Library> {
@@ -318,7 +384,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.file.database.as_deref(), Some("postgres://scanner@db/catalog"));
         assert_eq!(config.file.scanner.concurrency, Some(4));
-        assert_eq!(config.file.server.listen, Some("0.0.0.0:9000".parse().unwrap()));
+        assert_eq!(config.file.server.listen.as_deref(), Some("0.0.0.0:9000"));
         let tv = config.library("tv").unwrap();
         assert_eq!((tv.root.as_path(), tv.profile.as_str()), (Path::new("/srv/media/TV"), "tv"));
         assert_eq!(tv.compatibility, CompatibilityProfile::tv());
@@ -337,7 +403,22 @@ mod tests {
             ("[libraries.\"a b\"]\nroot = \"/x\"", "may only use letters"),
             ("[libraries.tv]\nroot = \"/x\"\nextensions = []", "extensions must not be empty"),
             ("[libraries.tv]\nroot = \"/x\"\nignore = [\"[z-a]\"]", "library tv: ignore pattern \"[z-a]\""),
-            ("[scanner]\nconcurrency = 0", "at least 1"),
+            ("[scanner]\nconcurrency = 0", "scanner.concurrency must be between 1 and 256, not 0"),
+            (
+                "[scanner]\nprobe_timeout_secs = 1e20",
+                "scanner.probe_timeout_secs must be between 0.1 and 86400",
+            ),
+            ("[scanner]\nprobe_timeout_secs = nan", "scanner.probe_timeout_secs must be a finite number"),
+            ("[scanner]\nlease_ttl_secs = 1", "scanner.lease_ttl_secs must be between 3 and 3600 seconds"),
+            ("[scanner]\nretention_secs = -1", "key scanner.retention_secs, line 2"),
+            ("[scanner]\nconcurrency = 99999999999999999999", "key scanner.concurrency"),
+            ("[server]\nlisten = 5", "key server.listen"),
+            ("[server]\nmax_connections = 0", "server.max_connections must be between 1"),
+            ("[server]\ntoken = \"  \"", "server.token is empty"),
+            (
+                "[libraries.tv]\nroot = \"/x\"\nmax_missing_share = 2.0",
+                "libraries.tv.max_missing_share must be between 0 and 1",
+            ),
             ("databse = \"typo\"", "unknown field"),
             ("[libraries.tv]\nroot = 5", "invalid type"),
         ] {

@@ -3,9 +3,11 @@
 //! scanner, as the HTTP API ([`api`]), and as the `mediascan` command line ([`cli`]).
 //!
 //! This is the only crate that knows every adapter, reads configuration, and installs a
-//! tracing subscriber. It holds no scanning logic: that lives in `scanner-core`.
+//! tracing subscriber. It must never hold scanning logic (that lives in `scanner-core`) nor
+//! hand adapter types to library users: they get the core's ports.
 
 pub mod api;
+pub mod bounds;
 pub mod cli;
 pub mod config;
 pub mod logging;

@@ -8,6 +8,7 @@ use probe_ffprobe::FfprobeConfig;
 use scanner_core::ScannerConfig;
 use serde::Deserialize;
 
+use crate::bounds;
 use crate::config::{Config, Library};
 use crate::node;
 
@@ -71,35 +72,39 @@ impl Settings {
         let mut settings = Self::with_database(url);
         let scanner = &config.file.scanner;
         settings.scanner.holder = node::holder(config.file.node.as_deref());
+        // The configuration checked these already; a caller building a `Config` by hand is
+        // checked here again, so that nothing out of range becomes a duration or a count.
+        let msg = anyhow::Error::msg;
         if let Some(n) = scanner.concurrency {
-            settings.scanner.probe_concurrency = n;
+            settings.scanner.probe_concurrency = bounds::CONCURRENCY.check(n as u64).map_err(msg)? as usize;
         }
         if let Some(n) = scanner.max_concurrent_scans {
-            settings.scanner.max_concurrent_scans = n.max(1);
+            settings.scanner.max_concurrent_scans =
+                bounds::MAX_CONCURRENT_SCANS.check(n as u64).map_err(msg)? as usize;
         }
         if let Some(secs) = scanner.retention_secs {
-            settings.scanner.retention = Duration::from_secs(secs);
+            settings.scanner.retention = bounds::RETENTION.duration(secs).map_err(msg)?;
         }
         if let Some(secs) = scanner.lease_ttl_secs {
-            settings.scanner.lease_ttl = Duration::from_secs(secs);
+            settings.scanner.lease_ttl = bounds::LEASE_TTL.duration(secs).map_err(msg)?;
         }
         // A dead node's scans are found by their expired leases: look about as often as a
         // lease lasts.
         settings.scanner.cleanup_interval = settings.scanner.lease_ttl.min(Duration::from_secs(60));
         if let Some(secs) = scanner.db_retry_secs {
-            settings.scanner.db_retry = Duration::from_secs(secs);
+            settings.scanner.db_retry = bounds::DB_RETRY.duration(secs).map_err(msg)?;
         }
         if let Some(program) = &scanner.ffprobe {
             settings.ffprobe.program = program.clone();
         }
         if let Some(secs) = scanner.probe_timeout_secs {
-            settings.ffprobe.timeout = Duration::from_secs_f64(secs);
+            settings.ffprobe.timeout = bounds::PROBE_TIMEOUT.duration(secs).map_err(msg)?;
         }
         if let Some(mode) = scanner.probe {
             settings.probe = mode;
         }
         if let Some(bytes) = scanner.native_max_bytes {
-            settings.native_max_bytes = bytes;
+            settings.native_max_bytes = bounds::NATIVE_MAX_BYTES.check(bytes).map_err(msg)?;
         }
         settings.libraries = config.libraries.clone();
         Ok(settings)

@@ -1,7 +1,8 @@
 //! fs-jwalk: the [`FileSource`] port over the local file system, walked in parallel by jwalk.
 //!
-//! It lists directories and reads file metadata; it never opens a file's contents and never
-//! decides anything about media (which files count as video is the core's `WalkOptions`).
+//! It lists directories and reads file metadata, and reads at most 128 KiB of a file to
+//! fingerprint it (for move detection); it never decides anything about media (which files
+//! count as video is the core's `WalkOptions`).
 //! jwalk is unmaintained upstream; this crate is the only place that knows it, so it can be
 //! swapped without touching the core.
 

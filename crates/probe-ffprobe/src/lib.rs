@@ -70,6 +70,23 @@ impl FfprobeMediaProbe {
         command
     }
 
+    /// Starts the program. "Text file busy" means the program file is still open for writing
+    /// somewhere (being replaced, or held for a moment by a process forked while it was
+    /// written): it is retried for a while before it counts as a failure.
+    async fn spawn(&self, args: &[OsString]) -> Result<Child, ProbeError> {
+        let mut pause = Duration::from_millis(10);
+        for _ in 0..8 {
+            match self.command().args(args).spawn() {
+                Err(e) if e.kind() == io::ErrorKind::ExecutableFileBusy => {
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                other => return other.map_err(|e| self.spawn_error(e)),
+            }
+        }
+        self.command().args(args).spawn().map_err(|e| self.spawn_error(e))
+    }
+
     fn spawn_error(&self, e: io::Error) -> ProbeError {
         let program = self.config.program.display();
         match e.kind() {
@@ -189,7 +206,7 @@ fn signal_of(_status: &ExitStatus) -> Option<i32> {
 impl FfprobeMediaProbe {
     /// Runs the program with `args` under the timeout; kills and reaps it on timeout.
     async fn run(&self, args: Vec<OsString>) -> Result<Run, ProbeError> {
-        let mut child = self.command().args(args).spawn().map_err(|e| self.spawn_error(e))?;
+        let mut child = self.spawn(&args).await?;
         match tokio::time::timeout(self.config.timeout, collect(&mut child, self.config.max_output)).await {
             Ok(Ok(run)) => Ok(run),
             Ok(Err(e)) => {

@@ -5,7 +5,8 @@
 //! [`AutoProbe`] hands such files to ffprobe.
 //!
 //! Reading is bounded: at most [`NativeProbe::max_bytes`] bytes per file, no allocation larger
-//! than that, no loop longer than the data it walks.
+//! than that, no loop longer than the data it walks. It must never run a process, use unsafe
+//! code or C, or answer where ffprobe would answer differently.
 
 #![forbid(unsafe_code)]
 

@@ -10,6 +10,7 @@
 mod convert;
 mod entity;
 mod error;
+mod media_queries;
 mod media_repo;
 mod migration;
 mod paths;

@@ -6,17 +6,16 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult,
-    Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, Iterable,
+    PaginatorTrait, QueryFilter, QuerySelect, Select, TransactionTrait,
 };
 
 use scanner_core::ports::{
-    DirSummary, MediaFilter, MediaMove, MediaQueries, MediaQuery, MediaRepository, MissingCount,
-    MissingScope, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
+    DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, RepoError, WriteBatch,
 };
-use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaKind, MediaRecord, MediaStatus};
+use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaStatus};
 
 use crate::entity::{media, media_dir};
 use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, paths};
@@ -79,49 +78,6 @@ pub(crate) fn under(column: impl ColumnTrait, path: &Path) -> Condition {
     Condition::any()
         .add(column.eq(exact.clone()))
         .add(Condition::all().add(column.gte(format!("{dir}/"))).add(column.lt(format!("{dir}0"))))
-}
-
-/// `text` as a LIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally.
-fn contains(text: &str) -> LikeExpr {
-    let mut pattern = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    LikeExpr::new(pattern).escape('\\')
-}
-
-fn condition(filter: &MediaFilter) -> Condition {
-    let mut all = Condition::all();
-    if let Some(library) = &filter.library {
-        all = all.add(media::Column::Library.eq(library.clone()));
-    }
-    if let Some(show) = &filter.show {
-        all = all.add(media::Column::Show.eq(show.clone()));
-    }
-    if let Some(season) = filter.season {
-        // In range: `MediaFilter::check` refuses larger seasons before any query is built.
-        all = all.add(media::Column::Season.eq(i32::try_from(season).unwrap_or(i32::MAX)));
-    }
-    if let Some(kind) = filter.kind {
-        all = all.add(media::Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(compatible) = filter.compatible {
-        all = all.add(media::Column::Compatible.eq(compatible));
-    }
-    if let Some(status) = filter.status {
-        all = all.add(media::Column::Status.eq(status.as_str()));
-    }
-    if let Some(prefix) = &filter.path_prefix {
-        all = all.add(under(media::Column::Path, prefix));
-    }
-    if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        all = all.add(Expr::col(media::Column::SearchText).like(contains(search.trim())));
-    }
-    all
 }
 
 /// Rows not missing yet and not below a folder the scan could not read.
@@ -242,14 +198,6 @@ async fn apply_move(txn: &DatabaseTransaction, moved: &MediaMove) -> Result<(), 
         .await
         .map_err(db_error)?;
     Ok(())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct ShowRow {
-    show: Option<String>,
-    year: Option<i32>,
-    seasons: i64,
-    episodes: i64,
 }
 
 #[async_trait]
@@ -439,85 +387,5 @@ impl MediaRepository for SeaOrmMediaRepository {
             .await
             .map_err(db_error)?;
         Ok(found.is_some())
-    }
-}
-
-#[async_trait]
-impl MediaQueries for SeaOrmMediaRepository {
-    async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {
-        let model = media::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
-        model.map(convert::from_model).transpose()
-    }
-
-    async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError> {
-        check_text("path", &path.to_string_lossy())?;
-        let model = media::Entity::find()
-            .filter(media::Column::Path.eq(paths::encode(&path)))
-            .one(&self.db)
-            .await
-            .map_err(db_error)?;
-        model.map(convert::from_model).transpose()
-    }
-
-    async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
-        query.filter.check()?;
-        let offset = query.offset.map(check_offset).transpose()?;
-        let mut select =
-            media::Entity::find().filter(condition(&query.filter)).order_by_asc(media::Column::Path);
-        if let Some(after) = &query.after_path {
-            check_text("cursor", &after.to_string_lossy())?;
-            select = select.filter(media::Column::Path.gt(paths::encode(after)));
-        }
-        // Both are bound as signed 64-bit integers; SQLite takes an OFFSET only after a LIMIT.
-        let limit = query.limit.map(|l| Ord::min(l, i64::MAX as u64));
-        if let Some(offset) = offset {
-            select = select.offset(offset).limit(limit.unwrap_or(i64::MAX as u64));
-        } else if let Some(limit) = limit {
-            select = select.limit(limit);
-        }
-        let models = select.all(&self.db).await.map_err(db_error)?;
-        models.into_iter().map(convert::from_model).collect()
-    }
-
-    async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
-        filter.check()?;
-        media::Entity::find().filter(condition(&filter)).count(&self.db).await.map_err(db_error)
-    }
-
-    async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
-        filter.check()?;
-        let rows = media::Entity::find()
-            .select_only()
-            .column(media::Column::Show)
-            .column(media::Column::Year)
-            .expr_as(Expr::cust("COUNT(DISTINCT season)"), "seasons")
-            .expr_as(Expr::cust("COUNT(*)"), "episodes")
-            .filter(condition(&filter))
-            .filter(media::Column::Kind.eq(MediaKind::Episode.as_str()))
-            .filter(media::Column::Show.is_not_null())
-            .group_by(media::Column::Show)
-            .group_by(media::Column::Year)
-            .into_model::<ShowRow>()
-            .all(&self.db)
-            .await
-            .map_err(db_error)?;
-        let mut shows: Vec<ShowSummary> = rows
-            .into_iter()
-            .filter_map(|row| {
-                Some(ShowSummary {
-                    show: row.show?,
-                    year: row.year.and_then(|y| u16::try_from(y).ok()),
-                    seasons: u64::try_from(row.seasons).unwrap_or_default(),
-                    episodes: u64::try_from(row.episodes).unwrap_or_default(),
-                })
-            })
-            .collect();
-        // Sorted here, not in SQL, so that both backends agree (byte order, then year).
-        shows.sort_by(|a, b| (a.show.as_str(), a.year).cmp(&(b.show.as_str(), b.year)));
-        Ok(shows)
-    }
-
-    async fn ping(&self) -> Result<(), RepoError> {
-        self.db.ping().await.map_err(db_error)
     }
 }

@@ -88,6 +88,8 @@ fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
         eta_secs: model.eta_secs,
         warnings: serde_json::from_str(&model.warnings).map_err(corrupt("warnings"))?,
         probes: serde_json::from_str(&model.probes).map_err(corrupt("probes"))?,
+        expected_files: model.expected_files.and_then(|n| u64::try_from(n).ok()),
+        warnings_total: u64::try_from(model.warnings_total).unwrap_or_default(),
     };
     let holder = LeaseHolder {
         host: model.holder_host,
@@ -122,6 +124,8 @@ fn progress_columns(p: &ScanProgress) -> Result<scan::ActiveModel, RepoError> {
         eta_secs: Set(p.eta_secs),
         warnings: Set(serde_json::to_string(&p.warnings).map_err(corrupt("warnings"))?),
         probes: Set(serde_json::to_string(&p.probes).map_err(corrupt("probes"))?),
+        expected_files: Set(p.expected_files.map(count)),
+        warnings_total: Set(count(p.warnings_total)),
         ..Default::default()
     })
 }

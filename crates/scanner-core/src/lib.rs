@@ -29,6 +29,6 @@ pub use media::{
 };
 pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
 pub use scan::{
-    CancelScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase, ScanProgress, ScanRequest,
-    ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
+    CancelScanError, DeleteScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase,
+    ScanProgress, ScanRequest, ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
 };

@@ -41,6 +41,8 @@ pub enum Resource {
     Tmpfs,
     /// Running a test as another user with `setpriv` (needs root).
     Setpriv,
+    /// Running a process in a PID namespace of its own with `unshare` (needs root).
+    Unshare,
 }
 
 impl Resource {
@@ -50,6 +52,7 @@ impl Resource {
             Self::Postgres => "MEDIASCAN_SKIP_POSTGRES",
             Self::Tmpfs => "MEDIASCAN_SKIP_TMPFS",
             Self::Setpriv => "MEDIASCAN_SKIP_SETPRIV",
+            Self::Unshare => "MEDIASCAN_SKIP_UNSHARE",
         }
     }
 
@@ -72,6 +75,18 @@ pub fn unavailable(resource: Resource, test: &str, reason: &str) {
     if let Ok(mut file) = fs::OpenOptions::new().create(true).append(true).open(log) {
         let _ = writeln!(file, "{test}: {reason} ({variable}=1)");
     }
+}
+
+/// Writes an executable script at `path`: to a temporary name first, renamed into place once
+/// complete and closed, so that no process ever runs a half-written script. (A process forked
+/// meanwhile by another test thread may still briefly hold the written file open, which makes
+/// `exec` fail with "Text file busy"; the ffprobe adapter retries that.)
+pub fn write_script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&temporary, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", temporary.display()));
+    fs::set_permissions(&temporary, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::rename(&temporary, path).unwrap_or_else(|e| panic!("cannot rename to {}: {e}", path.display()));
 }
 
 /// Panics with instructions unless `ffmpeg` and `ffprobe` run.

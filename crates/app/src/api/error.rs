@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use scanner_core::ports::RepoError;
+use scanner_core::ports::{RepoError, error_chain};
 
 /// The body of every error response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -18,6 +18,10 @@ pub struct ErrorBody {
     pub error: &'static str,
     /// One readable sentence.
     pub message: String,
+    /// With `scan_running`: the scan that holds the library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<uuid::Uuid>, format = Uuid)]
+    pub scan_id: Option<uuid::Uuid>,
 }
 
 #[derive(Debug)]
@@ -25,11 +29,18 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    pub scan_id: Option<uuid::Uuid>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), scan_id: None }
+    }
+
+    /// The error concerns scan `id` (the one holding a library).
+    pub fn with_scan(mut self, id: Option<uuid::Uuid>) -> Self {
+        self.scan_id = id;
+        self
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -40,21 +51,32 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
+    /// A catalog failure. Bad input the catalog refuses (text it cannot hold) is the client's
+    /// 400; anything else is logged with its cause and answered without database internals:
+    /// 503 when retrying may help, else 500.
     pub fn catalog(e: RepoError) -> Self {
-        tracing::warn!(error = %e, "catalog error");
-        let status = if e.is_transient() {
-            StatusCode::SERVICE_UNAVAILABLE
-        } else {
-            StatusCode::INTERNAL_SERVER_ERROR
-        };
-        Self::new(status, "catalog_unavailable", format!("the catalog cannot answer: {e}"))
+        match e {
+            RepoError::InvalidInput(message) => Self::bad_request("invalid_query", message),
+            e if e.is_transient() => {
+                tracing::warn!(error = %error_chain(&e), "catalog unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "catalog_unavailable",
+                    "the catalog cannot be reached right now; try again shortly",
+                )
+            }
+            e => {
+                tracing::error!(error = %error_chain(&e), "catalog error");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "catalog_error", "the catalog failed to answer")
+            }
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response =
-            (self.status, axum::Json(ErrorBody { error: self.code, message: self.message })).into_response();
+        let body = ErrorBody { error: self.code, message: self.message, scan_id: self.scan_id };
+        let mut response = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
         }
@@ -94,6 +116,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 JsonRejection::JsonSyntaxError(e) => ApiError::bad_request("malformed_json", e.body_text()),
                 JsonRejection::MissingJsonContentType(e) => {
                     ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.body_text())
+                }
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(other.status(), "payload_too_large", other.body_text())
                 }
                 other => ApiError::new(other.status(), "invalid_body", other.body_text()),
             }),

@@ -10,8 +10,8 @@ use scanner_core::ports::{MediaFilter, MediaQuery};
 use scanner_core::{MediaKind, MediaStatus};
 
 use super::{DbArgs, output};
-use crate::CatalogReader;
 use crate::config::Config;
+use crate::{CatalogReader, bounds};
 
 #[derive(Debug, Args)]
 pub struct MediaArgs {
@@ -30,7 +30,8 @@ pub struct MediaArgs {
     #[arg(long)]
     pub show: Option<String>,
 
-    #[arg(long)]
+    /// Only this season (0–2147483647).
+    #[arg(long, value_parser = |s: &str| bounds::SEASON.parse(s).map(|n| n as u32))]
     pub season: Option<u32>,
 
     /// episode, movie, extra, sample or unknown.
@@ -53,8 +54,8 @@ pub struct MediaArgs {
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
 
-    /// At most this many files.
-    #[arg(long)]
+    /// At most this many files (1–1000000000).
+    #[arg(long, value_parser = |s: &str| bounds::MEDIA_LIMIT.parse(s))]
     pub limit: Option<u64>,
 }
 
@@ -77,9 +78,9 @@ pub async fn run(args: MediaArgs, config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitCode> {
-    let path_prefix = match &args.path_prefix {
-        Some(dir) => Some(std::path::absolute(dir)?),
-        None => None,
+    let under = match &args.path_prefix {
+        Some(dir) => vec![std::path::absolute(dir)?],
+        None => Vec::new(),
     };
     let filter = MediaFilter {
         library: args.library.clone(),
@@ -88,7 +89,7 @@ async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitC
         kind: args.kind,
         compatible: args.compatible,
         status: args.status,
-        path_prefix,
+        under,
         search: args.search.clone(),
     };
     let mut out = BufWriter::new(io::stdout().lock());

@@ -6,8 +6,10 @@
 // The command line is the one place where printing is the job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod cancel;
 mod libraries;
 mod media;
+mod migrate;
 mod output;
 mod parse;
 mod scan;
@@ -50,12 +52,19 @@ pub enum Command {
     Media(media::MediaArgs),
     /// List recent scans (of every node sharing the catalog).
     Scans(scans::ScansArgs),
+    /// Cancel a running scan, on whichever node runs it.
+    Cancel(cancel::ScanIdArgs),
+    /// Remove a finished scan from the history.
+    Forget(cancel::ScanIdArgs),
     /// List the configured libraries.
     Libraries(libraries::LibrariesArgs),
     /// Run the HTTP API.
     Serve(serve::ServeArgs),
     /// Show what the filename parser reads from paths (show, season, episodes, movie, year …).
     Parse(parse::ParseArgs),
+    /// Bring the catalog's schema up to date (scans and the server do it too; listings never
+    /// change the catalog and ask for this when it is older than the program).
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Where the catalog is.
@@ -73,6 +82,12 @@ impl DbArgs {
         Settings::from_config(config, self.db.as_deref())
     }
 }
+
+/// A mistake on the command line found after parsing (a value that conflicts with another):
+/// exit status 2, like clap's own usage errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 /// Exit status of a run that was interrupted (128 + SIGINT).
 pub const INTERRUPTED: u8 = 130;
@@ -162,9 +177,12 @@ pub fn main() -> ExitCode {
             Command::Scan(args) => scan::run(args, &config()?).await,
             Command::Media(args) => media::run(args, &config()?).await,
             Command::Scans(args) => scans::run(args, &config()?).await,
+            Command::Cancel(args) => cancel::cancel(args, &config()?).await,
+            Command::Forget(args) => cancel::forget(args, &config()?).await,
             Command::Libraries(args) => libraries::run(args, &config()?),
             Command::Serve(args) => serve::run(args, &config()?).await,
             Command::Parse(args) => parse::run(args).await,
+            Command::Migrate(args) => migrate::run(args, &config()?).await,
         }
     });
     match result {
@@ -178,6 +196,10 @@ pub fn main() -> ExitCode {
         {
             ExitCode::SUCCESS
         }
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("mediascan: {e:#} (see --help)");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("mediascan: {e:#}");
             ExitCode::FAILURE
@@ -187,7 +209,66 @@ pub fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
+
+    /// Arguments whose values are text (paths, names, patterns, URLs, tokens): any string is a
+    /// value to them. Every other argument takes a number or a choice and must refuse values
+    /// out of its range. A new argument must be added here, or be bounded.
+    const TEXT_ARGUMENTS: &[&str] = &[
+        "config",
+        "db",
+        "dir",
+        "ffprobe",
+        "library",
+        "ignore",
+        "show",
+        "path_prefix",
+        "search",
+        "listen",
+        "token",
+        "paths",
+        "root",
+    ];
+
+    #[test]
+    fn every_number_on_the_command_line_is_bounded() {
+        let cli = Cli::command();
+        let mut checked = 0;
+        for sub in cli.get_subcommands() {
+            // What makes the subcommand's own required arguments present.
+            let required: &[&str] = match sub.get_name() {
+                "scan" => &["/m"],
+                "parse" => &["x.mkv"],
+                _ => &[],
+            };
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if !arg.get_action().takes_values() || arg.is_positional() || TEXT_ARGUMENTS.contains(&id) {
+                    continue;
+                }
+                let Some(long) = arg.get_long() else { continue };
+                for hostile in
+                    ["18446744073709551616", "18446744073709551615", "1e20", "-1", "NaN", "inf", ""]
+                {
+                    let mut argv = vec!["mediascan", sub.get_name()];
+                    argv.extend_from_slice(required);
+                    let flag = format!("--{long}={hostile}");
+                    argv.push(&flag);
+                    let parsed = Cli::try_parse_from(&argv);
+                    assert!(
+                        parsed.is_err(),
+                        "{argv:?} was accepted: --{long} must be bounded or listed as text"
+                    );
+                    let error = parsed.unwrap_err();
+                    assert_eq!(error.exit_code(), 2, "{argv:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 5, "only {checked} bounded arguments found");
+    }
 
     fn error_for(args: &[&str]) -> String {
         let e = Cli::try_parse_from(args).expect_err("the arguments are wrong");

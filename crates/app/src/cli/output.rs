@@ -42,6 +42,10 @@ pub fn print_summary(done: &ScanProgress, catalog: &str) {
     for warning in &done.warnings {
         println!("Warning: {}", terminal(warning));
     }
+    let unlisted = done.warnings_total.saturating_sub(done.warnings.len() as u64);
+    if unlisted > 0 {
+        println!("  … and {unlisted} more warnings");
+    }
     if !done.errors.is_empty() {
         println!("Problems:");
         for issue in &done.errors[..done.errors.len().min(LISTED)] {

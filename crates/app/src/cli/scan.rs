@@ -9,11 +9,11 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use scanner_core::{ScanOptions, ScanProgress, ScanRequest, ScanStatus, StartScanError};
+use scanner_core::{ScanOptions, ScanPhase, ScanProgress, ScanRequest, ScanStatus, StartScanError};
 
 use super::{DbArgs, INTERRUPTED, Interrupt, output};
 use crate::config::Config;
-use crate::{LibraryScanError, Mediascan, ScanFlags, logging};
+use crate::{LibraryScanError, Mediascan, ScanFlags, bounds, logging};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("target").required(true).args(["dir", "library"])))]
@@ -32,9 +32,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Files probed at once [default: the number of CPUs].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub concurrency: Option<u16>,
+    /// Files probed at once, 1–256 [default: the number of CPUs].
+    #[arg(long, value_name = "N", value_parser = |s: &str| bounds::CONCURRENCY.parse(s))]
+    pub concurrency: Option<u64>,
 
     /// The ffprobe program to run [default: ffprobe, or the configuration's].
     #[arg(long, env = "MEDIASCAN_FFPROBE", value_name = "PATH")]
@@ -46,10 +46,10 @@ pub struct ScanArgs {
     #[arg(long, env = "MEDIASCAN_PROBE", value_name = "MODE")]
     pub probe: Option<crate::settings::ProbeMode>,
 
-    /// Seconds one probe may take before ffprobe is killed and the file recorded as failed
-    /// [default: 30, or the configuration's].
-    #[arg(long, value_name = "SECS")]
-    pub probe_timeout: Option<f64>,
+    /// Seconds one probe may take before ffprobe is killed and the file recorded as failed,
+    /// 0.1–86400 [default: 30, or the configuration's].
+    #[arg(long, value_name = "SECS", value_parser = |s: &str| bounds::PROBE_TIMEOUT.parse_duration(s))]
+    pub probe_timeout: Option<Duration>,
 
     /// Follow symbolic links, also those leading out of the folder (each folder is still read
     /// only once). By default no link is followed.
@@ -85,10 +85,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
         settings.ffprobe.program = program.clone();
     }
     if let Some(timeout) = args.probe_timeout {
-        if !(timeout.is_finite() && timeout > 0.0) {
-            anyhow::bail!("--probe-timeout must be a positive number of seconds");
-        }
-        settings.ffprobe.timeout = Duration::from_secs_f64(timeout);
+        settings.ffprobe.timeout = timeout;
     }
     if let Some(mode) = args.probe {
         settings.probe = mode;
@@ -98,7 +95,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> anyhow::Result<ExitCode> {
     }
     fs_jwalk::check_patterns(&args.ignore).map_err(anyhow::Error::msg)?;
     if let Some(n) = args.concurrency {
-        settings.scanner.probe_concurrency = usize::from(n);
+        settings.scanner.probe_concurrency = usize::try_from(n)?;
     }
     // Listen before doing anything, so that an early Ctrl-C is a clean exit too.
     let mut interrupt = Interrupt::install();
@@ -175,14 +172,20 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
     })
 }
 
+/// The bar while the number of files is not known yet: counts, no fraction, no ETA.
+const GROWING: &str = "{spinner} {elapsed_precise} {wide_msg}";
+/// The bar once it is: a fraction of a known total.
+const KNOWN: &str = "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} files  {wide_msg}";
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
 fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(10));
-    let style = ProgressStyle::with_template(
-        "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} files, {per_sec}, ETA {eta}\n  {wide_msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+    bar.set_style(style(GROWING));
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
@@ -220,22 +223,67 @@ async fn follow(
     }
 }
 
-fn update(bar: &ProgressBar, progress: &ScanProgress) {
-    bar.set_length(progress.total_files);
-    bar.set_position(progress.processed);
+/// `1m 05s`, `42s`: a duration for people.
+fn human_secs(secs: f64) -> String {
+    let secs = secs.max(0.0).round() as u64;
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// What the bar says beside the numbers: what the scan is doing, its rate and ETA when they
+/// mean something, the counts so far, the current file.
+fn status_line(progress: &ScanProgress) -> String {
     let current = progress
         .current_file
         .as_deref()
         .and_then(|p| p.file_name())
         .map(|n| output::terminal(&n.to_string_lossy()))
         .unwrap_or_default();
-    bar.set_message(format!(
-        "{}: {} new, {} changed, {} unchanged, {} moved, {} failed  {current}",
-        progress.phase,
+    let doing = match (progress.phase, progress.expected_files) {
+        (ScanPhase::Walking, None) => {
+            format!("finding files: {} found so far, {} done", progress.total_files, progress.processed)
+        }
+        (ScanPhase::Walking, Some(_)) => "finding and probing files".to_owned(),
+        (phase, _) => phase.to_string(),
+    };
+    let rate = format!("{:.1} files/s", progress.files_per_sec);
+    let eta = progress.eta_secs.map(|s| format!(", ETA {}", human_secs(s))).unwrap_or_default();
+    format!(
+        "{doing}, {rate}{eta}\n  {} new, {} changed, {} unchanged, {} moved, {} failed  {current}",
         progress.new_files,
         progress.changed_files,
         progress.unchanged_files,
         progress.moved_files,
         progress.failed
-    ));
+    )
+}
+
+fn update(bar: &ProgressBar, progress: &ScanProgress) {
+    match progress.expected_files {
+        Some(total) => {
+            if bar.length().is_none() {
+                bar.set_style(style(KNOWN));
+            }
+            bar.set_length(total);
+            bar.set_position(progress.processed);
+        }
+        None => bar.set_position(progress.processed),
+    }
+    bar.set_message(status_line(progress));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(human_secs(5.4), "5s");
+        assert_eq!(human_secs(65.0), "1m 05s");
+        assert_eq!(human_secs(3725.0), "1h 02m");
+        assert_eq!(human_secs(-3.0), "0s");
+    }
 }

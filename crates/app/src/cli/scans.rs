@@ -9,8 +9,8 @@ use scanner_core::ScanStatus;
 use scanner_core::ports::ScanQuery;
 
 use super::{DbArgs, output};
-use crate::CatalogReader;
 use crate::config::Config;
+use crate::{CatalogReader, bounds};
 
 #[derive(Debug, Args)]
 pub struct ScansArgs {
@@ -29,8 +29,8 @@ pub struct ScansArgs {
     #[arg(long, value_parser = |s: &str| ScanStatus::parse(s).ok_or("use running, completed, cancelled, failed or interrupted"))]
     pub status: Option<ScanStatus>,
 
-    /// At most this many, newest first.
-    #[arg(long, default_value_t = 20)]
+    /// At most this many, newest first (1–10000).
+    #[arg(long, default_value = "20", value_parser = |s: &str| bounds::SCANS_LIMIT.parse(s))]
     pub limit: u64,
 }
 

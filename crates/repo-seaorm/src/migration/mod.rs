@@ -7,6 +7,7 @@ mod m0001_create_media;
 mod m0002_scans_and_libraries;
 mod m0003_incremental_scans;
 mod m0004_probes;
+mod m0005_scan_totals;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_scans_and_libraries::Migration),
             Box::new(m0003_incremental_scans::Migration),
             Box::new(m0004_probes::Migration),
+            Box::new(m0005_scan_totals::Migration),
         ]
     }
 }

@@ -21,8 +21,8 @@ pub struct MediaFilter {
     pub kind: Option<MediaKind>,
     pub compatible: Option<bool>,
     pub status: Option<MediaStatus>,
-    /// Records at or below this absolute folder (or this exact file).
-    pub path_prefix: Option<PathBuf>,
+    /// Records at or below any of these absolute folders (or exact files); empty: anywhere.
+    pub under: Vec<PathBuf>,
     /// Case-insensitive text contained in the show name or the title.
     pub search: Option<String>,
 }
@@ -53,7 +53,7 @@ impl MediaFilter {
                 check_text(name, text)?;
             }
         }
-        if let Some(prefix) = &self.path_prefix {
+        for prefix in &self.under {
             check_text("path prefix", &prefix.to_string_lossy())?;
         }
         if let Some(season) = self.season

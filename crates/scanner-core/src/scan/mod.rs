@@ -6,15 +6,17 @@
 //! Running scans live in memory (their progress is read from there); finished ones stay for a
 //! retention period and are read from the catalog afterwards, as are other nodes' scans.
 
+mod errors;
 mod keeper;
 mod pipeline;
 mod progress;
+mod request;
+mod status;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::time::Duration;
 
 use futures_util::FutureExt;
 use tokio::task::JoinHandle;
@@ -22,156 +24,16 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, warn_span};
 
+pub use errors::{CancelScanError, DeleteScanError, ScanLookupError, StartScanError};
 pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
+pub use request::{ScanOptions, ScanRequest, ScannerConfig, lease_key};
 
-use crate::compat::CompatibilityProfile;
 use crate::ports::{
-    CancelRequest, FileSource, FileSourceError, LeaseHolder, LeaseOutcome, MediaProbe, MediaRepository,
-    ProbeError, RepoError, ScanQuery, ScanRecord, ScanRepository, WalkOptions,
+    CancelRequest, FileSource, LeaseOutcome, MediaProbe, MediaRepository, RepoError, ScanDeletion, ScanQuery,
+    ScanRecord, ScanRepository,
 };
 use pipeline::ScanJob;
 use progress::ProgressState;
-
-/// Tunables of the scanner service.
-#[derive(Debug, Clone)]
-pub struct ScannerConfig {
-    /// How long a finished scan stays in memory (it is read from the catalog afterwards).
-    pub retention: Duration,
-    /// How often finished scans past their retention are dropped and other nodes' dead scans
-    /// are marked interrupted.
-    pub cleanup_interval: Duration,
-    /// How many files are probed at once.
-    pub probe_concurrency: usize,
-    /// How many scans this process runs at once (of different libraries).
-    pub max_concurrent_scans: usize,
-    /// How many problems a scan keeps in its progress (all are counted).
-    pub max_errors: usize,
-    /// Records written per database transaction.
-    pub batch_size: usize,
-    /// Longest time a probed record waits before its batch is written.
-    pub batch_delay: Duration,
-    /// How often a running scan saves its progress to its scan record.
-    pub persist_interval: Duration,
-    /// How long a scan's lease lasts unless renewed; a crashed node's scans are taken over
-    /// (marked interrupted) this long after it died.
-    pub lease_ttl: Duration,
-    /// This process, as lease holder.
-    pub holder: LeaseHolder,
-    /// How long a scan keeps retrying while the database is unavailable before it fails.
-    pub db_retry: Duration,
-}
-
-impl Default for ScannerConfig {
-    fn default() -> Self {
-        Self {
-            retention: Duration::from_secs(3600),
-            cleanup_interval: Duration::from_secs(60),
-            // The application sets this from the machine (the core reads nothing of it).
-            probe_concurrency: 2,
-            max_concurrent_scans: 1,
-            max_errors: 100,
-            batch_size: 256,
-            batch_delay: pipeline::DEFAULT_BATCH_DELAY,
-            persist_interval: Duration::from_secs(1),
-            lease_ttl: Duration::from_secs(30),
-            holder: LeaseHolder::default(),
-            db_retry: Duration::from_secs(60),
-        }
-    }
-}
-
-/// How to scan one library.
-#[derive(Debug, Clone)]
-pub struct ScanOptions {
-    /// Which files the walk reports.
-    pub walk: WalkOptions,
-    pub profile: CompatibilityProfile,
-    /// Probe every file, changed or not.
-    pub force: bool,
-    /// Probe again the files whose earlier probe failed, even if unchanged.
-    pub retry_failed: bool,
-    /// Delete the catalog rows of missing files once the scan has marked them.
-    pub prune: bool,
-    /// The largest share of a library's catalogued files one scan may mark missing; beyond it
-    /// nothing is marked (a NAS that failed to mount must never wipe a catalog).
-    pub max_missing_share: f64,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        Self {
-            walk: WalkOptions::default(),
-            profile: CompatibilityProfile::default(),
-            force: false,
-            retry_failed: false,
-            prune: false,
-            max_missing_share: 0.5,
-        }
-    }
-}
-
-/// A request to scan a directory.
-#[derive(Debug, Clone)]
-pub struct ScanRequest {
-    pub root: PathBuf,
-    /// Name of the configured library being scanned, if any.
-    pub library: Option<String>,
-    pub options: ScanOptions,
-}
-
-impl ScanRequest {
-    /// Scans `root` with the default options.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into(), library: None, options: ScanOptions::default() }
-    }
-}
-
-/// The lease key of a scan: its library, or its root for a folder scan.
-pub fn lease_key(library: Option<&str>, root: &Path) -> String {
-    match library {
-        Some(library) => format!("library:{library}"),
-        None => format!("path:{}", root.display()),
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StartScanError {
-    #[error(transparent)]
-    Root(#[from] FileSourceError),
-    /// The library (or folder) is being scanned already, here or on another node.
-    #[error("{} is already being scanned{}", .key, .scan.map(|s| format!(" (scan {s})")).unwrap_or_default())]
-    AlreadyRunning { key: String, scan: Option<ScanId> },
-    /// This process runs as many scans as it may.
-    #[error("{limit} scan(s) already running, the most this node runs at once")]
-    NodeBusy { limit: usize },
-    #[error("cannot probe media files")]
-    ProbeUnavailable(#[source] ProbeError),
-    #[error("cannot record the scan")]
-    Catalog(#[source] RepoError),
-    #[error("the scanner is shutting down")]
-    ShuttingDown,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScanLookupError {
-    #[error("no scan with id {0}")]
-    NotFound(ScanId),
-    #[error("cannot read the scan")]
-    Catalog(#[source] RepoError),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum CancelScanError {
-    #[error("no scan with id {0}")]
-    NotFound(ScanId),
-    #[error("scan {id} is not running (it is {status})")]
-    NotRunning { id: ScanId, status: ScanStatus },
-    #[error("cannot cancel the scan")]
-    Catalog(#[source] RepoError),
-}
 
 /// The ports the scanner works through.
 #[derive(Clone)]
@@ -392,7 +254,19 @@ impl Scanner {
     /// older ones and other nodes'. Never waits for the scan.
     pub async fn progress(&self, id: ScanId) -> Result<ScanProgress, ScanLookupError> {
         if let Some(state) = self.state(id) {
-            return Ok(state.snapshot());
+            let snapshot = state.snapshot();
+            if !snapshot.status.is_finished() {
+                return Ok(snapshot);
+            }
+            // Finished: the catalog decides whether it still exists (another process may have
+            // deleted it); the memory has the exact final figures.
+            return match self.inner.ports.scans.get(id).await {
+                Ok(Some(_)) | Err(_) => Ok(snapshot),
+                Ok(None) => {
+                    self.inner.registry().scans.remove(&id);
+                    Err(ScanLookupError::NotFound(id))
+                }
+            };
         }
         match self.inner.ports.scans.get(id).await {
             Ok(Some(record)) => Ok(record.progress),
@@ -434,6 +308,24 @@ impl Scanner {
             Ok(CancelRequest::NotFound) => Err(CancelScanError::NotFound(id)),
             Ok(CancelRequest::NotRunning(status)) => Err(CancelScanError::NotRunning { id, status }),
             Err(e) => Err(CancelScanError::Catalog(e)),
+        }
+    }
+
+    /// Removes a finished scan from the history (memory and catalog). A running scan — here or
+    /// on another node — is kept: cancel it first.
+    pub async fn delete(&self, id: ScanId) -> Result<(), DeleteScanError> {
+        let here = self.inner.registry().scans.get(&id).map(|e| e.state.status());
+        if here.is_some_and(|status| !status.is_finished()) {
+            return Err(DeleteScanError::Running(id));
+        }
+        let outcome = self.inner.ports.scans.delete(id).await.map_err(DeleteScanError::Catalog)?;
+        match outcome {
+            ScanDeletion::Running => Err(DeleteScanError::Running(id)),
+            ScanDeletion::NotFound if here.is_none() => Err(DeleteScanError::NotFound(id)),
+            ScanDeletion::Deleted | ScanDeletion::NotFound => {
+                self.inner.registry().scans.remove(&id);
+                Ok(())
+            }
         }
     }
 

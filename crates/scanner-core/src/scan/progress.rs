@@ -4,179 +4,15 @@
 //! reader never waits for the scan and the scan never waits for a reader.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-crate::id::uuid_id!(
-    /// Identity of a scan.
-    ScanId
-);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ScanStatus {
-    Running,
-    /// The walk finished and every file found was processed (some may have failed).
-    Completed,
-    Cancelled,
-    /// The scan could not go on (database gone, probe unavailable); `error` says why.
-    Failed,
-    /// The process running the scan stopped without finishing it (killed, crashed, power
-    /// lost); found by a later start or by another node when the scan's lease ran out.
-    Interrupted,
-}
-
-impl ScanStatus {
-    pub fn is_finished(self) -> bool {
-        self != Self::Running
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Failed => "failed",
-            Self::Interrupted => "interrupted",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Running, Self::Completed, Self::Cancelled, Self::Failed, Self::Interrupted]
-            .into_iter()
-            .find(|status| status.as_str() == s)
-    }
-}
-
-impl fmt::Display for ScanStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a running scan is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ScanPhase {
-    /// Finding files (probing those found so far at the same time).
-    Walking,
-    /// Every file is found; probing the rest.
-    Probing,
-    /// Concluding: marking files missing, pruning.
-    Finishing,
-    /// The scan has ended (see its status).
-    Finished,
-}
-
-impl ScanPhase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Walking => "walking",
-            Self::Probing => "probing",
-            Self::Finishing => "finishing",
-            Self::Finished => "finished",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Walking, Self::Probing, Self::Finishing, Self::Finished].into_iter().find(|p| p.as_str() == s)
-    }
-}
-
-impl fmt::Display for ScanPhase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One recorded problem: a file that failed or a folder that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ScanIssue {
-    /// Lossy where the path is not UTF-8.
-    #[serde(serialize_with = "crate::json_path::lossy")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub path: PathBuf,
-    pub message: String,
-}
-
-/// A consistent-enough picture of a scan at one moment (counters are read one by one, so a
-/// snapshot taken mid-scan may be off by the file in flight; a finished scan's is exact).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ScanProgress {
-    pub scan_id: ScanId,
-    pub library: Option<String>,
-    #[serde(serialize_with = "crate::json_path::lossy")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub root: PathBuf,
-    /// The process running the scan (`host:pid`).
-    pub node: Option<String>,
-    pub status: ScanStatus,
-    pub phase: ScanPhase,
-    /// Video files found so far; final once `walk_complete` is true.
-    pub total_files: u64,
-    pub walk_complete: bool,
-    /// Files dealt with: probed, or found unchanged, or recognised as moved.
-    pub processed: u64,
-    /// Files whose catalog record is fine (probed now, or unchanged since a good probe).
-    pub succeeded: u64,
-    /// Files that could not be probed (now, or before and unchanged since).
-    pub failed: u64,
-    /// Files not in the catalog before.
-    pub new_files: u64,
-    /// Catalogued files whose size, modification time or inode changed: probed again.
-    pub changed_files: u64,
-    /// Catalogued files found as they were: not probed, not rewritten.
-    pub unchanged_files: u64,
-    /// Catalogued files found at a new path: kept their id, not probed.
-    pub moved_files: u64,
-    /// Catalogued files this scan marked missing (only a completed scan marks any).
-    pub missing_files: u64,
-    /// Files processed per second since the scan started.
-    pub files_per_sec: f64,
-    /// Seconds left at the current rate, once every file is found.
-    pub eta_secs: Option<f64>,
-    /// Lossy where the path is not UTF-8.
-    #[serde(serialize_with = "crate::json_path::lossy_opt")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    pub current_file: Option<PathBuf>,
-    pub started_at: DateTime<Utc>,
-    pub ended_at: Option<DateTime<Utc>>,
-    /// Why the scan failed, when it did.
-    pub error: Option<String>,
-    /// The first recorded problems (at most the scanner's `max_errors`).
-    pub errors: Vec<ScanIssue>,
-    /// How many problems were recorded in all, including those not kept in `errors`.
-    pub errors_total: u64,
-    /// Things the user should know that are not errors (why nothing was marked missing).
-    pub warnings: Vec<String>,
-    /// How many files each probe answered in this scan (`native`, `ffprobe`).
-    #[serde(default)]
-    pub probes: BTreeMap<String, u64>,
-}
-
-impl ScanProgress {
-    /// Share of found files processed, 0.0 to 1.0.
-    pub fn fraction(&self) -> f64 {
-        if self.total_files == 0 {
-            if self.status.is_finished() { 1.0 } else { 0.0 }
-        } else {
-            self.processed as f64 / self.total_files as f64
-        }
-    }
-}
+pub use super::status::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
 
 #[derive(Debug, Default)]
 struct Ending {
@@ -195,10 +31,26 @@ pub(crate) enum Change {
     Moved,
 }
 
-#[derive(Debug, Default)]
-struct IssueLog {
-    kept: Vec<ScanIssue>,
+/// The first `max_errors` entries of a list, and how many there were in all.
+#[derive(Debug)]
+struct IssueLog<T = ScanIssue> {
+    kept: Vec<T>,
     total: u64,
+}
+
+impl<T> Default for IssueLog<T> {
+    fn default() -> Self {
+        Self { kept: Vec::new(), total: 0 }
+    }
+}
+
+impl<T> IssueLog<T> {
+    fn push(&mut self, item: T, max: usize) {
+        self.total += 1;
+        if self.kept.len() < max {
+            self.kept.push(item);
+        }
+    }
 }
 
 /// The live state of a running scan, shared by its stages and its readers.
@@ -213,6 +65,8 @@ pub(crate) struct ProgressState {
     status: watch::Sender<ScanStatus>,
     started: std::time::Instant,
     total: AtomicU64,
+    /// The count of a counting walk; `u64::MAX` while unknown.
+    expected: AtomicU64,
     walk_complete: AtomicBool,
     finishing: AtomicBool,
     processed: AtomicU64,
@@ -225,10 +79,13 @@ pub(crate) struct ProgressState {
     missing: AtomicU64,
     current: Mutex<Option<PathBuf>>,
     issues: Mutex<IssueLog>,
-    warnings: Mutex<Vec<String>>,
+    warnings: Mutex<IssueLog<String>>,
     probes: Mutex<BTreeMap<String, u64>>,
     ending: Mutex<Ending>,
 }
+
+/// Seconds of scanning after which the rate is taken to predict the rest.
+const MEASURED_SECS: f64 = 2.0;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding one of these short locks leaves plain data behind; keep going.
@@ -247,6 +104,7 @@ impl ProgressState {
             status: watch::Sender::new(ScanStatus::Running),
             started: std::time::Instant::now(),
             total: AtomicU64::new(0),
+            expected: AtomicU64::new(u64::MAX),
             walk_complete: AtomicBool::new(false),
             finishing: AtomicBool::new(false),
             processed: AtomicU64::new(0),
@@ -259,10 +117,16 @@ impl ProgressState {
             missing: AtomicU64::new(0),
             current: Mutex::new(None),
             issues: Mutex::new(IssueLog::default()),
-            warnings: Mutex::new(Vec::new()),
+            warnings: Mutex::new(IssueLog::default()),
             probes: Mutex::new(BTreeMap::new()),
             ending: Mutex::new(Ending::default()),
         }
+    }
+
+    /// Pretends the scan started `by` earlier (for tests of rates and ETAs).
+    #[cfg(test)]
+    fn backdate(&mut self, by: std::time::Duration) {
+        self.started -= by;
     }
 
     pub fn status(&self) -> ScanStatus {
@@ -275,6 +139,11 @@ impl ProgressState {
 
     pub fn found(&self, n: u64) {
         self.total.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A counting walk found `n` files.
+    pub fn expect(&self, n: u64) {
+        self.expected.store(n, Ordering::Relaxed);
     }
 
     pub fn walk_done(&self) {
@@ -340,16 +209,13 @@ impl ProgressState {
 
     pub fn warn(&self, warning: String) {
         tracing::warn!(%warning, "scan warning");
-        lock(&self.warnings).push(warning);
+        lock(&self.warnings).push(warning, self.max_errors);
     }
 
     /// Records a problem that is not a failed file (an unreadable folder).
     pub fn issue(&self, path: &Path, message: &str) {
-        let mut log = lock(&self.issues);
-        log.total += 1;
-        if log.kept.len() < self.max_errors {
-            log.kept.push(ScanIssue { path: path.to_path_buf(), message: message.to_owned() });
-        }
+        let issue = ScanIssue { path: path.to_path_buf(), message: message.to_owned() };
+        lock(&self.issues).push(issue, self.max_errors);
     }
 
     /// Decides how the scan ends; only the first call has an effect. Readers go on seeing
@@ -415,8 +281,21 @@ impl ProgressState {
             None => self.started.elapsed().as_secs_f64(),
         };
         let files_per_sec = if elapsed > 0.0 { processed as f64 / elapsed } else { 0.0 };
-        let eta_secs = (walk_complete && !status.is_finished() && files_per_sec > 0.0)
-            .then(|| total.saturating_sub(processed) as f64 / files_per_sec);
+        let expected = match self.expected.load(Ordering::Relaxed) {
+            _ if walk_complete => Some(total),
+            u64::MAX => None,
+            // Files may have appeared since the count.
+            counted => Some(counted.max(total)),
+        };
+        // A rate means something once a few seconds and some files are behind it.
+        let measured = elapsed >= MEASURED_SECS && processed > 0;
+        let eta_secs = expected
+            .filter(|_| measured && !status.is_finished() && files_per_sec > 0.0)
+            .map(|expected| expected.saturating_sub(processed) as f64 / files_per_sec);
+        let (warnings, warnings_total) = {
+            let log = lock(&self.warnings);
+            (log.kept.clone(), log.total)
+        };
         ScanProgress {
             scan_id: self.id,
             library: self.library.clone(),
@@ -426,6 +305,7 @@ impl ProgressState {
             phase,
             total_files: total,
             walk_complete,
+            expected_files: expected,
             processed,
             succeeded: self.succeeded.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
@@ -442,7 +322,8 @@ impl ProgressState {
             error,
             errors: kept,
             errors_total,
-            warnings: lock(&self.warnings).clone(),
+            warnings,
+            warnings_total,
             probes: lock(&self.probes).clone(),
         }
     }
@@ -464,6 +345,44 @@ mod tests {
         assert_eq!(snap.errors_total, 10);
         assert_eq!(snap.failed, 10);
         assert_eq!(snap.processed, 10);
+    }
+
+    #[test]
+    fn warnings_are_bounded_like_errors_and_counted() {
+        let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        for i in 0..1000 {
+            state.warn(format!("bad line {i}"));
+        }
+        let snap = state.snapshot();
+        assert_eq!((snap.warnings.len(), snap.warnings_total), (3, 1000));
+        assert_eq!(snap.warnings[0], "bad line 0");
+    }
+
+    #[test]
+    fn the_total_is_expected_only_when_known_and_eta_only_when_meaningful() {
+        let state = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        state.found(10);
+        let early = state.snapshot();
+        assert_eq!((early.expected_files, early.eta_secs), (None, None), "a growing total has no ETA");
+        state.expect(100);
+        state.found(150);
+        assert_eq!(state.snapshot().expected_files, Some(160), "files found after the count");
+        state.walk_done();
+        let done = state.snapshot();
+        assert_eq!(done.expected_files, Some(160));
+        assert_eq!(done.eta_secs, None, "nothing processed yet: no rate, no ETA");
+
+        let mut measured = ProgressState::new(ScanId::new(), None, PathBuf::from("/r"), 3);
+        measured.backdate(std::time::Duration::from_secs(10));
+        measured.found(5);
+        assert_eq!(measured.snapshot().eta_secs, None, "a growing total: no ETA");
+        measured.expect(100);
+        for _ in 0..10 {
+            measured.succeeded(Change::New);
+        }
+        let snap = measured.snapshot();
+        assert_eq!(snap.files_per_sec, 1.0);
+        assert_eq!(snap.eta_secs, Some(90.0), "90 files left at 1 file/s");
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn matches(record: &MediaRecord, key: &str, filter: &MediaFilter) -> bool {
         && filter.kind.is_none_or(|k| parsed.kind == k)
         && filter.compatible.is_none_or(|c| record.compatibility.as_ref().map(|x| x.compatible) == Some(c))
         && filter.status.is_none_or(|s| record.status == s)
-        && filter.path_prefix.as_ref().is_none_or(|p| under(key, p))
+        && (filter.under.is_empty() || filter.under.iter().any(|p| under(key, p)))
         && filter
             .search
             .as_deref()

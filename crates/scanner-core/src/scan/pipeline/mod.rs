@@ -14,6 +14,7 @@
 //! Stages stop on the `stop` token (a user's cancel or a fatal error); what was probed is still
 //! stored.
 
+mod compare;
 mod finish;
 mod probe;
 mod store;
@@ -35,7 +36,7 @@ use super::{ScanOptions, ScannerConfig};
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::ports::{
     Absent, DirSummary, FileSource, MediaMove, MediaProbe, MediaRepository, RepoError, ScanRepository,
-    SeenDir, error_chain,
+    SeenDir, WalkEvent, error_chain,
 };
 
 /// Everything one scan needs.
@@ -196,14 +197,14 @@ pub(crate) async fn run(job: ScanJob) {
         Ok(walk) => {
             let concurrency = job.config.probe_concurrency.max(1);
             // Room for a full compare batch: directories are read from the catalog together.
-            let (dir_tx, dir_rx) = mpsc::channel(walk::DIRS_PER_QUERY * 2);
+            let (dir_tx, dir_rx) = mpsc::channel(compare::DIRS_PER_QUERY * 2);
             let (job_tx, job_rx) = mpsc::channel(concurrency * 2);
             let (write_tx, write_rx) = mpsc::channel(job.config.batch_size.max(1));
             let stages_done = CancellationToken::new();
             let stages = async {
                 tokio::join!(
                     walk::walk_stage(&job, &shared, walk, dir_tx),
-                    walk::compare_stage(&job, &shared, dir_rx, job_tx, write_tx.clone()),
+                    compare::compare_stage(&job, &shared, dir_rx, job_tx, write_tx.clone()),
                     probe::probe_stage(&job, &shared, job_rx, write_tx),
                     store::store_stage(&job, &shared, write_rx),
                 );
@@ -212,7 +213,15 @@ pub(crate) async fn run(job: ScanJob) {
                 }
                 stages_done.cancel();
             };
-            tokio::join!(stages, keeper::keep(&job, &shared.fatal, &stages_done));
+            let counting = async {
+                if !shared.moves_possible {
+                    tokio::select! {
+                        () = stages_done.cancelled() => {}
+                        () = count_files(&job, &stop) => {}
+                    }
+                }
+            };
+            tokio::join!(stages, keeper::keep(&job, &shared.fatal, &stages_done), counting);
         }
         Err(e) => shared.fatal.raise(format!("cannot walk {}: {e}", root.display())),
     }
@@ -237,6 +246,32 @@ pub(crate) async fn run(job: ScanJob) {
         failed = snap.failed,
         "scan finished"
     );
+}
+
+/// Counts the files a walk finds, without comparing or probing them, and tells the progress.
+///
+/// The scan's own walk runs only as fast as the probes let it (its channels are bounded), so on a
+/// first scan, where every file is probed, the number of files found grows until nearly the end
+/// and no honest fraction or ETA can be shown. This second walk costs about one `find` of the
+/// library — nothing beside probing every file — and gives the total early. Rescans skip it:
+/// their walk is not held up by probes unless many files changed, and for an unchanged library
+/// it would double the cost.
+async fn count_files(job: &ScanJob, stop: &CancellationToken) {
+    let Ok(mut walk) = job.source.walk(job.state.root.clone(), job.options.walk.clone()).await else {
+        return;
+    };
+    let mut files = 0u64;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            event = walk.next() => match event {
+                Some(WalkEvent::Directory(listing)) => files += listing.files.len() as u64,
+                Some(_) => {}
+                None => break,
+            },
+        }
+    }
+    job.state.expect(files);
 }
 
 /// Default for [`ScannerConfig::batch_delay`].

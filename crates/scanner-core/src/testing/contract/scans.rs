@@ -43,6 +43,8 @@ fn progress(library: &str, started_secs: i64) -> ScanProgress {
         files_per_sec: 0.0,
         eta_secs: None,
         warnings: vec![],
+        warnings_total: 0,
+        expected_files: None,
         probes: [("native".to_owned(), 3), ("ffprobe".to_owned(), 1)].into(),
     }
 }
@@ -90,6 +92,8 @@ pub async fn saving_progress_updates_a_running_scan_and_reports_cancels(scans: A
     p.files_per_sec = 12.5;
     p.eta_secs = Some(5.0);
     p.warnings = vec!["something to know".into()];
+    p.warnings_total = 7;
+    p.expected_files = Some(120);
     assert!(!scans.save(p.clone()).await.unwrap(), "no cancel requested yet");
     assert_eq!(scans.get(id).await.unwrap().unwrap().progress, p);
 

@@ -1,0 +1,151 @@
+//! `MediaQueries` over SeaORM: the catalog as the application reads it.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use scanner_core::ports::{
+    MediaFilter, MediaQueries, MediaQuery, RepoError, ShowSummary, check_offset, check_text,
+};
+use scanner_core::{MediaId, MediaKind, MediaRecord};
+
+use crate::entity::media;
+use crate::media_repo::under;
+use crate::{SeaOrmMediaRepository, convert, db_error, paths};
+
+/// `text` as a LIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally.
+fn contains(text: &str) -> LikeExpr {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    LikeExpr::new(pattern).escape('\\')
+}
+
+fn condition(filter: &MediaFilter) -> Condition {
+    let mut all = Condition::all();
+    if let Some(library) = &filter.library {
+        all = all.add(media::Column::Library.eq(library.clone()));
+    }
+    if let Some(show) = &filter.show {
+        all = all.add(media::Column::Show.eq(show.clone()));
+    }
+    if let Some(season) = filter.season {
+        // In range: `MediaFilter::check` refuses larger seasons before any query is built.
+        all = all.add(media::Column::Season.eq(i32::try_from(season).unwrap_or(i32::MAX)));
+    }
+    if let Some(kind) = filter.kind {
+        all = all.add(media::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(compatible) = filter.compatible {
+        all = all.add(media::Column::Compatible.eq(compatible));
+    }
+    if let Some(status) = filter.status {
+        all = all.add(media::Column::Status.eq(status.as_str()));
+    }
+    if !filter.under.is_empty() {
+        let any = filter.under.iter().fold(Condition::any(), |any, p| any.add(under(media::Column::Path, p)));
+        all = all.add(any);
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        all = all.add(Expr::col(media::Column::SearchText).like(contains(search.trim())));
+    }
+    all
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ShowRow {
+    show: Option<String>,
+    year: Option<i32>,
+    seasons: i64,
+    episodes: i64,
+}
+
+#[async_trait]
+impl MediaQueries for SeaOrmMediaRepository {
+    async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {
+        let model = media::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
+        model.map(convert::from_model).transpose()
+    }
+
+    async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError> {
+        check_text("path", &path.to_string_lossy())?;
+        let model = media::Entity::find()
+            .filter(media::Column::Path.eq(paths::encode(&path)))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        model.map(convert::from_model).transpose()
+    }
+
+    async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
+        query.filter.check()?;
+        let offset = query.offset.map(check_offset).transpose()?;
+        let mut select =
+            media::Entity::find().filter(condition(&query.filter)).order_by_asc(media::Column::Path);
+        if let Some(after) = &query.after_path {
+            check_text("cursor", &after.to_string_lossy())?;
+            select = select.filter(media::Column::Path.gt(paths::encode(after)));
+        }
+        // Both are bound as signed 64-bit integers; SQLite takes an OFFSET only after a LIMIT.
+        let limit = query.limit.map(|l| Ord::min(l, i64::MAX as u64));
+        if let Some(offset) = offset {
+            select = select.offset(offset).limit(limit.unwrap_or(i64::MAX as u64));
+        } else if let Some(limit) = limit {
+            select = select.limit(limit);
+        }
+        let models = select.all(&self.db).await.map_err(db_error)?;
+        models.into_iter().map(convert::from_model).collect()
+    }
+
+    async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
+        filter.check()?;
+        media::Entity::find().filter(condition(&filter)).count(&self.db).await.map_err(db_error)
+    }
+
+    async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
+        filter.check()?;
+        let rows = media::Entity::find()
+            .select_only()
+            .column(media::Column::Show)
+            .column(media::Column::Year)
+            .expr_as(Expr::cust("COUNT(DISTINCT season)"), "seasons")
+            .expr_as(Expr::cust("COUNT(*)"), "episodes")
+            .filter(condition(&filter))
+            .filter(media::Column::Kind.eq(MediaKind::Episode.as_str()))
+            .filter(media::Column::Show.is_not_null())
+            .group_by(media::Column::Show)
+            .group_by(media::Column::Year)
+            .into_model::<ShowRow>()
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        let mut shows: Vec<ShowSummary> = rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(ShowSummary {
+                    show: row.show?,
+                    year: row.year.and_then(|y| u16::try_from(y).ok()),
+                    seasons: u64::try_from(row.seasons).unwrap_or_default(),
+                    episodes: u64::try_from(row.episodes).unwrap_or_default(),
+                })
+            })
+            .collect();
+        // Sorted here, not in SQL, so that both backends agree (byte order, then year).
+        shows.sort_by(|a, b| (a.show.as_str(), a.year).cmp(&(b.show.as_str(), b.year)));
+        Ok(shows)
+    }
+
+    async fn ping(&self) -> Result<(), RepoError> {
+        self.db.ping().await.map_err(db_error)
+    }
+}

@@ -1,0 +1,222 @@
+//! The compare stage: each listed directory's files against its catalog rows.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::{Job, ScanJob, Shared, Write, retrying};
+use crate::media::{CatalogEntry, FileStat, MediaStatus};
+use crate::ports::{Absent, DirListing, DirSummary, SeenDir};
+use crate::scan::progress::Change;
+
+/// Sends `value` unless the scan is stopping; false when the stage should end.
+async fn send<T>(shared: &Shared, tx: &mpsc::Sender<T>, value: T) -> bool {
+    tokio::select! {
+        biased;
+        _ = shared.stop.cancelled() => false,
+        sent = tx.send(value) => sent.is_ok(),
+    }
+}
+
+/// What to do with one file found on disk, given its catalog row.
+fn classify(job: &ScanJob, file: &FileStat, known: Option<&CatalogEntry>) -> Option<Change> {
+    let Some(entry) = known else { return Some(Change::New) };
+    let changed = job.options.force || entry.status == MediaStatus::Missing || !entry.matches(file);
+    if changed {
+        return Some(Change::Changed);
+    }
+    match entry.status {
+        MediaStatus::Failed if job.options.retry_failed => Some(Change::Changed),
+        MediaStatus::Failed => {
+            job.state.still_failed(Change::Unchanged);
+            None
+        }
+        _ => {
+            job.state.succeeded(Change::Unchanged);
+            None
+        }
+    }
+}
+
+/// Directories compared with one catalog query.
+pub(crate) const DIRS_PER_QUERY: usize = 32;
+
+/// FNV-1a, 64 bits: small, and stable forever (signatures are stored).
+fn fnv(hash: &mut u64, bytes: &[u8]) {
+    for byte in bytes {
+        *hash ^= u64::from(*byte);
+        *hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// The signature of a folder's video files: their names, sizes, modification times and
+/// inodes, in name order.
+fn signature(files: &[FileStat]) -> u64 {
+    let mut sorted: Vec<&FileStat> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    for file in sorted {
+        fnv(&mut hash, file.path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        fnv(&mut hash, &[0]);
+        fnv(&mut hash, &file.size.to_le_bytes());
+        fnv(&mut hash, &file.modified.timestamp_nanos_opt().unwrap_or_default().to_le_bytes());
+        if let Some(identity) = file.identity {
+            fnv(&mut hash, &identity.device.to_le_bytes());
+            fnv(&mut hash, &identity.inode.to_le_bytes());
+        }
+    }
+    hash
+}
+
+/// Compares listed directories with the catalog. A directory whose signature matches its
+/// summary is unchanged as a whole: counted, nothing read. The others are compared file by
+/// file: new and changed files go to the probes, unchanged ones are only counted, rows whose
+/// file is gone are marked absent. Every directory is marked seen, with a fresh summary when
+/// the catalog matches it. Directories waiting in the channel are taken together, up to
+/// [`DIRS_PER_QUERY`], and read from the catalog with one query.
+pub(crate) async fn compare_stage(
+    job: &ScanJob,
+    shared: &Shared,
+    mut dirs: mpsc::Receiver<DirListing>,
+    jobs: mpsc::Sender<Job>,
+    writes: mpsc::Sender<Write>,
+) {
+    let (mut reads, mut queries, mut fast) = (std::time::Duration::ZERO, 0u32, 0u32);
+    let trust_summaries = !job.options.force && !job.options.retry_failed;
+    while let Some(first) = tokio::select! {
+        biased;
+        _ = shared.stop.cancelled() => None,
+        listing = dirs.recv() => listing,
+    } {
+        let mut listings = vec![first];
+        while listings.len() < DIRS_PER_QUERY
+            && let Ok(more) = dirs.try_recv()
+        {
+            listings.push(more);
+        }
+        let reading = std::time::Instant::now();
+        let paths: Vec<PathBuf> = listings.iter().map(|l| l.path.clone()).collect();
+        let summaries: HashMap<PathBuf, DirSummary> = if trust_summaries {
+            match retrying(job, "cannot read the catalog", || job.repo.dir_summaries(paths.clone())).await {
+                Ok(summaries) => summaries.into_iter().collect(),
+                Err(message) => return shared.fatal.raise(message),
+            }
+        } else {
+            HashMap::new()
+        };
+        let mut slow = Vec::new();
+        for listing in listings {
+            let wanted: Vec<FileStat> =
+                listing.files.into_iter().filter(|f| job.options.walk.extensions.matches(&f.path)).collect();
+            job.state.found(wanted.len() as u64);
+            let sig = signature(&wanted);
+            match summaries.get(&listing.path) {
+                Some(summary) if summary.signature == sig && summary.files == wanted.len() as u64 => {
+                    fast += 1;
+                    job.state.unchanged_as_a_whole(summary.files, summary.failed);
+                    let seen = SeenDir { path: listing.path, summary: Some(*summary) };
+                    if !send(shared, &writes, Write::SeenDir(seen)).await {
+                        return;
+                    }
+                }
+                _ => slow.push((listing.path, wanted, sig)),
+            }
+        }
+        if slow.is_empty() {
+            reads += reading.elapsed();
+            continue;
+        }
+        let slow_paths: Vec<PathBuf> = slow.iter().map(|(p, _, _)| p.clone()).collect();
+        let read =
+            retrying(job, "cannot read the catalog", || job.repo.entries_in_dirs(slow_paths.clone())).await;
+        reads += reading.elapsed();
+        queries += 1;
+        let mut by_dir: HashMap<PathBuf, HashMap<PathBuf, CatalogEntry>> = HashMap::new();
+        match read {
+            Ok(entries) => {
+                for entry in entries {
+                    let dir = entry.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                    by_dir.entry(dir).or_default().insert(entry.path.clone(), entry);
+                }
+            }
+            Err(message) => return shared.fatal.raise(message),
+        }
+        for (path, wanted, sig) in slow {
+            let known = by_dir.remove(&path).unwrap_or_default();
+            if !compare_dir(job, shared, Folder { path, wanted, signature: sig, known }, &jobs, &writes).await
+            {
+                return;
+            }
+        }
+    }
+    tracing::debug!(
+        queries,
+        whole_dirs_unchanged = fast,
+        reading_ms = reads.as_millis() as u64,
+        "compare done"
+    );
+    if !shared.stop.is_cancelled() {
+        // Every listing is counted: `total_files` is final.
+        job.state.walk_done();
+    }
+}
+
+/// A listed folder whose summary did not match: its video files and catalog rows.
+struct Folder {
+    path: PathBuf,
+    wanted: Vec<FileStat>,
+    signature: u64,
+    known: HashMap<PathBuf, CatalogEntry>,
+}
+
+/// Compares one folder file by file: new and changed files go to the probes, unchanged ones
+/// are counted, rows whose file is gone are marked absent, and the folder is marked seen (with
+/// a summary when the catalog will match it). Returns false when the scan is stopping.
+async fn compare_dir(
+    job: &ScanJob,
+    shared: &Shared,
+    folder: Folder,
+    jobs: &mpsc::Sender<Job>,
+    writes: &mpsc::Sender<Write>,
+) -> bool {
+    let Folder { path, wanted, signature, mut known } = folder;
+    let files = wanted.len() as u64;
+    let mut failed = 0u64;
+    let mut to_probe = Vec::new();
+    for file in wanted {
+        let entry = known.remove(&file.path);
+        match classify(job, &file, entry.as_ref()) {
+            Some(change) => to_probe.push(Job { file, change, known: entry }),
+            None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
+        }
+    }
+    let mut absent = 0u64;
+    for (gone, entry) in known {
+        if entry.status != MediaStatus::Missing {
+            absent += 1;
+            if !send(shared, writes, Write::Absent(Absent { id: entry.id, path: gone })).await {
+                return false;
+            }
+        }
+    }
+    // A summary only ever describes the catalog as stored: a folder the catalog matches gets
+    // it now; one whose only changes are files to probe gets it with the last of them (the
+    // store stage counts them down); one with absent files gets it at a later scan, once they
+    // are marked missing.
+    let summary = DirSummary { signature, files, failed };
+    let write = match (to_probe.len() as u64, absent) {
+        (0, 0) => Write::SeenDir(SeenDir { path, summary: Some(summary) }),
+        (outstanding, 0) => Write::Awaiting { path, summary, outstanding },
+        _ => Write::SeenDir(SeenDir { path, summary: None }),
+    };
+    if !send(shared, writes, write).await {
+        return false;
+    }
+    for next in to_probe {
+        if !send(shared, jobs, next).await {
+            return false;
+        }
+    }
+    true
+}
