@@ -11,6 +11,7 @@
 
 pub mod faults;
 pub mod pg;
+pub mod realworld;
 
 use std::fs;
 use std::io::Write;
@@ -58,6 +59,11 @@ pub fn require_ffmpeg() {
     if let Err(message) = result {
         panic!("{message}");
     }
+}
+
+/// Whether this process runs as root (CI does).
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// A video stream to encode.
