@@ -3,22 +3,65 @@
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at};
 
-/// AAC's AudioSpecificConfig: Main, LC, SSR and LTP with a plain channel configuration.
-/// Anything that could change the count once decoded (SBR, PS, a program config element) is
-/// left to ffprobe.
+/// AAC's AudioSpecificConfig, as ffmpeg's decoder will report it once it has decoded the first
+/// frame. Parametric stereo turns a mono core into stereo, and it can be signalled in the
+/// configuration (object type 29, or the backward-compatible extension) or only in the frames
+/// ("implicit" signalling, usual in ADTS streams copied into a container). So a mono core that
+/// could carry it — any SBR signalled, or a core rate of 24 kHz or less — is left to ffprobe.
 pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     let mut bits = Bits::new(asc);
-    let object_type = bits.bits(5)?;
-    if !(1..=4).contains(&object_type) {
+    let object_type = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
+        match bits.bits(5)? {
+            31 => Ok(32 + bits.bits(6)?),
+            t => Ok(t),
+        }
+    };
+    let rate = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
+        const RATES: [u32; 13] =
+            [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+        match bits.bits(4)? {
+            15 => bits.bits(24),
+            i => RATES.get(i as usize).copied().ok_or_else(|| Unsure::new("a reserved AAC sample rate")),
+        }
+    };
+    let mut aot = object_type(&mut bits)?;
+    let core_rate = rate(&mut bits)?;
+    let config = bits.bits(4)?;
+    let (mut sbr, mut ps) = (false, false);
+    if aot == 5 || aot == 29 {
+        (sbr, ps) = (true, aot == 29);
+        rate(&mut bits)?;
+        aot = object_type(&mut bits)?;
+    }
+    if !(1..=4).contains(&aot) {
         return Err(Unsure::new("an AAC object type other than Main, LC, SSR or LTP"));
     }
-    if bits.bits(4)? == 15 {
-        bits.skip(24)?;
+    let channels = match config {
+        c @ 1..=6 => c,
+        7 => 8,
+        _ => return Err(Unsure::new("an AAC channel layout given by a program config element")),
+    };
+    // GASpecificConfig: frameLengthFlag, dependsOnCoreCoder (+ 14 bits), extensionFlag.
+    bits.skip(1)?;
+    if bits.flag()? {
+        bits.skip(14)?;
     }
-    match bits.bits(4)? {
-        c @ 1..=6 => Ok(c),
-        7 => Ok(8),
-        _ => Err(Unsure::new("an AAC channel layout given by a program config element")),
+    let extension = bits.flag()?;
+    // The backward-compatible extension: sync word 0x2b7, SBR, then 0x548 and PS.
+    if !extension && bits.bits(11).is_ok_and(|sync| sync == 0x2b7) && object_type(&mut bits)? == 5 {
+        sbr |= bits.flag()?;
+        if sbr {
+            rate(&mut bits)?;
+            if bits.bits(11).is_ok_and(|sync| sync == 0x548) {
+                ps |= bits.flag()?;
+            }
+        }
+    }
+    match channels {
+        1 if ps => Ok(2),
+        1 if sbr => Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
+        1 if core_rate <= 24000 => Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2")),
+        n => Ok(n),
     }
 }
 
@@ -66,7 +109,11 @@ mod tests {
         assert_eq!(aac_channels(&[0x12, 0x10]).unwrap(), 2); // LC, 44.1 kHz, stereo
         assert_eq!(aac_channels(&[0x11, 0x90]).unwrap(), 2); // LC, 48 kHz, stereo
         assert_eq!(aac_channels(&[0x11, 0xB0]).unwrap(), 6); // LC, 48 kHz, 5.1
-        assert!(aac_channels(&[0x2B, 0x92, 0x08, 0x00]).is_err()); // HE-AAC
+        assert!(aac_channels(&[0x2B, 0x09, 0x88, 0x00]).is_err()); // HE-AAC, mono
+        assert_eq!(aac_channels(&[0x2B, 0x92, 0x08, 0x00]).unwrap(), 2); // HE-AAC, stereo
+        assert_eq!(aac_channels(&[0xEB, 0x09, 0x88, 0x00]).unwrap(), 2); // HE-AAC v2, mono core
+        assert!(aac_channels(&[0x13, 0x88]).is_err()); // LC, 22.05 kHz, mono
+        assert_eq!(aac_channels(&[0x11, 0x88]).unwrap(), 1); // LC, 48 kHz, mono
         assert!(aac_channels(&[0x11, 0x80]).is_err()); // PCE
         // 48 kHz, bsid 8, acmod 7 (3/2), LFE on → 6.
         assert_eq!(ac3_channels(&[0x10, 0x3D, 0xE0]).unwrap(), 6);

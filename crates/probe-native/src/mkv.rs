@@ -30,7 +30,6 @@ const TRACK_TYPE: u32 = 0x83;
 const CODEC_ID: u32 = 0x86;
 const CODEC_PRIVATE: u32 = 0x63A2;
 const LANGUAGE: u32 = 0x22_B59C;
-const LANGUAGE_BCP47: u32 = 0x22_B59D;
 const DEFAULT_DURATION: u32 = 0x23_E383;
 const CONTENT_ENCODINGS: u32 = 0x6D80;
 const VIDEO: u32 = 0xE0;
@@ -224,11 +223,10 @@ fn track(entry: &[u8]) -> Result<Stream, Unsure> {
     if find(&fields, CONTENT_ENCODINGS).is_some() {
         return Err(Unsure::new("a track with content encodings"));
     }
-    if find(&fields, LANGUAGE_BCP47).is_some() {
-        return Err(Unsure::new("a BCP 47 language"));
-    }
     let codec_id = find(&fields, CODEC_ID).map(text).unwrap_or_default();
     let private = find(&fields, CODEC_PRIVATE).unwrap_or_default();
+    // ffprobe reports the ISO 639-2 `Language` (default "eng") and ignores the BCP 47
+    // `LanguageBCP47` that mkvmerge writes next to it since v58.
     let language = find(&fields, LANGUAGE).map_or_else(|| "eng".to_owned(), text);
     let language = (!language.is_empty() && language != "und").then_some(language);
     match find(&fields, TRACK_TYPE).map(uint).transpose()? {

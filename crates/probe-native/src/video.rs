@@ -49,8 +49,16 @@ fn yuv_pix_fmt(chroma: u32, depth: u8, full_range: bool, jpeg_names: bool) -> Re
     })
 }
 
-/// The VUI's `video_full_range_flag`, after the aspect ratio and overscan fields.
-fn vui_full_range(bits: &mut Bits<'_>) -> Result<bool, Unsure> {
+/// What the VUI says about colour: `video_full_range_flag` and `matrix_coefficients` (2,
+/// "unspecified", when absent), after the aspect ratio and overscan fields.
+struct Colour {
+    full_range: bool,
+    matrix: u32,
+}
+
+const UNSPECIFIED: Colour = Colour { full_range: false, matrix: 2 };
+
+fn vui_colour(bits: &mut Bits<'_>) -> Result<Colour, Unsure> {
     if bits.flag()? {
         // aspect_ratio_info_present_flag
         if bits.bits(8)? == 255 {
@@ -62,9 +70,26 @@ fn vui_full_range(bits: &mut Bits<'_>) -> Result<bool, Unsure> {
     }
     if bits.flag()? {
         bits.skip(3)?; // video_format
-        return bits.flag();
+        let full_range = bits.flag()?;
+        let matrix = if bits.flag()? {
+            bits.skip(16)?; // colour_primaries, transfer_characteristics
+            bits.bits(8)?
+        } else {
+            2
+        };
+        return Ok(Colour { full_range, matrix });
     }
-    Ok(false)
+    Ok(UNSPECIFIED)
+}
+
+/// ffmpeg's name for planar RGB (matrix coefficients 0, "identity", in 4:4:4): `gbrp`,
+/// `gbrp10le` …
+fn gbr_pix_fmt(depth: u8) -> Result<String, Unsure> {
+    match depth {
+        8 => Ok("gbrp".to_owned()),
+        9 | 10 | 12 | 14 | 16 => Ok(format!("gbrp{depth}le")),
+        _ => Err(Unsure::new("an unusual bit depth")),
+    }
 }
 
 fn h264_profile(profile_idc: u8, constraints: u8) -> Result<&'static str, Unsure> {
@@ -181,7 +206,7 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
             *c = u64::from(bits.ue()?);
         }
     }
-    let full_range = if bits.flag()? { vui_full_range(&mut bits)? } else { false };
+    let colour = if bits.flag()? { vui_colour(&mut bits)? } else { UNSPECIFIED };
     let field = if frame_mbs_only { 1 } else { 2 };
     let (unit_x, unit_y) = match (chroma, separate_planes) {
         (0, _) | (3, true) => (1, field),
@@ -195,9 +220,17 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         return Err(Unsure::new("cropping larger than the picture"));
     };
     let depth = u8::try_from(depth).map_err(|_| Unsure::new("an unusual bit depth"))?;
+    let chroma = if separate_planes { 3 } else { chroma };
+    // ffmpeg's H.264 decoder outputs monochrome (4:0:0) pictures as 4:2:0 with grey chroma,
+    // and 4:4:4 with identity matrix coefficients as planar RGB.
+    let pix_fmt = match chroma {
+        0 => yuv_pix_fmt(1, depth, colour.full_range, true)?,
+        3 if colour.matrix == 0 => gbr_pix_fmt(depth)?,
+        _ => yuv_pix_fmt(chroma, depth, colour.full_range, true)?,
+    };
     Ok(VideoFacts {
         profile: Some(h264_profile(profile_idc, constraints)?.to_owned()),
-        pix_fmt: yuv_pix_fmt(if separate_planes { 3 } else { chroma }, depth, full_range, true)?,
+        pix_fmt,
         bit_depth: depth,
         width: u32::try_from(width).map_err(|_| Unsure::new("an implausible width"))?,
         height: u32::try_from(height).map_err(|_| Unsure::new("an implausible height"))?,
@@ -362,7 +395,7 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         }
     }
     bits.skip(2)?; // sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag
-    let full_range = if bits.flag()? { vui_full_range(&mut bits)? } else { false };
+    let colour = if bits.flag()? { vui_colour(&mut bits)? } else { UNSPECIFIED };
     let (sub_x, sub_y) = match chroma {
         1 => (2, 2),
         2 => (2, 1),
@@ -377,9 +410,13 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         return Err(Unsure::new("a conformance window larger than the picture"));
     };
     let depth = u8::try_from(depth).map_err(|_| Unsure::new("an unusual bit depth"))?;
+    let pix_fmt = match chroma {
+        3 if colour.matrix == 0 => gbr_pix_fmt(depth)?,
+        _ => yuv_pix_fmt(chroma, depth, colour.full_range, chroma == 1)?,
+    };
     Ok(VideoFacts {
         profile: Some(hevc_profile(profile_idc)?.to_owned()),
-        pix_fmt: yuv_pix_fmt(chroma, depth, full_range, chroma == 1)?,
+        pix_fmt,
         bit_depth: depth,
         width,
         height,
@@ -411,6 +448,10 @@ pub(crate) fn av1(av1c: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
         (false, false, false) => 3,
         _ => return Err(Unsure::new("an unusual AV1 subsampling")),
     };
+    if chroma == 3 {
+        // Whether it is RGB is in the sequence header's matrix coefficients, not in av1C.
+        return Err(Unsure::new("AV1 4:4:4, which may be RGB"));
+    }
     let name = match profile {
         0 => "Main",
         1 => "High",
@@ -433,6 +474,7 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
     }
     let profile = u8_at(vpcc, 4)?;
     let fields = u8_at(vpcc, 6)?;
+    let matrix = u8_at(vpcc, 9)?;
     let depth = fields >> 4;
     let chroma = match (fields >> 1) & 7 {
         0 | 1 => 1,
@@ -443,9 +485,13 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
     if profile > 3 {
         return Err(Unsure::new("an unknown VP9 profile"));
     }
+    let pix_fmt = match chroma {
+        3 if matrix == 0 => gbr_pix_fmt(depth)?,
+        _ => yuv_pix_fmt(chroma, depth, false, false)?,
+    };
     Ok(VideoFacts {
         profile: Some(format!("Profile {profile}")),
-        pix_fmt: yuv_pix_fmt(chroma, depth, false, false)?,
+        pix_fmt,
         bit_depth: depth,
         width,
         height,
