@@ -90,6 +90,56 @@ pub(crate) fn eac3_channels(dec3: &[u8]) -> Result<u32, Unsure> {
     Ok(AC3_CHANNELS[acmod as usize] + lfe)
 }
 
+/// An AC-3 or E-AC-3 frame at the start of `data`: the channels ffmpeg's decoder outputs. An
+/// E-AC-3 frame followed by a dependent substream (7.1 and beyond) is left to ffprobe.
+pub(crate) fn ac3_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
+    if data.get(..2) != Some(&[0x0B, 0x77][..]) {
+        return Err(Unsure::new("no AC-3 sync word at the start of the first frame"));
+    }
+    let bsid = u8_at(data, 5)? >> 3;
+    let mut bits = Bits::new(data);
+    bits.skip(16)?;
+    if bsid <= 10 {
+        bits.skip(16 + 8 + 5 + 3)?; // crc1, fscod, frmsizecod, bsid, bsmod
+        let acmod = bits.bits(3)?;
+        if acmod & 1 != 0 && acmod != 1 {
+            bits.skip(2)?; // cmixlev
+        }
+        if acmod & 4 != 0 {
+            bits.skip(2)?; // surmixlev
+        }
+        if acmod == 2 {
+            bits.skip(2)?; // dsurmod
+        }
+        return Ok(AC3_CHANNELS[acmod as usize] + bits.bit()?);
+    }
+    if bsid > 16 {
+        return Err(Unsure::new("an unknown AC-3 bitstream id"));
+    }
+    bits.skip(2 + 3)?; // strmtyp, substreamid
+    let frame_len = (bits.bits(11)? as usize + 1) * 2;
+    bits.skip(4)?; // fscod, fscod2 or numblkscod
+    let acmod = bits.bits(3)?;
+    let lfe = bits.bit()?;
+    let next = data.get(frame_len..frame_len + 3);
+    match next {
+        Some([0x0B, 0x77, b]) if (b >> 6) == 1 => Err(Unsure::new("E-AC-3 with a dependent substream")),
+        None if data.len() < frame_len + 3 && data.len() >= 8192 => {
+            Err(Unsure::new("an E-AC-3 frame longer than what was read"))
+        }
+        _ => Ok(AC3_CHANNELS[acmod as usize] + lfe),
+    }
+}
+
+/// An MPEG audio (MP1/2/3) frame header at the start of `data`: mono or stereo.
+pub(crate) fn mpeg_audio_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
+    let header = be(data, 0, 4)?;
+    if header >> 21 != 0x7ff || (header >> 17) & 3 == 0 {
+        return Err(Unsure::new("no MPEG audio frame header at the start of the first frame"));
+    }
+    Ok(if (header >> 6) & 3 == 3 { 1 } else { 2 })
+}
+
 /// `dOps`: OutputChannelCount.
 pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(dops, 1)?))
@@ -120,5 +170,10 @@ mod tests {
         assert_eq!(ac3_channels(&[0x10, 0x10, 0x00]).unwrap(), 2);
         assert_eq!(opus_channels(&[0, 2, 0x01, 0x38]).unwrap(), 2);
         assert!(opus_channels(&[0]).is_err());
+        // AC-3 frame: 48 kHz, bsid 8, acmod 7, cmixlev, surmixlev, LFE on.
+        assert_eq!(ac3_frame_channels(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap(), 6);
+        assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0xC4]).unwrap(), 1);
+        assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0x44]).unwrap(), 2);
+        assert!(mpeg_audio_frame_channels(&[0x00, 0xFB, 0x90, 0x44]).is_err());
     }
 }

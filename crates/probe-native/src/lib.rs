@@ -16,6 +16,7 @@ mod mkv;
 mod mp4;
 mod source;
 mod video;
+mod vpx;
 
 use std::fmt;
 use std::fs::File;

@@ -17,6 +17,10 @@ pub(crate) struct VideoFacts {
 }
 
 impl VideoFacts {
+    pub(crate) fn new(profile: Option<String>, pix_fmt: String, bit_depth: u8, width: u32, height: u32) -> Self {
+        Self { profile, pix_fmt, bit_depth, width, height }
+    }
+
     /// The stream as the catalog stores it.
     pub(crate) fn stream(self, codec: &str, frame_rate: Option<f64>) -> VideoStream {
         VideoStream {

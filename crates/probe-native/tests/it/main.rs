@@ -2,6 +2,7 @@
 //! probe answers, every field the catalog stores must equal what the ffprobe adapter reports.
 
 mod differential;
+mod realworld;
 
 /// Inputs the fuzz targets found a problem with: read, they give a plausible answer or none.
 #[test]
