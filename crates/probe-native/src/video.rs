@@ -539,6 +539,23 @@ pub(crate) fn h264_annex_b(data: &[u8]) -> Result<VideoFacts, Unsure> {
     Err(Unsure::new("no H.264 sequence parameter set"))
 }
 
+/// H.264 as length-prefixed NAL units (4-byte big-endian sizes, as in MP4 samples): its first
+/// sequence parameter set.
+pub(crate) fn h264_length_prefixed(data: &[u8]) -> Result<VideoFacts, Unsure> {
+    let mut at = 0usize;
+    while at + 4 < data.len() {
+        let len = be(data, at, 4)? as usize;
+        let nal = data
+            .get(at + 4..at.saturating_add(4).saturating_add(len))
+            .ok_or_else(|| Unsure::new("a NAL unit longer than its frame"))?;
+        if nal.first().is_some_and(|h| h & 0x1f == 7) {
+            return h264_sps(&unescape(&nal[1..]));
+        }
+        at += 4 + len;
+    }
+    Err(Unsure::new("no H.264 sequence parameter set"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
