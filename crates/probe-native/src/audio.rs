@@ -140,6 +140,16 @@ pub(crate) fn mpeg_audio_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
     Ok(if (header >> 6) & 3 == 3 { 1 } else { 2 })
 }
 
+/// The channel count in Vorbis headers as a container carries them: the identification header
+/// (`\x01vorbis`, version, channels) among them.
+pub(crate) fn vorbis_id_channels(headers: &[u8]) -> Result<u32, Unsure> {
+    let at = headers
+        .windows(7)
+        .position(|w| w == b"\x01vorbis")
+        .ok_or_else(|| Unsure::new("no Vorbis identification header"))?;
+    Ok(u32::from(u8_at(headers, at + 11)?))
+}
+
 /// `dOps`: OutputChannelCount.
 pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(dops, 1)?))

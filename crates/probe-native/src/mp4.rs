@@ -225,6 +225,7 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
     };
     let children = body.get(children_at..).unwrap_or_default();
     let entry_channels = be(body, 16, 2)? as u32;
+    let sample_bits = be(body, 18, 2)?;
     // QuickTime puts the codec's box inside a `wave` box.
     let config = |kind: &[u8; 4]| -> Result<&[u8], Unsure> {
         match child(children, kind)? {
@@ -236,8 +237,20 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
         b"mp4a" => match esds(config(b"esds")?)? {
             (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac_channels(asc)?),
             (0x69 | 0x6b, _) => ("mp3", entry_channels),
+            (0xdd, headers) => ("vorbis", audio::vorbis_id_channels(headers)?),
             _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read")),
         },
+        // QuickTime's entry for MP3, and PCM by byte order and sample size.
+        b".mp3" => ("mp3", entry_channels),
+        b"sowt" if sample_bits == 16 => ("pcm_s16le", entry_channels),
+        b"twos" if sample_bits == 16 => ("pcm_s16be", entry_channels),
+        b"in24" if child(children, b"enda")?.is_none() && child(children, b"wave")?.is_none() => {
+            ("pcm_s24be", entry_channels)
+        }
+        b"alac" => {
+            // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9).
+            ("alac", u32::from(u8_at(config(b"alac")?, 4 + 9)?))
+        }
         b"ac-3" => ("ac3", audio::ac3_channels(config(b"dac3")?)?),
         b"ec-3" => ("eac3", audio::eac3_channels(config(b"dec3")?)?),
         b"Opus" => ("opus", audio::opus_channels(config(b"dOps")?)?),
@@ -270,6 +283,10 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
         _ => return Err(Unsure::new("an unknown mvhd version").into()),
     };
+    if duration == 0 && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
+        // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
+        return Ok(MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs: Some(0.0), ..MediaInfo::default() });
+    }
     if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
         return Err(Unsure::new("no duration in the header").into());
     }
