@@ -1,8 +1,9 @@
-//! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and nothing else.
-//! Fragmented files, edit-list oddities ffprobe resolves by reading samples, and codecs or
-//! layouts not listed here are [`Unsure`].
+//! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and for fragmented
+//! files the `moof` boxes (`fragments.rs`). Codecs and layouts not listed here are [`Unsure`].
 
 use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+
+mod fragments;
 
 use crate::bits::{be, u8_at};
 use crate::source::Source;
@@ -47,13 +48,26 @@ fn need<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<&'a [u8], Unsure> {
     child(data, kind)?.ok_or_else(|| Unsure::new(format!("no {} box", String::from_utf8_lossy(kind))))
 }
 
-/// Finds `moov` among the top-level boxes and reads it.
-fn read_moov(src: &mut Source<'_>) -> Result<Vec<u8>, Stop> {
+/// Top-level boxes looked at most: a fragmented file has two per fragment (`moof`, `mdat`).
+const MAX_TOP_LEVEL: usize = 1 << 16;
+
+/// `moov`, read, and where the fragments (`moof` boxes) are.
+struct Layout {
+    moov: Vec<u8>,
+    moofs: Vec<(u64, u64)>,
+}
+
+/// Finds `moov` among the top-level boxes and reads it; notes every `moof` on the way.
+fn read_moov(src: &mut Source<'_>) -> Result<Layout, Stop> {
     let mut at = 0u64;
     let mut moov = None;
-    for _ in 0..256 {
+    let mut moofs = Vec::new();
+    for i in 0..MAX_TOP_LEVEL {
         if at + 8 > src.len {
             break;
+        }
+        if i == 256 && moofs.is_empty() {
+            return Err(Unsure::new("too many top-level boxes").into());
         }
         let head = src.read(at, 16)?;
         let size = be(&head, 0, 4)?;
@@ -68,13 +82,63 @@ fn read_moov(src: &mut Source<'_>) -> Result<Vec<u8>, Stop> {
         match &head[4..8] {
             b"moov" if moov.is_some() => return Err(Unsure::new("two moov boxes").into()),
             b"moov" => moov = Some((at + header, size - header)),
-            b"moof" | b"mfra" | b"sidx" => return Err(Unsure::new("a fragmented file").into()),
+            b"moof" => moofs.push((at + header, size - header)),
             _ => {}
         }
         at += size;
     }
+    if at + 8 <= src.len {
+        return Err(Unsure::new("too many top-level boxes").into());
+    }
     let (start, len) = moov.ok_or_else(|| Unsure::new("no moov box"))?;
-    src.read(start, len)
+    Ok(Layout { moov: src.read(start, len)?, moofs })
+}
+
+/// A fragmented file's duration in microseconds (see `fragments.rs`).
+fn fragmented_timing(
+    src: &mut Source<'_>,
+    moov: &[u8],
+    moofs: &[(u64, u64)],
+) -> Result<(u64, Vec<fragments::Timing>), Stop> {
+    let mvex = need(moov, b"mvex")?;
+    let mut tracks = Vec::new();
+    for (kind, trak) in boxes(moov)? {
+        if &kind != b"trak" {
+            continue;
+        }
+        if let Some(edts) = child(trak, b"edts")? {
+            // An edit list shifts or cuts the track; only the empty shift is followed here.
+            let elst = need(edts, b"elst")?;
+            let media_time = match u8_at(elst, 0)? {
+                0 => be(elst, 12, 4)?,
+                _ => be(elst, 16, 8)?,
+            };
+            if be(elst, 4, 4)? != 1 || media_time != 0 {
+                return Err(Unsure::new("a fragmented track with an edit list").into());
+            }
+        }
+        let tkhd = need(trak, b"tkhd")?;
+        let id = if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4)? } else { be(tkhd, 20, 4)? };
+        let t = track(trak)?;
+        let default_duration = boxes(mvex)?
+            .into_iter()
+            .find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id))
+            .map(|(_, trex)| be(trex, 12, 4))
+            .transpose()?
+            .unwrap_or(0);
+        let (samples, end, first_offset) = fragments::moov_samples(t.stbl)?;
+        tracks.push(fragments::Timing {
+            id,
+            timescale: t.timescale,
+            default_duration,
+            end,
+            first_offset,
+            samples,
+            total: end,
+        });
+    }
+    fragments::read(src, moofs, &mut tracks)?;
+    Ok((fragments::micros(&tracks)?, tracks))
 }
 
 /// ISO 639-2/T from an `mdhd` language field; `None` for "undetermined".
@@ -272,10 +336,11 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
-    let moov = read_moov(src)?;
-    let moov = moov.as_slice();
-    if child(moov, b"mvex")?.is_some() {
-        return Err(Unsure::new("a fragmented file").into());
+    let layout = read_moov(src)?;
+    let moov = layout.moov.as_slice();
+    let fragmented = child(moov, b"mvex")?.is_some();
+    if !fragmented && !layout.moofs.is_empty() {
+        return Err(Unsure::new("fragments without mvex").into());
     }
     let mvhd = need(moov, b"mvhd")?;
     let (timescale, duration) = match u8_at(mvhd, 0)? {
@@ -283,16 +348,24 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
         _ => return Err(Unsure::new("an unknown mvhd version").into()),
     };
-    if duration == 0 && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
+    if duration == 0 && !fragmented && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
         // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
         return Ok(MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs: Some(0.0), ..MediaInfo::default() });
     }
-    if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
-        return Err(Unsure::new("no duration in the header").into());
-    }
-    // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
-    let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
-    let (duration_secs, bit_rate) = format_timing(u64::try_from(micros).unwrap_or(u64::MAX), src.len)?;
+    let mut timings = Vec::new();
+    let micros = if fragmented {
+        let (micros, tracks) = fragmented_timing(src, moov, &layout.moofs)?;
+        timings = tracks;
+        micros
+    } else {
+        if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
+            return Err(Unsure::new("no duration in the header").into());
+        }
+        // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
+        let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
+        u64::try_from(micros).unwrap_or(u64::MAX)
+    };
+    let (duration_secs, bit_rate) = format_timing(micros, src.len)?;
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     for (kind, trak) in boxes(moov)? {
@@ -306,7 +379,15 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         }
         let t = track(trak)?;
         match &t.handler {
-            b"vide" if info.video.is_none() => info.video = Some(video_stream(&t)?),
+            b"vide" if info.video.is_none() => {
+                let mut video = video_stream(&t)?;
+                if fragmented {
+                    let tkhd = need(trak, b"tkhd")?;
+                    let id = if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4)? } else { be(tkhd, 20, 4)? };
+                    video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
+                }
+                info.video = Some(video);
+            }
             b"vide" => {}
             b"soun" => info.audio.push(audio_stream(&t)?),
             b"sbtl" | b"subt" | b"text" => match &t.entry {
