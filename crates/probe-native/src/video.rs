@@ -17,7 +17,13 @@ pub(crate) struct VideoFacts {
 }
 
 impl VideoFacts {
-    pub(crate) fn new(profile: Option<String>, pix_fmt: String, bit_depth: u8, width: u32, height: u32) -> Self {
+    pub(crate) fn new(
+        profile: Option<String>,
+        pix_fmt: String,
+        bit_depth: u8,
+        width: u32,
+        height: u32,
+    ) -> Self {
         Self { profile, pix_fmt, bit_depth, width, height }
     }
 
@@ -493,13 +499,7 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
         3 if matrix == 0 => gbr_pix_fmt(depth)?,
         _ => yuv_pix_fmt(chroma, depth, false, false)?,
     };
-    Ok(VideoFacts {
-        profile: Some(format!("Profile {profile}")),
-        pix_fmt,
-        bit_depth: depth,
-        width,
-        height,
-    })
+    Ok(VideoFacts { profile: Some(format!("Profile {profile}")), pix_fmt, bit_depth: depth, width, height })
 }
 
 /// MPEG-4 Part 2: the profile from the visual object sequence header (`00 00 01 B0`) in

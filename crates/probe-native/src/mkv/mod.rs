@@ -212,8 +212,11 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
 
 /// Completes the streams whose description is in their first frame.
 fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Track]) -> Result<(), Stop> {
-    let wanted: Vec<(u64, bool)> =
-        tracks.iter().filter(|t| t.need.is_some()).map(|t| (t.number, t.encoding.needs_whole_frames())).collect();
+    let wanted: Vec<(u64, bool)> = tracks
+        .iter()
+        .filter(|t| t.need.is_some())
+        .map(|t| (t.number, t.encoding.needs_whole_frames()))
+        .collect();
     if wanted.is_empty() {
         return Ok(());
     }

@@ -42,8 +42,16 @@ pub(super) enum Stream {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Need {
     /// VP8 and VP9 keep profile, bit depth and subsampling in the frames, not in Matroska.
-    Vp8 { width: u32, height: u32, rate: Option<f64> },
-    Vp9 { width: u32, height: u32, rate: Option<f64> },
+    Vp8 {
+        width: u32,
+        height: u32,
+        rate: Option<f64>,
+    },
+    Vp9 {
+        width: u32,
+        height: u32,
+        rate: Option<f64>,
+    },
     /// ffmpeg reports the channels the bitstream has, whatever the container says.
     Ac3,
     MpegAudio,

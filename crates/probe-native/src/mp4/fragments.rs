@@ -108,7 +108,11 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
 }
 
 /// Reads every `moof` at `positions` (offset, size) into the tracks' timings.
-pub(super) fn read(src: &mut Source<'_>, positions: &[(u64, u64)], tracks: &mut [Timing]) -> Result<(), Stop> {
+pub(super) fn read(
+    src: &mut Source<'_>,
+    positions: &[(u64, u64)],
+    tracks: &mut [Timing],
+) -> Result<(), Stop> {
     for &(at, size) in positions {
         if size > MAX_MOOF {
             return Err(Unsure::new("a huge moof").into());

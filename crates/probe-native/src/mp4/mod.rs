@@ -350,7 +350,11 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     };
     if duration == 0 && !fragmented && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
         // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
-        return Ok(MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs: Some(0.0), ..MediaInfo::default() });
+        return Ok(MediaInfo {
+            container: Some(CONTAINER.to_owned()),
+            duration_secs: Some(0.0),
+            ..MediaInfo::default()
+        });
     }
     let mut timings = Vec::new();
     let micros = if fragmented {
