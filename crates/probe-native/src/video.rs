@@ -433,7 +433,8 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     })
 }
 
-/// An `av1C` record's sequence header fields; the size comes from the container.
+/// An `av1C` record's sequence header fields; the size comes from the container. For 4:4:4,
+/// whether the stream is RGB is in the sequence header among the configuration OBUs.
 pub(crate) fn av1(av1c: &[u8], width: u32, height: u32) -> Result<VideoFacts, Unsure> {
     let marker = u8_at(av1c, 0)?;
     if marker != 0x81 {
@@ -441,7 +442,7 @@ pub(crate) fn av1(av1c: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
     }
     let b1 = u8_at(av1c, 1)?;
     let b2 = u8_at(av1c, 2)?;
-    let profile = b1 >> 5;
+    let profile = u32::from(b1 >> 5);
     let high = b2 & 0x40 != 0;
     let twelve = b2 & 0x20 != 0;
     let mono = b2 & 0x10 != 0;
@@ -458,23 +459,34 @@ pub(crate) fn av1(av1c: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
         (false, false, false) => 3,
         _ => return Err(Unsure::new("an unusual AV1 subsampling")),
     };
-    if chroma == 3 {
-        // Whether it is RGB is in the sequence header's matrix coefficients, not in av1C.
-        return Err(Unsure::new("AV1 4:4:4, which may be RGB"));
-    }
-    let name = match profile {
+    let matrix = if chroma == 3 {
+        let obus = av1c.get(4..).filter(|o| !o.is_empty());
+        let obus =
+            obus.ok_or_else(|| Unsure::new("AV1 4:4:4 without a sequence header, which may be RGB"))?;
+        crate::av1::find_sequence_header(obus)?.matrix
+    } else {
+        2
+    };
+    av1_stream(crate::av1::SequenceHeader { profile, depth, chroma, matrix }, width, height)
+}
+
+/// An AV1 stream as its sequence header describes it (dav1d's pixel formats in ffmpeg).
+pub(crate) fn av1_stream(
+    seq: crate::av1::SequenceHeader,
+    width: u32,
+    height: u32,
+) -> Result<VideoFacts, Unsure> {
+    let name = match seq.profile {
         0 => "Main",
         1 => "High",
         2 => "Professional",
         _ => return Err(Unsure::new("an unknown AV1 profile")),
     };
-    Ok(VideoFacts {
-        profile: Some(name.to_owned()),
-        pix_fmt: yuv_pix_fmt(chroma, depth, false, false)?,
-        bit_depth: depth,
-        width,
-        height,
-    })
+    let pix_fmt = match seq.chroma {
+        3 if seq.matrix == 0 => gbr_pix_fmt(seq.depth)?,
+        chroma => yuv_pix_fmt(chroma, seq.depth, false, false)?,
+    };
+    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height })
 }
 
 /// A `vpcC` (VP codec configuration, version 1) record; the size comes from the container.

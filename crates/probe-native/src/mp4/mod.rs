@@ -261,11 +261,45 @@ fn frame_rate(t: &Track<'_>) -> Result<Option<f64>, Unsure> {
     Ok(Some(round3(t.timescale as f64 * frames as f64 / duration as f64)))
 }
 
-fn video_stream(t: &Track<'_>) -> Result<VideoStream, Unsure> {
+/// Bytes read at most from a track's first sample.
+const FIRST_SAMPLE: u64 = 64 << 10;
+
+/// The start of a track's first sample: the first chunk's offset (`stco`/`co64`), the first
+/// sample's size (`stsz`).
+fn first_sample(src: &mut Source<'_>, stbl: &[u8]) -> Result<Vec<u8>, Stop> {
+    let offset = match (child(stbl, b"stco")?, child(stbl, b"co64")?) {
+        (Some(stco), _) if be(stco, 4, 4)? > 0 => be(stco, 8, 4)?,
+        (_, Some(co64)) if be(co64, 4, 4)? > 0 => be(co64, 8, 8)?,
+        _ => return Err(Unsure::new("a track without chunks").into()),
+    };
+    let stsz = need(stbl, b"stsz")?;
+    let size = match be(stsz, 4, 4)? {
+        0 if be(stsz, 8, 4)? > 0 => be(stsz, 12, 4)?,
+        0 => return Err(Unsure::new("a track without samples").into()),
+        fixed => fixed,
+    };
+    src.read(offset, size.min(FIRST_SAMPLE))
+}
+
+/// The codec configuration boxes of a visual sample entry.
+fn visual_children<'a>(t: &Track<'a>) -> Result<&'a [u8], Unsure> {
+    t.entry_body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))
+}
+
+/// Whether the video stream is only described by its first sample: AV1 with an all-zero
+/// `av1C` (GStreamer's mp4mux), where ffmpeg reads the sequence header from the stream.
+fn needs_first_sample(t: &Track<'_>) -> Result<bool, Unsure> {
+    Ok(&t.entry == b"av01" && need(visual_children(t)?, b"av1C")?.iter().all(|b| *b == 0))
+}
+
+fn video_stream(t: &Track<'_>, first: Option<&[u8]>) -> Result<VideoStream, Unsure> {
     let body = t.entry_body;
     let (width, height) = (be(body, 24, 2)? as u32, be(body, 26, 2)? as u32);
-    let children = body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))?;
+    let children = visual_children(t)?;
     let (codec, facts): (&str, VideoFacts) = match &t.entry {
+        b"av01" if let Some(first) = first => {
+            ("av1", video::av1_stream(crate::av1::find_sequence_header(first)?, width, height)?)
+        }
         b"avc1" | b"avc3" => ("h264", video::h264(need(children, b"avcC")?)?),
         b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
         b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
@@ -384,7 +418,8 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         let t = track(trak)?;
         match &t.handler {
             b"vide" if info.video.is_none() => {
-                let mut video = video_stream(&t)?;
+                let first = if needs_first_sample(&t)? { Some(first_sample(src, t.stbl)?) } else { None };
+                let mut video = video_stream(&t, first.as_deref())?;
                 if fragmented {
                     let tkhd = need(trak, b"tkhd")?;
                     let id = if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4)? } else { be(tkhd, 20, 4)? };

@@ -13,10 +13,10 @@ use testkit::realworld::{self, RECIPES, Recipe};
 use crate::differential::{differences, report};
 
 /// The share of the files ffprobe reads that the native probe must answer. Issue 13 asks for
-/// 95 %; what is left (mono HE-AAC, Matroska video without a default frame duration, AV1
-/// 4:4:4, files libavformat reads only in part) falls back for reasons docs/architecture.md
+/// 95 %; what is left (mono AAC that may be HE-AAC v2, Matroska video without a default frame
+/// duration, files libavformat reads only in part) falls back for reasons docs/architecture.md
 /// gives, so this is the floor reached, kept from going down.
-const FLOOR: f64 = 0.89;
+const FLOOR: f64 = 0.91;
 
 /// Every recipe's file, made two at a time (the machine has two cores).
 fn build_all() -> Vec<(&'static Recipe, PathBuf)> {
