@@ -24,8 +24,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser] [scan] [--quick]
-                            benchmarks; results in target/bench/*.json (--quick: smaller trees)
+  bench [parser] [scan] [realistic] [--quick]
+                            benchmarks; results in target/bench/*.json (--quick: smaller trees;
+                            realistic: only the realistic library, which scan includes)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
 
 fn main() -> ExitCode {
@@ -213,7 +214,7 @@ fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
     let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
     for arg in &chosen {
-        if !["parser", "scan"].contains(arg) {
+        if !["parser", "scan", "realistic"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -226,6 +227,8 @@ fn bench(args: &[String]) -> Result {
     }
     if wants("scan") {
         bench::scan(quick)?;
+    } else if chosen.contains(&"realistic") {
+        bench::realistic_only()?;
     }
     Ok(())
 }
