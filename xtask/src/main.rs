@@ -27,7 +27,7 @@ tasks:
   bench [parser] [scan] [realistic] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             realistic: only the realistic library, which scan includes)
-  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
+  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();

@@ -167,9 +167,8 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let (movi, movi_end) = movi.ok_or_else(|| Unsure::new("no movi list"))?;
     let mut streams = Vec::new();
     for (id, body) in chunks(&hdrl)? {
-        match (&id, body.get(0..4)) {
-            (b"LIST", Some(b"strl")) => streams.push(stream(&body[4..])?),
-            _ => {}
+        if let (b"LIST", Some(b"strl")) = (&id, body.get(0..4)) {
+            streams.push(stream(&body[4..])?);
         }
     }
     let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };

@@ -111,6 +111,32 @@ pub fn read_headers_counted(path: &Path, max_bytes: u64) -> io::Result<(Answer, 
     Ok((answer, src.bytes_read()))
 }
 
+/// Runs every codec header reader (parameter sets, frame headers, sequence headers, audio
+/// configurations) on `data` and returns how many gave an answer. For fuzzing: each must
+/// return, whatever the bytes.
+pub fn read_codec_headers(data: &[u8]) -> usize {
+    let (w, h) = (320, 240);
+    [
+        video::h264(data).is_ok(),
+        video::h264_annex_b(data).is_ok(),
+        video::h264_length_prefixed(data).is_ok(),
+        video::hevc(data).is_ok(),
+        video::av1(data, w, h).is_ok(),
+        av1::find_sequence_header(data).is_ok(),
+        video::vp9(data, w, h).is_ok(),
+        vpx::vp8(data, w, h).is_ok(),
+        vpx::vp9(data, w, h).is_ok(),
+        video::mpeg4(data, w, h).is_ok(),
+        audio::aac_channels(data).is_ok(),
+        audio::ac3_frame_channels(data).is_ok(),
+        audio::mpeg_audio_frame_channels(data).is_ok(),
+        audio::vorbis_id_channels(data).is_ok(),
+    ]
+    .iter()
+    .filter(|ok| **ok)
+    .count()
+}
+
 /// Reads headers from bytes in memory, as from a file holding them.
 pub fn read_bytes(data: &[u8], max_bytes: u64) -> Answer {
     match read_from(&mut Source::new(io::Cursor::new(data), data.len() as u64, max_bytes)) {
