@@ -85,7 +85,16 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
         if count.saturating_mul(per_sample as u64) > trun.len() as u64 {
             return Err(Unsure::new("a trun longer than its box"));
         }
-        for i in 0..count {
+        if flags & 0x100 == 0 && flags & 0x800 == 0 {
+            // Every sample takes the default duration: no need to walk them.
+            t.first_offset.get_or_insert(0);
+            t.end = t.end.saturating_add(count.saturating_mul(default));
+            t.total = t.total.saturating_add(count.saturating_mul(default));
+            t.samples = t.samples.saturating_add(count);
+            continue;
+        }
+        // Each sample has a field here, so `count` is bounded by the box's length.
+        for _ in 0..count {
             let duration = if flags & 0x100 != 0 { be(trun, at, 4)? } else { default };
             if t.first_offset.is_none() {
                 t.first_offset = Some(if flags & 0x800 != 0 {
@@ -99,9 +108,6 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
             t.total = t.total.saturating_add(duration);
             t.samples += 1;
             at += per_sample;
-            if i > 1 << 24 {
-                return Err(Unsure::new("a fragment with too many samples"));
-            }
         }
     }
     Ok(())

@@ -48,6 +48,28 @@ fn need<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<&'a [u8], Unsure> {
     child(data, kind)?.ok_or_else(|| Unsure::new(format!("no {} box", String::from_utf8_lossy(kind))))
 }
 
+/// A track's ID, from `tkhd`.
+fn track_id(trak: &[u8]) -> Result<u64, Unsure> {
+    let tkhd = need(trak, b"tkhd")?;
+    if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4) } else { be(tkhd, 20, 4) }
+}
+
+/// The IDs of the tracks other tracks name as their chapters (`tref`/`chap`).
+fn chapter_tracks(moov: &[u8]) -> Result<Vec<u64>, Unsure> {
+    let mut ids = Vec::new();
+    for (kind, trak) in boxes(moov)? {
+        let Some(tref) = child(trak, b"tref")?.filter(|_| &kind == b"trak") else { continue };
+        for (kind, refs) in boxes(tref)? {
+            if &kind == b"chap" {
+                for i in 0..refs.len() / 4 {
+                    ids.push(be(refs, 4 * i, 4)?);
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
 /// Top-level boxes looked at most: a fragmented file has two per fragment (`moof`, `mdat`).
 const MAX_TOP_LEVEL: usize = 1 << 16;
 
@@ -117,8 +139,7 @@ fn fragmented_timing(
                 return Err(Unsure::new("a fragmented track with an edit list").into());
             }
         }
-        let tkhd = need(trak, b"tkhd")?;
-        let id = if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4)? } else { be(tkhd, 20, 4)? };
+        let id = track_id(trak)?;
         let t = track(trak)?;
         let default_duration = boxes(mvex)?
             .into_iter()
@@ -406,14 +427,15 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let (duration_secs, bit_rate) = format_timing(micros, src.len)?;
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
+    let chapter_tracks = chapter_tracks(moov)?;
     for (kind, trak) in boxes(moov)? {
         if &kind != b"trak" {
             continue;
         }
-        if child(trak, b"tref")?
-            .is_some_and(|tref| boxes(tref).is_ok_and(|r| r.iter().any(|(k, _)| k == b"chap")))
-        {
-            return Err(Unsure::new("QuickTime chapters").into());
+        if chapter_tracks.contains(&track_id(trak)?) {
+            // libavformat reads a QuickTime chapter track (HandBrake's markers) as chapters
+            // and lists it as a data stream, which the catalog does not store.
+            continue;
         }
         let t = track(trak)?;
         match &t.handler {
@@ -421,8 +443,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
                 let first = if needs_first_sample(&t)? { Some(first_sample(src, t.stbl)?) } else { None };
                 let mut video = video_stream(&t, first.as_deref())?;
                 if fragmented {
-                    let tkhd = need(trak, b"tkhd")?;
-                    let id = if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4)? } else { be(tkhd, 20, 4)? };
+                    let id = track_id(trak)?;
                     video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
                 }
                 info.video = Some(video);

@@ -33,6 +33,8 @@ pub(super) const SOURCES: &[Recipe] = &[
     r("h264 10-bit", "x264", "264", &[&["x264", "--quiet", "--preset", "veryfast", "--output-depth", "10", "-o", "{out}", "{y4m}"]]),
     r("hevc", "x265", "hevc", &[&["x265", "--log-level", "error", "--preset", "ultrafast", "--input", "{y4m}", "-o", "{out}"]]),
     r("hevc 10-bit", "x265", "hevc", &[&["x265", "--log-level", "error", "--preset", "ultrafast", "--output-depth", "10", "--input", "{y4m}", "-o", "{out}"]]),
+    r("chapters", "python3", "txt", &[&["python3", "-c", "import sys; open(sys.argv[1], 'w').write(';FFMETADATA1\\n[CHAPTER]\\nTIMEBASE=1/1000\\nSTART=0\\nEND=1000\\ntitle=One\\n[CHAPTER]\\nTIMEBASE=1/1000\\nSTART=1000\\nEND=2000\\ntitle=Two\\n')", "{out}"]]),
+    r("ffmpeg mkv with chapters", "ffmpeg", "mkv", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-i", "{chapters}", "-map_metadata", "1", "-map_chapters", "1", "-map", "0", "-c", "copy", "{out}"]]),
     r("ffmpeg h264 aac mp4", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{y4m}", "-i", "{wav}", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", "{out}"]]),
     r("ffmpeg vp9 opus webm", "ffmpeg", "webm", &[&["ffmpeg", Q, E, "-i", "{y4m}", "-i", "{wav}", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus", "{out}"]]),
     r("ffmpeg vp9 10-bit webm", "ffmpeg", "webm", &[&["ffmpeg", Q, E, "-i", "{y4m}", "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p10le", "-deadline", "realtime", "-cpu-used", "8", "{out}"]]),
@@ -93,6 +95,8 @@ pub const RECIPES: &[Recipe] = &[
     r("mencoder xvid avi", "MEncoder", "avi", &[&["mencoder", "-really-quiet", "{ffmpeg h264 aac mp4}", "-ovc", "lavc", "-lavcopts", "vcodec=mpeg4:vqscale=3", "-ffourcc", "XVID", "-oac", "mp3lame", "-o", "{out}"]]),
     // HandBrake.
     r("handbrake mp4 markers", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "--markers", "-e", "x264", "--encoder-preset", "veryfast", "-E", "av_aac"]]),
+    r("handbrake mp4 chapter track", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{ffmpeg mkv with chapters}", "-o", "{out}", "--markers", "-e", "x264", "--encoder-preset", "veryfast", "-E", "av_aac"]]),
+    r("mkvmerge with chapters", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{ffmpeg mkv with chapters}"]]),
     r("handbrake mp4 x265 10-bit ac3", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "-e", "x265_10bit", "--encoder-preset", "ultrafast", "-E", "ac3"]]),
     r("handbrake mkv", "HandBrake", "mkv", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "--markers", "-e", "x264", "--encoder-preset", "veryfast", "-E", "av_aac"]]),
     r("handbrake av1 mp4", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "-e", "svt_av1", "--encoder-preset", "12", "-E", "av_aac"]]),
