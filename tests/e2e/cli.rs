@@ -202,16 +202,15 @@ fn a_missing_folder_is_a_clear_error() {
     assert_clean_failure(&output, "is not a directory");
 }
 
-/// The test tree plus an MP4 with mono AAC at 22.05 kHz, which the native probe leaves to
-/// ffprobe (it may be HE-AAC v2, whose second channel only the frames reveal).
+/// The test tree plus a Matroska file with PCM audio, a codec the native probe leaves to
+/// ffprobe.
 fn tree_with_a_file_for_ffprobe() -> Tree {
     let tree = Tree::new();
-    let mono = testkit::Spec::new("mp4")
+    let pcm = testkit::Spec::new("mkv")
         .video(testkit::Video::new("libx264", "yuv420p"))
-        .audio("aac", 1, None)
-        .muxer(&["-ar", "22050"])
+        .audio("pcm_s16le", 2, None)
         .build();
-    testkit::place(&mono, &tree.root.join("Movies/Mono (2001).mp4"));
+    testkit::place(&pcm, &tree.root.join("Movies/Pcm (2001).mkv"));
     tree
 }
 
@@ -228,7 +227,7 @@ fn the_native_probe_reads_mp4_mkv_and_avi_and_ffprobe_the_rest() {
     assert_eq!(probe_of("Show.S01E01.Pilot.720p.WEB-DL.mp4").as_deref(), Some("native"));
     assert_eq!(probe_of("Show.S01E02.mkv").as_deref(), Some("native"));
     assert_eq!(probe_of("Film (1999).avi").as_deref(), Some("native"));
-    assert_eq!(probe_of("Mono (2001).mp4").as_deref(), Some("ffprobe"));
+    assert_eq!(probe_of("Pcm (2001).mkv").as_deref(), Some("ffprobe"));
     assert_eq!(probe_of("Broken (2000).mkv"), None);
     let summary =
         run(mediascan().args(["scan", path_str(&tree.root), "--db", path_str(&tree.db()), "--force"]));

@@ -7,7 +7,9 @@ use crate::bits::{Bits, be, u8_at};
 /// frame. Parametric stereo turns a mono core into stereo, and it can be signalled in the
 /// configuration (object type 29, or the backward-compatible extension) or only in the frames
 /// ("implicit" signalling, usual in ADTS streams copied into a container). So a mono core that
-/// could carry it — any SBR signalled, or a core rate of 24 kHz or less — is left to ffprobe.
+/// could carry it — SBR signalled without PS, or SBR left implicit at a core rate of 24 kHz or
+/// less — is left to ffprobe. A configuration that says SBR is absent (ffmpeg's own encoder
+/// writes the extension with the flag off) is mono: ffmpeg then ignores SBR in the frames.
 pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     let mut bits = Bits::new(asc);
     let object_type = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
@@ -27,9 +29,11 @@ pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     let mut aot = object_type(&mut bits)?;
     let core_rate = rate(&mut bits)?;
     let config = bits.bits(4)?;
-    let (mut sbr, mut ps) = (false, false);
-    if aot == 5 || aot == 29 {
-        (sbr, ps) = (true, aot == 29);
+    // SBR: None while the frames may still carry it (implicit signalling).
+    let (mut sbr, mut ps) = (None, false);
+    let hierarchical = aot == 5 || aot == 29;
+    if hierarchical {
+        (sbr, ps) = (Some(true), aot == 29);
         rate(&mut bits)?;
         aot = object_type(&mut bits)?;
     }
@@ -46,22 +50,38 @@ pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     if bits.flag()? {
         bits.skip(14)?;
     }
-    let extension = bits.flag()?;
-    // The backward-compatible extension: sync word 0x2b7, SBR, then 0x548 and PS.
-    if !extension && bits.bits(11).is_ok_and(|sync| sync == 0x2b7) && object_type(&mut bits)? == 5 {
-        sbr |= bits.flag()?;
-        if sbr {
-            rate(&mut bits)?;
-            if bits.bits(11).is_ok_and(|sync| sync == 0x548) {
-                ps |= bits.flag()?;
+    bits.skip(1)?;
+    // The backward-compatible extension: sync word 0x2b7, SBR and its flag, then 0x548 and PS.
+    // Like ffmpeg, look for the sync word bit by bit in what follows.
+    if !hierarchical {
+        let start = bits.position();
+        for offset in 0..bits.left().saturating_sub(15) {
+            let mut ext = Bits::new(asc);
+            ext.skip(start + offset)?;
+            if ext.bits(11)? != 0x2b7 {
+                continue;
             }
+            if object_type(&mut ext)? == 5 {
+                let present = ext.flag()?;
+                sbr = Some(present);
+                if present {
+                    rate(&mut ext)?;
+                }
+            }
+            if ext.left() > 11 && ext.bits(11)? == 0x548 {
+                ps = ext.flag()?;
+            }
+            break;
         }
     }
-    match channels {
-        1 if ps => Ok(2),
-        1 if sbr => Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
-        1 if core_rate <= 24000 => Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2")),
-        n => Ok(n),
+    match (channels, sbr) {
+        (1, _) if ps => Ok(2),
+        (1, Some(false)) => Ok(1),
+        (1, Some(true)) => Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
+        (1, None) if core_rate <= 24000 => {
+            Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2"))
+        }
+        (n, _) => Ok(n),
     }
 }
 
@@ -173,6 +193,8 @@ mod tests {
         assert_eq!(aac_channels(&[0x2B, 0x92, 0x08, 0x00]).unwrap(), 2); // HE-AAC, stereo
         assert_eq!(aac_channels(&[0xEB, 0x09, 0x88, 0x00]).unwrap(), 2); // HE-AAC v2, mono core
         assert!(aac_channels(&[0x13, 0x88]).is_err()); // LC, 22.05 kHz, mono
+        // The same with ffmpeg's explicit "no SBR" extension: mono for sure.
+        assert_eq!(aac_channels(&[0x13, 0x88, 0x56, 0xE5, 0x00]).unwrap(), 1);
         assert_eq!(aac_channels(&[0x11, 0x88]).unwrap(), 1); // LC, 48 kHz, mono
         assert!(aac_channels(&[0x11, 0x80]).is_err()); // PCE
         // 48 kHz, bsid 8, acmod 7 (3/2), LFE on → 6.
