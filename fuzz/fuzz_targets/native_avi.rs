@@ -11,6 +11,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     if let Answer::Known(info) = read_bytes(data, 1 << 20) {
-        assert!(info.duration_secs.is_some_and(|d| d.is_finite() && d > 0.0), "{info:?}");
+        // A duration, where there is one, is finite and not negative; a bit rate needs one.
+        assert!(info.duration_secs.is_none_or(|d| d.is_finite() && d >= 0.0), "{info:?}");
+        assert!(info.bit_rate.is_none() || info.duration_secs.is_some_and(|d| d > 0.0), "{info:?}");
     }
 });

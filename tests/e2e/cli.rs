@@ -202,20 +202,21 @@ fn a_missing_folder_is_a_clear_error() {
     assert_clean_failure(&output, "is not a directory");
 }
 
-/// The test tree plus a fragmented MP4, which the native probe leaves to ffprobe.
-fn tree_with_a_fragmented_mp4() -> Tree {
+/// The test tree plus a Matroska file with PCM audio, a codec the native probe leaves to
+/// ffprobe.
+fn tree_with_a_file_for_ffprobe() -> Tree {
     let tree = Tree::new();
-    let fragmented = testkit::Spec::new("mp4")
+    let pcm = testkit::Spec::new("mkv")
         .video(testkit::Video::new("libx264", "yuv420p"))
-        .muxer(&["-movflags", "frag_keyframe+empty_moov"])
+        .audio("pcm_s16le", 2, None)
         .build();
-    testkit::place(&fragmented, &tree.root.join("Movies/Fragmented (2001).mp4"));
+    testkit::place(&pcm, &tree.root.join("Movies/Pcm (2001).mkv"));
     tree
 }
 
 #[test]
 fn the_native_probe_reads_mp4_mkv_and_avi_and_ffprobe_the_rest() {
-    let tree = tree_with_a_fragmented_mp4();
+    let tree = tree_with_a_file_for_ffprobe();
     let done = scan_json(&tree);
     assert_eq!(done["probes"], serde_json::json!({ "native": 3, "ffprobe": 1 }), "{done}");
     let media = json_lines(&run(mediascan().args(["media", "--json", "--db", path_str(&tree.db())])));
@@ -226,7 +227,7 @@ fn the_native_probe_reads_mp4_mkv_and_avi_and_ffprobe_the_rest() {
     assert_eq!(probe_of("Show.S01E01.Pilot.720p.WEB-DL.mp4").as_deref(), Some("native"));
     assert_eq!(probe_of("Show.S01E02.mkv").as_deref(), Some("native"));
     assert_eq!(probe_of("Film (1999).avi").as_deref(), Some("native"));
-    assert_eq!(probe_of("Fragmented (2001).mp4").as_deref(), Some("ffprobe"));
+    assert_eq!(probe_of("Pcm (2001).mkv").as_deref(), Some("ffprobe"));
     assert_eq!(probe_of("Broken (2000).mkv"), None);
     let summary =
         run(mediascan().args(["scan", path_str(&tree.root), "--db", path_str(&tree.db()), "--force"]));
@@ -235,7 +236,7 @@ fn the_native_probe_reads_mp4_mkv_and_avi_and_ffprobe_the_rest() {
 
 #[test]
 fn without_ffmpeg_the_native_probe_alone_scans_what_it_can_read() {
-    let tree = tree_with_a_fragmented_mp4();
+    let tree = tree_with_a_file_for_ffprobe();
     let output = run(mediascan()
         .args(["scan", path_str(&tree.root), "--json", "--probe", "native", "--db", path_str(&tree.db())])
         .env("MEDIASCAN_FFPROBE", "/nonexistent/ffprobe"));

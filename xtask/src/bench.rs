@@ -8,7 +8,11 @@
 //! 2. a rescan of an unchanged 100 000-file library with the real `mediascan` binary vs
 //!    `find -printf '%s %T@'` (the catalog is built with a stand-in probe, see `crates/bench`);
 //! 3. a rescan after 1 % of the files changed: how many were probed again;
-//! 4. peak RSS of first scans of 100 000 and 1 000 000 files (stand-in probe).
+//! 4. peak RSS of first scans of 100 000 and 1 000 000 files (stand-in probe);
+//! 5. a first scan of a realistic library (`realistic`, also run alone as `cargo xtask bench
+//!    realistic`): 31 files of 50–300 MB from mkvmerge, HandBrake, ffmpeg, MEncoder and
+//!    GStreamer, cold page cache and warm, `--probe auto` vs `--probe ffprobe` vs ffprobe run
+//!    as Jellyfin runs it for a library scan; medians of three runs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -66,7 +70,7 @@ fn best(runs: &[f64]) -> f64 {
     runs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
-struct Report {
+pub struct Report {
     rows: Vec<(String, String)>,
     json: Vec<String>,
 }
@@ -78,11 +82,207 @@ impl Report {
     }
 }
 
-pub fn scan(quick: bool) -> Result {
+/// Empties the page cache (root only): `sync`, then `3` into `/proc/sys/vm/drop_caches`.
+fn drop_caches() -> bool {
+    Command::new("sync").status().is_ok_and(|s| s.success())
+        && fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
+}
+
+fn median(runs: &[f64]) -> f64 {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn video_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// ffprobe as Jellyfin's media encoder runs it when it scans a library
+/// (MediaBrowser.MediaEncoding/Encoder/MediaEncoder.cs: the default `FFmpeg:analyzeduration`
+/// 200M and `FFmpeg:probesize` 1G, `file:"<path>"`, `-threads 0`, chapters asked for).
+/// Debian's ffprobe lacks jellyfin-ffmpeg's `-only_first_vframe`, so Jellyfin would not add
+/// `-show_frames -only_first_vframe` with it either. `workers` files at a time.
+fn jellyfin_ffprobe(files: &[PathBuf], workers: usize) -> Result<f64> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                while let Some(file) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                    let ok = Command::new("ffprobe")
+                        .args(["-analyzeduration", "200M", "-probesize", "1G", "-i"])
+                        .arg(format!("file:{}", file.display()))
+                        .args(["-threads", "0", "-v", "warning", "-print_format", "json"])
+                        .args(["-show_streams", "-show_chapters", "-show_format"])
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .status()
+                        .is_ok_and(|s| s.success());
+                    if !ok {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    if failed.into_inner() {
+        return Err("ffprobe (Jellyfin's arguments) failed on a file of the realistic library".into());
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// Section 5: the realistic library, cold and warm, native-first vs ffprobe vs Jellyfin's.
+pub fn realistic(report: &mut Report, runs: usize) -> Result {
+    let data = root().join("target/bench-data");
+    let library = data.join("realistic");
+    driver(&["gen-realistic", library.to_str().unwrap()])?;
+    let files = video_files(&library);
+    let n = files.len() as f64;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let sizes: Vec<u64> = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).collect();
+    let mut cold_ok = true;
+    // (probe, cold) → seconds per run.
+    let mut times: Vec<((&str, bool), Vec<f64>)> = Vec::new();
+    let mut record = |key: (&'static str, bool), secs: f64| match times.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, v)) => v.push(secs),
+        None => times.push((key, vec![secs])),
+    };
+    let mediascan = release("mediascan");
+    for _ in 0..runs {
+        for probe in ["auto", "ffprobe", "jellyfin"] {
+            for cold in [true, false] {
+                if cold {
+                    cold_ok &= drop_caches();
+                }
+                let secs = if probe == "jellyfin" {
+                    jellyfin_ffprobe(&files, cores)?
+                } else {
+                    let url = sqlite_url(&data, "realistic.db");
+                    timed(
+                        Command::new(&mediascan)
+                            .arg("scan")
+                            .arg(&library)
+                            .args(["--json", "--probe", probe, "--db", &url]),
+                    )?
+                };
+                record((probe, cold), secs);
+            }
+        }
+    }
+    let rate = |probe: &str, cold: bool| {
+        times.iter().find(|(k, _)| *k == (probe, cold)).map_or(f64::NAN, |(_, v)| n / median(v))
+    };
+    let mb = |b: u64| b as f64 / 1e6;
+    let label = format!(
+        "realistic library ({} files, {:.0}–{:.0} MB, mkvmerge/HandBrake/ffmpeg/MEncoder/GStreamer)",
+        files.len(),
+        mb(sizes.iter().copied().min().unwrap_or(0)),
+        mb(sizes.iter().copied().max().unwrap_or(0))
+    );
+    report.rows.push((label, String::new()));
+    if !cold_ok {
+        report.rows.push((
+            "  (the page cache could not be dropped: not root?) cold = as found".into(),
+            String::new(),
+        ));
+    }
+    for (cold, name) in [(true, "cold"), (false, "warm")] {
+        let (auto, ffprobe, jellyfin) = (rate("auto", cold), rate("ffprobe", cold), rate("jellyfin", cold));
+        report.add(
+            &format!("realistic_{name}_auto_files_per_sec"),
+            format!("  {name}: --probe auto: files/s"),
+            auto,
+        );
+        report.add(
+            &format!("realistic_{name}_ffprobe_files_per_sec"),
+            format!("  {name}: --probe ffprobe: files/s"),
+            ffprobe,
+        );
+        report.add(
+            &format!("realistic_{name}_jellyfin_files_per_sec"),
+            format!("  {name}: ffprobe as Jellyfin runs it, {cores} at a time: files/s"),
+            jellyfin,
+        );
+        let target = if cold { 10 } else { 25 };
+        report.add(
+            &format!("realistic_{name}_auto_vs_ffprobe"),
+            format!("  {name}: auto / ffprobe (target >= {target})"),
+            auto / ffprobe,
+        );
+        report.add(
+            &format!("realistic_{name}_auto_vs_jellyfin"),
+            format!("  {name}: auto / Jellyfin's ffprobe"),
+            auto / jellyfin,
+        );
+    }
+    let native = driver(&["native", library.to_str().unwrap()])?;
+    report.add(
+        "realistic_native_answered",
+        "  answered by the native probe".into(),
+        field(&native, "answered"),
+    );
+    report.add(
+        "realistic_bytes_read_median_kib",
+        "  native probe: bytes read per file, median: KiB (target <= 256)".into(),
+        field(&native, "bytes_read_median") / 1024.0,
+    );
+    report.add(
+        "realistic_bytes_read_max_kib",
+        "  native probe: bytes read per file, max: KiB".into(),
+        field(&native, "bytes_read_max") / 1024.0,
+    );
+    Ok(())
+}
+
+/// Builds the release binaries the benchmarks run.
+fn build() -> Result {
     run(
         "build (release)",
         cargo().args(["build", "--release", "--locked", "-p", "app", "-p", "mediascan-bench"]),
-    )?;
+    )
+}
+
+/// Prints the report and writes it to `target/bench/<name>.json`.
+fn finish(report: &Report, name: &str) -> Result {
+    let out = root().join("target/bench");
+    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let width = report.rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    println!("\n{name} benchmark ({cores} cores)\n");
+    for (label, value) in &report.rows {
+        println!("{label:<width$}  {value:>12}");
+    }
+    let file = out.join(format!("{name}.json"));
+    fs::write(&file, format!("{{\n  {}\n}}\n", report.json.join(",\n  "))).map_err(|e| e.to_string())?;
+    println!("\nwritten to {}", file.display());
+    Ok(())
+}
+
+/// `cargo xtask bench realistic`: section 5 alone.
+pub fn realistic_only() -> Result {
+    build()?;
+    let mut report = Report { rows: Vec::new(), json: Vec::new() };
+    realistic(&mut report, 3)?;
+    finish(&report, "realistic")
+}
+
+pub fn scan(quick: bool) -> Result {
+    build()?;
     let data = root().join("target/bench-data");
     let out = root().join("target/bench");
     fs::create_dir_all(&data).map_err(|e| e.to_string())?;
@@ -268,13 +468,6 @@ pub fn scan(quick: bool) -> Result {
         );
     }
 
-    let width = report.rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-    println!("\nscan benchmark ({cores} cores)\n");
-    for (label, value) in &report.rows {
-        println!("{label:<width$}  {value:>12}");
-    }
-    let file = out.join("scan.json");
-    fs::write(&file, format!("{{\n  {}\n}}\n", report.json.join(",\n  "))).map_err(|e| e.to_string())?;
-    println!("\nwritten to {}", file.display());
-    Ok(())
+    realistic(&mut report, 3)?;
+    finish(&report, "scan")
 }

@@ -7,7 +7,8 @@ use std::process::Command;
 
 use crate::{Result, cargo, root, run};
 
-const TARGETS: [&str; 5] = ["parse_path", "ffprobe_json", "native_mp4", "native_mkv", "native_avi"];
+const TARGETS: [&str; 6] =
+    ["parse_path", "ffprobe_json", "native_mp4", "native_mkv", "native_avi", "native_codecs"];
 
 pub fn fuzz(args: &[String]) -> Result {
     let mut seconds = 60u64;
@@ -32,9 +33,12 @@ pub fn fuzz(args: &[String]) -> Result {
     let fuzz_dir = root().join("fuzz");
     seed_parser(&fuzz_dir.join("corpus/parse_path"))?;
     seed_ffprobe(&fuzz_dir.join("corpus/ffprobe_json"))?;
-    for (target, extensions) in
-        [("native_mp4", &["mp4", "mov"][..]), ("native_mkv", &["mkv"]), ("native_avi", &["avi"])]
-    {
+    for (target, extensions) in [
+        ("native_mp4", &["mp4", "mov", "m4a", "m4v"][..]),
+        ("native_mkv", &["mkv", "webm"]),
+        ("native_avi", &["avi"]),
+        ("native_codecs", &["264", "hevc", "aac", "ac3", "eac3", "mp3", "ivf"]),
+    ] {
         seed_media(&fuzz_dir.join("corpus").join(target), extensions)?;
     }
 
@@ -127,16 +131,26 @@ fn seed_parser(dir: &Path) -> Result {
     Ok(())
 }
 
-/// The test fixtures (if generated) with one of `extensions`, as seeds for a native target.
+/// The test fixtures (if generated), the real-world corpus's included, with one of
+/// `extensions`, as seeds for a native target; for the codec target, their first 4 KiB.
 fn seed_media(dir: &Path, extensions: &[&str]) -> Result {
     fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let Ok(fixtures) = fs::read_dir(root().join("target/test-fixtures")) else { return Ok(()) };
-    for entry in fixtures.flatten() {
-        let path = entry.path();
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden && path.extension().is_some_and(|e| extensions.iter().any(|x| e == *x)) {
+    let fixtures = root().join("target/test-fixtures");
+    for folder in [fixtures.clone(), fixtures.join("realworld")] {
+        let Ok(entries) = fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let small = entry.metadata().is_ok_and(|m| m.is_file() && m.len() <= 4 << 20);
+            if hidden || !small || !path.extension().is_some_and(|e| extensions.iter().any(|x| e == *x)) {
+                continue;
+            }
             let name = path.file_name().unwrap_or_default();
-            fs::copy(&path, dir.join(name)).map_err(|e| e.to_string())?;
+            let mut bytes = fs::read(&path).map_err(|e| e.to_string())?;
+            if dir.ends_with("native_codecs") {
+                bytes.truncate(4096);
+            }
+            fs::write(dir.join(name), bytes).map_err(|e| e.to_string())?;
         }
     }
     Ok(())

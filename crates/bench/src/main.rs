@@ -7,6 +7,11 @@
 //!   of a million files build in minutes. `--touch N` first gives N files a new inode and
 //!   modification time. Prints one JSON object: time, probe calls, counts, peak RSS.
 //!
+//! - `gen-realistic <DIR>`: the realistic library (`testkit::realworld::BENCH`: files of
+//!   50–300 MB from mkvmerge, HandBrake, ffmpeg, MEncoder and GStreamer), one folder per tool.
+//! - `native <DIR>`: the native probe's time per file on a warm cache, and the bytes it read per
+//!   file (median, max).
+//!
 //! Not a test and not shipped: a measuring tool.
 
 // A measuring tool reports on stdout (results) and stderr (what it is doing).
@@ -172,6 +177,22 @@ async fn scan(root: &Path, url: &str, touch_n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes the realistic library's files (cached in the fixtures) and links them under `root`.
+fn generate_realistic(root: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    for recipe in testkit::realworld::BENCH {
+        let file = testkit::realworld::build(recipe).context("a tool of the benchmark library is missing")?;
+        let name: String =
+            recipe.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+        let dest = root.join(recipe.source).join(format!("{}.{}", name.trim(), recipe.ext));
+        if !dest.exists() {
+            testkit::place(&file, &dest);
+        }
+    }
+    eprintln!("realistic library ready in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 /// Times the native probe on every file under `dir`, three passes (the first warms the page
 /// cache); prints the best pass's time per file as JSON.
 fn native(dir: &Path) -> anyhow::Result<()> {
@@ -182,27 +203,37 @@ fn native(dir: &Path) -> anyhow::Result<()> {
             let path = entry?.path();
             if path.is_dir() {
                 folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "mp4" || e == "mkv" || e == "avi" || e == "mov") {
+            } else if path
+                .extension()
+                .is_some_and(|e| ["mp4", "mkv", "avi", "mov", "m4v", "webm"].iter().any(|x| e == *x))
+            {
                 files.push(path);
             }
         }
     }
     let max = probe_native::NativeProbe::default().max_bytes;
     let (mut best, mut answered) = (f64::MAX, 0);
+    let mut bytes = Vec::new();
     for _ in 0..3 {
         let started = Instant::now();
         answered = 0;
+        bytes.clear();
         for file in &files {
-            if let probe_native::Answer::Known(_) = probe_native::read_headers(file, max)? {
+            let (answer, read) = probe_native::read_headers_counted(file, max)?;
+            if let probe_native::Answer::Known(_) = answer {
                 answered += 1;
             }
+            bytes.push(read);
         }
         best = best.min(started.elapsed().as_secs_f64());
     }
+    bytes.sort_unstable();
     let report = serde_json::json!({
         "files": files.len(),
         "answered": answered,
         "micros_per_file": best * 1e6 / files.len().max(1) as f64,
+        "bytes_read_median": bytes.get(bytes.len() / 2).copied().unwrap_or(0),
+        "bytes_read_max": bytes.last().copied().unwrap_or(0),
     });
     println!("{report}");
     Ok(())
@@ -216,13 +247,14 @@ fn main() -> anyhow::Result<()> {
         ["scan", dir, url] => runtime.block_on(scan(Path::new(dir), url, 0)),
         ["scan", dir, url, "--touch", n] => runtime.block_on(scan(Path::new(dir), url, n.parse()?)),
         ["native", dir] => native(Path::new(dir)),
+        ["gen-realistic", dir] => generate_realistic(Path::new(dir)),
         ["pg-schema", name] => {
             let url = runtime.block_on(testkit::pg::recreate_schema(name)).map_err(anyhow::Error::msg)?;
             println!("{url}");
             Ok(())
         }
         _ => bail!(
-            "usage: mediascan-bench gen <DIR> <FILES> | scan <DIR> <DATABASE_URL> [--touch N] | native <DIR> | pg-schema <NAME>"
+            "usage: mediascan-bench gen <DIR> <FILES> | gen-realistic <DIR> | scan <DIR> <DATABASE_URL> [--touch N] | native <DIR> | pg-schema <NAME>"
         ),
     }
 }

@@ -3,22 +3,85 @@
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at};
 
-/// AAC's AudioSpecificConfig: Main, LC, SSR and LTP with a plain channel configuration.
-/// Anything that could change the count once decoded (SBR, PS, a program config element) is
-/// left to ffprobe.
+/// AAC's AudioSpecificConfig, as ffmpeg's decoder will report it once it has decoded the first
+/// frame. Parametric stereo turns a mono core into stereo, and it can be signalled in the
+/// configuration (object type 29, or the backward-compatible extension) or only in the frames
+/// ("implicit" signalling, usual in ADTS streams copied into a container). So a mono core that
+/// could carry it — SBR signalled without PS, or SBR left implicit at a core rate of 24 kHz or
+/// less — is left to ffprobe. A configuration that says SBR is absent (ffmpeg's own encoder
+/// writes the extension with the flag off) is mono: ffmpeg then ignores SBR in the frames.
 pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     let mut bits = Bits::new(asc);
-    let object_type = bits.bits(5)?;
-    if !(1..=4).contains(&object_type) {
+    let object_type = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
+        match bits.bits(5)? {
+            31 => Ok(32 + bits.bits(6)?),
+            t => Ok(t),
+        }
+    };
+    let rate = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
+        const RATES: [u32; 13] =
+            [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+        match bits.bits(4)? {
+            15 => bits.bits(24),
+            i => RATES.get(i as usize).copied().ok_or_else(|| Unsure::new("a reserved AAC sample rate")),
+        }
+    };
+    let mut aot = object_type(&mut bits)?;
+    let core_rate = rate(&mut bits)?;
+    let config = bits.bits(4)?;
+    // SBR: None while the frames may still carry it (implicit signalling).
+    let (mut sbr, mut ps) = (None, false);
+    let hierarchical = aot == 5 || aot == 29;
+    if hierarchical {
+        (sbr, ps) = (Some(true), aot == 29);
+        rate(&mut bits)?;
+        aot = object_type(&mut bits)?;
+    }
+    if !(1..=4).contains(&aot) {
         return Err(Unsure::new("an AAC object type other than Main, LC, SSR or LTP"));
     }
-    if bits.bits(4)? == 15 {
-        bits.skip(24)?;
+    let channels = match config {
+        c @ 1..=6 => c,
+        7 => 8,
+        _ => return Err(Unsure::new("an AAC channel layout given by a program config element")),
+    };
+    // GASpecificConfig: frameLengthFlag, dependsOnCoreCoder (+ 14 bits), extensionFlag.
+    bits.skip(1)?;
+    if bits.flag()? {
+        bits.skip(14)?;
     }
-    match bits.bits(4)? {
-        c @ 1..=6 => Ok(c),
-        7 => Ok(8),
-        _ => Err(Unsure::new("an AAC channel layout given by a program config element")),
+    bits.skip(1)?;
+    // The backward-compatible extension: sync word 0x2b7, SBR and its flag, then 0x548 and PS.
+    // Like ffmpeg, look for the sync word bit by bit in what follows.
+    if !hierarchical {
+        let start = bits.position();
+        for offset in 0..bits.left().saturating_sub(15) {
+            let mut ext = Bits::new(asc);
+            ext.skip(start + offset)?;
+            if ext.bits(11)? != 0x2b7 {
+                continue;
+            }
+            if object_type(&mut ext)? == 5 {
+                let present = ext.flag()?;
+                sbr = Some(present);
+                if present {
+                    rate(&mut ext)?;
+                }
+            }
+            if ext.left() > 11 && ext.bits(11)? == 0x548 {
+                ps = ext.flag()?;
+            }
+            break;
+        }
+    }
+    match (channels, sbr) {
+        (1, _) if ps => Ok(2),
+        (1, Some(false)) => Ok(1),
+        (1, Some(true)) => Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
+        (1, None) if core_rate <= 24000 => {
+            Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2"))
+        }
+        (n, _) => Ok(n),
     }
 }
 
@@ -47,6 +110,66 @@ pub(crate) fn eac3_channels(dec3: &[u8]) -> Result<u32, Unsure> {
     Ok(AC3_CHANNELS[acmod as usize] + lfe)
 }
 
+/// An AC-3 or E-AC-3 frame at the start of `data`: the channels ffmpeg's decoder outputs. An
+/// E-AC-3 frame followed by a dependent substream (7.1 and beyond) is left to ffprobe.
+pub(crate) fn ac3_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
+    if data.get(..2) != Some(&[0x0B, 0x77][..]) {
+        return Err(Unsure::new("no AC-3 sync word at the start of the first frame"));
+    }
+    let bsid = u8_at(data, 5)? >> 3;
+    let mut bits = Bits::new(data);
+    bits.skip(16)?;
+    if bsid <= 10 {
+        bits.skip(16 + 8 + 5 + 3)?; // crc1, fscod, frmsizecod, bsid, bsmod
+        let acmod = bits.bits(3)?;
+        if acmod & 1 != 0 && acmod != 1 {
+            bits.skip(2)?; // cmixlev
+        }
+        if acmod & 4 != 0 {
+            bits.skip(2)?; // surmixlev
+        }
+        if acmod == 2 {
+            bits.skip(2)?; // dsurmod
+        }
+        return Ok(AC3_CHANNELS[acmod as usize] + bits.bit()?);
+    }
+    if bsid > 16 {
+        return Err(Unsure::new("an unknown AC-3 bitstream id"));
+    }
+    bits.skip(2 + 3)?; // strmtyp, substreamid
+    let frame_len = (bits.bits(11)? as usize + 1) * 2;
+    bits.skip(4)?; // fscod, fscod2 or numblkscod
+    let acmod = bits.bits(3)?;
+    let lfe = bits.bit()?;
+    let next = data.get(frame_len..frame_len + 3);
+    match next {
+        Some([0x0B, 0x77, b]) if (b >> 6) == 1 => Err(Unsure::new("E-AC-3 with a dependent substream")),
+        None if data.len() < frame_len + 3 && data.len() >= 8192 => {
+            Err(Unsure::new("an E-AC-3 frame longer than what was read"))
+        }
+        _ => Ok(AC3_CHANNELS[acmod as usize] + lfe),
+    }
+}
+
+/// An MPEG audio (MP1/2/3) frame header at the start of `data`: mono or stereo.
+pub(crate) fn mpeg_audio_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
+    let header = be(data, 0, 4)?;
+    if header >> 21 != 0x7ff || (header >> 17) & 3 == 0 {
+        return Err(Unsure::new("no MPEG audio frame header at the start of the first frame"));
+    }
+    Ok(if (header >> 6) & 3 == 3 { 1 } else { 2 })
+}
+
+/// The channel count in Vorbis headers as a container carries them: the identification header
+/// (`\x01vorbis`, version, channels) among them.
+pub(crate) fn vorbis_id_channels(headers: &[u8]) -> Result<u32, Unsure> {
+    let at = headers
+        .windows(7)
+        .position(|w| w == b"\x01vorbis")
+        .ok_or_else(|| Unsure::new("no Vorbis identification header"))?;
+    Ok(u32::from(u8_at(headers, at + 11)?))
+}
+
 /// `dOps`: OutputChannelCount.
 pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(dops, 1)?))
@@ -66,12 +189,23 @@ mod tests {
         assert_eq!(aac_channels(&[0x12, 0x10]).unwrap(), 2); // LC, 44.1 kHz, stereo
         assert_eq!(aac_channels(&[0x11, 0x90]).unwrap(), 2); // LC, 48 kHz, stereo
         assert_eq!(aac_channels(&[0x11, 0xB0]).unwrap(), 6); // LC, 48 kHz, 5.1
-        assert!(aac_channels(&[0x2B, 0x92, 0x08, 0x00]).is_err()); // HE-AAC
+        assert!(aac_channels(&[0x2B, 0x09, 0x88, 0x00]).is_err()); // HE-AAC, mono
+        assert_eq!(aac_channels(&[0x2B, 0x92, 0x08, 0x00]).unwrap(), 2); // HE-AAC, stereo
+        assert_eq!(aac_channels(&[0xEB, 0x09, 0x88, 0x00]).unwrap(), 2); // HE-AAC v2, mono core
+        assert!(aac_channels(&[0x13, 0x88]).is_err()); // LC, 22.05 kHz, mono
+        // The same with ffmpeg's explicit "no SBR" extension: mono for sure.
+        assert_eq!(aac_channels(&[0x13, 0x88, 0x56, 0xE5, 0x00]).unwrap(), 1);
+        assert_eq!(aac_channels(&[0x11, 0x88]).unwrap(), 1); // LC, 48 kHz, mono
         assert!(aac_channels(&[0x11, 0x80]).is_err()); // PCE
         // 48 kHz, bsid 8, acmod 7 (3/2), LFE on → 6.
         assert_eq!(ac3_channels(&[0x10, 0x3D, 0xE0]).unwrap(), 6);
         assert_eq!(ac3_channels(&[0x10, 0x10, 0x00]).unwrap(), 2);
         assert_eq!(opus_channels(&[0, 2, 0x01, 0x38]).unwrap(), 2);
         assert!(opus_channels(&[0]).is_err());
+        // AC-3 frame: 48 kHz, bsid 8, acmod 7, cmixlev, surmixlev, LFE on.
+        assert_eq!(ac3_frame_channels(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap(), 6);
+        assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0xC4]).unwrap(), 1);
+        assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0x44]).unwrap(), 2);
+        assert!(mpeg_audio_frame_channels(&[0x00, 0xFB, 0x90, 0x44]).is_err());
     }
 }

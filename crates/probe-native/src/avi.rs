@@ -1,6 +1,6 @@
-//! AVI (RIFF): the `hdrl` list — stream headers and formats — and the first video frame's
-//! headers where the profile is only there. OpenDML files (over 1 GiB), streams with a fixed
-//! sample size (PCM) and subtitle streams are [`Unsure`].
+//! AVI (RIFF), OpenDML included: the `hdrl` list — stream headers and formats — and the first
+//! video frame's headers where the profile is only there (H.264 in Annex B or length-prefixed,
+//! MPEG-4 Part 2). Subtitle streams and codecs not listed here are [`Unsure`].
 
 use scanner_core::{AudioStream, MediaInfo, VideoStream};
 
@@ -60,11 +60,15 @@ fn stream(strl: &[u8]) -> Result<Stream<'_>, Unsure> {
     })
 }
 
-/// The payload of the first chunk of stream `index` in `movi`, read within the budget.
+/// Chunks walked at most in `movi` looking for the first video frame: MEncoder writes up to a
+/// few hundred audio chunks (and an empty video chunk) before it.
+const MAX_MOVI_CHUNKS: usize = 1024;
+
+/// The payload of the first non-empty chunk of stream `index` in `movi`, read within the budget.
 fn first_frame(src: &mut Source<'_>, movi: u64, movi_end: u64, index: usize) -> Result<Vec<u8>, Stop> {
     let wanted = format!("{index:02}d");
     let mut at = movi;
-    for _ in 0..64 {
+    for _ in 0..MAX_MOVI_CHUNKS {
         if at + 8 > movi_end {
             break;
         }
@@ -74,7 +78,7 @@ fn first_frame(src: &mut Source<'_>, movi: u64, movi_end: u64, index: usize) -> 
             at += 12; // `rec ` lists: step inside.
             continue;
         }
-        if head[0..3] == *wanted.as_bytes() {
+        if head[0..3] == *wanted.as_bytes() && size > 0 {
             return src.read(at + 8, size.min(1 << 20));
         }
         at += 8 + size + (size & 1);
@@ -91,7 +95,13 @@ fn video_stream(s: &Stream<'_>, frame: &[u8]) -> Result<VideoStream, Unsure> {
             ("mpeg4", video::mpeg4(extradata, width, height).or_else(|_| video::mpeg4(frame, width, height))?)
         }
         Some(b"H264" | b"h264" | b"X264" | b"x264" | b"AVC1" | b"avc1") => {
-            ("h264", video::h264_annex_b(extradata).or_else(|_| video::h264_annex_b(frame))?)
+            // Annex B (start codes) as encoders write it, or an avcC record and length-prefixed
+            // NAL units as copied from MP4 or Matroska.
+            let facts = video::h264_annex_b(extradata)
+                .or_else(|_| video::h264(extradata))
+                .or_else(|_| video::h264_annex_b(frame))
+                .or_else(|_| video::h264_length_prefixed(frame))?;
+            ("h264", facts)
         }
         _ => return Err(Unsure::new("a video codec the native probe does not read")),
     };
@@ -108,10 +118,18 @@ fn audio_stream(s: &Stream<'_>) -> Result<AudioStream, Unsure> {
         // WAVE_FORMAT_EXTENSIBLE: the format is the first two bytes of the SubFormat GUID.
         tag = le(s.format, 24, 2)?;
     }
-    let codec = match tag {
-        0x55 => "mp3",
-        0x2000 => "ac3",
-        0x2001 => "dts",
+    let bits = le(s.format, 14, 2)?;
+    let codec = match (tag, bits) {
+        (0x01, 8) => "pcm_u8",
+        (0x01, 16) => "pcm_s16le",
+        (0x01, 24) => "pcm_s24le",
+        (0x01, 32) => "pcm_s32le",
+        (0x03, 32) => "pcm_f32le",
+        (0x03, 64) => "pcm_f64le",
+        (0x50, _) => "mp2",
+        (0x55, _) => "mp3",
+        (0x2000, _) => "ac3",
+        (0x2001, _) => "dts",
         _ => return Err(Unsure::new("an audio format the native probe does not read")),
     };
     let channels = le(s.format, 2, 2)? as u32;
@@ -149,22 +167,21 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let (movi, movi_end) = movi.ok_or_else(|| Unsure::new("no movi list"))?;
     let mut streams = Vec::new();
     for (id, body) in chunks(&hdrl)? {
-        match (&id, body.get(0..4)) {
-            (b"LIST", Some(b"odml")) => return Err(Unsure::new("an OpenDML file").into()),
-            (b"LIST", Some(b"strl")) => streams.push(stream(&body[4..])?),
-            _ => {}
+        if let (b"LIST", Some(b"strl")) = (&id, body.get(0..4)) {
+            streams.push(stream(&body[4..])?);
         }
     }
     let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
     let mut longest = 0f64;
     for (index, s) in streams.iter().enumerate() {
-        if s.sample_size != 0 {
-            return Err(Unsure::new("a stream with a fixed sample size").into());
-        }
         if s.rate == 0 {
             return Err(Unsure::new("a stream without a rate").into());
         }
-        longest = longest.max(s.length as f64 * s.scale as f64 / s.rate as f64);
+        // libavformat takes a stream's duration from its header only without a fixed sample
+        // size (PCM, some MP3): those streams do not count towards the file's.
+        if s.sample_size == 0 {
+            longest = longest.max(s.length as f64 * s.scale as f64 / s.rate as f64);
+        }
         match &s.kind {
             b"vids" if media.video.is_none() => {
                 let frame = first_frame(src, movi, movi_end, index)?;

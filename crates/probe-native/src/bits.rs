@@ -47,6 +47,16 @@ impl<'a> Bits<'a> {
         Ok(u32::from(bit))
     }
 
+    /// Bits read so far.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Bits left to read.
+    pub(crate) fn left(&self) -> usize {
+        (self.data.len() * 8).saturating_sub(self.pos)
+    }
+
     pub(crate) fn flag(&mut self) -> Result<bool, Unsure> {
         Ok(self.bit()? == 1)
     }

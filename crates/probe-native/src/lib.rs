@@ -11,12 +11,14 @@
 #![forbid(unsafe_code)]
 
 mod audio;
+mod av1;
 mod avi;
 mod bits;
 mod mkv;
 mod mp4;
 mod source;
 mod video;
+mod vpx;
 
 use std::fmt;
 use std::fs::File;
@@ -95,31 +97,69 @@ pub fn read_headers(path: &Path, max_bytes: u64) -> io::Result<Answer> {
     if !meta.is_file() {
         return Ok(Answer::Unsure(Unsure::new("not a regular file")));
     }
-    read_from(Source::new(file, meta.len(), max_bytes))
+    read_from(&mut Source::new(file, meta.len(), max_bytes))
+}
+
+/// Like [`read_headers`], also telling how many bytes of the file were read.
+pub fn read_headers_counted(path: &Path, max_bytes: u64) -> io::Result<(Answer, u64)> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok((Answer::Unsure(Unsure::new("not a regular file")), 0));
+    }
+    let mut src = Source::new(file, meta.len(), max_bytes);
+    let answer = read_from(&mut src)?;
+    Ok((answer, src.bytes_read()))
+}
+
+/// Runs every codec header reader (parameter sets, frame headers, sequence headers, audio
+/// configurations) on `data` and returns how many gave an answer. For fuzzing: each must
+/// return, whatever the bytes.
+pub fn read_codec_headers(data: &[u8]) -> usize {
+    let (w, h) = (320, 240);
+    [
+        video::h264(data).is_ok(),
+        video::h264_annex_b(data).is_ok(),
+        video::h264_length_prefixed(data).is_ok(),
+        video::hevc(data).is_ok(),
+        video::av1(data, w, h).is_ok(),
+        av1::find_sequence_header(data).is_ok(),
+        video::vp9(data, w, h).is_ok(),
+        vpx::vp8(data, w, h).is_ok(),
+        vpx::vp9(data, w, h).is_ok(),
+        video::mpeg4(data, w, h).is_ok(),
+        audio::aac_channels(data).is_ok(),
+        audio::ac3_frame_channels(data).is_ok(),
+        audio::mpeg_audio_frame_channels(data).is_ok(),
+        audio::vorbis_id_channels(data).is_ok(),
+    ]
+    .iter()
+    .filter(|ok| **ok)
+    .count()
 }
 
 /// Reads headers from bytes in memory, as from a file holding them.
 pub fn read_bytes(data: &[u8], max_bytes: u64) -> Answer {
-    match read_from(Source::new(io::Cursor::new(data), data.len() as u64, max_bytes)) {
+    match read_from(&mut Source::new(io::Cursor::new(data), data.len() as u64, max_bytes)) {
         Ok(answer) => answer,
         Err(e) => Answer::Unsure(Unsure::new(e.to_string())),
     }
 }
 
-fn read_from(mut src: Source<'_>) -> io::Result<Answer> {
+fn read_from(src: &mut Source<'_>) -> io::Result<Answer> {
     let magic = match src.read(0, 12) {
         Ok(magic) => magic,
         Err(Stop::Io(e)) => return Err(e),
         Err(Stop::Unsure(u)) => return Ok(Answer::Unsure(u)),
     };
     let parsed = match magic.as_slice() {
-        [0x1A, 0x45, 0xDF, 0xA3, ..] => mkv::probe(&mut src),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' '] => avi::probe(&mut src),
+        [0x1A, 0x45, 0xDF, 0xA3, ..] => mkv::probe(src),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' '] => avi::probe(src),
         [_, _, _, _, b'f', b't', b'y', b'p', ..]
         | [_, _, _, _, b'm', b'o', b'o', b'v', ..]
         | [_, _, _, _, b'w', b'i', b'd', b'e', ..]
         | [_, _, _, _, b'f', b'r', b'e', b'e', ..]
-        | [_, _, _, _, b'm', b'd', b'a', b't', ..] => mp4::probe(&mut src),
+        | [_, _, _, _, b'm', b'd', b'a', b't', ..] => mp4::probe(src),
         _ => Err(Stop::Unsure(Unsure::new("not an MP4, MOV, Matroska or AVI file"))),
     };
     match parsed {

@@ -14,11 +14,17 @@ pub(crate) struct Source<'a> {
     file: Box<dyn Input + 'a>,
     pub len: u64,
     budget: u64,
+    read: u64,
 }
 
 impl<'a> Source<'a> {
     pub(crate) fn new(file: impl Input + 'a, len: u64, budget: u64) -> Self {
-        Self { file: Box::new(file), len, budget }
+        Self { file: Box::new(file), len, budget, read: 0 }
+    }
+
+    /// Bytes read so far.
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.read
     }
 
     /// Reads `len` bytes at `offset`; fewer only where the file ends.
@@ -28,6 +34,7 @@ impl<'a> Source<'a> {
             return Err(Unsure::new("the headers are larger than the read budget").into());
         }
         self.budget -= len;
+        self.read += len;
         let mut buf = vec![0; usize::try_from(len).map_err(|_| Unsure::new("a huge header"))?];
         self.file.seek(SeekFrom::Start(offset)).map_err(Stop::Io)?;
         let mut filled = 0;

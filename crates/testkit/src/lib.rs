@@ -11,6 +11,7 @@
 
 pub mod faults;
 pub mod pg;
+pub mod realworld;
 pub mod sql;
 
 use std::fs;
@@ -43,6 +44,8 @@ pub enum Resource {
     Setpriv,
     /// Running a process in a PID namespace of its own with `unshare` (needs root).
     Unshare,
+    /// The tools that make the native probe's real-world corpus (mkvmerge, GStreamer …).
+    MediaTools,
 }
 
 impl Resource {
@@ -53,6 +56,7 @@ impl Resource {
             Self::Tmpfs => "MEDIASCAN_SKIP_TMPFS",
             Self::Setpriv => "MEDIASCAN_SKIP_SETPRIV",
             Self::Unshare => "MEDIASCAN_SKIP_UNSHARE",
+            Self::MediaTools => "MEDIASCAN_SKIP_MEDIA_TOOLS",
         }
     }
 
@@ -108,6 +112,11 @@ pub fn require_ffmpeg() {
     if let Err(message) = result {
         panic!("{message}");
     }
+}
+
+/// Whether this process runs as root (CI does).
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// A video stream to encode.

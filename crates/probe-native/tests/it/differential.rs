@@ -136,7 +136,7 @@ fn corpus() -> Vec<(String, Spec)> {
 }
 
 /// Equal as the catalog stores them; durations within a millisecond.
-fn differences(native: &MediaInfo, ffprobe: &MediaInfo) -> Vec<String> {
+pub(crate) fn differences(native: &MediaInfo, ffprobe: &MediaInfo) -> Vec<String> {
     let mut out = Vec::new();
     let close = match (native.duration_secs, ffprobe.duration_secs) {
         (Some(a), Some(b)) => (a - b).abs() <= 0.001,
@@ -182,7 +182,7 @@ fn a_difference_in_any_stored_field_is_caught() {
 }
 
 #[allow(clippy::print_stderr)]
-fn report(text: &str) {
+pub(crate) fn report(text: &str) {
     eprintln!("{text}");
 }
 

@@ -1,7 +1,9 @@
-//! The native probe against ffprobe on a corpus generated with ffmpeg: wherever the native
-//! probe answers, every field the catalog stores must equal what the ffprobe adapter reports.
+//! The native probe against ffprobe on a corpus generated with ffmpeg and on files made the way
+//! real libraries are made: wherever the native probe answers, every field the catalog stores
+//! must equal what the ffprobe adapter reports.
 
 mod differential;
+mod realworld;
 
 /// Inputs the fuzz targets found a problem with: read, they give a plausible answer or none.
 #[test]
@@ -11,8 +13,10 @@ fn fuzz_findings_are_read_without_panicking() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         if let probe_native::Answer::Known(info) = probe_native::read_bytes(&bytes, 1 << 20) {
-            assert!(info.duration_secs.is_some_and(|d| d > 0.0), "{info:?}");
+            assert!(info.duration_secs.is_none_or(|d| d.is_finite() && d >= 0.0), "{info:?}");
+            assert!(info.bit_rate.is_none() || info.duration_secs.is_some_and(|d| d > 0.0), "{info:?}");
         }
+        probe_native::read_codec_headers(&bytes);
         seen += 1;
     }
     assert!(seen >= 1);

@@ -1,11 +1,16 @@
-//! Matroska and WebM: the EBML header, and the Segment's SeekHead, Info and Tracks — never a
-//! Cluster. Codecs, layouts and encodings not listed here are [`Unsure`].
+//! Matroska and WebM: the EBML header, the Segment's SeekHead, Info and Tracks, and where a
+//! stream is only described by its frames, the first block of that track (`cluster.rs`).
+//! Codecs, layouts and encodings not listed here are [`Unsure`].
 
-use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+mod cluster;
+mod track;
 
+use scanner_core::MediaInfo;
+
+use self::track::{Need, Stream};
 use crate::bits::{be, u8_at};
 use crate::source::Source;
-use crate::{Stop, Unsure, audio, format_timing, round3, video};
+use crate::{Stop, Unsure, audio, format_timing, vpx};
 
 pub(crate) const CONTAINER: &str = "matroska,webm";
 
@@ -26,18 +31,6 @@ const TIMESTAMP_SCALE: u32 = 0x2A_D7B1;
 const DURATION: u32 = 0x4489;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
-const TRACK_TYPE: u32 = 0x83;
-const CODEC_ID: u32 = 0x86;
-const CODEC_PRIVATE: u32 = 0x63A2;
-const LANGUAGE: u32 = 0x22_B59C;
-const LANGUAGE_BCP47: u32 = 0x22_B59D;
-const DEFAULT_DURATION: u32 = 0x23_E383;
-const CONTENT_ENCODINGS: u32 = 0x6D80;
-const VIDEO: u32 = 0xE0;
-const PIXEL_WIDTH: u32 = 0xB0;
-const PIXEL_HEIGHT: u32 = 0xBA;
-const AUDIO: u32 = 0xE1;
-const CHANNELS: u32 = 0x9F;
 const CLUSTER: u32 = 0x1F43_B675;
 
 /// An element ID (marker bits kept) and its length in bytes.
@@ -123,6 +116,8 @@ fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
 struct Segment {
     info: Option<Vec<u8>>,
     tracks: Option<Vec<u8>>,
+    /// Where the first Cluster starts, if it was reached.
+    cluster: Option<u64>,
 }
 
 fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
@@ -163,17 +158,19 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         return Err(Unsure::new("a file cut short").into());
     }
 
-    let mut seg = Segment { info: None, tracks: None };
+    let mut seg = Segment { info: None, tracks: None, cluster: None };
     let mut seeks = Vec::new();
     let mut at = start;
+    // Up to the first Cluster, reading only the headers of what is not needed.
     for _ in 0..64 {
-        if at.saturating_add(2) > src.len || (seg.info.is_some() && seg.tracks.is_some()) {
+        if at.saturating_add(2) > src.len {
             break;
         }
         let head = src.read(at, 12)?;
         let (id, id_len) = id_at(&head, 0)?;
         let (size, size_len) = size_at(&head, id_len)?;
         if id == CLUSTER {
+            seg.cluster = Some(at);
             break;
         }
         let size = size.ok_or_else(|| Unsure::new("an element of unknown size before the clusters"))?;
@@ -213,105 +210,77 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
     Ok(seg)
 }
 
-enum Stream {
-    Video(VideoStream),
-    Audio(AudioStream),
-    Subtitle(SubtitleStream),
-}
-
-fn track(entry: &[u8]) -> Result<Stream, Unsure> {
-    let fields = elements(entry)?;
-    if find(&fields, CONTENT_ENCODINGS).is_some() {
-        return Err(Unsure::new("a track with content encodings"));
+/// Completes the streams whose description is in their first frame.
+fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Track]) -> Result<(), Stop> {
+    let wanted: Vec<(u64, bool)> = tracks
+        .iter()
+        .filter(|t| t.need.is_some())
+        .map(|t| (t.number, t.encoding.needs_whole_frames()))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
     }
-    if find(&fields, LANGUAGE_BCP47).is_some() {
-        return Err(Unsure::new("a BCP 47 language"));
-    }
-    let codec_id = find(&fields, CODEC_ID).map(text).unwrap_or_default();
-    let private = find(&fields, CODEC_PRIVATE).unwrap_or_default();
-    let language = find(&fields, LANGUAGE).map_or_else(|| "eng".to_owned(), text);
-    let language = (!language.is_empty() && language != "und").then_some(language);
-    match find(&fields, TRACK_TYPE).map(uint).transpose()? {
-        Some(1) => {
-            let picture =
-                elements(find(&fields, VIDEO).ok_or_else(|| Unsure::new("a video track without Video"))?)?;
-            let width = find(&picture, PIXEL_WIDTH).map(small).transpose()?.unwrap_or(0);
-            let height = find(&picture, PIXEL_HEIGHT).map(small).transpose()?.unwrap_or(0);
-            let (codec, facts) = match codec_id.as_str() {
-                "V_MPEG4/ISO/AVC" => ("h264", video::h264(private)?),
-                "V_MPEGH/ISO/HEVC" => ("hevc", video::hevc(private)?),
-                "V_AV1" => ("av1", video::av1(private, width, height)?),
-                _ => return Err(Unsure::new("a video codec the native probe does not read")),
-            };
-            let default_duration = find(&fields, DEFAULT_DURATION).map(uint).transpose()?.unwrap_or(0);
-            if default_duration == 0 {
-                return Err(Unsure::new("no default frame duration"));
+    let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
+    let frames = cluster::first_frames(src, cluster, &wanted)?;
+    for t in tracks.iter_mut() {
+        let Some(need) = t.need else { continue };
+        let stored = frames
+            .iter()
+            .find(|(n, _)| *n == t.number)
+            .map(|(_, f)| f.as_slice())
+            .ok_or_else(|| Unsure::new("a track without a block near the start of the file"))?;
+        let frame = t.encoding.decode(stored)?;
+        match (need, &mut t.stream) {
+            (Need::Vp8 { width, height, rate }, stream) => {
+                *stream = Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate));
             }
-            Ok(Stream::Video(facts.stream(codec, Some(round3(1e9 / default_duration as f64)))))
+            (Need::Vp9 { width, height, rate }, stream) => {
+                *stream = Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate));
+            }
+            (Need::Ac3, Stream::Audio(a)) => a.channels = Some(audio::ac3_frame_channels(&frame)?),
+            (Need::MpegAudio, Stream::Audio(a)) => {
+                a.channels = Some(audio::mpeg_audio_frame_channels(&frame)?);
+            }
+            _ => return Err(Unsure::new("a frame for a stream of another kind").into()),
         }
-        Some(2) => {
-            let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
-            let channels = find(&sound, CHANNELS).map(small).transpose()?.unwrap_or(1);
-            let (codec, channels) = match codec_id.as_str() {
-                "A_AAC" => ("aac", audio::aac_channels(private)?),
-                "A_AC3" => ("ac3", channels),
-                "A_EAC3" => ("eac3", channels),
-                "A_MPEG/L3" => ("mp3", channels),
-                "A_DTS" => ("dts", channels),
-                "A_VORBIS" => ("vorbis", channels),
-                "A_OPUS" => ("opus", u32::from(u8_at(private, 9)?)),
-                "A_FLAC" => {
-                    // "fLaC", then a metadata block header, then STREAMINFO.
-                    if private.get(..4) != Some(b"fLaC") || u8_at(private, 4)? & 0x7f != 0 {
-                        return Err(Unsure::new("FLAC without STREAMINFO first"));
-                    }
-                    ("flac", audio::flac_channels(private.get(8..).unwrap_or_default())?)
-                }
-                _ => return Err(Unsure::new("an audio codec the native probe does not read")),
-            };
-            Ok(Stream::Audio(AudioStream {
-                codec: codec.to_owned(),
-                channels: Some(channels).filter(|c| *c > 0),
-                language,
-            }))
-        }
-        Some(17) => {
-            let codec = match codec_id.as_str() {
-                "S_TEXT/UTF8" => "subrip",
-                "S_TEXT/ASS" | "S_TEXT/SSA" | "S_ASS" | "S_SSA" => "ass",
-                "S_HDMV/PGS" => "hdmv_pgs_subtitle",
-                "S_VOBSUB" => "dvd_subtitle",
-                "S_TEXT/WEBVTT" => "webvtt",
-                _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
-            };
-            Ok(Stream::Subtitle(SubtitleStream { codec: codec.to_owned(), language }))
-        }
-        _ => Err(Unsure::new("a track of an unknown kind")),
     }
+    Ok(())
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let seg = segment(src)?;
+    let mut tracks = Vec::new();
+    for (id, entry) in elements(seg.tracks.as_deref().ok_or_else(|| Unsure::new("no Tracks"))?)? {
+        if id == TRACK_ENTRY {
+            tracks.push(track::track(entry)?);
+        }
+    }
+    complete(src, seg.cluster, &mut tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
-    let duration = find(&info, DURATION).map(float).transpose()?.unwrap_or(0.0);
-    let micros = duration * scale as f64 / 1000.0;
-    if !(1.0..1e15).contains(&micros) {
-        return Err(Unsure::new("no duration in the header").into());
-    }
-    let (duration_secs, bit_rate) = format_timing(micros as u64, src.len)?;
-    let mut media =
-        MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
-    for (id, entry) in elements(seg.tracks.as_deref().ok_or_else(|| Unsure::new("no Tracks"))?)? {
-        if id != TRACK_ENTRY {
-            continue;
-        }
-        match track(entry)? {
+    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
+    for t in tracks {
+        match t.stream {
             Stream::Video(v) if media.video.is_none() => media.video = Some(v),
             Stream::Video(_) => {}
             Stream::Audio(a) => media.audio.push(a),
             Stream::Subtitle(s) => media.subtitles.push(s),
+            Stream::InFirstFrame => return Err(Unsure::new("a stream left undescribed").into()),
         }
+    }
+    match find(&info, DURATION).map(float).transpose()? {
+        Some(duration) => {
+            let micros = duration * scale as f64 / 1000.0;
+            if !(1.0..1e15).contains(&micros) {
+                return Err(Unsure::new("no plausible duration in the header").into());
+            }
+            (media.duration_secs, media.bit_rate) = format_timing(micros as u64, src.len)?;
+        }
+        // A live or streamed file. libavformat then estimates the duration from the streams'
+        // bit rates only if it knows all of them, which it never does for video in Matroska:
+        // ffprobe reports no duration and no bit rate.
+        None if media.video.is_some() => {}
+        None => return Err(Unsure::new("no duration in the header").into()),
     }
     Ok(media)
 }
@@ -334,15 +303,6 @@ mod tests {
     fn too_many_children_are_unsure() {
         assert!(elements(&[0xEC, 0x80].repeat(crate::MAX_CHILDREN + 1)).is_err());
         assert_eq!(elements(&[0xEC, 0x80].repeat(10)).unwrap().len(), 10);
-    }
-
-    #[test]
-    fn a_short_flac_codec_private_is_unsure() {
-        let mut entry = vec![0x83, 0x81, 2, 0x86, 0x86];
-        entry.extend_from_slice(b"A_FLAC");
-        entry.extend_from_slice(&[0x63, 0xA2, 0x85]);
-        entry.extend_from_slice(b"fLaC\0");
-        assert!(track(&entry).is_err());
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and nothing else.
-//! Fragmented files, edit-list oddities ffprobe resolves by reading samples, and codecs or
-//! layouts not listed here are [`Unsure`].
+//! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and for fragmented
+//! files the `moof` boxes (`fragments.rs`). Codecs and layouts not listed here are [`Unsure`].
 
 use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+
+mod fragments;
 
 use crate::bits::{be, u8_at};
 use crate::source::Source;
@@ -47,13 +48,48 @@ fn need<'a>(data: &'a [u8], kind: &[u8; 4]) -> Result<&'a [u8], Unsure> {
     child(data, kind)?.ok_or_else(|| Unsure::new(format!("no {} box", String::from_utf8_lossy(kind))))
 }
 
-/// Finds `moov` among the top-level boxes and reads it.
-fn read_moov(src: &mut Source<'_>) -> Result<Vec<u8>, Stop> {
+/// A track's ID, from `tkhd`.
+fn track_id(trak: &[u8]) -> Result<u64, Unsure> {
+    let tkhd = need(trak, b"tkhd")?;
+    if u8_at(tkhd, 0)? == 0 { be(tkhd, 12, 4) } else { be(tkhd, 20, 4) }
+}
+
+/// The IDs of the tracks other tracks name as their chapters (`tref`/`chap`).
+fn chapter_tracks(moov: &[u8]) -> Result<Vec<u64>, Unsure> {
+    let mut ids = Vec::new();
+    for (kind, trak) in boxes(moov)? {
+        let Some(tref) = child(trak, b"tref")?.filter(|_| &kind == b"trak") else { continue };
+        for (kind, refs) in boxes(tref)? {
+            if &kind == b"chap" {
+                for i in 0..refs.len() / 4 {
+                    ids.push(be(refs, 4 * i, 4)?);
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Top-level boxes looked at most: a fragmented file has two per fragment (`moof`, `mdat`).
+const MAX_TOP_LEVEL: usize = 1 << 16;
+
+/// `moov`, read, and where the fragments (`moof` boxes) are.
+struct Layout {
+    moov: Vec<u8>,
+    moofs: Vec<(u64, u64)>,
+}
+
+/// Finds `moov` among the top-level boxes and reads it; notes every `moof` on the way.
+fn read_moov(src: &mut Source<'_>) -> Result<Layout, Stop> {
     let mut at = 0u64;
     let mut moov = None;
-    for _ in 0..256 {
+    let mut moofs = Vec::new();
+    for i in 0..MAX_TOP_LEVEL {
         if at + 8 > src.len {
             break;
+        }
+        if i == 256 && moofs.is_empty() {
+            return Err(Unsure::new("too many top-level boxes").into());
         }
         let head = src.read(at, 16)?;
         let size = be(&head, 0, 4)?;
@@ -68,13 +104,62 @@ fn read_moov(src: &mut Source<'_>) -> Result<Vec<u8>, Stop> {
         match &head[4..8] {
             b"moov" if moov.is_some() => return Err(Unsure::new("two moov boxes").into()),
             b"moov" => moov = Some((at + header, size - header)),
-            b"moof" | b"mfra" | b"sidx" => return Err(Unsure::new("a fragmented file").into()),
+            b"moof" => moofs.push((at + header, size - header)),
             _ => {}
         }
         at += size;
     }
+    if at + 8 <= src.len {
+        return Err(Unsure::new("too many top-level boxes").into());
+    }
     let (start, len) = moov.ok_or_else(|| Unsure::new("no moov box"))?;
-    src.read(start, len)
+    Ok(Layout { moov: src.read(start, len)?, moofs })
+}
+
+/// A fragmented file's duration in microseconds (see `fragments.rs`).
+fn fragmented_timing(
+    src: &mut Source<'_>,
+    moov: &[u8],
+    moofs: &[(u64, u64)],
+) -> Result<(u64, Vec<fragments::Timing>), Stop> {
+    let mvex = need(moov, b"mvex")?;
+    let mut tracks = Vec::new();
+    for (kind, trak) in boxes(moov)? {
+        if &kind != b"trak" {
+            continue;
+        }
+        if let Some(edts) = child(trak, b"edts")? {
+            // An edit list shifts or cuts the track; only the empty shift is followed here.
+            let elst = need(edts, b"elst")?;
+            let media_time = match u8_at(elst, 0)? {
+                0 => be(elst, 12, 4)?,
+                _ => be(elst, 16, 8)?,
+            };
+            if be(elst, 4, 4)? != 1 || media_time != 0 {
+                return Err(Unsure::new("a fragmented track with an edit list").into());
+            }
+        }
+        let id = track_id(trak)?;
+        let t = track(trak)?;
+        let default_duration = boxes(mvex)?
+            .into_iter()
+            .find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id))
+            .map(|(_, trex)| be(trex, 12, 4))
+            .transpose()?
+            .unwrap_or(0);
+        let (samples, end, first_offset) = fragments::moov_samples(t.stbl)?;
+        tracks.push(fragments::Timing {
+            id,
+            timescale: t.timescale,
+            default_duration,
+            end,
+            first_offset,
+            samples,
+            total: end,
+        });
+    }
+    fragments::read(src, moofs, &mut tracks)?;
+    Ok((fragments::micros(&tracks)?, tracks))
 }
 
 /// ISO 639-2/T from an `mdhd` language field; `None` for "undetermined".
@@ -197,11 +282,45 @@ fn frame_rate(t: &Track<'_>) -> Result<Option<f64>, Unsure> {
     Ok(Some(round3(t.timescale as f64 * frames as f64 / duration as f64)))
 }
 
-fn video_stream(t: &Track<'_>) -> Result<VideoStream, Unsure> {
+/// Bytes read at most from a track's first sample.
+const FIRST_SAMPLE: u64 = 64 << 10;
+
+/// The start of a track's first sample: the first chunk's offset (`stco`/`co64`), the first
+/// sample's size (`stsz`).
+fn first_sample(src: &mut Source<'_>, stbl: &[u8]) -> Result<Vec<u8>, Stop> {
+    let offset = match (child(stbl, b"stco")?, child(stbl, b"co64")?) {
+        (Some(stco), _) if be(stco, 4, 4)? > 0 => be(stco, 8, 4)?,
+        (_, Some(co64)) if be(co64, 4, 4)? > 0 => be(co64, 8, 8)?,
+        _ => return Err(Unsure::new("a track without chunks").into()),
+    };
+    let stsz = need(stbl, b"stsz")?;
+    let size = match be(stsz, 4, 4)? {
+        0 if be(stsz, 8, 4)? > 0 => be(stsz, 12, 4)?,
+        0 => return Err(Unsure::new("a track without samples").into()),
+        fixed => fixed,
+    };
+    src.read(offset, size.min(FIRST_SAMPLE))
+}
+
+/// The codec configuration boxes of a visual sample entry.
+fn visual_children<'a>(t: &Track<'a>) -> Result<&'a [u8], Unsure> {
+    t.entry_body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))
+}
+
+/// Whether the video stream is only described by its first sample: AV1 with an all-zero
+/// `av1C` (GStreamer's mp4mux), where ffmpeg reads the sequence header from the stream.
+fn needs_first_sample(t: &Track<'_>) -> Result<bool, Unsure> {
+    Ok(&t.entry == b"av01" && need(visual_children(t)?, b"av1C")?.iter().all(|b| *b == 0))
+}
+
+fn video_stream(t: &Track<'_>, first: Option<&[u8]>) -> Result<VideoStream, Unsure> {
     let body = t.entry_body;
     let (width, height) = (be(body, 24, 2)? as u32, be(body, 26, 2)? as u32);
-    let children = body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))?;
+    let children = visual_children(t)?;
     let (codec, facts): (&str, VideoFacts) = match &t.entry {
+        b"av01" if let Some(first) = first => {
+            ("av1", video::av1_stream(crate::av1::find_sequence_header(first)?, width, height)?)
+        }
         b"avc1" | b"avc3" => ("h264", video::h264(need(children, b"avcC")?)?),
         b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
         b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
@@ -225,6 +344,7 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
     };
     let children = body.get(children_at..).unwrap_or_default();
     let entry_channels = be(body, 16, 2)? as u32;
+    let sample_bits = be(body, 18, 2)?;
     // QuickTime puts the codec's box inside a `wave` box.
     let config = |kind: &[u8; 4]| -> Result<&[u8], Unsure> {
         match child(children, kind)? {
@@ -236,8 +356,20 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
         b"mp4a" => match esds(config(b"esds")?)? {
             (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac_channels(asc)?),
             (0x69 | 0x6b, _) => ("mp3", entry_channels),
+            (0xdd, headers) => ("vorbis", audio::vorbis_id_channels(headers)?),
             _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read")),
         },
+        // QuickTime's entry for MP3, and PCM by byte order and sample size.
+        b".mp3" => ("mp3", entry_channels),
+        b"sowt" if sample_bits == 16 => ("pcm_s16le", entry_channels),
+        b"twos" if sample_bits == 16 => ("pcm_s16be", entry_channels),
+        b"in24" if child(children, b"enda")?.is_none() && child(children, b"wave")?.is_none() => {
+            ("pcm_s24be", entry_channels)
+        }
+        b"alac" => {
+            // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9).
+            ("alac", u32::from(u8_at(config(b"alac")?, 4 + 9)?))
+        }
         b"ac-3" => ("ac3", audio::ac3_channels(config(b"dac3")?)?),
         b"ec-3" => ("eac3", audio::eac3_channels(config(b"dec3")?)?),
         b"Opus" => ("opus", audio::opus_channels(config(b"dOps")?)?),
@@ -259,10 +391,11 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
-    let moov = read_moov(src)?;
-    let moov = moov.as_slice();
-    if child(moov, b"mvex")?.is_some() {
-        return Err(Unsure::new("a fragmented file").into());
+    let layout = read_moov(src)?;
+    let moov = layout.moov.as_slice();
+    let fragmented = child(moov, b"mvex")?.is_some();
+    if !fragmented && !layout.moofs.is_empty() {
+        return Err(Unsure::new("fragments without mvex").into());
     }
     let mvhd = need(moov, b"mvhd")?;
     let (timescale, duration) = match u8_at(mvhd, 0)? {
@@ -270,26 +403,51 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
         _ => return Err(Unsure::new("an unknown mvhd version").into()),
     };
-    if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
-        return Err(Unsure::new("no duration in the header").into());
+    if duration == 0 && !fragmented && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
+        // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
+        return Ok(MediaInfo {
+            container: Some(CONTAINER.to_owned()),
+            duration_secs: Some(0.0),
+            ..MediaInfo::default()
+        });
     }
-    // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
-    let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
-    let (duration_secs, bit_rate) = format_timing(u64::try_from(micros).unwrap_or(u64::MAX), src.len)?;
+    let mut timings = Vec::new();
+    let micros = if fragmented {
+        let (micros, tracks) = fragmented_timing(src, moov, &layout.moofs)?;
+        timings = tracks;
+        micros
+    } else {
+        if timescale == 0 || duration == 0 || duration == u64::from(u32::MAX) {
+            return Err(Unsure::new("no duration in the header").into());
+        }
+        // ffmpeg: av_rescale(duration, AV_TIME_BASE, time_scale), rounded to nearest.
+        let micros = (u128::from(duration) * 1_000_000 + u128::from(timescale) / 2) / u128::from(timescale);
+        u64::try_from(micros).unwrap_or(u64::MAX)
+    };
+    let (duration_secs, bit_rate) = format_timing(micros, src.len)?;
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
+    let chapter_tracks = chapter_tracks(moov)?;
     for (kind, trak) in boxes(moov)? {
         if &kind != b"trak" {
             continue;
         }
-        if child(trak, b"tref")?
-            .is_some_and(|tref| boxes(tref).is_ok_and(|r| r.iter().any(|(k, _)| k == b"chap")))
-        {
-            return Err(Unsure::new("QuickTime chapters").into());
+        if chapter_tracks.contains(&track_id(trak)?) {
+            // libavformat reads a QuickTime chapter track (HandBrake's markers) as chapters
+            // and lists it as a data stream, which the catalog does not store.
+            continue;
         }
         let t = track(trak)?;
         match &t.handler {
-            b"vide" if info.video.is_none() => info.video = Some(video_stream(&t)?),
+            b"vide" if info.video.is_none() => {
+                let first = if needs_first_sample(&t)? { Some(first_sample(src, t.stbl)?) } else { None };
+                let mut video = video_stream(&t, first.as_deref())?;
+                if fragmented {
+                    let id = track_id(trak)?;
+                    video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
+                }
+                info.video = Some(video);
+            }
             b"vide" => {}
             b"soun" => info.audio.push(audio_stream(&t)?),
             b"sbtl" | b"subt" | b"text" => match &t.entry {

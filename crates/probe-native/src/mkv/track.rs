@@ -1,0 +1,274 @@
+//! A TrackEntry: codec, language, and what its codec configuration says. Some answers need the
+//! track's first frame ([`Need`]); content encodings say how to undo the muxer's compression of
+//! the configuration and the frames.
+
+use scanner_core::{AudioStream, SubtitleStream, VideoStream};
+
+use super::{elements, find, small, text, uint};
+use crate::bits::u8_at;
+use crate::{Unsure, audio, round3, video};
+
+const TRACK_NUMBER: u32 = 0xD7;
+const TRACK_TYPE: u32 = 0x83;
+const CODEC_ID: u32 = 0x86;
+const CODEC_PRIVATE: u32 = 0x63A2;
+const LANGUAGE: u32 = 0x22_B59C;
+const DEFAULT_DURATION: u32 = 0x23_E383;
+const CONTENT_ENCODINGS: u32 = 0x6D80;
+const CONTENT_ENCODING: u32 = 0x6240;
+const CONTENT_ENCODING_SCOPE: u32 = 0x5032;
+const CONTENT_ENCODING_TYPE: u32 = 0x5033;
+const CONTENT_COMPRESSION: u32 = 0x5034;
+const CONTENT_COMP_ALGO: u32 = 0x4254;
+const CONTENT_COMP_SETTINGS: u32 = 0x4255;
+const VIDEO: u32 = 0xE0;
+const PIXEL_WIDTH: u32 = 0xB0;
+const PIXEL_HEIGHT: u32 = 0xBA;
+const AUDIO: u32 = 0xE1;
+const CHANNELS: u32 = 0x9F;
+
+/// Largest CodecPrivate or frame start inflated: more is not a codec configuration.
+const MAX_INFLATED: usize = 1 << 20;
+
+pub(super) enum Stream {
+    /// A stream whose description is in its first frame ([`Need`]).
+    InFirstFrame,
+    Video(VideoStream),
+    Audio(AudioStream),
+    Subtitle(SubtitleStream),
+}
+
+/// What the first frame of a track must tell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Need {
+    /// VP8 and VP9 keep profile, bit depth and subsampling in the frames, not in Matroska.
+    Vp8 {
+        width: u32,
+        height: u32,
+        rate: Option<f64>,
+    },
+    Vp9 {
+        width: u32,
+        height: u32,
+        rate: Option<f64>,
+    },
+    /// ffmpeg reports the channels the bitstream has, whatever the container says.
+    Ac3,
+    MpegAudio,
+}
+
+/// How frames (or the CodecPrivate) were compressed by the muxer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Encoding {
+    zlib: bool,
+    /// Header stripping: bytes removed from the start of every frame.
+    stripped: Vec<u8>,
+}
+
+impl Encoding {
+    /// The start of a frame as the codec sees it, from the start of the frame as stored.
+    pub(super) fn decode(&self, stored: &[u8]) -> Result<Vec<u8>, Unsure> {
+        let mut out = self.stripped.clone();
+        if self.zlib {
+            out.extend(inflate(stored)?);
+        } else {
+            out.extend_from_slice(stored);
+        }
+        Ok(out)
+    }
+
+    /// Whether the start of a frame is enough to decode its start (zlib needs the whole frame).
+    pub(super) fn needs_whole_frames(&self) -> bool {
+        self.zlib
+    }
+}
+
+/// zlib data, or as much of it as decodes (a frame read only in part).
+fn inflate(data: &[u8]) -> Result<Vec<u8>, Unsure> {
+    match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_INFLATED) {
+        Ok(out) => Ok(out),
+        Err(e) if !e.output.is_empty() => Ok(e.output),
+        Err(_) => Err(Unsure::new("zlib data that does not inflate")),
+    }
+}
+
+/// A track as read from its entry.
+pub(super) struct Track {
+    pub number: u64,
+    pub stream: Stream,
+    pub need: Option<Need>,
+    pub encoding: Encoding,
+}
+
+/// ContentEncodings: zlib or header stripping, of the frames and/or the CodecPrivate.
+/// Encryption, bzlib and LZO are left to ffprobe.
+fn encodings(fields: &[(u32, &[u8])]) -> Result<(Encoding, Encoding), Unsure> {
+    let (mut frames, mut private) = (Encoding::default(), Encoding::default());
+    let Some(list) = find(fields, CONTENT_ENCODINGS) else { return Ok((frames, private)) };
+    let list = elements(list)?;
+    let list: Vec<_> = list.iter().filter(|(id, _)| *id == CONTENT_ENCODING).collect();
+    if list.len() > 1 {
+        return Err(Unsure::new("a track with several content encodings"));
+    }
+    for (_, encoding) in list {
+        let encoding = elements(encoding)?;
+        let scope = find(&encoding, CONTENT_ENCODING_SCOPE).map(uint).transpose()?.unwrap_or(1);
+        if find(&encoding, CONTENT_ENCODING_TYPE).map(uint).transpose()?.unwrap_or(0) != 0 {
+            return Err(Unsure::new("an encrypted track"));
+        }
+        let compression = elements(find(&encoding, CONTENT_COMPRESSION).unwrap_or_default())?;
+        let how = match find(&compression, CONTENT_COMP_ALGO).map(uint).transpose()?.unwrap_or(0) {
+            0 => Encoding { zlib: true, stripped: Vec::new() },
+            3 => Encoding {
+                zlib: false,
+                stripped: find(&compression, CONTENT_COMP_SETTINGS).unwrap_or_default().to_vec(),
+            },
+            _ => return Err(Unsure::new("a track compressed with bzlib or LZO")),
+        };
+        if scope & 1 != 0 {
+            frames = how.clone();
+        }
+        if scope & 2 != 0 {
+            private = how;
+        }
+    }
+    Ok((frames, private))
+}
+
+fn frame_rate(fields: &[(u32, &[u8])]) -> Result<f64, Unsure> {
+    match find(fields, DEFAULT_DURATION).map(uint).transpose()?.unwrap_or(0) {
+        0 => Err(Unsure::new("no default frame duration")),
+        ns => Ok(round3(1e9 / ns as f64)),
+    }
+}
+
+/// The channel count in a Vorbis CodecPrivate: Xiph-laced headers, the first the
+/// identification header (`\x01vorbis`, version, channels).
+fn vorbis_channels(private: &[u8]) -> Result<u32, Unsure> {
+    if u8_at(private, 0)? != 2 {
+        return Err(Unsure::new("a Vorbis CodecPrivate without three headers"));
+    }
+    let mut at = 1;
+    for _ in 0..2 {
+        while u8_at(private, at)? == 255 {
+            at += 1;
+        }
+        at += 1;
+    }
+    if private.get(at..at + 7) != Some(b"\x01vorbis") {
+        return Err(Unsure::new("a Vorbis CodecPrivate without an identification header"));
+    }
+    Ok(u32::from(u8_at(private, at + 11)?))
+}
+
+pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
+    let fields = elements(entry)?;
+    let (encoding, private_encoding) = encodings(&fields)?;
+    let number = find(&fields, TRACK_NUMBER).map(uint).transpose()?.unwrap_or(0);
+    if number == 0 {
+        return Err(Unsure::new("a track without a number"));
+    }
+    let codec_id = find(&fields, CODEC_ID).map(text).unwrap_or_default();
+    let stored = find(&fields, CODEC_PRIVATE).unwrap_or_default();
+    let private = if private_encoding == Encoding::default() || stored.is_empty() {
+        stored.to_vec()
+    } else {
+        private_encoding.decode(stored)?
+    };
+    let private = private.as_slice();
+    // ffprobe reports the ISO 639-2 `Language` (default "eng") and ignores the BCP 47
+    // `LanguageBCP47` that mkvmerge writes next to it since v58.
+    let language = find(&fields, LANGUAGE).map_or_else(|| "eng".to_owned(), text);
+    let language = (!language.is_empty() && language != "und").then_some(language);
+    let mut need = None;
+    let stream = match find(&fields, TRACK_TYPE).map(uint).transpose()? {
+        Some(1) => {
+            let picture =
+                elements(find(&fields, VIDEO).ok_or_else(|| Unsure::new("a video track without Video"))?)?;
+            let width = find(&picture, PIXEL_WIDTH).map(small).transpose()?.unwrap_or(0);
+            let height = find(&picture, PIXEL_HEIGHT).map(small).transpose()?.unwrap_or(0);
+            let (codec, facts) = match codec_id.as_str() {
+                "V_MPEG4/ISO/AVC" => ("h264", video::h264(private)?),
+                "V_MPEGH/ISO/HEVC" => ("hevc", video::hevc(private)?),
+                "V_AV1" => ("av1", video::av1(private, width, height)?),
+                "V_VP8" | "V_VP9" => {
+                    let rate = Some(frame_rate(&fields)?);
+                    need = Some(match codec_id.as_str() {
+                        "V_VP8" => Need::Vp8 { width, height, rate },
+                        _ => Need::Vp9 { width, height, rate },
+                    });
+                    return Ok(Track { number, stream: Stream::InFirstFrame, need, encoding });
+                }
+                _ => return Err(Unsure::new("a video codec the native probe does not read")),
+            };
+            Stream::Video(facts.stream(codec, Some(frame_rate(&fields)?)))
+        }
+        Some(2) => {
+            let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
+            let channels = find(&sound, CHANNELS).map(small).transpose()?.unwrap_or(1);
+            let (codec, channels) = match codec_id.as_str() {
+                "A_AAC" => ("aac", audio::aac_channels(private)?),
+                "A_AC3" | "A_EAC3" => {
+                    need = Some(Need::Ac3);
+                    (if codec_id == "A_AC3" { "ac3" } else { "eac3" }, channels)
+                }
+                "A_MPEG/L3" | "A_MPEG/L2" => {
+                    need = Some(Need::MpegAudio);
+                    (if codec_id == "A_MPEG/L3" { "mp3" } else { "mp2" }, channels)
+                }
+                "A_DTS" => ("dts", channels),
+                "A_VORBIS" => ("vorbis", vorbis_channels(private)?),
+                "A_OPUS" => ("opus", u32::from(u8_at(private, 9)?)),
+                "A_FLAC" => {
+                    // "fLaC", then a metadata block header, then STREAMINFO.
+                    if private.get(..4) != Some(b"fLaC") || u8_at(private, 4)? & 0x7f != 0 {
+                        return Err(Unsure::new("FLAC without STREAMINFO first"));
+                    }
+                    ("flac", audio::flac_channels(private.get(8..).unwrap_or_default())?)
+                }
+                _ => return Err(Unsure::new("an audio codec the native probe does not read")),
+            };
+            Stream::Audio(AudioStream {
+                codec: codec.to_owned(),
+                channels: Some(channels).filter(|c| *c > 0),
+                language,
+            })
+        }
+        Some(17) => {
+            let codec = match codec_id.as_str() {
+                "S_TEXT/UTF8" => "subrip",
+                "S_TEXT/ASS" | "S_TEXT/SSA" | "S_ASS" | "S_SSA" => "ass",
+                "S_HDMV/PGS" => "hdmv_pgs_subtitle",
+                "S_VOBSUB" => "dvd_subtitle",
+                "S_TEXT/WEBVTT" => "webvtt",
+                _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
+            };
+            Stream::Subtitle(SubtitleStream { codec: codec.to_owned(), language })
+        }
+        _ => return Err(Unsure::new("a track of an unknown kind")),
+    };
+    Ok(Track { number, stream, need, encoding })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_flac_codec_private_is_unsure() {
+        let mut entry = vec![0x83, 0x81, 2, 0x86, 0x86];
+        entry.extend_from_slice(b"A_FLAC");
+        entry.extend_from_slice(&[0x63, 0xA2, 0x85]);
+        entry.extend_from_slice(b"fLaC\0");
+        entry.extend_from_slice(&[0xD7, 0x81, 1]);
+        assert!(track(&entry).is_err());
+    }
+
+    #[test]
+    fn zlib_data_read_in_part_still_inflates() {
+        let data = miniz_oxide::deflate::compress_to_vec_zlib(&[7u8; 5000], 6);
+        assert_eq!(inflate(&data).unwrap(), vec![7u8; 5000]);
+        assert!(!inflate(&data[..data.len() / 2]).unwrap().is_empty());
+        assert!(inflate(&[]).is_err());
+    }
+}
