@@ -11,9 +11,10 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use scanner_core::ports::{VideoExtensions, WalkOptions};
-use scanner_core::{CompatibilityProfile, ScanOptions};
+use scanner_core::{Profiles, ScanOptions};
 
 use crate::bounds;
+use crate::profiles::ProfileSection;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +29,8 @@ pub struct ConfigFile {
     pub server: ServerSection,
     #[serde(default)]
     pub libraries: BTreeMap<String, LibrarySection>,
-    /// Compatibility profiles beside the built-in `browser` and `tv`.
+    /// Client profiles beside the built-in ones (`browser`, `chrome`, `firefox`, `safari`,
+    /// `hls`, `tv`).
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileSection>,
 }
@@ -84,7 +86,7 @@ pub struct LibrarySection {
     pub root: PathBuf,
     /// File extensions scanned (default: mp4, mkv, avi, mov).
     pub extensions: Option<Vec<String>>,
-    /// Compatibility profile name (default `browser`).
+    /// The client profile `compatibility` follows (default `browser`).
     pub profile: Option<String>,
     #[serde(default)]
     pub follow_symlinks: bool,
@@ -105,20 +107,6 @@ pub struct LibrarySection {
     pub max_missing_share: Option<f64>,
 }
 
-/// A custom compatibility profile (the fields of `scanner_core::CompatibilityProfile`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileSection {
-    pub containers: Vec<String>,
-    pub video_codecs: Vec<String>,
-    pub max_bit_depth: u8,
-    #[serde(default)]
-    pub pix_fmts: Vec<String>,
-    pub audio_codecs: Vec<String>,
-    #[serde(default = "yes")]
-    pub allow_no_audio: bool,
-}
-
 fn yes() -> bool {
     true
 }
@@ -137,9 +125,10 @@ pub struct Library {
     pub prune_missing: bool,
     pub retry_failed: bool,
     pub max_missing_share: f64,
+    /// Every profile, with `compatibility` following this library's.
     #[serde(skip)]
     #[schema(ignore)]
-    pub compatibility: CompatibilityProfile,
+    pub profiles: Profiles,
 }
 
 impl Library {
@@ -151,7 +140,7 @@ impl Library {
                 skip_hidden: self.skip_hidden,
                 ignore: self.ignore.clone(),
             },
-            profile: self.compatibility.clone(),
+            profiles: self.profiles.clone(),
             force: false,
             retry_failed: self.retry_failed,
             prune: self.prune_missing,
@@ -167,6 +156,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub file: ConfigFile,
     pub libraries: BTreeMap<String, Library>,
+    /// Every client profile, built-in and configured.
+    pub profiles: Profiles,
 }
 
 /// `~/.config/mediascan/config.toml` on Linux, the platform's equivalent elsewhere.
@@ -274,27 +265,7 @@ impl Config {
             let at = e.span().map(|span| where_in(text, span.start));
             anyhow::anyhow!("{}{}", e.message().trim_end(), at.unwrap_or_default())
         })?;
-        let mut profiles: BTreeMap<String, CompatibilityProfile> = BTreeMap::new();
-        for name in ["browser", "tv"] {
-            profiles.insert(name.to_owned(), CompatibilityProfile::builtin(name).expect("built-in profile"));
-        }
-        for (name, p) in &file.profiles {
-            if !valid_name(name) {
-                bail!("profile name {name:?} may only use letters, digits, '-' and '_'");
-            }
-            profiles.insert(
-                name.clone(),
-                CompatibilityProfile {
-                    name: name.clone(),
-                    containers: p.containers.clone(),
-                    video_codecs: p.video_codecs.clone(),
-                    max_bit_depth: p.max_bit_depth,
-                    pix_fmts: p.pix_fmts.clone(),
-                    audio_codecs: p.audio_codecs.clone(),
-                    allow_no_audio: p.allow_no_audio,
-                },
-            );
-        }
+        let profiles = crate::profiles::load(&file.profiles)?;
         let mut libraries = BTreeMap::new();
         for (name, section) in &file.libraries {
             if !valid_name(name) {
@@ -304,10 +275,9 @@ impl Config {
                 bail!("library {name}: root {} must be an absolute path", section.root.display());
             }
             let profile = section.profile.clone().unwrap_or_else(|| "browser".to_owned());
-            let compatibility = profiles
-                .get(&profile)
-                .cloned()
-                .with_context(|| format!("library {name}: no compatibility profile named {profile:?}"))?;
+            let library_profiles = profiles
+                .with_main(&profile)
+                .with_context(|| format!("library {name}: no client profile named {profile:?}"))?;
             let extensions =
                 section.extensions.clone().unwrap_or_else(|| VideoExtensions::default().as_slice().to_vec());
             if extensions.is_empty() {
@@ -328,7 +298,7 @@ impl Config {
                 prune_missing: section.prune_missing,
                 retry_failed: section.retry_failed,
                 max_missing_share,
-                compatibility,
+                profiles: library_profiles,
             };
             libraries.insert(name.clone(), library);
         }
@@ -336,7 +306,7 @@ impl Config {
         if let Some(token) = &file.server.token {
             check_token(token).map_err(|e| anyhow::anyhow!("server.token {e}"))?;
         }
-        Ok(Self { path, file, libraries })
+        Ok(Self { path, file, libraries, profiles })
     }
 
     /// Where the configuration came from, for messages.
@@ -387,10 +357,11 @@ mod tests {
         assert_eq!(config.file.server.listen.as_deref(), Some("0.0.0.0:9000"));
         let tv = config.library("tv").unwrap();
         assert_eq!((tv.root.as_path(), tv.profile.as_str()), (Path::new("/srv/media/TV"), "tv"));
-        assert_eq!(tv.compatibility, CompatibilityProfile::tv());
+        assert_eq!(tv.profiles.main(), "tv");
         assert_eq!(tv.extensions, ["mp4", "mkv", "avi", "mov"]);
         let movies = config.library("movies").unwrap();
-        assert_eq!(movies.compatibility.video_codecs, ["h264", "hevc"]);
+        let living_room = movies.profiles.get("living-room").unwrap();
+        assert_eq!(living_room.video.iter().map(|v| v.codec.as_str()).collect::<Vec<_>>(), ["h264", "hevc"]);
         assert!(movies.scan_options().walk.extensions.matches(Path::new("/x/a.mp4")));
         assert!(config.library("music").unwrap_err().to_string().contains("no library named \"music\""));
     }
@@ -399,7 +370,16 @@ mod tests {
     fn rejects_mistakes_with_clear_messages() {
         for (text, expected) in [
             ("[libraries.tv]\nroot = \"relative/path\"", "must be an absolute path"),
-            ("[libraries.tv]\nroot = \"/x\"\nprofile = \"nope\"", "no compatibility profile named \"nope\""),
+            ("[libraries.tv]\nroot = \"/x\"\nprofile = \"nope\"", "no client profile named \"nope\""),
+            (
+                "[profiles.safari]\ncontainers = [\"mp4\"]\nvideo_codecs = [\"h264\"]",
+                "a built-in profile has this name",
+            ),
+            ("[profiles.p]\ncontainers = [\"mp4\"]", "list the video codecs"),
+            (
+                "[profiles.p]\ncontainers = [\"mp4\"]\n[[profiles.p.video]]\ncodec = \"h264\"\nhdr = [\"hdr11\"]",
+                "unknown variant",
+            ),
             ("[libraries.\"a b\"]\nroot = \"/x\"", "may only use letters"),
             ("[libraries.tv]\nroot = \"/x\"\nextensions = []", "extensions must not be empty"),
             ("[libraries.tv]\nroot = \"/x\"\nignore = [\"[z-a]\"]", "library tv: ignore pattern \"[z-a]\""),

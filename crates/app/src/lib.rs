@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod logging;
 pub mod node;
+pub mod profiles;
 pub mod settings;
 
 use std::collections::BTreeMap;

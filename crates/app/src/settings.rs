@@ -38,6 +38,8 @@ pub struct Settings {
     pub scanner: ScannerConfig,
     /// The configured libraries, by name.
     pub libraries: BTreeMap<String, Library>,
+    /// Every client profile, built-in and configured.
+    pub profiles: scanner_core::Profiles,
 }
 
 impl Settings {
@@ -54,6 +56,7 @@ impl Settings {
                 ..ScannerConfig::default()
             },
             libraries: BTreeMap::new(),
+            profiles: scanner_core::Profiles::default(),
         }
     }
 
@@ -107,6 +110,7 @@ impl Settings {
             settings.native_max_bytes = bounds::NATIVE_MAX_BYTES.check(bytes).map_err(msg)?;
         }
         settings.libraries = config.libraries.clone();
+        settings.profiles = config.profiles.clone();
         Ok(settings)
     }
 

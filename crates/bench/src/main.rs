@@ -60,14 +60,18 @@ impl MediaProbe for StandInProbe {
                 frame_rate: Some(24.0),
                 pix_fmt: Some("yuv420p".into()),
                 bit_depth: Some(8),
+                ..Default::default()
             }),
             audio: vec![scanner_core::AudioStream {
+                index: 1,
                 codec: "aac".into(),
                 channels: Some(2),
                 language: Some("eng".into()),
+                default: true,
+                ..Default::default()
             }],
-            subtitles: vec![],
             probe: Some("stand-in".into()),
+            ..MediaInfo::default()
         })
     }
 }

@@ -251,7 +251,7 @@ impl MediaProbe for FfprobeMediaProbe {
         let mut input = OsString::from("file:");
         input.push(path.as_os_str());
         let args: Vec<OsString> =
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i"]
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", "-i"]
                 .into_iter()
                 .map(OsString::from)
                 .chain([input])

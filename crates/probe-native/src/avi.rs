@@ -133,7 +133,11 @@ fn audio_stream(s: &Stream<'_>) -> Result<AudioStream, Unsure> {
         _ => return Err(Unsure::new("an audio format the native probe does not read")),
     };
     let channels = le(s.format, 2, 2)? as u32;
-    Ok(AudioStream { codec: codec.to_owned(), channels: Some(channels).filter(|c| *c > 0), language: None })
+    Ok(AudioStream {
+        codec: codec.to_owned(),
+        channels: Some(channels).filter(|c| *c > 0),
+        ..AudioStream::default()
+    })
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {

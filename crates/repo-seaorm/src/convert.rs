@@ -36,6 +36,9 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         RepoError::InvalidInput(format!("modification time out of range: {}", record.modified_at))
     })?;
     let parsed = &record.parsed;
+    let video = record.info.video.as_ref();
+    // The audio stream a player picks: the default one, else the first.
+    let audio = record.info.audio.iter().find(|a| a.default).or_else(|| record.info.audio.first());
     Ok(media::ActiveModel {
         id: Set(record.id.0),
         path: Set(paths::encode(&record.path)),
@@ -68,6 +71,15 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         missing_since: Set(record.missing_since.map(micros)),
         fingerprint: Set(record.fingerprint.clone()),
         absent_scan: Set(None),
+        chapters: Set(json(&record.info.chapters)?),
+        cover_art: Set(record.info.cover_art),
+        probe_version: Set(i32::try_from(record.probe_version).unwrap_or(i32::MAX)),
+        playback: Set(json(&record.playback)?),
+        video_codec: Set(video.map(|v| v.codec.clone())),
+        hdr: Set(video.map(|v| v.hdr.as_str().to_owned())),
+        height: Set(video.and_then(|v| v.height).and_then(|h| i32::try_from(h).ok())),
+        audio_codec: Set(audio.map(|a| a.codec.clone())),
+        audio_channels: Set(audio.and_then(|a| a.channels).and_then(|c| i32::try_from(c).ok())),
     })
 }
 
@@ -114,6 +126,8 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
             video,
             audio,
             subtitles,
+            cover_art: model.cover_art,
+            chapters: from_json("chapters", &model.chapters)?,
             probe: model.probe,
         },
         parsed,
@@ -122,5 +136,7 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
         last_scanned_at: model.last_scanned_at,
         missing_since: model.missing_since,
         fingerprint: model.fingerprint,
+        playback: from_json("playback", &model.playback)?,
+        probe_version: u32::try_from(model.probe_version).unwrap_or_default(),
     })
 }

@@ -15,9 +15,9 @@ use sea_orm::{
 use scanner_core::ports::{
     DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, RepoError, WriteBatch,
 };
-use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaStatus};
+use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaRecord, MediaStatus};
 
-use crate::entity::{media, media_dir};
+use crate::entity::{media, media_dir, media_playback};
 use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, paths};
 
 /// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
@@ -114,7 +114,7 @@ fn missing(scope: &MissingScope) -> Condition {
 
 /// The columns change detection needs, decoded by position (by name costs microseconds a row,
 /// and a rescan reads every row).
-type EntryRow = (uuid::Uuid, String, i64, i64, Option<i64>, Option<i64>, String, Option<String>);
+type EntryRow = (uuid::Uuid, String, i64, i64, Option<i64>, Option<i64>, String, i32, Option<String>);
 
 async fn entries(
     select: Select<media::Entity>,
@@ -136,6 +136,7 @@ async fn entries(
             media::Column::Device,
             media::Column::Inode,
             media::Column::Status,
+            media::Column::ProbeVersion,
         ])
         .expr_as(fingerprint, "fingerprint")
         .into_tuple()
@@ -143,7 +144,7 @@ async fn entries(
         .await
         .map_err(db_error)?;
     rows.into_iter()
-        .map(|(id, path, size, modified_ns, device, inode, status, fingerprint)| {
+        .map(|(id, path, size, modified_ns, device, inode, status, probe_version, fingerprint)| {
             Ok(CatalogEntry {
                 id: MediaId(id),
                 path: paths::decode(&path),
@@ -158,9 +159,59 @@ async fn entries(
                 status: MediaStatus::parse(&status)
                     .ok_or_else(|| RepoError::corrupt(format!("unknown status {status:?}")))?,
                 fingerprint,
+                probe_version: u32::try_from(probe_version).unwrap_or_default(),
             })
         })
         .collect()
+}
+
+/// Replaces the `media_playback` rows of the upserted files with their new decisions. The
+/// stored id of a path may differ from the record's (an upsert keeps the id the path had), so
+/// the ids are read back by path.
+async fn store_decisions(txn: &DatabaseTransaction, records: &[MediaRecord]) -> Result<(), RepoError> {
+    for chunk in records.chunks(ROWS_PER_STATEMENT) {
+        let keys: Vec<String> = chunk.iter().map(|r| paths::encode(&r.path)).collect();
+        let ids: Vec<(uuid::Uuid, String)> = media::Entity::find()
+            .select_only()
+            .columns([media::Column::Id, media::Column::Path])
+            .filter(media::Column::Path.is_in(keys))
+            .into_tuple()
+            .all(txn)
+            .await
+            .map_err(db_error)?;
+        let by_path: std::collections::HashMap<String, uuid::Uuid> =
+            ids.into_iter().map(|(id, p)| (p, id)).collect();
+        let stored: Vec<uuid::Uuid> = by_path.values().copied().collect();
+        media_playback::Entity::delete_many()
+            .filter(media_playback::Column::MediaId.is_in(stored))
+            .exec(txn)
+            .await
+            .map_err(db_error)?;
+        let rows: Vec<media_playback::ActiveModel> = chunk
+            .iter()
+            .filter_map(|r| Some((by_path.get(&paths::encode(&r.path))?, r)))
+            .flat_map(|(id, r)| {
+                r.playback.iter().map(move |(profile, playback)| media_playback::ActiveModel {
+                    media_id: Set(*id),
+                    profile: Set(profile.clone()),
+                    decision: Set(playback.decision.as_str().to_owned()),
+                    codes: Set(playback
+                        .reasons
+                        .iter()
+                        .map(|r| r.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")),
+                })
+            })
+            .collect();
+        for rows in rows.chunks(ROWS_PER_STATEMENT) {
+            media_playback::Entity::insert_many(rows.to_vec())
+                .exec_without_returning(txn)
+                .await
+                .map_err(db_error)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves a row to a file's new path, if the row is still at the old one; a missing row comes
@@ -217,6 +268,7 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .await
                 .map_err(db_error)?;
         }
+        store_decisions(&txn, &batch.upserts).await?;
         // Every row's folder has a media_dirs row (what the missing-files queries rely on); a
         // folder no scan listed yet gets the nil scan.
         let mut new_dirs: Vec<String> = batch.upserts.iter().map(|r| paths::parent(&r.path)).collect();

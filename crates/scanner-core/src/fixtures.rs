@@ -16,13 +16,15 @@ pub fn h264_aac_mp4() -> MediaInfo {
             frame_rate: Some(23.976),
             pix_fmt: Some("yuv420p".to_owned()),
             bit_depth: Some(8),
+            ..VideoStream::default()
         }),
         audio: vec![AudioStream {
+            index: 1,
             codec: "aac".to_owned(),
             channels: Some(2),
             language: Some("eng".to_owned()),
+            ..AudioStream::default()
         }],
-        subtitles: vec![],
-        probe: None,
+        ..MediaInfo::default()
     }
 }

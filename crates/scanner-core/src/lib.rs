@@ -1,15 +1,14 @@
 //! scanner-core: the domain of mediascan, its ports, and the scan service.
 //!
 //! This crate decides; it does not touch the world. It holds the domain types
-//! ([`media::MediaRecord`]), the filename parser ([`parse`]), the compatibility validator
-//! ([`compat`]), the ports through which adapters do all I/O ([`ports`]), and the
+//! ([`media::MediaRecord`]), the filename parser ([`parse`]), the playback decisions
+//! ([`playback`]), the ports through which adapters do all I/O ([`ports`]), and the
 //! [`scan::Scanner`] service that drives a scan through those ports.
 //!
 //! It must never do I/O itself: no file system, no processes, no network, no SQL. Its
 //! dependency tree holds no I/O crate (no sea-orm, jwalk or process spawning); `deny.toml`
 //! and the tidy test enforce that.
 
-pub mod compat;
 #[cfg(any(test, feature = "mocks"))]
 pub mod fixtures;
 mod id;
@@ -17,17 +16,19 @@ pub mod json_path;
 pub mod media;
 pub mod parse;
 pub mod path_key;
+pub mod playback;
 pub mod ports;
 pub mod scan;
+pub mod streams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use compat::{Compatibility, CompatibilityProfile};
 pub use media::{
-    AudioStream, CatalogEntry, FileIdentity, FileStat, MediaId, MediaInfo, MediaRecord, MediaStatus,
-    SubtitleStream, VideoStream,
+    AudioStream, CatalogEntry, Chapter, DoviConfig, FileIdentity, FileStat, HdrKind, MediaId, MediaInfo,
+    MediaRecord, MediaStatus, PROBE_FIELDS_VERSION, SubtitleStream, VideoStream,
 };
 pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
+pub use playback::{ClientProfile, Compatibility, Decision, Playback, Profiles};
 pub use scan::{
     CancelScanError, DeleteScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase,
     ScanProgress, ScanRequest, ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,

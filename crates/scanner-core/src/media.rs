@@ -1,13 +1,14 @@
 //! The catalog's vocabulary: one record per video file, and what a probe says about it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::compat::Compatibility;
 use crate::parse::ParsedName;
+use crate::playback::{Compatibility, Playback};
 
 /// The current time at the catalog's resolution (microseconds, what PostgreSQL keeps), so that a
 /// timestamp reads back equal on every backend.
@@ -82,9 +83,17 @@ pub struct CatalogEntry {
     pub identity: Option<FileIdentity>,
     pub status: MediaStatus,
     pub fingerprint: Option<String>,
+    /// The [`PROBE_FIELDS_VERSION`] of the stored probe result.
+    pub probe_version: u32,
 }
 
 impl CatalogEntry {
+    /// Whether the stored probe result lacks fields probes report now: the file is probed again
+    /// (a failed file is not: `--retry-failed` decides for those).
+    pub fn probed_before_current_fields(&self) -> bool {
+        self.status == MediaStatus::Ok && self.probe_version < PROBE_FIELDS_VERSION
+    }
+
     /// True when the file on disk is the one catalogued: same size and modification time, and
     /// the same device and inode where both sides know them.
     pub fn matches(&self, file: &FileStat) -> bool {
@@ -114,35 +123,7 @@ impl FileStat {
     }
 }
 
-/// The video stream that represents the file (the first one that is not cover art).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct VideoStream {
-    pub codec: String,
-    pub profile: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    /// Frames per second, e.g. 23.976.
-    pub frame_rate: Option<f64>,
-    pub pix_fmt: Option<String>,
-    pub bit_depth: Option<u8>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AudioStream {
-    pub codec: String,
-    pub channels: Option<u32>,
-    /// ISO 639-2 code as the container tags it (`eng`, `jpn`), if tagged.
-    pub language: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SubtitleStream {
-    pub codec: String,
-    pub language: Option<String>,
-}
+pub use crate::streams::{AudioStream, Chapter, DoviConfig, HdrKind, SubtitleStream, VideoStream};
 
 /// What a probe reports about a file's container and streams, in ffprobe's vocabulary
 /// (`format_name`, `codec_name`, `profile`, `pix_fmt`).
@@ -157,10 +138,21 @@ pub struct MediaInfo {
     pub video: Option<VideoStream>,
     pub audio: Vec<AudioStream>,
     pub subtitles: Vec<SubtitleStream>,
+    /// Whether the file carries an attached picture (cover art, never taken as the video).
+    #[serde(default)]
+    pub cover_art: bool,
+    /// Chapters in time order, as the container lists them.
+    #[serde(default)]
+    pub chapters: Vec<Chapter>,
     /// Which probe answered: `native` (container headers read in-process) or `ffprobe`.
     #[serde(default)]
     pub probe: Option<String>,
 }
+
+/// The version of what probes report. Rows probed under an older version lack fields that were
+/// added since; a scan probes such files again (once, as it meets them), never all at start-up.
+/// Raise it whenever a probe starts reporting something new.
+pub const PROBE_FIELDS_VERSION: u32 = 2;
 
 /// One catalogued file: what the walk saw, what the probe said, what the name says, and the
 /// compatibility verdict. Field names are the public JSON shape (`mediascan media --json`).
@@ -184,8 +176,13 @@ pub struct MediaRecord {
     #[serde(flatten)]
     pub info: MediaInfo,
     pub parsed: ParsedName,
-    /// Absent when the file could not be probed: nothing can be said about its streams.
+    /// Direct play in the library's profile. Absent when the file could not be probed: nothing
+    /// can be said about its streams.
     pub compatibility: Option<Compatibility>,
+    /// What each client profile needs to play the file, by profile name (empty when the file
+    /// could not be probed).
+    #[serde(default)]
+    pub playback: BTreeMap<String, Playback>,
     pub first_seen_at: DateTime<Utc>,
     pub last_scanned_at: DateTime<Utc>,
     /// When a completed scan first found the file gone (status `missing`).
@@ -194,4 +191,8 @@ pub struct MediaRecord {
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub fingerprint: Option<String>,
+    /// The [`PROBE_FIELDS_VERSION`] the stored probe result was made under (0: never probed).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub probe_version: u32,
 }

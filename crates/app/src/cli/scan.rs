@@ -129,7 +129,9 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
                 other => anyhow::Error::new(other).context(format!("cannot scan {target}")),
             }),
             (None, Some(dir)) => {
-                let mut options = ScanOptions::default();
+                // A folder outside the libraries: every profile, `compatibility` in `browser`.
+                let mut options =
+                    ScanOptions { profiles: app.settings().profiles.clone(), ..ScanOptions::default() };
                 flags.apply(&mut options);
                 let request = ScanRequest { root: dir.clone(), library: None, options };
                 app.scanner().start(request).await.map_err(|e| match e {

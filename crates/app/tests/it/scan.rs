@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use scanner_core::ports::MediaQuery;
-use scanner_core::{MediaKind, MediaRecord, MediaStatus, ScanOptions, ScanRequest, ScanStatus};
+use scanner_core::{Decision, MediaKind, MediaRecord, MediaStatus, ScanOptions, ScanRequest, ScanStatus};
 
 use crate::{BROKEN, Library, VIDEOS, alive, hanging_ffprobe, open, recorded_pids};
 
@@ -55,8 +55,13 @@ async fn a_scan_catalogs_every_video_with_what_ffprobe_and_the_name_say() {
     assert_eq!(double.parsed.episodes, vec![2, 3]);
     let verdict = double.compatibility.as_ref().unwrap();
     assert!(!verdict.compatible);
-    assert!(verdict.reasons.contains(&"video codec hevc is not H.264".to_owned()), "{:?}", verdict.reasons);
+    assert!(verdict.reasons.iter().any(|r| r.contains("hevc")), "{:?}", verdict.reasons);
     assert!(verdict.reasons.iter().any(|r| r.contains("ac3")), "{:?}", verdict.reasons);
+    let browser = &double.playback["browser"];
+    let codes: Vec<_> = browser.reasons.iter().map(|r| (r.code.as_str(), r.stream)).collect();
+    assert_eq!(browser.decision, Decision::Transcode, "{codes:?}");
+    assert!(codes.contains(&("video_codec_not_supported", Some(0))), "{codes:?}");
+    assert!(codes.contains(&("audio_codec_not_supported", Some(1))), "{codes:?}");
     assert_eq!(double.info.subtitles[0].codec, "subrip");
 
     let e05 = &rows[&lib.path("Other Show/S02/E05.mov")];
@@ -73,7 +78,8 @@ async fn a_scan_catalogs_every_video_with_what_ffprobe_and_the_name_say() {
     );
     let avi = &rows[&lib.path("Movies/Movie Name (2010)/Movie Name (2010).avi")];
     assert_eq!(avi.info.container.as_deref(), Some("avi"));
-    assert!(avi.compatibility.as_ref().unwrap().reasons.iter().any(|r| r.starts_with("container avi")));
+    assert!(avi.compatibility.as_ref().unwrap().reasons.iter().any(|r| r.contains("container avi")));
+    assert!(avi.playback["browser"].reasons.iter().any(|r| r.code == "container_not_supported"));
 
     for broken in ["Broken/corrupt.mkv", "Broken/empty.mp4", "Broken/notes.avi"] {
         let row = &rows[&lib.path(broken)];

@@ -232,6 +232,7 @@ pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
                 codec: codec.to_owned(),
                 channels: Some(channels).filter(|c| *c > 0),
                 language,
+                ..AudioStream::default()
             })
         }
         Some(17) => {
@@ -243,7 +244,11 @@ pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
                 "S_TEXT/WEBVTT" => "webvtt",
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
             };
-            Stream::Subtitle(SubtitleStream { codec: codec.to_owned(), language })
+            Stream::Subtitle(SubtitleStream {
+                codec: codec.to_owned(),
+                language,
+                ..SubtitleStream::default()
+            })
         }
         _ => return Err(Unsure::new("a track of an unknown kind")),
     };

@@ -387,6 +387,7 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
         codec: codec.to_owned(),
         channels: Some(channels).filter(|c| *c > 0),
         language: t.language.clone(),
+        ..AudioStream::default()
     })
 }
 
@@ -451,9 +452,11 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
             b"vide" => {}
             b"soun" => info.audio.push(audio_stream(&t)?),
             b"sbtl" | b"subt" | b"text" => match &t.entry {
-                b"tx3g" => {
-                    info.subtitles.push(SubtitleStream { codec: "mov_text".to_owned(), language: t.language })
-                }
+                b"tx3g" => info.subtitles.push(SubtitleStream {
+                    codec: "mov_text".to_owned(),
+                    language: t.language,
+                    ..SubtitleStream::default()
+                }),
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read").into()),
             },
             b"tmcd" | b"hint" | b"meta" => {}

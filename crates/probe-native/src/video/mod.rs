@@ -45,6 +45,7 @@ impl VideoFacts {
             frame_rate,
             pix_fmt: Some(self.pix_fmt),
             bit_depth: Some(self.bit_depth),
+            ..VideoStream::default()
         }
     }
 }

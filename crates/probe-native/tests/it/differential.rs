@@ -177,7 +177,8 @@ fn a_difference_in_any_stored_field_is_caught() {
     assert!(differences(&info, &MediaInfo { duration_secs: Some(10.0005), ..info.clone() }).is_empty());
     assert!(!differences(&info, &MediaInfo { duration_secs: Some(10.002), ..info.clone() }).is_empty());
     assert!(!differences(&info, &MediaInfo { bit_rate: Some(1001), ..info.clone() }).is_empty());
-    let audio = vec![scanner_core::AudioStream { codec: "aac".into(), channels: Some(2), language: None }];
+    let audio =
+        vec![scanner_core::AudioStream { codec: "aac".into(), channels: Some(2), ..Default::default() }];
     assert!(!differences(&info, &MediaInfo { audio, ..info.clone() }).is_empty());
 }
 

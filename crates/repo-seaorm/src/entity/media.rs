@@ -53,6 +53,19 @@ pub struct Model {
     pub absent_scan: Option<Uuid>,
     /// Which probe answered: `native` or `ffprobe`.
     pub probe: Option<String>,
+    /// JSON array of `Chapter`.
+    pub chapters: String,
+    pub cover_art: bool,
+    /// `PROBE_FIELDS_VERSION` of the stored probe result.
+    pub probe_version: i32,
+    /// JSON object: profile name → `Playback`.
+    pub playback: String,
+    // Plain copies of what filters and the report group by.
+    pub video_codec: Option<String>,
+    pub hdr: Option<String>,
+    pub height: Option<i32>,
+    pub audio_codec: Option<String>,
+    pub audio_channels: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,5 +3,6 @@
 
 pub mod media;
 pub mod media_dir;
+pub mod media_playback;
 pub mod scan;
 pub mod scan_lease;

@@ -8,6 +8,7 @@ mod m0002_scans_and_libraries;
 mod m0003_incremental_scans;
 mod m0004_probes;
 mod m0005_scan_totals;
+mod m0006_stream_details;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_incremental_scans::Migration),
             Box::new(m0004_probes::Migration),
             Box::new(m0005_scan_totals::Migration),
+            Box::new(m0006_stream_details::Migration),
         ]
     }
 }

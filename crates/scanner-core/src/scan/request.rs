@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::pipeline;
-use crate::compat::CompatibilityProfile;
+use crate::playback::Profiles;
 use crate::ports::{LeaseHolder, WalkOptions};
 
 /// Tunables of the scanner service.
@@ -60,7 +60,9 @@ impl Default for ScannerConfig {
 pub struct ScanOptions {
     /// Which files the walk reports.
     pub walk: WalkOptions,
-    pub profile: CompatibilityProfile,
+    /// The client profiles every file is judged against, and the one `compatibility` follows
+    /// (the library's).
+    pub profiles: Profiles,
     /// Probe every file, changed or not.
     pub force: bool,
     /// Probe again the files whose earlier probe failed, even if unchanged.
@@ -76,7 +78,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         Self {
             walk: WalkOptions::default(),
-            profile: CompatibilityProfile::default(),
+            profiles: Profiles::default(),
             force: false,
             retry_failed: false,
             prune: false,

@@ -82,6 +82,7 @@ fn entry(record: &MediaRecord, with_fingerprint: bool) -> CatalogEntry {
         identity: record.identity,
         status: record.status,
         fingerprint: if with_fingerprint { record.fingerprint.clone() } else { None },
+        probe_version: record.probe_version,
     }
 }
 

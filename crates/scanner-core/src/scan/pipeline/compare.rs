@@ -22,7 +22,10 @@ async fn send<T>(shared: &Shared, tx: &mpsc::Sender<T>, value: T) -> bool {
 /// What to do with one file found on disk, given its catalog row.
 fn classify(job: &ScanJob, file: &FileStat, known: Option<&CatalogEntry>) -> Option<Change> {
     let Some(entry) = known else { return Some(Change::New) };
-    let changed = job.options.force || entry.status == MediaStatus::Missing || !entry.matches(file);
+    let changed = job.options.force
+        || entry.status == MediaStatus::Missing
+        || !entry.matches(file)
+        || entry.probed_before_current_fields();
     if changed {
         return Some(Change::Changed);
     }
@@ -52,10 +55,15 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
 
 /// The signature of a folder's video files: their names, sizes, modification times and
 /// inodes, in name order.
+///
+/// The version of the probes' fields is part of it: when probes report more, every folder's
+/// stored summary stops matching, its files are compared one by one, and those probed under an
+/// older version are probed again — once, by whichever scan meets them first.
 fn signature(files: &[FileStat]) -> u64 {
     let mut sorted: Vec<&FileStat> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut hash = 0xcbf2_9ce4_8422_2325;
+    fnv(&mut hash, &crate::media::PROBE_FIELDS_VERSION.to_le_bytes());
     for file in sorted {
         fnv(&mut hash, file.path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
         fnv(&mut hash, &[0]);

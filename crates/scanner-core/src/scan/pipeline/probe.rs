@@ -11,6 +11,7 @@ use tracing::{debug, warn};
 use super::{Job, ScanJob, Shared, Write, retrying};
 use crate::media::{MediaId, MediaInfo, MediaRecord, MediaStatus, now};
 use crate::parse;
+use crate::playback::Profiles;
 use crate::ports::{MediaMove, ProbeError, error_chain};
 use crate::scan::progress::Change;
 
@@ -147,17 +148,22 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
         info: MediaInfo::default(),
         parsed,
         compatibility: None,
+        playback: Default::default(),
         first_seen_at: now,
         last_scanned_at: now,
         missing_since: None,
         fingerprint,
+        probe_version: 0,
     };
     match result {
         Ok(info) => {
             if let Some(probe) = &info.probe {
                 job.state.probed_by(probe);
             }
-            record.compatibility = Some(job.options.profile.check(&info));
+            record.probe_version = crate::media::PROBE_FIELDS_VERSION;
+            let profiles = &job.options.profiles;
+            record.playback = profiles.decide(&info, &record.path);
+            record.compatibility = Profiles::compatibility(&record.playback, profiles.main());
             record.info = info;
             debug!(path = %record.path.display(), kind = record.parsed.kind.as_str(), "file scanned");
             job.state.succeeded(change);

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::Catalog;
-use crate::compat::Compatibility;
 use crate::media::{
-    AudioStream, FileIdentity, MediaId, MediaInfo, MediaRecord, MediaStatus, SubtitleStream, VideoStream,
+    AudioStream, Chapter, DoviConfig, FileIdentity, HdrKind, MediaId, MediaInfo, MediaRecord, MediaStatus,
+    SubtitleStream, VideoStream,
 };
 use crate::parse::{MediaKind, ParsedName};
+use crate::playback::Compatibility;
 use crate::ports::{MediaQuery, WriteBatch};
 
 fn at(secs: i64, nanos: u32) -> DateTime<Utc> {
@@ -35,19 +36,60 @@ pub fn record(path: &Path) -> MediaRecord {
             duration_secs: Some(1325.034),
             bit_rate: Some(4_500_000),
             video: Some(VideoStream {
+                index: 0,
                 codec: "hevc".into(),
                 profile: Some("Main 10".into()),
+                level: Some(153),
+                codec_tag: Some("dvh1".into()),
                 width: Some(1920),
                 height: Some(1080),
                 frame_rate: Some(23.976),
+                avg_frame_rate: Some(23.976),
                 pix_fmt: Some("yuv420p10le".into()),
                 bit_depth: Some(10),
+                color_range: Some("tv".into()),
+                color_space: Some("bt2020nc".into()),
+                color_transfer: Some("smpte2084".into()),
+                color_primaries: Some("bt2020".into()),
+                field_order: Some("progressive".into()),
+                sample_aspect_ratio: Some("1:1".into()),
+                display_aspect_ratio: Some("16:9".into()),
+                rotation: Some(-90),
+                bit_rate: Some(4_000_000),
+                hdr: HdrKind::DolbyVision,
+                dovi: Some(DoviConfig { profile: 8, level: 6, bl_compat_id: 1 }),
             }),
             audio: vec![
-                AudioStream { codec: "eac3".into(), channels: Some(6), language: Some("eng".into()) },
-                AudioStream { codec: "aac".into(), channels: Some(2), language: None },
+                AudioStream {
+                    index: 1,
+                    codec: "eac3".into(),
+                    profile: Some("Dolby Digital Plus + Dolby Atmos".into()),
+                    channels: Some(6),
+                    channel_layout: Some("5.1(side)".into()),
+                    sample_rate: Some(48_000),
+                    bit_rate: Some(640_000),
+                    language: Some("eng".into()),
+                    default: true,
+                    forced: false,
+                    title: Some("Surround — 日本".into()),
+                },
+                AudioStream { index: 2, codec: "aac".into(), channels: Some(2), ..AudioStream::default() },
             ],
-            subtitles: vec![SubtitleStream { codec: "subrip".into(), language: Some("fre".into()) }],
+            subtitles: vec![SubtitleStream {
+                index: 3,
+                codec: "subrip".into(),
+                language: Some("fre".into()),
+                forced: true,
+                hearing_impaired: true,
+                title: Some("SDH".into()),
+                text: true,
+                ..SubtitleStream::default()
+            }],
+            cover_art: true,
+            chapters: vec![
+                Chapter { start_secs: 0.0, end_secs: 90.5, title: Some("Opening".into()) },
+                Chapter { start_secs: 90.5, end_secs: 1325.034, title: None },
+            ],
             probe: Some("native".into()),
         },
         parsed: ParsedName {
@@ -64,10 +106,12 @@ pub fn record(path: &Path) -> MediaRecord {
             compatible: false,
             reasons: vec!["video codec hevc is not H.264".into(), "video is 10-bit, more than 8-bit".into()],
         }),
+        playback: crate::playback::Profiles::default().decide(&MediaInfo::default(), path),
         first_seen_at: at(1_700_000_100, 0),
         last_scanned_at: at(1_700_000_200, 500_000_000),
         missing_since: None,
         fingerprint: Some("xxh3:0123456789abcdef0123456789abcdef".into()),
+        probe_version: crate::media::PROBE_FIELDS_VERSION,
     }
 }
 

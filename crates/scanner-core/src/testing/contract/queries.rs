@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use super::Catalog;
 use super::media::record;
-use crate::compat::Compatibility;
 use crate::media::{MediaRecord, MediaStatus};
 use crate::parse::MediaKind;
+use crate::playback::Compatibility;
 use crate::ports::{MediaFilter, MediaQuery, RepoError, ShowSummary, WriteBatch};
 
 struct Row {

@@ -1,0 +1,117 @@
+//! Stream details and playback decisions.
+//!
+//! `media` gains the chapters and cover-art flag, the version of the probe result (rows probed
+//! before are version 1 and are probed again, once, by the next scan that meets them), the
+//! decisions of every client profile (`playback`, JSON), and plain copies of what filters and
+//! the library report group by (video codec, dynamic range, height, the judged audio stream's
+//! codec and channels). `media_playback` holds one row per file and profile (decision and
+//! reason codes) so that filtering and counting by decision are indexed queries.
+
+// The trait's signature elides SchemaManager's lifetime; an impl must match it exactly.
+#![allow(elided_lifetimes_in_paths)]
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Media {
+    Table,
+    Id,
+    Chapters,
+    CoverArt,
+    ProbeVersion,
+    Playback,
+    VideoCodec,
+    Hdr,
+    Height,
+    AudioCodec,
+    AudioChannels,
+}
+
+#[derive(DeriveIden)]
+enum MediaPlayback {
+    Table,
+    MediaId,
+    Profile,
+    Decision,
+    Codes,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [
+            text(Media::Chapters).default("[]").to_owned(),
+            boolean(Media::CoverArt).default(false).to_owned(),
+            integer(Media::ProbeVersion).default(1).to_owned(),
+            text(Media::Playback).default("{}").to_owned(),
+            string_null(Media::VideoCodec),
+            string_null(Media::Hdr),
+            integer_null(Media::Height),
+            string_null(Media::AudioCodec),
+            integer_null(Media::AudioChannels),
+        ];
+        // One column per statement: SQLite adds columns one at a time.
+        for column in columns {
+            manager.alter_table(Table::alter().table(Media::Table).add_column(column).to_owned()).await?;
+        }
+        for (name, column) in [("idx_media_video_codec", Media::VideoCodec), ("idx_media_hdr", Media::Hdr)] {
+            manager
+                .create_index(Index::create().name(name).table(Media::Table).col(column).to_owned())
+                .await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(MediaPlayback::Table)
+                    .if_not_exists()
+                    .col(uuid(MediaPlayback::MediaId))
+                    .col(string(MediaPlayback::Profile))
+                    .col(string(MediaPlayback::Decision))
+                    .col(text(MediaPlayback::Codes).default(""))
+                    .primary_key(Index::create().col(MediaPlayback::MediaId).col(MediaPlayback::Profile))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(MediaPlayback::Table, MediaPlayback::MediaId)
+                            .to(Media::Table, Media::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_media_playback_profile_decision")
+                    .table(MediaPlayback::Table)
+                    .col(MediaPlayback::Profile)
+                    .col(MediaPlayback::Decision)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(MediaPlayback::Table).to_owned()).await?;
+        for name in ["idx_media_video_codec", "idx_media_hdr"] {
+            manager.drop_index(Index::drop().name(name).table(Media::Table).to_owned()).await?;
+        }
+        for column in [
+            Media::Chapters,
+            Media::CoverArt,
+            Media::ProbeVersion,
+            Media::Playback,
+            Media::VideoCodec,
+            Media::Hdr,
+            Media::Height,
+            Media::AudioCodec,
+            Media::AudioChannels,
+        ] {
+            manager.alter_table(Table::alter().table(Media::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
