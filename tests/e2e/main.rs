@@ -9,6 +9,7 @@ mod incremental;
 mod load;
 mod nodes;
 mod parse;
+mod playback;
 mod security;
 mod server;
 

@@ -97,6 +97,15 @@ impl ProfileSection {
     }
 }
 
+/// Checks that `profiles` has one named `name`; if not, says which there are.
+pub fn known(profiles: &Profiles, name: &str) -> Result<(), String> {
+    if profiles.get(name).is_some() {
+        return Ok(());
+    }
+    let names: Vec<&str> = profiles.all().iter().map(|p| p.name.as_str()).collect();
+    Err(format!("no client profile named {name:?}; there are: {}", names.join(", ")))
+}
+
 /// The built-in profiles and the configured ones (a configured profile may not take a
 /// built-in's name), with `compatibility` following `browser` until a library says otherwise.
 pub fn load(sections: &BTreeMap<String, ProfileSection>) -> anyhow::Result<Profiles> {

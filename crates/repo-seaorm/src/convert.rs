@@ -9,6 +9,8 @@ use scanner_core::{
     ParsedName, SubtitleStream, VideoStream,
 };
 
+use scanner_core::report::ReportKeys;
+
 use crate::entity::media;
 use crate::paths;
 
@@ -23,11 +25,11 @@ fn from_json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result
 
 /// Unsigned values above `i64::MAX` do not fit the signed columns; they are stored as their
 /// two's complement bit pattern and read back the same way, so nothing is lost.
-fn signed(n: u64) -> i64 {
+pub(crate) fn signed(n: u64) -> i64 {
     n as i64
 }
 
-fn unsigned(n: i64) -> u64 {
+pub(crate) fn unsigned(n: i64) -> u64 {
     n as u64
 }
 
@@ -36,9 +38,7 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         RepoError::InvalidInput(format!("modification time out of range: {}", record.modified_at))
     })?;
     let parsed = &record.parsed;
-    let video = record.info.video.as_ref();
-    // The audio stream a player picks: the default one, else the first.
-    let audio = record.info.audio.iter().find(|a| a.default).or_else(|| record.info.audio.first());
+    let keys = ReportKeys::of(&record.info, &record.path);
     Ok(media::ActiveModel {
         id: Set(record.id.0),
         path: Set(paths::encode(&record.path)),
@@ -75,11 +75,13 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         cover_art: Set(record.info.cover_art),
         probe_version: Set(i32::try_from(record.probe_version).unwrap_or(i32::MAX)),
         playback: Set(json(&record.playback)?),
-        video_codec: Set(video.map(|v| v.codec.clone())),
-        hdr: Set(video.map(|v| v.hdr.as_str().to_owned())),
-        height: Set(video.and_then(|v| v.height).and_then(|h| i32::try_from(h).ok())),
-        audio_codec: Set(audio.map(|a| a.codec.clone())),
-        audio_channels: Set(audio.and_then(|a| a.channels).and_then(|c| i32::try_from(c).ok())),
+        decided_with: Set(record.decided_with.map(signed)),
+        container_kind: Set(keys.container),
+        video_codec: Set(keys.video_codec),
+        hdr: Set(keys.hdr.map(str::to_owned)),
+        resolution: Set(keys.resolution.map(str::to_owned)),
+        audio_codec: Set(keys.audio_codec),
+        audio_channels: Set(keys.audio_channels.and_then(|c| i32::try_from(c).ok())),
     })
 }
 
@@ -138,5 +140,6 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
         fingerprint: model.fingerprint,
         playback: from_json("playback", &model.playback)?,
         probe_version: u32::try_from(model.probe_version).unwrap_or_default(),
+        decided_with: model.decided_with.map(unsigned),
     })
 }

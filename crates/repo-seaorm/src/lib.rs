@@ -8,12 +8,14 @@
 //! All SQL is portable between both backends, and every behaviour is tested on both.
 
 mod convert;
+mod decisions;
 mod entity;
 mod error;
 mod media_queries;
 mod media_repo;
 mod migration;
 mod paths;
+mod report;
 mod scan_repo;
 mod schema;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -12,9 +12,10 @@ use sea_orm::{
 use scanner_core::ports::{
     MediaFilter, MediaQueries, MediaQuery, RepoError, ShowSummary, check_offset, check_text,
 };
+use scanner_core::report::LibraryReport;
 use scanner_core::{MediaId, MediaKind, MediaRecord};
 
-use crate::entity::media;
+use crate::entity::{media, media_playback};
 use crate::media_repo::under;
 use crate::{SeaOrmMediaRepository, convert, db_error, paths};
 
@@ -31,7 +32,7 @@ fn contains(text: &str) -> LikeExpr {
     LikeExpr::new(pattern).escape('\\')
 }
 
-fn condition(filter: &MediaFilter) -> Condition {
+pub(crate) fn condition(filter: &MediaFilter) -> Condition {
     let mut all = Condition::all();
     if let Some(library) = &filter.library {
         all = all.add(media::Column::Library.eq(library.clone()));
@@ -58,6 +59,28 @@ fn condition(filter: &MediaFilter) -> Condition {
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         all = all.add(Expr::col(media::Column::SearchText).like(contains(search.trim())));
+    }
+    if let Some(decision) = &filter.decision {
+        let decisions: Vec<&str> = decision.decision.decisions().into_iter().map(|d| d.as_str()).collect();
+        let playback = Query::select()
+            .expr(Expr::value(1))
+            .from(media_playback::Entity)
+            .and_where(
+                Expr::col((media_playback::Entity, media_playback::Column::MediaId))
+                    .equals((media::Entity, media::Column::Id)),
+            )
+            .and_where(
+                Expr::col((media_playback::Entity, media_playback::Column::Profile)).eq(&decision.profile),
+            )
+            .and_where(Expr::col((media_playback::Entity, media_playback::Column::Decision)).is_in(decisions))
+            .to_owned();
+        all = all.add(Expr::exists(playback));
+    }
+    if let Some(hdr) = filter.hdr {
+        all = all.add(media::Column::Hdr.eq(hdr.as_str()));
+    }
+    if let Some(codec) = &filter.video_codec {
+        all = all.add(media::Column::VideoCodec.eq(codec.clone()));
     }
     all
 }
@@ -143,6 +166,11 @@ impl MediaQueries for SeaOrmMediaRepository {
         // Sorted here, not in SQL, so that both backends agree (byte order, then year).
         shows.sort_by(|a, b| (a.show.as_str(), a.year).cmp(&(b.show.as_str(), b.year)));
         Ok(shows)
+    }
+
+    async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError> {
+        filter.check()?;
+        crate::report::report(&self.db, &filter).await
     }
 
     async fn ping(&self) -> Result<(), RepoError> {

@@ -13,16 +13,16 @@ use sea_orm::{
 };
 
 use scanner_core::ports::{
-    DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, RepoError, WriteBatch,
+    DirSummary, MediaMove, MediaRepository, MissingCount, MissingScope, Redecision, RepoError, WriteBatch,
 };
 use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaRecord, MediaStatus};
 
-use crate::entity::{media, media_dir, media_playback};
-use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, paths};
+use crate::entity::{media, media_dir};
+use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, decisions, paths};
 
 /// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
 /// bind parameters with room to spare.
-const ROWS_PER_STATEMENT: usize = 400;
+pub(crate) const ROWS_PER_STATEMENT: usize = 400;
 
 /// The catalog of media files in a SeaORM database.
 #[derive(Debug, Clone)]
@@ -165,55 +165,6 @@ async fn entries(
         .collect()
 }
 
-/// Replaces the `media_playback` rows of the upserted files with their new decisions. The
-/// stored id of a path may differ from the record's (an upsert keeps the id the path had), so
-/// the ids are read back by path.
-async fn store_decisions(txn: &DatabaseTransaction, records: &[MediaRecord]) -> Result<(), RepoError> {
-    for chunk in records.chunks(ROWS_PER_STATEMENT) {
-        let keys: Vec<String> = chunk.iter().map(|r| paths::encode(&r.path)).collect();
-        let ids: Vec<(uuid::Uuid, String)> = media::Entity::find()
-            .select_only()
-            .columns([media::Column::Id, media::Column::Path])
-            .filter(media::Column::Path.is_in(keys))
-            .into_tuple()
-            .all(txn)
-            .await
-            .map_err(db_error)?;
-        let by_path: std::collections::HashMap<String, uuid::Uuid> =
-            ids.into_iter().map(|(id, p)| (p, id)).collect();
-        let stored: Vec<uuid::Uuid> = by_path.values().copied().collect();
-        media_playback::Entity::delete_many()
-            .filter(media_playback::Column::MediaId.is_in(stored))
-            .exec(txn)
-            .await
-            .map_err(db_error)?;
-        let rows: Vec<media_playback::ActiveModel> = chunk
-            .iter()
-            .filter_map(|r| Some((by_path.get(&paths::encode(&r.path))?, r)))
-            .flat_map(|(id, r)| {
-                r.playback.iter().map(move |(profile, playback)| media_playback::ActiveModel {
-                    media_id: Set(*id),
-                    profile: Set(profile.clone()),
-                    decision: Set(playback.decision.as_str().to_owned()),
-                    codes: Set(playback
-                        .reasons
-                        .iter()
-                        .map(|r| r.code.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")),
-                })
-            })
-            .collect();
-        for rows in rows.chunks(ROWS_PER_STATEMENT) {
-            media_playback::Entity::insert_many(rows.to_vec())
-                .exec_without_returning(txn)
-                .await
-                .map_err(db_error)?;
-        }
-    }
-    Ok(())
-}
-
 /// Moves a row to a file's new path, if the row is still at the old one; a missing row comes
 /// back with the status its last probe gave.
 async fn apply_move(txn: &DatabaseTransaction, moved: &MediaMove) -> Result<(), RepoError> {
@@ -268,7 +219,7 @@ impl MediaRepository for SeaOrmMediaRepository {
                 .await
                 .map_err(db_error)?;
         }
-        store_decisions(&txn, &batch.upserts).await?;
+        decisions::store_for_paths(&txn, &batch.upserts).await?;
         // Every row's folder has a media_dirs row (what the missing-files queries rely on); a
         // folder no scan listed yet gets the nil scan.
         let mut new_dirs: Vec<String> = batch.upserts.iter().map(|r| paths::parent(&r.path)).collect();
@@ -426,6 +377,23 @@ impl MediaRepository for SeaOrmMediaRepository {
             .await
             .map_err(db_error)?;
         Ok(result.rows_affected)
+    }
+
+    async fn undecided(
+        &self,
+        root: PathBuf,
+        fingerprint: u64,
+        after: Option<PathBuf>,
+        limit: u64,
+    ) -> Result<Vec<MediaRecord>, RepoError> {
+        decisions::undecided(&self.db, &root, fingerprint, after.as_deref(), limit).await
+    }
+
+    async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let updated = decisions::redecide(&txn, &decisions, fingerprint).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(updated)
     }
 
     async fn any_under(&self, root: PathBuf) -> Result<bool, RepoError> {

@@ -11,6 +11,7 @@
 
 #[cfg(any(test, feature = "mocks"))]
 pub mod fixtures;
+mod hash;
 mod id;
 pub mod json_path;
 pub mod media;
@@ -18,6 +19,7 @@ pub mod parse;
 pub mod path_key;
 pub mod playback;
 pub mod ports;
+pub mod report;
 pub mod scan;
 pub mod streams;
 #[cfg(any(test, feature = "testing"))]
@@ -28,7 +30,7 @@ pub use media::{
     MediaRecord, MediaStatus, PROBE_FIELDS_VERSION, SubtitleStream, VideoStream,
 };
 pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
-pub use playback::{ClientProfile, Compatibility, Decision, Playback, Profiles};
+pub use playback::{ClientProfile, Compatibility, Decision, DecisionMatch, Playback, Profiles};
 pub use scan::{
     CancelScanError, DeleteScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase,
     ScanProgress, ScanRequest, ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,

@@ -195,4 +195,9 @@ pub struct MediaRecord {
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub probe_version: u32,
+    /// The [`crate::Profiles::fingerprint`] of the profiles `playback` and `compatibility`
+    /// were decided with (`None`: never decided).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub decided_with: Option<u64>,
 }

@@ -18,8 +18,9 @@ pub enum HdrKind {
     Sdr,
     /// PQ (SMPTE ST 2084) transfer.
     Hdr10,
-    /// PQ with HDR10+ (SMPTE 2094-40) dynamic metadata.
-    #[serde(rename = "hdr10+")]
+    /// PQ with HDR10+ (SMPTE 2094-40) dynamic metadata. Also read as `hdr10plus` (a `+` in a
+    /// query string is a space).
+    #[serde(rename = "hdr10+", alias = "hdr10plus")]
     Hdr10Plus,
     /// Hybrid log-gamma (ARIB STD-B67) transfer.
     Hlg,
@@ -40,7 +41,11 @@ impl HdrKind {
         }
     }
 
+    /// A kind by its name (`hdr10plus` too).
     pub fn parse(s: &str) -> Option<Self> {
+        if s == "hdr10plus" {
+            return Some(Self::Hdr10Plus);
+        }
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
@@ -134,7 +139,30 @@ pub struct VideoStream {
     pub dovi: Option<DoviConfig>,
 }
 
+/// Resolution classes, largest first, with the frame size that names each.
+pub const RESOLUTIONS: [(&str, u32, u32); 5] = [
+    ("4320p", 7680, 4320),
+    ("2160p", 3840, 2160),
+    ("1440p", 2560, 1440),
+    ("1080p", 1920, 1080),
+    ("720p", 1280, 720),
+];
+
 impl VideoStream {
+    /// The resolution class the library report groups by: the largest class of [`RESOLUTIONS`]
+    /// whose width or height the video reaches within 10 % (a 1920x800 film is `1080p`, and so
+    /// is 1440x1080 HDV), `sd` below 720p, `None` when the size is unknown.
+    pub fn resolution(&self) -> Option<&'static str> {
+        let (width, height) = (self.width?, self.height?);
+        let reaches = |have: u32, class: u32| u64::from(have) * 10 >= u64::from(class) * 9;
+        Some(
+            RESOLUTIONS
+                .iter()
+                .find(|(_, w, h)| reaches(width, *w) || reaches(height, *h))
+                .map_or("sd", |(name, _, _)| *name),
+        )
+    }
+
     /// Whether the video is interlaced (a field order other than progressive).
     pub fn interlaced(&self) -> bool {
         self.field_order.as_deref().is_some_and(|f| f != "progressive")
@@ -264,5 +292,26 @@ mod tests {
         assert_eq!(video("gray10le").chroma(), Some("400"));
         assert_eq!(video("nv12").chroma(), Some("420"));
         assert_eq!(video("gbrp").chroma(), None);
+    }
+
+    #[test]
+    fn resolution_classes_follow_width_or_height() {
+        let video = |w, h| VideoStream { width: Some(w), height: Some(h), ..VideoStream::default() };
+        for (w, h, class) in [
+            (1920, 1080, "1080p"),
+            (1920, 800, "1080p"),
+            (1440, 1080, "1080p"),
+            (3840, 1600, "2160p"),
+            (4096, 2160, "2160p"),
+            (1280, 534, "720p"),
+            (1024, 576, "sd"),
+            (720, 480, "sd"),
+            (7680, 4320, "4320p"),
+            (2560, 1440, "1440p"),
+        ] {
+            assert_eq!(video(w, h).resolution(), Some(class), "{w}x{h}");
+        }
+        assert_eq!(VideoStream { width: Some(1920), ..VideoStream::default() }.resolution(), None);
+        assert_eq!(video(u32::MAX, u32::MAX).resolution(), Some("4320p"));
     }
 }

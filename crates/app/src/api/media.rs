@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use scanner_core::ports::{MediaFilter, MediaQuery, ShowSummary};
-use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
+use scanner_core::ports::{DecisionFilter, MediaFilter, MediaQuery, ShowSummary};
+use scanner_core::{Decision, DecisionMatch, HdrKind, MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use super::error::{ApiError, ApiPath, ApiQuery, ErrorBody};
 use super::{AppState, valid_library_name};
@@ -56,6 +56,19 @@ pub struct MediaParams {
     /// Text contained in the show name or title, any case.
     #[param(pattern = r"^[^\x00]*$", max_length = 1000)]
     pub q: Option<String>,
+    /// A client profile (built-in or configured; an unknown one is 404): each item's
+    /// `playback` holds only its decision, and `decision` filters by it.
+    #[param(pattern = r"^[A-Za-z0-9_-]{1,64}$")]
+    pub profile: Option<String>,
+    /// Only files whose decision in `profile` (required with it) is this one; `transcode`
+    /// matches all three decisions that transcode (`transcode_audio`, `transcode_video`,
+    /// `transcode`).
+    pub decision: Option<Decision>,
+    /// Only files whose video has this dynamic range (in a URL, `hdr10+` is `hdr10%2B`).
+    pub hdr: Option<HdrKind>,
+    /// Only files whose video has this codec, as ffprobe names it (`h264`, `hevc`), any case.
+    #[param(pattern = r"^[A-Za-z0-9_]{1,64}$")]
+    pub codec: Option<String>,
     /// Page size (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
@@ -161,7 +174,10 @@ fn cursor_decode(cursor: &str) -> Result<PathBuf, ApiError> {
 }
 
 /// The library named, which must be configured (404 otherwise).
-fn library<'a>(state: &'a AppState, name: &Option<String>) -> Result<Option<&'a crate::Library>, ApiError> {
+pub(super) fn library<'a>(
+    state: &'a AppState,
+    name: &Option<String>,
+) -> Result<Option<&'a crate::Library>, ApiError> {
     let Some(name) = name else { return Ok(None) };
     if !valid_library_name(name) {
         return Err(invalid("library is a configured library's name: letters, digits, '-' and '_'"));
@@ -172,11 +188,40 @@ fn library<'a>(state: &'a AppState, name: &Option<String>) -> Result<Option<&'a 
     }
 }
 
+/// The client profile named, which must be built in or configured (404 otherwise).
+pub(super) fn profile(state: &AppState, name: &Option<String>) -> Result<(), ApiError> {
+    let Some(name) = name else { return Ok(()) };
+    if !valid_library_name(name) {
+        return Err(invalid("profile is a profile's name: letters, digits, '-' and '_'"));
+    }
+    crate::profiles::known(&state.app.settings().profiles, name)
+        .map_err(|message| ApiError::not_found("profile_not_found", message))
+}
+
 /// Turns parameters into a filter, refusing exactly what the schema calls invalid; `None` when
 /// nothing can match (a `path_prefix` while no library is configured).
 fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>, ApiError> {
     text("show", &params.show)?;
     text("q", &params.q)?;
+    if let Some(codec) = &params.codec
+        && (codec.is_empty()
+            || codec.len() > 64
+            || !codec.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return Err(invalid("codec is a codec name: 1 to 64 letters, digits and '_'"));
+    }
+    profile(state, &params.profile)?;
+    let decision = match (&params.profile, params.decision) {
+        (_, None) => None,
+        (None, Some(_)) => return Err(invalid("decision needs profile: the decision of which client?")),
+        (Some(profile), Some(decision)) => {
+            let decision = match decision {
+                Decision::Transcode => DecisionMatch::AnyTranscode,
+                exact => DecisionMatch::Exactly(exact),
+            };
+            Some(DecisionFilter { profile: profile.clone(), decision })
+        }
+    };
     if let Some(season) = params.season {
         bounds::SEASON.check(u64::from(season)).map_err(invalid)?;
     }
@@ -206,6 +251,9 @@ fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>,
         status: params.status,
         under,
         search: params.q.clone(),
+        decision,
+        hdr: params.hdr,
+        video_codec: params.codec.as_ref().map(|c| c.to_ascii_lowercase()),
     }))
 }
 
@@ -214,7 +262,7 @@ fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>,
     responses(
         (status = 200, description = "A page of the catalog", body = MediaPage),
         (status = 400, description = "A parameter is malformed or out of range", body = ErrorBody),
-        (status = 404, description = "No such library", body = ErrorBody),
+        (status = 404, description = "No such library or profile", body = ErrorBody),
     ))]
 pub async fn list_media(
     State(state): State<AppState>,
@@ -233,6 +281,11 @@ pub async fn list_media(
     let mut items = catalog.list(query).await.map_err(ApiError::catalog)?;
     let more = items.len() as u64 > limit;
     items.truncate(limit as usize);
+    if let Some(profile) = &params.profile {
+        for item in &mut items {
+            item.playback.retain(|name, _| name == profile);
+        }
+    }
     let total = catalog.count(filter).await.map_err(ApiError::catalog)?;
     let next_cursor = more.then(|| items.last().map(|r| cursor_encode(&r.path))).flatten();
     Ok(axum::Json(MediaPage { items, total, next_cursor }))

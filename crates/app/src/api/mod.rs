@@ -10,6 +10,7 @@ mod error;
 mod guard;
 mod media;
 mod openapi;
+mod report;
 mod scans;
 mod server;
 
@@ -66,6 +67,7 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(media::list_media))
         .routes(routes!(media::get_media))
         .routes(routes!(media::list_shows))
+        .routes(routes!(report::report))
         .routes(routes!(media::healthz))
         .routes(routes!(openapi::openapi_document));
     let (router, mut document) = router.split_for_parts();

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use scanner_core::ports::{MediaFilter, MediaQuery};
-use scanner_core::{MediaKind, MediaStatus};
+use scanner_core::ports::{DecisionFilter, MediaFilter, MediaQuery};
+use scanner_core::{DecisionMatch, HdrKind, MediaKind, MediaStatus};
 
-use super::{DbArgs, output};
+use super::{DbArgs, UsageError, output};
 use crate::config::Config;
 use crate::{CatalogReader, bounds};
 
@@ -54,6 +54,23 @@ pub struct MediaArgs {
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
 
+    /// Show only this client profile's decision (the PLAYS column, and `playback` in JSON).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Only files whose decision in --profile is this: direct_play, remux, transcode_audio,
+    /// transcode_video, or transcode (any of the three that transcode).
+    #[arg(long, requires = "profile", value_parser = parse_decision)]
+    pub decision: Option<DecisionMatch>,
+
+    /// Only files whose video has this dynamic range: sdr, hdr10, hdr10+, hlg, dolby_vision.
+    #[arg(long, value_parser = parse_hdr)]
+    pub hdr: Option<HdrKind>,
+
+    /// Only files whose video has this codec, as ffprobe names it (h264, hevc, av1, vp9 …).
+    #[arg(long, value_name = "CODEC")]
+    pub codec: Option<String>,
+
     /// At most this many files (1–1000000000).
     #[arg(long, value_parser = |s: &str| bounds::MEDIA_LIMIT.parse(s))]
     pub limit: Option<u64>,
@@ -61,6 +78,14 @@ pub struct MediaArgs {
 
 fn parse_kind(s: &str) -> Result<MediaKind, String> {
     MediaKind::parse(s).ok_or_else(|| "use episode, movie, extra, sample or unknown".to_owned())
+}
+
+fn parse_decision(s: &str) -> Result<DecisionMatch, String> {
+    DecisionMatch::parse(s).ok_or_else(|| format!("use {}", DecisionMatch::NAMES.join(", ")))
+}
+
+fn parse_hdr(s: &str) -> Result<HdrKind, String> {
+    HdrKind::parse(s).ok_or_else(|| "use sdr, hdr10, hdr10+, hlg or dolby_vision".to_owned())
 }
 
 fn parse_status(s: &str) -> Result<MediaStatus, String> {
@@ -71,7 +96,11 @@ fn parse_status(s: &str) -> Result<MediaStatus, String> {
 const PAGE: u64 = 1_000;
 
 pub async fn run(args: MediaArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let catalog = CatalogReader::open(&args.db.settings(config)?).await?;
+    let settings = args.db.settings(config)?;
+    if let Some(profile) = &args.profile {
+        crate::profiles::known(&settings.profiles, profile).map_err(UsageError)?;
+    }
+    let catalog = CatalogReader::open(&settings).await?;
     let result = list(&catalog, &args).await;
     catalog.close().await;
     result
@@ -91,20 +120,30 @@ async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitC
         status: args.status,
         under,
         search: args.search.clone(),
+        decision: args
+            .profile
+            .clone()
+            .zip(args.decision)
+            .map(|(profile, decision)| DecisionFilter { profile, decision }),
+        hdr: args.hdr,
+        video_codec: args.codec.as_ref().map(|c| c.to_ascii_lowercase()),
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut table = output::MediaTable::default();
+    let mut table = output::MediaTable::new(args.profile.clone());
     let mut after = None;
     let mut left = args.limit.unwrap_or(u64::MAX);
     while left > 0 {
         let limit = PAGE.min(left);
         let query =
             MediaQuery { filter: filter.clone(), after_path: after.take(), offset: None, limit: Some(limit) };
-        let page = catalog.media().list(query).await?;
+        let mut page = catalog.media().list(query).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.path.clone());
         left -= page.len() as u64;
-        for record in &page {
+        for record in &mut page {
+            if let Some(profile) = &args.profile {
+                record.playback.retain(|name, _| name == profile);
+            }
             if args.json {
                 serde_json::to_writer(&mut out, record)?;
                 writeln!(out)?;

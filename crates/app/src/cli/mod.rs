@@ -12,6 +12,7 @@ mod media;
 mod migrate;
 mod output;
 mod parse;
+mod report;
 mod scan;
 mod scans;
 mod serve;
@@ -50,6 +51,9 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the catalog, optionally filtered.
     Media(media::MediaArgs),
+    /// The library at a glance: files and hours by container, codec, resolution, dynamic range
+    /// and audio, and what each client profile needs to play them.
+    Report(report::ReportArgs),
     /// List recent scans (of every node sharing the catalog).
     Scans(scans::ScansArgs),
     /// Cancel a running scan, on whichever node runs it.
@@ -176,6 +180,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Scan(args) => scan::run(args, &config()?).await,
             Command::Media(args) => media::run(args, &config()?).await,
+            Command::Report(args) => report::run(args, &config()?).await,
             Command::Scans(args) => scans::run(args, &config()?).await,
             Command::Cancel(args) => cancel::cancel(args, &config()?).await,
             Command::Forget(args) => cancel::forget(args, &config()?).await,

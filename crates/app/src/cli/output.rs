@@ -129,15 +129,19 @@ impl<const N: usize> Table<N> {
 
 /// The catalog as a table.
 #[derive(Debug)]
-pub struct MediaTable(Table<8>);
-
-impl Default for MediaTable {
-    fn default() -> Self {
-        Self(Table::new(["STATUS", "KIND", "NAME", "EPISODE", "VIDEO", "DURATION", "PLAYS", "PATH"]))
-    }
+pub struct MediaTable {
+    table: Table<8>,
+    /// The profile whose decision PLAYS shows; without one, whether the library's profile plays
+    /// the file directly.
+    profile: Option<String>,
 }
 
 impl MediaTable {
+    pub fn new(profile: Option<String>) -> Self {
+        let table = Table::new(["STATUS", "KIND", "NAME", "EPISODE", "VIDEO", "DURATION", "PLAYS", "PATH"]);
+        Self { table, profile }
+    }
+
     pub fn push(&mut self, record: &MediaRecord) {
         let parsed = &record.parsed;
         let name = match (parsed.kind, &parsed.show, &parsed.title) {
@@ -158,12 +162,13 @@ impl MediaTable {
                 _ => v.codec.clone(),
             })
             .unwrap_or_default();
-        let plays = match &record.compatibility {
-            Some(c) if c.compatible => "yes",
-            Some(_) => "no",
-            None => "-",
+        let plays = match (&self.profile, &record.compatibility) {
+            (Some(profile), _) => record.playback.get(profile).map_or("-", |p| p.decision.as_str()),
+            (None, Some(c)) if c.compatible => "yes",
+            (None, Some(_)) => "no",
+            (None, None) => "-",
         };
-        self.0.row([
+        self.table.row([
             record.status.to_string(),
             parsed.kind.as_str().to_owned(),
             name,
@@ -176,11 +181,11 @@ impl MediaTable {
     }
 
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        if self.0.len() == 0 {
+        if self.table.len() == 0 {
             return writeln!(out, "No files match: run `mediascan scan <DIR>`, or loosen the filters.");
         }
-        self.0.write(out)?;
-        writeln!(out, "{} files", self.0.len())
+        self.table.write(out)?;
+        writeln!(out, "{} files", self.table.len())
     }
 }
 

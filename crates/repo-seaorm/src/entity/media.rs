@@ -60,10 +60,14 @@ pub struct Model {
     pub probe_version: i32,
     /// JSON object: profile name → `Playback`.
     pub playback: String,
-    // Plain copies of what filters and the report group by.
+    /// `Profiles::fingerprint` of the profiles `playback` was decided with, as its two's
+    /// complement.
+    pub decided_with: Option<i64>,
+    // Plain copies of what filters and the report group by (`scanner_core::report::ReportKeys`).
+    pub container_kind: Option<String>,
     pub video_codec: Option<String>,
     pub hdr: Option<String>,
-    pub height: Option<i32>,
+    pub resolution: Option<String>,
     pub audio_codec: Option<String>,
     pub audio_channels: Option<i32>,
 }

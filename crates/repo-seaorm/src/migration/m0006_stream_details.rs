@@ -2,9 +2,10 @@
 //!
 //! `media` gains the chapters and cover-art flag, the version of the probe result (rows probed
 //! before are version 1 and are probed again, once, by the next scan that meets them), the
-//! decisions of every client profile (`playback`, JSON), and plain copies of what filters and
-//! the library report group by (video codec, dynamic range, height, the judged audio stream's
-//! codec and channels). `media_playback` holds one row per file and profile (decision and
+//! decisions of every client profile (`playback`, JSON) and the fingerprint of the profiles they
+//! were made with (`decided_with`: a scan makes stale ones again), and plain copies of what
+//! filters and the library report group by (container kind, video codec, dynamic range,
+//! resolution class, the judged audio stream's codec and channels). `media_playback` holds one row per file and profile (decision and
 //! reason codes) so that filtering and counting by decision are indexed queries.
 
 // The trait's signature elides SchemaManager's lifetime; an impl must match it exactly.
@@ -24,9 +25,11 @@ enum Media {
     CoverArt,
     ProbeVersion,
     Playback,
+    DecidedWith,
+    ContainerKind,
     VideoCodec,
     Hdr,
-    Height,
+    Resolution,
     AudioCodec,
     AudioChannels,
 }
@@ -48,9 +51,11 @@ impl MigrationTrait for Migration {
             boolean(Media::CoverArt).default(false).to_owned(),
             integer(Media::ProbeVersion).default(1).to_owned(),
             text(Media::Playback).default("{}").to_owned(),
+            big_integer_null(Media::DecidedWith),
+            string_null(Media::ContainerKind),
             string_null(Media::VideoCodec),
             string_null(Media::Hdr),
-            integer_null(Media::Height),
+            string_null(Media::Resolution),
             string_null(Media::AudioCodec),
             integer_null(Media::AudioChannels),
         ];
@@ -104,9 +109,11 @@ impl MigrationTrait for Migration {
             Media::CoverArt,
             Media::ProbeVersion,
             Media::Playback,
+            Media::DecidedWith,
+            Media::ContainerKind,
             Media::VideoCodec,
             Media::Hdr,
-            Media::Height,
+            Media::Resolution,
             Media::AudioCodec,
             Media::AudioChannels,
         ] {

@@ -71,6 +71,46 @@ impl fmt::Display for Decision {
     }
 }
 
+/// Which decisions a filter takes: one exactly, or — as `transcode` — all three that
+/// transcode anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionMatch {
+    Exactly(Decision),
+    AnyTranscode,
+}
+
+impl DecisionMatch {
+    /// The names filters accept: a decision's name, where `transcode` means any transcode.
+    pub const NAMES: [&'static str; 5] =
+        ["direct_play", "remux", "transcode_audio", "transcode_video", "transcode"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match Decision::parse(s)? {
+            Decision::Transcode => Some(Self::AnyTranscode),
+            exact => Some(Self::Exactly(exact)),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exactly(d) => d.as_str(),
+            Self::AnyTranscode => "transcode",
+        }
+    }
+
+    /// The decisions matched.
+    pub fn decisions(self) -> Vec<Decision> {
+        match self {
+            Self::Exactly(d) => vec![d],
+            Self::AnyTranscode => Decision::ALL.into_iter().filter(|d| d.transcodes()).collect(),
+        }
+    }
+
+    pub fn matches(self, decision: Decision) -> bool {
+        self.decisions().contains(&decision)
+    }
+}
+
 /// What a reason forces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
@@ -280,6 +320,21 @@ impl Profiles {
 
     pub fn get(&self, name: &str) -> Option<&ClientProfile> {
         self.all.iter().find(|p| p.name == name)
+    }
+
+    /// Identifies what decisions made with these profiles depend on: every profile's definition,
+    /// the main profile, and the version of the rules. A stored decision made under another
+    /// fingerprint is stale, and the next scan of its folder makes it again from the stored
+    /// streams (no probing).
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = crate::hash::SEED;
+        crate::hash::fnv(&mut hash, &rules::VERSION.to_le_bytes());
+        crate::hash::fnv(&mut hash, self.main.as_bytes());
+        for profile in self.all.iter() {
+            crate::hash::fnv(&mut hash, &[0]);
+            crate::hash::fnv(&mut hash, format!("{profile:?}").as_bytes());
+        }
+        hash
     }
 
     /// Decisions for every profile, by name.

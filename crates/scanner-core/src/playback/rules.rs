@@ -4,6 +4,10 @@
 use super::{Effect, Reason, Subject};
 use crate::streams::HdrKind;
 
+/// The version of the rules' logic: raise it whenever a check changes, so that stored decisions
+/// are made again (see [`super::Profiles::fingerprint`]).
+pub const VERSION: u32 = 1;
+
 /// One rule: a reason code, what it forces, and its check.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::RepoError;
 use crate::media::{MediaId, MediaRecord, MediaStatus};
 use crate::parse::MediaKind;
+use crate::playback::DecisionMatch;
+use crate::report::LibraryReport;
+use crate::streams::HdrKind;
 
 /// Which records a query selects. Every field narrows the selection; `None` selects all.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -25,6 +28,19 @@ pub struct MediaFilter {
     pub under: Vec<PathBuf>,
     /// Case-insensitive text contained in the show name or the title.
     pub search: Option<String>,
+    /// Files whose decision in a profile matches.
+    pub decision: Option<DecisionFilter>,
+    /// Files whose video has this dynamic range.
+    pub hdr: Option<HdrKind>,
+    /// Files whose video has this codec, as ffprobe names it (`h264`, `hevc`).
+    pub video_codec: Option<String>,
+}
+
+/// Files whose decision in `profile` is one `decision` matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionFilter {
+    pub profile: String,
+    pub decision: DecisionMatch,
 }
 
 /// Checks that `text` (the value of `what`) can be looked up in any catalog: PostgreSQL holds
@@ -48,7 +64,14 @@ impl MediaFilter {
     /// Checks what every adapter must refuse alike: text with NUL, a season beyond the
     /// databases' 32-bit integers.
     pub fn check(&self) -> Result<(), RepoError> {
-        for (name, text) in [("library", &self.library), ("show", &self.show), ("search", &self.search)] {
+        let profile = self.decision.as_ref().map(|d| &d.profile);
+        for (name, text) in [
+            ("library", self.library.as_ref()),
+            ("show", self.show.as_ref()),
+            ("search", self.search.as_ref()),
+            ("profile", profile),
+            ("codec", self.video_codec.as_ref()),
+        ] {
             if let Some(text) = text {
                 check_text(name, text)?;
             }
@@ -112,6 +135,12 @@ pub trait MediaQueries: Send + Sync {
 
     /// The shows among the matching episodes, by name (then year), with their counts.
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError>;
+
+    /// The library at a glance: the probed files present (status `ok`) among those matching
+    /// `filter`, grouped by container, video codec, resolution, dynamic range and the judged
+    /// audio stream's codec and channels, and by decision and reason in every profile. Grouped
+    /// queries: a catalog of 100 000 files answers in well under a second.
+    async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError>;
 
     /// Checks that the catalog answers at all (for health checks).
     async fn ping(&self) -> Result<(), RepoError>;

@@ -1,5 +1,6 @@
 //! The `MediaRepository` port: what a scan reads from and writes to the catalog.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use async_trait::async_trait;
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::RepoError;
 use crate::media::{CatalogEntry, FileStat, MediaId, MediaRecord};
 use crate::parse::ParsedName;
+use crate::playback::{Compatibility, Playback};
 use crate::scan::ScanId;
 
 /// A catalogued file found at a new path: it keeps its id, streams and first sighting.
@@ -101,6 +103,17 @@ pub struct MissingCount {
     pub catalogued: u64,
 }
 
+/// Decisions made again for a stored file, from its stored streams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redecision {
+    pub id: MediaId,
+    /// The fingerprint the stored decisions carry: they are replaced only if they still do (a
+    /// scan that probed the file meanwhile wrote newer ones).
+    pub was: Option<u64>,
+    pub playback: BTreeMap<String, Playback>,
+    pub compatibility: Option<Compatibility>,
+}
+
 /// The catalog as a scan sees it: compare what is on disk with what is stored, and store the
 /// difference. What the application queries is [`super::MediaQueries`].
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -142,4 +155,20 @@ pub trait MediaRepository: Send + Sync {
     /// Whether anything is catalogued at or below `root` (a first scan of a folder cannot find
     /// moves, and skips looking for them).
     async fn any_under(&self, root: PathBuf) -> Result<bool, RepoError>;
+
+    /// Probed files (any status but `failed`) at or below `root` whose decisions were made
+    /// with another profile fingerprint than `fingerprint` (or never), in path order after
+    /// `after`, at most `limit`.
+    async fn undecided(
+        &self,
+        root: PathBuf,
+        fingerprint: u64,
+        after: Option<PathBuf>,
+        limit: u64,
+    ) -> Result<Vec<MediaRecord>, RepoError>;
+
+    /// Stores `decisions` made with `fingerprint`, atomically: each record's playback,
+    /// compatibility and decisions table, only where its stored fingerprint is still the
+    /// decision's `was`. Returns how many records were updated.
+    async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError>;
 }

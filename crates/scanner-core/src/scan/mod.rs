@@ -206,6 +206,7 @@ impl Scanner {
             repo: inner.ports.repo.clone(),
             scans: scans.clone(),
             lease_key: key.clone(),
+            fingerprint: request.options.profiles.fingerprint(),
             options: request.options,
             config: inner.config.clone(),
         };

@@ -12,8 +12,9 @@ use crate::parse::MediaKind;
 use crate::path_key;
 use crate::ports::{
     DirSummary, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount, MissingScope,
-    RepoError, ShowSummary, WriteBatch, check_offset, check_text,
+    Redecision, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
 };
+use crate::report::LibraryReport;
 use crate::scan::ScanId;
 
 /// A stored row: the record and what the catalog keeps beside it.
@@ -112,6 +113,15 @@ fn matches(record: &MediaRecord, key: &str, filter: &MediaFilter) -> bool {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .is_none_or(|s| search_text(record).contains(&s.to_lowercase()))
+        && filter
+            .decision
+            .as_ref()
+            .is_none_or(|f| record.playback.get(&f.profile).is_some_and(|p| f.decision.matches(p.decision)))
+        && filter.hdr.is_none_or(|h| record.info.video.as_ref().is_some_and(|v| v.hdr == h))
+        && filter
+            .video_codec
+            .as_ref()
+            .is_none_or(|c| record.info.video.as_ref().is_some_and(|v| &v.codec == c))
 }
 
 impl State {
@@ -329,6 +339,46 @@ impl MediaRepository for InMemoryCatalog {
     async fn any_under(&self, root: PathBuf) -> Result<bool, RepoError> {
         Ok(self.state().rows.keys().any(|key| under(key, &root)))
     }
+
+    async fn undecided(
+        &self,
+        root: PathBuf,
+        fingerprint: u64,
+        after: Option<PathBuf>,
+        limit: u64,
+    ) -> Result<Vec<MediaRecord>, RepoError> {
+        let after = after.map(|a| path_key::encode(&a));
+        let state = self.state();
+        Ok(state
+            .rows
+            .iter()
+            .filter(|(key, _)| after.as_ref().is_none_or(|a| key.as_str() > a.as_str()))
+            .filter(|(key, row)| {
+                under(key, &root)
+                    && row.record.status != MediaStatus::Failed
+                    && row.record.decided_with != Some(fingerprint)
+            })
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(_, row)| row.record.clone())
+            .collect())
+    }
+
+    async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError> {
+        let mut state = self.state();
+        let mut updated = 0;
+        for decision in decisions {
+            let Some(key) = state.ids.get(&decision.id).cloned() else { continue };
+            let Some(row) = state.rows.get_mut(&key) else { continue };
+            if row.record.decided_with != decision.was {
+                continue;
+            }
+            row.record.playback = decision.playback;
+            row.record.compatibility = decision.compatibility;
+            row.record.decided_with = Some(fingerprint);
+            updated += 1;
+        }
+        Ok(updated)
+    }
 }
 
 #[async_trait]
@@ -394,6 +444,13 @@ impl MediaQueries for InMemoryCatalog {
                 ShowSummary { show, year, seasons: seasons.len() as u64, episodes }
             })
             .collect())
+    }
+
+    async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError> {
+        filter.check()?;
+        let state = self.state();
+        let selected = state.rows.iter().filter(|(key, row)| matches(&row.record, key, &filter));
+        Ok(super::report::report(selected.map(|(_, row)| &row.record)))
     }
 
     async fn ping(&self) -> Result<(), RepoError> {

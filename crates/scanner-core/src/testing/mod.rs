@@ -4,6 +4,7 @@
 
 mod catalog;
 pub mod contract;
+mod report;
 mod scans;
 
 pub use catalog::{CatalogStats, InMemoryCatalog};

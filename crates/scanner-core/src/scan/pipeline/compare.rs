@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use super::{Job, ScanJob, Shared, Write, retrying};
+use crate::hash::fnv;
 use crate::media::{CatalogEntry, FileStat, MediaStatus};
 use crate::ports::{Absent, DirListing, DirSummary, SeenDir};
 use crate::scan::progress::Change;
@@ -45,14 +46,6 @@ fn classify(job: &ScanJob, file: &FileStat, known: Option<&CatalogEntry>) -> Opt
 /// Directories compared with one catalog query.
 pub(crate) const DIRS_PER_QUERY: usize = 32;
 
-/// FNV-1a, 64 bits: small, and stable forever (signatures are stored).
-fn fnv(hash: &mut u64, bytes: &[u8]) {
-    for byte in bytes {
-        *hash ^= u64::from(*byte);
-        *hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
 /// The signature of a folder's video files: their names, sizes, modification times and
 /// inodes, in name order.
 ///
@@ -62,7 +55,7 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
 fn signature(files: &[FileStat]) -> u64 {
     let mut sorted: Vec<&FileStat> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut hash = 0xcbf2_9ce4_8422_2325;
+    let mut hash = crate::hash::SEED;
     fnv(&mut hash, &crate::media::PROBE_FIELDS_VERSION.to_le_bytes());
     for file in sorted {
         fnv(&mut hash, file.path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());

@@ -1,11 +1,59 @@
 //! Concluding a completed walk: files the scan did not find are marked missing — unless the
-//! library looks unmounted — and, if asked, pruned.
+//! library looks unmounted — and, if asked, pruned; decisions made with other profiles are made
+//! again.
 
 use tracing::info;
 
 use super::{ScanJob, Shared, retrying};
 use crate::media::now;
-use crate::ports::MissingScope;
+use crate::playback::Profiles;
+use crate::ports::{MissingScope, Redecision};
+
+/// Records re-decided per transaction.
+const REDECIDE_PAGE: u64 = 500;
+
+/// Makes again, from the stored streams, the decisions of the files under the root that were
+/// made with other profiles (a profile's definition, the library's main profile or the rules
+/// changed since): page by page, each page in one transaction, without probing. Files this scan
+/// probed are current already; when nothing changed this is one indexed query.
+pub(crate) async fn redecide(job: &ScanJob, shared: &Shared) {
+    let root = job.state.root.clone();
+    let profiles = &job.options.profiles;
+    let (mut after, mut total) = (None, 0u64);
+    while !shared.stop.is_cancelled() {
+        let read = || job.repo.undecided(root.clone(), job.fingerprint, after.clone(), REDECIDE_PAGE);
+        let page = match retrying(job, "cannot read stale playback decisions", read).await {
+            Ok(page) => page,
+            Err(message) => return shared.fatal.raise(message),
+        };
+        let Some(last) = page.last() else { break };
+        after = Some(last.path.clone());
+        let full = page.len() as u64 == REDECIDE_PAGE;
+        let decisions: Vec<Redecision> = page
+            .into_iter()
+            .map(|record| {
+                let playback = profiles.decide(&record.info, &record.path);
+                Redecision {
+                    id: record.id,
+                    was: record.decided_with,
+                    compatibility: Profiles::compatibility(&playback, profiles.main()),
+                    playback,
+                }
+            })
+            .collect();
+        let write = || job.repo.redecide(decisions.clone(), job.fingerprint);
+        match retrying(job, "cannot store playback decisions", write).await {
+            Ok(stored) => total += stored,
+            Err(message) => return shared.fatal.raise(message),
+        }
+        if !full {
+            break;
+        }
+    }
+    if total > 0 {
+        info!(files = total, "playback decisions made again with the current profiles");
+    }
+}
 
 pub(crate) async fn conclude(job: &ScanJob, shared: &Shared) {
     if shared.fatal.raised() {

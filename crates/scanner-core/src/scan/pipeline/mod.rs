@@ -12,7 +12,8 @@
 //! directory, never by the library. When every stage is done, a completed scan concludes:
 //! files it did not find are marked missing, unless a guard says the library looks unmounted.
 //! Stages stop on the `stop` token (a user's cancel or a fatal error); what was probed is still
-//! stored.
+//! stored. Last, decisions made with profiles that changed since are made again from the
+//! stored streams.
 
 mod compare;
 mod finish;
@@ -50,6 +51,8 @@ pub(crate) struct ScanJob {
     pub scans: Arc<dyn ScanRepository>,
     /// The lease this scan holds (the library, or the root of a folder scan).
     pub lease_key: String,
+    /// The fingerprint of `options.profiles`, stored with every decision.
+    pub fingerprint: u64,
     pub options: ScanOptions,
     pub config: ScannerConfig,
 }
@@ -210,6 +213,9 @@ pub(crate) async fn run(job: ScanJob) {
                 );
                 if !stop.is_cancelled() {
                     finish::conclude(&job, &shared).await;
+                }
+                if !stop.is_cancelled() {
+                    finish::redecide(&job, &shared).await;
                 }
                 stages_done.cancel();
             };

@@ -154,6 +154,7 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
         missing_since: None,
         fingerprint,
         probe_version: 0,
+        decided_with: None,
     };
     match result {
         Ok(info) => {
@@ -164,6 +165,7 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
             let profiles = &job.options.profiles;
             record.playback = profiles.decide(&info, &record.path);
             record.compatibility = Profiles::compatibility(&record.playback, profiles.main());
+            record.decided_with = Some(job.fingerprint);
             record.info = info;
             debug!(path = %record.path.display(), kind = record.parsed.kind.as_str(), "file scanned");
             job.state.succeeded(change);

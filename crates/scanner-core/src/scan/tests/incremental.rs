@@ -419,3 +419,34 @@ async fn a_folder_whose_file_vanished_while_probed_is_seen_but_not_summarised() 
     assert_eq!((again.unchanged_files, again.missing_files), (2, 0));
     assert_eq!(s.catalog.get("Show/S1/a.mkv").unwrap().status, MediaStatus::Ok);
 }
+
+#[tokio::test]
+async fn changed_profiles_are_applied_to_every_file_without_probing_again() {
+    let s = Setup::new(&FILES);
+    s.scan().await;
+    let before = s.catalog.get("Show/S1/a.mkv").unwrap();
+    assert!(before.compatibility.as_ref().unwrap().compatible, "h264/aac mkv plays in the browser");
+
+    // The library now follows the HLS profile: its files need a remux there.
+    let hls = crate::playback::Profiles::default().with_main("hls").unwrap();
+    let progress = s.scan_with(ScanOptions { profiles: hls.clone(), ..ScanOptions::default() }).await;
+    assert_eq!(progress.status, ScanStatus::Completed);
+    assert!(s.probed().is_empty(), "decisions are made from the stored streams");
+    for record in s.catalog.records() {
+        assert_eq!(record.decided_with, Some(hls.fingerprint()), "{}", record.path.display());
+        assert!(!record.compatibility.unwrap().compatible, "{}", record.path.display());
+        assert_eq!(record.playback, hls.decide(&record.info, &record.path));
+    }
+    let after = s.catalog.get("Show/S1/a.mkv").unwrap();
+    assert_eq!(
+        (after.id, &after.info, after.last_scanned_at),
+        (before.id, &before.info, before.last_scanned_at)
+    );
+
+    // Nothing changed since: nothing is rewritten.
+    let applies = s.catalog.stats().applies;
+    s.scan_with(ScanOptions { profiles: hls, ..ScanOptions::default() }).await;
+    assert!(s.probed().is_empty());
+    assert_eq!(s.catalog.get("Show/S1/a.mkv").unwrap(), after);
+    assert!(s.catalog.stats().applies <= applies + 1, "at most the folders' seen marks");
+}

@@ -112,6 +112,8 @@ pub fn record(path: &Path) -> MediaRecord {
         missing_since: None,
         fingerprint: Some("xxh3:0123456789abcdef0123456789abcdef".into()),
         probe_version: crate::media::PROBE_FIELDS_VERSION,
+        // Above i64::MAX: stored as its two's complement.
+        decided_with: Some(u64::MAX - 5),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod incremental;
 pub mod media;
+pub mod playback;
 pub mod queries;
 pub mod scans;
 
@@ -38,6 +39,9 @@ macro_rules! catalog_contract {
             queries::shows_are_counted_by_name_and_year,
             queries::records_are_found_by_path,
             queries::text_and_numbers_no_database_holds_are_invalid_input,
+            playback::decision_range_and_codec_filters_select_alike,
+            playback::the_report_agrees_with_counts_made_apart,
+            playback::stale_decisions_are_listed_and_replaced_only_where_unchanged,
             incremental::entries_come_per_directory_and_by_size_and_time,
             incremental::files_absent_or_in_unlisted_folders_are_missing_and_nothing_else,
             incremental::a_move_keeps_the_row_and_applies_only_from_where_it_was,

@@ -8,8 +8,8 @@ use super::Catalog;
 use super::media::record;
 use crate::media::{MediaRecord, MediaStatus};
 use crate::parse::MediaKind;
-use crate::playback::Compatibility;
-use crate::ports::{MediaFilter, MediaQuery, RepoError, ShowSummary, WriteBatch};
+use crate::playback::{Compatibility, DecisionMatch};
+use crate::ports::{DecisionFilter, MediaFilter, MediaQuery, RepoError, ShowSummary, WriteBatch};
 
 struct Row {
     path: &'static str,
@@ -234,6 +234,11 @@ pub async fn text_and_numbers_no_database_holds_are_invalid_input(repo: Arc<dyn 
         MediaFilter { show: nul(), ..Default::default() },
         MediaFilter { search: nul(), ..Default::default() },
         MediaFilter { library: nul(), ..Default::default() },
+        MediaFilter { video_codec: nul(), ..Default::default() },
+        MediaFilter {
+            decision: Some(DecisionFilter { profile: "a\0b".into(), decision: DecisionMatch::AnyTranscode }),
+            ..Default::default()
+        },
         MediaFilter { under: vec![PathBuf::from("/tv/a\0b")], ..Default::default() },
         MediaFilter { season: Some(u32::MAX), ..Default::default() },
         MediaFilter { season: Some(1 << 31), ..Default::default() },
@@ -242,6 +247,7 @@ pub async fn text_and_numbers_no_database_holds_are_invalid_input(repo: Arc<dyn 
         let invalid = |r: Result<_, RepoError>| matches!(r, Err(RepoError::InvalidInput(_)));
         assert!(invalid(repo.count(filter.clone()).await.map(|_| ())), "count {filter:?}");
         assert!(invalid(repo.shows(filter.clone()).await.map(|_| ())), "shows {filter:?}");
+        assert!(invalid(repo.report(filter.clone()).await.map(|_| ())), "report {filter:?}");
         let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
         assert!(invalid(repo.list(query).await.map(|_| ())), "list {filter:?}");
     }
