@@ -3,7 +3,7 @@
 //!
 //! Each recognizer is tried at the start of a token against the rest of the component, so a
 //! pattern may span separators (`S01.E02`, `2024.01.15`). A match only counts when it ends at
-//! a word boundary; [`marker_at`] checks that.
+//! a word boundary; [`run_at_boundary`] checks that.
 
 use chrono::NaiveDate;
 use nom::IResult;
@@ -68,7 +68,7 @@ fn expand(first: u32, rest: Vec<(bool, u32)>) -> Vec<u32> {
 
 /// `S01E02`, `s1e2`, `S01.E02`, `S01 E02`, `s01_e02`, `S01E01E02`, `S01E01-E03`, `S01E01-02`,
 /// `S01E01-S01E02`, `S01E02v2`.
-fn season_episode(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn season_episode(input: &str) -> IResult<&str, Marker> {
     let e = || alt((tag_no_case("ep"), tag_no_case("e")));
     let (input, _) = tag_no_case("s").parse(input)?;
     let (input, season) = number(1, 4).parse(input)?;
@@ -88,7 +88,7 @@ fn season_episode(input: &str) -> IResult<&str, Marker> {
 }
 
 /// `1x02`, `01x02`, `1x02-03`, `1x02-1x03`, `1x02x03`.
-fn cross(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn cross(input: &str) -> IResult<&str, Marker> {
     let (input, season) = number(1, 2).parse(input)?;
     let (input, _) = one_of("xX")(input)?;
     let (input, first) = number(2, 3).parse(input)?;
@@ -135,7 +135,7 @@ fn episode_word(input: &str) -> IResult<&str, ()> {
 }
 
 /// `Season 1 Episode 2`, `Season.01.Episode.02`, `Series 2 Ep 5`.
-fn season_episode_words(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn season_episode_words(input: &str) -> IResult<&str, Marker> {
     let (input, _) = season_word(input)?;
     let (input, _) = opt(sep).parse(input)?;
     let (input, season) = number(1, 4).parse(input)?;
@@ -154,7 +154,7 @@ fn year_number(input: &str) -> IResult<&str, u32> {
 
 /// `2024.01.15`, `2024-01-15`, `2024 01 15`, and the day-first or month-first forms when the
 /// day is unmistakable (`15.01.2024`, `01.15.2024`).
-fn date(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn date(input: &str) -> IResult<&str, Marker> {
     let ymd = map_opt(
         (year_number, one_of(".-_ "), number(2, 2), one_of(".-_ "), number(2, 2)),
         |(y, _, m, _, d)| NaiveDate::from_ymd_opt(y as i32, m, d),
@@ -175,7 +175,7 @@ fn date(input: &str) -> IResult<&str, Marker> {
 }
 
 /// `S02`, `s2`, `Season 2`, `Season.02`, `Series 2`, `Staffel 2`, `Saison 2`, `Temporada 2`.
-fn season_only(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn season_only(input: &str) -> IResult<&str, Marker> {
     let short = preceded(tag_no_case("s"), number(1, 4));
     let long = preceded((season_word, opt(sep)), number(1, 4));
     map(alt((short, long)), Marker::Season).parse(input)
@@ -183,7 +183,7 @@ fn season_only(input: &str) -> IResult<&str, Marker> {
 
 /// `Specials`, `Special`, `Extras` are not here: see `folders`.
 /// `E05`, `Ep05`, `Ep 5`, `Episode 05`, `Episode.5`, `E05-E06`.
-fn episode_only(input: &str) -> IResult<&str, Marker> {
+pub(crate) fn episode_only(input: &str) -> IResult<&str, Marker> {
     let short = preceded(tag_no_case("e"), number(1, 4));
     let long = preceded((episode_word, opt(sep)), number(1, 4));
     let (input, first) = alt((long, short)).parse(input)?;
@@ -219,29 +219,6 @@ fn split_compact(n: u32, base: u32) -> Option<Marker> {
     })
 }
 
-/// Which recognizers to try.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Strength {
-    /// Unmistakable anywhere in a name.
-    Strong,
-    /// Only a season (`S02`, `Season 2`).
-    SeasonOnly,
-    /// `E05`, `Episode 5`.
-    EpisodeWord,
-}
-
-/// Tries the recognizers of `strength` at the start of `text`; returns the marker and the
-/// number of bytes it covers, if it ends at a word boundary.
-pub(crate) fn marker_at(text: &str, strength: Strength) -> Option<(Marker, usize)> {
-    let result = match strength {
-        Strength::Strong => alt((season_episode, cross, season_episode_words, date)).parse(text),
-        Strength::SeasonOnly => season_only(text),
-        Strength::EpisodeWord => episode_only(text),
-    };
-    let (rest, marker) = result.ok()?;
-    ends_at_boundary(rest).then(|| (marker, text.len() - rest.len()))
-}
-
 /// Runs `parser` on `text` and accepts its result only at a word boundary.
 pub(crate) fn run_at_boundary(
     text: &str,
@@ -263,8 +240,14 @@ mod tests {
         Marker::SeasonEpisode { season, episodes: episodes.to_vec(), version: None }
     }
 
+    /// What the strong recognizers (the ones that count anywhere in a name) read at the start
+    /// of `text`.
     fn strong(text: &str) -> Option<Marker> {
-        marker_at(text, Strength::Strong).map(|(m, _)| m)
+        strong_at(text).map(|(m, _)| m)
+    }
+
+    fn strong_at(text: &str) -> Option<(Marker, usize)> {
+        [season_episode, cross, season_episode_words, date].into_iter().find_map(|p| run_at_boundary(text, p))
     }
 
     #[test]
@@ -298,7 +281,7 @@ mod tests {
         assert_eq!(strong("1x02-1x04"), Some(se(1, &[2, 3, 4])));
         assert_eq!(strong("1920x1080"), None);
         assert_eq!(strong("2x09.2x10"), Some(se(2, &[9, 10])));
-        assert_eq!(marker_at("1x02.720p", Strength::Strong).map(|(_, n)| n), Some(4));
+        assert_eq!(strong_at("1x02.720p").map(|(_, n)| n), Some(4));
     }
 
     #[test]
@@ -321,20 +304,20 @@ mod tests {
     #[test]
     fn boundaries_are_required() {
         assert_eq!(strong("S01E02x264"), None);
-        assert_eq!(marker_at("S01E02.720p", Strength::Strong).map(|(_, n)| n), Some(6));
+        assert_eq!(strong_at("S01E02.720p").map(|(_, n)| n), Some(6));
     }
 
     #[test]
     fn season_and_episode_only() {
-        assert_eq!(marker_at("Season 2", Strength::SeasonOnly).map(|m| m.0), Some(Marker::Season(2)));
-        assert_eq!(marker_at("S02", Strength::SeasonOnly).map(|m| m.0), Some(Marker::Season(2)));
-        assert_eq!(marker_at("Staffel.3", Strength::SeasonOnly).map(|m| m.0), Some(Marker::Season(3)));
+        assert_eq!(run_at_boundary("Season 2", season_only).map(|m| m.0), Some(Marker::Season(2)));
+        assert_eq!(run_at_boundary("S02", season_only).map(|m| m.0), Some(Marker::Season(2)));
+        assert_eq!(run_at_boundary("Staffel.3", season_only).map(|m| m.0), Some(Marker::Season(3)));
         assert_eq!(
-            marker_at("Episode 04", Strength::EpisodeWord).map(|m| m.0),
+            run_at_boundary("Episode 04", episode_only).map(|m| m.0),
             Some(Marker::Episode { episodes: vec![4], version: None })
         );
         assert_eq!(
-            marker_at("E05", Strength::EpisodeWord).map(|m| m.0),
+            run_at_boundary("E05", episode_only).map(|m| m.0),
             Some(Marker::Episode { episodes: vec![5], version: None })
         );
     }

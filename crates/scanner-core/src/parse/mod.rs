@@ -6,8 +6,11 @@
 //! folder marks noise. Where folder and file name disagree, the file name wins. The rules are
 //! written for users in `docs/naming.md`.
 
+mod analysis;
 mod markers;
 mod name;
+mod release;
+mod rules;
 mod tags;
 mod tokens;
 

@@ -1,0 +1,304 @@
+//! The numbering rules of the filename parser, as data.
+//!
+//! Each rule is a small named function that looks for one way of writing an episode number
+//! (or an air date) in a tokenized name and returns where it found it. [`NUMBERING`] lists the
+//! rules strongest first; [`decide`] is the one driver that applies them, and its precedence step
+//! settles conflicts between rules (see there). `docs/naming.md` lists the same table: its
+//! "Rules" section is generated from it and a test keeps the two in step.
+//!
+//! Every rule carries examples; a test parses each one and checks both the result and that
+//! it was this rule that decided.
+
+mod numbering;
+
+use std::ops::Range;
+
+use nom::IResult;
+
+use super::analysis::Analysis;
+use super::markers::{self, Marker};
+use super::tokens::Bracket;
+
+/// Where a rule found a number, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// First and last token of the marker.
+    pub first: usize,
+    pub last: usize,
+    pub marker: Marker,
+    /// An anime-style absolute episode number (` - 112`, `[Group] Show 112`).
+    pub absolute: bool,
+}
+
+impl Hit {
+    fn new(first: usize, last: usize, marker: Marker) -> Self {
+        Self { first, last, marker, absolute: false }
+    }
+
+    fn absolute(self) -> Self {
+        Self { absolute: true, ..self }
+    }
+}
+
+/// A season stated without an episode (`S02`, `Season 2`) before the release tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SeasonHint {
+    pub first: usize,
+    pub last: usize,
+    pub season: u32,
+}
+
+/// A tokenized name and what the driver already knows about it.
+pub(crate) struct Scan<'a> {
+    pub a: Analysis<'a>,
+    /// First token of the name proper, after a leading `[Group]`.
+    pub start: usize,
+    pub season: Option<SeasonHint>,
+}
+
+impl<'a> Scan<'a> {
+    pub(crate) fn new(a: Analysis<'a>) -> Self {
+        let start = a.lead_group;
+        let season = season_hint(&a, start);
+        Self { a, start, season }
+    }
+}
+
+/// How far a rule's marker is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    /// Means the same wherever it stands (`S01E02`, `1x02`, a full date): it wins over any
+    /// season word, and the show is everything before it.
+    Unmistakable,
+    /// Only a number in the right place; a season word before it gives the season and ends the
+    /// show name (`Show S2 - 05`).
+    Contextual,
+}
+
+/// How a rule looks for its marker.
+#[derive(Clone, Copy)]
+pub(crate) enum Finder {
+    /// An unmistakable recognizer, tried at every token (and alone in square brackets).
+    Anywhere(fn(&str) -> IResult<&str, Marker>),
+    /// A contextual rule that looks at the whole name.
+    Context(fn(&Scan<'_>) -> Option<Hit>),
+}
+
+/// One numbering rule.
+pub(crate) struct Rule {
+    pub name: &'static str,
+    /// One sentence for `docs/naming.md`.
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
+    pub summary: &'static str,
+    /// Names this rule decides, and what they are read as (see `describe`).
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
+    pub examples: &'static [(&'static str, &'static str)],
+    pub find: Finder,
+}
+
+impl Rule {
+    pub(crate) fn tier(&self) -> Tier {
+        match self.find {
+            Finder::Anywhere(_) => Tier::Unmistakable,
+            Finder::Context(_) => Tier::Contextual,
+        }
+    }
+
+    fn run(&self, scan: &Scan<'_>) -> Option<Hit> {
+        match self.find {
+            Finder::Anywhere(parser) => anywhere(scan, parser, scan.start..scan.a.tokens.len()),
+            Finder::Context(find) => find(scan),
+        }
+    }
+}
+
+/// The numbering rules, strongest first. The first rule that finds something decides.
+pub(crate) const NUMBERING: &[Rule] = numbering::RULES;
+
+/// What the rules decided about a name's numbering.
+pub(crate) struct Decision {
+    pub rule: &'static Rule,
+    pub hit: Hit,
+    /// Where the show name ends.
+    pub name_end: usize,
+    /// The season word that gives a contextual marker its season.
+    pub season: Option<SeasonHint>,
+}
+
+/// Applies the rules and settles conflicts between them.
+///
+/// Precedence: rules are tried in table order and the first hit wins, so an unmistakable
+/// `S01E02` beats a date, a date beats `E05`, and bare numbers are only read when nothing
+/// clearer is there. Two refinements:
+/// - an unmistakable marker before the release tags beats one among them (in
+///   `Show 2015 02 09 WEBRIP s01e13` the date is the numbering, the tail is noise);
+/// - the show name ends at the earliest unmistakable marker (`Show 2016 02 25 S20E142` is
+///   "Show", season 20), or, for a contextual winner, at a season word before it.
+pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
+    let (mut rule, mut hit) = NUMBERING.iter().find_map(|rule| rule.run(scan).map(|hit| (rule, hit)))?;
+    let unmistakable = || {
+        NUMBERING.iter().filter_map(|rule| match rule.find {
+            Finder::Anywhere(parser) => Some((rule, parser)),
+            Finder::Context(_) => None,
+        })
+    };
+    match rule.tier() {
+        Tier::Unmistakable => {
+            let tags = scan.a.first_tag;
+            if hit.first > tags
+                && let Some(earlier) =
+                    unmistakable().find_map(|(r, p)| anywhere(scan, p, scan.start..tags).map(|h| (r, h)))
+            {
+                (rule, hit) = earlier;
+            }
+            let name_end = unmistakable()
+                .filter_map(|(_, p)| anywhere(scan, p, scan.start..hit.first))
+                .map(|h| h.first)
+                .min()
+                .unwrap_or(hit.first);
+            Some(Decision { rule, hit, name_end, season: None })
+        }
+        Tier::Contextual => {
+            let season = scan.season.filter(|h| h.first < hit.first);
+            let name_end = season.map_or(hit.first, |h| h.first);
+            Some(Decision { rule, hit, name_end, season })
+        }
+    }
+}
+
+/// The first `S02` or `Season 2` among the plain words before the tags.
+fn season_hint(a: &Analysis<'_>, start: usize) -> Option<SeasonHint> {
+    (start..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| match a.match_at(i, markers::season_only) {
+        Some((Marker::Season(season), last)) => Some(SeasonHint { first: i, last, season }),
+        _ => None,
+    })
+}
+
+/// Tries `parser` on every plain token, and on a token alone in square brackets
+/// (`Show - [01x03] - Title`): markers that mean the same wherever they stand.
+fn anywhere(scan: &Scan<'_>, parser: fn(&str) -> IResult<&str, Marker>, within: Range<usize>) -> Option<Hit> {
+    let a = &scan.a;
+    within.into_iter().find_map(|i| {
+        let token = &a.tokens[i];
+        if a.plain(i) {
+            return a.match_at(i, parser).map(|(marker, last)| Hit::new(i, last, marker));
+        }
+        let alone = token.bracket == Bracket::Square
+            && a.tokens.iter().filter(|t| t.group == token.group).count() == 1;
+        match markers::run_at_boundary(token.text, parser) {
+            Some((marker, len)) if alone && len == token.text.len() => Some(Hit::new(i, i, marker)),
+            _ => None,
+        }
+    })
+}
+
+/// A one-line reading of a parse result, as the rule examples and `docs/naming.md` write it:
+/// `Show Name · S1 E2 E3`, `Show · E12 (absolute)`, `Show · 2024-01-15`, `(no show) · S1 E4`.
+#[cfg(test)]
+pub(crate) fn describe(info: &super::name::NameInfo) -> String {
+    use std::fmt::Write;
+    let mut out = info.name.clone().unwrap_or_else(|| "(no show)".to_owned());
+    if let Some(year) = info.year {
+        let _ = write!(out, " ({year})");
+    }
+    let mut numbers = String::new();
+    if let Some(season) = info.season {
+        let _ = write!(numbers, "S{season}");
+    }
+    for episode in &info.episodes {
+        let sep = if numbers.is_empty() { "" } else { " " };
+        let _ = write!(numbers, "{sep}E{episode}");
+    }
+    if info.absolute {
+        numbers.push_str(" (absolute)");
+    }
+    if let Some(date) = info.date {
+        let sep = if numbers.is_empty() { "" } else { " " };
+        let _ = write!(numbers, "{sep}{date}");
+    }
+    if !numbers.is_empty() {
+        let _ = write!(out, " · {numbers}");
+    }
+    out
+}
+
+/// The "Rules" section of `docs/naming.md`, generated from the tables.
+#[cfg(test)]
+pub(crate) fn markdown() -> String {
+    let mut out = String::from(
+        "### Numbering rules, strongest first\n\n\
+         The first rule that finds a number in a name decides. *Unmistakable* markers count\n\
+         anywhere and the show is everything before them; before a *contextual* one, a season\n\
+         word (`S2`, `Season 2`) gives the season and ends the show name.\n\n\
+         | rule | trust | reads | example | read as |\n|---|---|---|---|---|\n",
+    );
+    for rule in NUMBERING {
+        let (name, reading) = rule.examples.first().copied().unwrap_or(("", ""));
+        let tier = match rule.tier() {
+            Tier::Unmistakable => "unmistakable",
+            Tier::Contextual => "contextual",
+        };
+        out.push_str(&format!("| `{}` | {tier} | {} | `{name}` | {reading} |\n", rule.name, rule.summary));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::name::analyze;
+
+    #[test]
+    fn every_rule_decides_its_own_examples() {
+        let mut wrong = Vec::new();
+        for rule in NUMBERING {
+            assert!(!rule.examples.is_empty(), "rule {} has no example", rule.name);
+            for &(name, want) in rule.examples {
+                let info = analyze(name);
+                let got = describe(&info);
+                if got != want || info.rule != Some(rule.name) {
+                    wrong.push(format!(
+                        "{}: {name:?}\n    want {want} (by {})\n    got  {got} (by {:?})",
+                        rule.name, rule.name, info.rule
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} examples wrong:\n{}", wrong.len(), wrong.join("\n"));
+    }
+
+    #[test]
+    fn rule_names_are_unique() {
+        let mut names: Vec<&str> = NUMBERING.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), NUMBERING.len());
+    }
+
+    /// `docs/naming.md` carries the generated section verbatim between two markers. Rewrite it
+    /// with `MEDIASCAN_BLESS=1 cargo test -p scanner-core docs_list_the_rules`.
+    #[test]
+    fn docs_list_the_rules() {
+        const BEGIN: &str =
+            "<!-- rules: generated from crates/scanner-core/src/parse/rules, do not edit -->\n";
+        const END: &str = "<!-- rules: end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/naming.md");
+        let docs = std::fs::read_to_string(&path).expect("docs/naming.md");
+        let (Some(begin), Some(end)) = (docs.find(BEGIN), docs.find(END)) else {
+            panic!("docs/naming.md lacks the generated rules section ({BEGIN:?} … {END:?})");
+        };
+        let current = &docs[begin + BEGIN.len()..end];
+        let wanted = markdown();
+        if current != wanted {
+            if std::env::var_os("MEDIASCAN_BLESS").is_some() {
+                let updated = format!("{}{wanted}{}", &docs[..begin + BEGIN.len()], &docs[end..]);
+                std::fs::write(&path, updated).expect("write docs/naming.md");
+                return;
+            }
+            panic!(
+                "docs/naming.md is out of date with the rules table; run\n  \
+                 MEDIASCAN_BLESS=1 cargo test -p scanner-core docs_list_the_rules\n\nwanted:\n{wanted}"
+            );
+        }
+    }
+}
