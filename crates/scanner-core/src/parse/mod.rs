@@ -258,9 +258,14 @@ fn merge(file: NameInfo, ctx: Context) -> ParsedName {
         out.absolute_episode = out.episodes.first().copied();
     }
     if out.kind == MediaKind::Episode && out.show.as_deref().is_none_or(str::is_empty) {
-        // An episode nobody can name is not filed as one.
-        out.kind = MediaKind::Unknown;
         out.show = None;
+        // An episode nobody can name is still one when its numbering says so: a marker that
+        // names itself (`S01E04`, `Episode 5`, an air date), or a number in a season folder.
+        // A bare `05 - Title` with nothing around it is not.
+        let numbered = file.explicit || (ctx.season.is_some() && !out.episodes.is_empty());
+        if !numbered {
+            out.kind = MediaKind::Unknown;
+        }
     }
     out
 }

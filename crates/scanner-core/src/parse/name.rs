@@ -56,6 +56,9 @@ pub(crate) struct NameInfo {
     pub absolute: bool,
     /// The numbering rule that decided (see `rules`), for tests and diagnostics.
     pub rule: Option<&'static str>,
+    /// The marker says by itself that this is an episode (`S01E02`, `Episode 5`), so it is one
+    /// even when no show can be named.
+    pub explicit: bool,
 }
 
 /// Analyses one component.
@@ -76,10 +79,12 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
         release: scan.a.release(),
         absolute: false,
         rule: None,
+        explicit: false,
     };
     match rules::decide(&scan) {
         Some(decision) => {
             info.rule = Some(decision.rule.name);
+            info.explicit = decision.is_explicit();
             episode(&scan, decision, &mut info);
         }
         None => match scan.season {

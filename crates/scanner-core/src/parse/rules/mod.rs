@@ -70,9 +70,12 @@ pub(crate) enum Tier {
     /// Means the same wherever it stands (`S01E02`, `1x02`, a full date): it wins over any
     /// season word, and the show is everything before it.
     Unmistakable,
-    /// Only a number in the right place; a season word before it gives the season and ends the
-    /// show name (`Show S2 - 05`).
-    Contextual,
+    /// A word says "episode" (`E05`, `Episode 5`), but only where titles end; a season word
+    /// before it gives the season and ends the show name.
+    Worded,
+    /// Only a number in the right place (`Show - 05`, `Show.102.HDTV`); like `Worded`, it
+    /// takes its season from a season word before it.
+    Positional,
 }
 
 /// How a rule looks for its marker.
@@ -80,8 +83,10 @@ pub(crate) enum Tier {
 pub(crate) enum Finder {
     /// An unmistakable recognizer, tried at every token (and alone in square brackets).
     Anywhere(fn(&str) -> IResult<&str, Marker>),
-    /// A contextual rule that looks at the whole name.
-    Context(fn(&Scan<'_>) -> Option<Hit>),
+    /// A rule for an episode word, looking at the whole name.
+    Worded(fn(&Scan<'_>) -> Option<Hit>),
+    /// A rule for a bare number, looking at the whole name.
+    Positional(fn(&Scan<'_>) -> Option<Hit>),
 }
 
 /// One numbering rule.
@@ -100,14 +105,15 @@ impl Rule {
     pub(crate) fn tier(&self) -> Tier {
         match self.find {
             Finder::Anywhere(_) => Tier::Unmistakable,
-            Finder::Context(_) => Tier::Contextual,
+            Finder::Worded(_) => Tier::Worded,
+            Finder::Positional(_) => Tier::Positional,
         }
     }
 
     fn run(&self, scan: &Scan<'_>) -> Option<Hit> {
         match self.find {
             Finder::Anywhere(parser) => anywhere(scan, parser, scan.start..scan.a.tokens.len()),
-            Finder::Context(find) => find(scan),
+            Finder::Worded(find) | Finder::Positional(find) => find(scan),
         }
     }
 }
@@ -121,8 +127,18 @@ pub(crate) struct Decision {
     pub hit: Hit,
     /// Where the show name ends.
     pub name_end: usize,
-    /// The season word that gives a contextual marker its season.
+    /// The season word that gives a worded or positional marker its season.
     pub season: Option<SeasonHint>,
+}
+
+impl Decision {
+    /// Whether the marker says by itself that the file is an episode, so that it is one even
+    /// when no show can be named (`S01E04.mkv`, `Episode 5.mkv`). A bare number does not, and
+    /// neither does a date: a file named `2019-07-04` is a home video as often as a broadcast.
+    pub(crate) fn is_explicit(&self) -> bool {
+        matches!(self.rule.tier(), Tier::Unmistakable | Tier::Worded)
+            && !matches!(self.hit.marker, Marker::Date(_))
+    }
 }
 
 /// Applies the rules and settles conflicts between them.
@@ -139,7 +155,7 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
     let unmistakable = || {
         NUMBERING.iter().filter_map(|rule| match rule.find {
             Finder::Anywhere(parser) => Some((rule, parser)),
-            Finder::Context(_) => None,
+            Finder::Worded(_) | Finder::Positional(_) => None,
         })
     };
     match rule.tier() {
@@ -158,7 +174,7 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
                 .unwrap_or(hit.first);
             Some(Decision { rule, hit, name_end, season: None })
         }
-        Tier::Contextual => {
+        Tier::Worded | Tier::Positional => {
             let season = scan.season.filter(|h| h.first < hit.first);
             let name_end = season.map_or(hit.first, |h| h.first);
             Some(Decision { rule, hit, name_end, season })
@@ -228,15 +244,18 @@ pub(crate) fn markdown() -> String {
     let mut out = String::from(
         "### Numbering rules, strongest first\n\n\
          The first rule that finds a number in a name decides. *Unmistakable* markers count\n\
-         anywhere and the show is everything before them; before a *contextual* one, a season\n\
-         word (`S2`, `Season 2`) gives the season and ends the show name.\n\n\
+         anywhere and the show is everything before them; before a *worded* or *positional*\n\
+         one, a season word (`S2`, `Season 2`) gives the season and ends the show name. An\n\
+         unmistakable or worded marker (but not a date alone) makes a file an episode even when\n\
+         no show can be named.\n\n\
          | rule | trust | reads | example | read as |\n|---|---|---|---|---|\n",
     );
     for rule in NUMBERING {
         let (name, reading) = rule.examples.first().copied().unwrap_or(("", ""));
         let tier = match rule.tier() {
             Tier::Unmistakable => "unmistakable",
-            Tier::Contextual => "contextual",
+            Tier::Worded => "worded",
+            Tier::Positional => "positional",
         };
         out.push_str(&format!("| `{}` | {tier} | {} | `{name}` | {reading} |\n", rule.name, rule.summary));
     }

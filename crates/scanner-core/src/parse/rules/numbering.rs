@@ -37,13 +37,13 @@ pub(super) const RULES: &[Rule] = &[
         name: "episode_word",
         summary: "`E05`, `Ep 5`, `Episode 05`, `Folge 5` before the release tags",
         examples: &[("Tin Lantern Episode 4", "Tin Lantern · E4")],
-        find: Finder::Context(episode_word),
+        find: Finder::Worded(episode_word),
     },
     Rule {
         name: "compact_between_dashes",
         summary: "`Show - 110 - Title`: three or four digits between dashes, before a title, are season and episode",
         examples: &[("Quill Street - 214 - The Ledger", "Quill Street · S2 E14")],
-        find: Finder::Context(compact_between_dashes),
+        find: Finder::Positional(compact_between_dashes),
     },
     Rule {
         name: "dash_number",
@@ -52,25 +52,25 @@ pub(super) const RULES: &[Rule] = &[
             ("[Hoshi] Kaze no Uta - 07 [1080p]", "Kaze no Uta · E7 (absolute)"),
             ("[Hoshi] Kaze no Uta S2 - 03 [720p]", "Kaze no Uta · S2 E3"),
         ],
-        find: Finder::Context(dash_number),
+        find: Finder::Positional(dash_number),
     },
     Rule {
         name: "leading_number",
         summary: "a number opening the name and followed by a dash, a dot or nothing: `05 - Title`, `05. Title`",
         examples: &[("07 - The Long Night", "(no show) · E7")],
-        find: Finder::Context(leading_number),
+        find: Finder::Positional(leading_number),
     },
     Rule {
         name: "compact_number",
         summary: "`Show.102.HDTV`: three or four digits after the show are season and episode, unless a year follows",
         examples: &[("Quill.Street.305.HDTV.x264-GRP", "Quill Street · S3 E5")],
-        find: Finder::Context(compact_number),
+        find: Finder::Positional(compact_number),
     },
     Rule {
         name: "fansub_number",
         summary: "`[Group] Show 12 [720p]`: the last number of a fansub name is an absolute episode",
         examples: &[("[Hoshi] Kaze no Uta 08 [720p]", "Kaze no Uta · E8 (absolute)")],
-        find: Finder::Context(fansub_number),
+        find: Finder::Positional(fansub_number),
     },
 ];
 
