@@ -183,14 +183,17 @@ impl<'a> Analysis<'a> {
     }
 
     /// Finds the token index `j` such that a match of `len` bytes from token `i` ends exactly at
-    /// the end of token `j`, with no bracketed token in between.
+    /// the end of token `j`, within the bracket group of token `i` (or among plain tokens).
     pub(crate) fn span_end(&self, i: usize, len: usize) -> Option<usize> {
         let end = self.tokens[i].start + len;
-        (i..self.tokens.len()).take_while(|&j| self.tokens[j].start < end && self.plain(j)).find(|&j| {
-            let token = &self.tokens[j];
-            // A spaced name's word may carry a final `.` or `,` (`05. Title`).
-            token.end() == end || (token.end() == end + 1 && token.text.ends_with(['.', ',']))
-        })
+        let group = self.tokens[i].group;
+        (i..self.tokens.len())
+            .take_while(|&j| self.tokens[j].start < end && self.tokens[j].group == group)
+            .find(|&j| {
+                let token = &self.tokens[j];
+                // A spaced name's word may carry a final `.` or `,` (`05. Title`).
+                token.end() == end || (token.end() == end + 1 && token.text.ends_with(['.', ',']))
+            })
     }
 
     /// Runs the recognizer `parser` at token `i`; the match must end at a token's end, with no

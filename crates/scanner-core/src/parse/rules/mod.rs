@@ -167,11 +167,16 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
             {
                 (rule, hit) = earlier;
             }
+            // A season word after some of the name (`Show - Temporada 2 [Cap.203]`) ends it too;
+            // one that opens the name is part of it (`Series 13 - S01E01`).
+            let season_word = scan.season.map(|h| h.first).filter(|&f| f > scan.start);
             let name_end = unmistakable()
                 .filter_map(|(_, p)| anywhere(scan, p, scan.start..hit.first))
                 .map(|h| h.first)
+                .chain(season_word)
                 .min()
-                .unwrap_or(hit.first);
+                .unwrap_or(hit.first)
+                .min(hit.first);
             Some(Decision { rule, hit, name_end, season: None })
         }
         Tier::Worded | Tier::Positional => {
@@ -182,30 +187,25 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
     }
 }
 
-/// The first `S02` or `Season 2` among the plain words before the tags.
+/// The first season word (`S02`, `Season 2`, `2nd Season`, `(Season 2)`) before the tags,
+/// among the plain words or in round brackets.
 fn season_hint(a: &Analysis<'_>, start: usize) -> Option<SeasonHint> {
-    (start..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| match a.match_at(i, markers::season_only) {
+    let candidate = |i: usize| a.plain(i) || a.tokens[i].bracket == Bracket::Round;
+    (start..a.first_tag).filter(|&i| candidate(i)).find_map(|i| match a.match_at(i, markers::season_only) {
         Some((Marker::Season(season), last)) => Some(SeasonHint { first: i, last, season }),
         _ => None,
     })
 }
 
-/// Tries `parser` on every plain token, and on a token alone in square brackets
-/// (`Show - [01x03] - Title`): markers that mean the same wherever they stand.
+/// Tries `parser` at every token in `within` that is not a release tag, bracketed or not
+/// (`Show (S01E12)`, `Show [Cap.201]`): markers that mean the same wherever they stand. A match
+/// inside brackets must end inside them.
 fn anywhere(scan: &Scan<'_>, parser: fn(&str) -> IResult<&str, Marker>, within: Range<usize>) -> Option<Hit> {
     let a = &scan.a;
-    within.into_iter().find_map(|i| {
-        let token = &a.tokens[i];
-        if a.plain(i) {
-            return a.match_at(i, parser).map(|(marker, last)| Hit::new(i, last, marker));
-        }
-        let alone = token.bracket == Bracket::Square
-            && a.tokens.iter().filter(|t| t.group == token.group).count() == 1;
-        match markers::run_at_boundary(token.text, parser) {
-            Some((marker, len)) if alone && len == token.text.len() => Some(Hit::new(i, i, marker)),
-            _ => None,
-        }
-    })
+    within
+        .into_iter()
+        .filter(|&i| !a.tagged[i])
+        .find_map(|i| a.match_at(i, parser).map(|(marker, last)| Hit::new(i, last, marker)))
 }
 
 /// A one-line reading of a parse result, as the rule examples and `docs/naming.md` write it:

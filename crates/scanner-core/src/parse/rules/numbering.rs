@@ -8,24 +8,39 @@ use crate::parse::markers;
 pub(super) const RULES: &[Rule] = &[
     Rule {
         name: "season_episode",
-        summary: "`S01E02`, `s1e2`, `S01.E02`, `S01E01E02`, `S01E01-E03`, anywhere in the name",
+        summary: "`S01E02`, `s1e2`, `S01.E02`, `S01x02`, `S01E01E02`, `S01E01-E03`, `S01E01+02`, `S01E01 - S01E02`, anywhere in the name",
         examples: &[
             ("Tin.Lantern.S02E05.720p.HDTV.x264-GRP", "Tin Lantern · S2 E5"),
             ("Tin Lantern - S01E01E02 - Double Bill", "Tin Lantern · S1 E1 E2"),
+            ("Tin Lantern S03E04 E05 HDTV", "Tin Lantern · S3 E4 E5"),
+            ("Tin Lantern (S02E07)", "Tin Lantern · S2 E7"),
         ],
         find: Finder::Anywhere(markers::season_episode),
     },
     Rule {
         name: "cross",
-        summary: "`1x02`, `01x02`, `1x02-1x03`",
-        examples: &[("Tin Lantern - 3x07 - Sparks", "Tin Lantern · S3 E7")],
+        summary: "`1x02`, `2x4`, `1 x 02`, `2009x09`, `1x02-1x03`, `8x01_02`",
+        examples: &[
+            ("Tin Lantern - 3x07 - Sparks", "Tin Lantern · S3 E7"),
+            ("Tin_Lantern_-_4x9_-_Embers", "Tin Lantern · S4 E9"),
+            ("Tin Lantern 2x09 - 2x10", "Tin Lantern · S2 E9 E10"),
+        ],
         find: Finder::Anywhere(markers::cross),
     },
     Rule {
         name: "season_episode_words",
-        summary: "`Season 1 Episode 2` and its dotted forms",
-        examples: &[("Tin Lantern Season 2 Episode 9", "Tin Lantern · S2 E9")],
+        summary: "`Season 1 Episode 2` and its dotted forms; Dutch `Se.1 afl.2`",
+        examples: &[
+            ("Tin Lantern Season 2 Episode 9", "Tin Lantern · S2 E9"),
+            ("De Lantaarn Se.2 afl.3 en 4", "De Lantaarn · S2 E3 E4"),
+        ],
         find: Finder::Anywhere(markers::season_episode_words),
+    },
+    Rule {
+        name: "chapter",
+        summary: "Spanish `Cap.201`, `Capitulo 1901`: one number holding season and episode (the last two digits), `Cap.111_120` a range",
+        examples: &[("Las Olas - Temporada 2 [HDTV][Cap.203]", "Las Olas · S2 E3")],
+        find: Finder::Anywhere(markers::chapter),
     },
     Rule {
         name: "air_date",
@@ -35,8 +50,12 @@ pub(super) const RULES: &[Rule] = &[
     },
     Rule {
         name: "episode_word",
-        summary: "`E05`, `Ep 5`, `Episode 05`, `Folge 5` before the release tags",
-        examples: &[("Tin Lantern Episode 4", "Tin Lantern · E4")],
+        summary: "`E05`, `Ep 5`, `Episode 05`, `#05`, `Folge 5`, `Odcinek 5`, `第5集`, `05話`, `5. Bölüm`, before the release tags",
+        examples: &[
+            ("Tin Lantern Episode 4", "Tin Lantern · E4"),
+            ("Fener #12 (1080p)", "Fener · E12"),
+            ("灯笼 第7集", "灯笼 · E7"),
+        ],
         find: Finder::Worded(episode_word),
     },
     Rule {
@@ -51,6 +70,11 @@ pub(super) const RULES: &[Rule] = &[
         examples: &[
             ("[Hoshi] Kaze no Uta - 07 [1080p]", "Kaze no Uta · E7 (absolute)"),
             ("[Hoshi] Kaze no Uta S2 - 03 [720p]", "Kaze no Uta · S2 E3"),
+            ("[Hoshi] Kaze no Uta 2nd Season - 04", "Kaze no Uta · S2 E4"),
+            (
+                "[Hoshi] Kaze no Uta - 01~12 [Batch]",
+                "Kaze no Uta · E1 E2 E3 E4 E5 E6 E7 E8 E9 E10 E11 E12 (absolute)",
+            ),
         ],
         find: Finder::Positional(dash_number),
     },
