@@ -24,8 +24,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser] [scan] [--quick]
-                            benchmarks; results in target/bench/*.json (--quick: smaller trees)
+  bench [parser [--peers]] [scan] [--quick]
+                            benchmarks; results in target/bench/*.json (--quick: smaller trees;
+                            --peers: also score the parser on the peer suites in ../shared)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi) N s each";
 
 fn main() -> ExitCode {
@@ -113,7 +114,9 @@ fn ensure_cargo_deny() -> Result {
 
 fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
-    let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
+    let peers = args.iter().any(|a| a == "--peers");
+    let chosen: Vec<&str> =
+        args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
         if !["parser", "scan"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
@@ -125,6 +128,9 @@ fn bench(args: &[String]) -> Result {
             "parser benchmark",
             cargo().args(["bench", "--locked", "-p", "scanner-core", "--bench", "parse"]),
         )?;
+        if peers {
+            bench::peers()?;
+        }
     }
     if wants("scan") {
         bench::scan(quick)?;
