@@ -7,7 +7,7 @@ use nom::IResult;
 
 use super::markers::{self, Marker};
 use super::name::Noise;
-use super::tags::{self, Tag};
+use super::tags::{self, Tag, TagKind};
 use super::tokens::{Bracket, Token, tokenize};
 
 pub(crate) struct Analysis<'a> {
@@ -22,6 +22,12 @@ pub(crate) struct Analysis<'a> {
     /// Tokens of a leading `[Group]`.
     pub lead_group: usize,
     pub noise: Option<Noise>,
+    /// The name is written the way fansub groups write them: it opens with a `[Group]` or
+    /// carries a CRC checksum. Numbers in such names are absolute episode numbers.
+    pub anime: bool,
+    /// Bracket groups (by group index) that hold release information (a tag or a checksum):
+    /// never part of a name or title.
+    release_groups: Vec<usize>,
 }
 
 /// Plex-style suffixes marking bonus material (`Movie-trailer`, `Scene-deleted`).
@@ -42,39 +48,37 @@ const EXTRA_SUFFIXES: &[&str] = &[
 /// Finds noise words and affixes; strips `-trailer`-style suffixes and a `sample-` prefix from
 /// their tokens. Returns the noise and which tokens are the bare word `sample`.
 fn strip_noise(tokens: &mut [Token<'_>]) -> (Option<Noise>, Vec<bool>) {
+    let is = |text: &str, word: &str| text.eq_ignore_ascii_case(word);
     let mut noise = None;
     let mut words = vec![false; tokens.len()];
     for (token, word) in tokens.iter_mut().zip(words.iter_mut()) {
-        let lower = token.text.to_lowercase();
-        match lower.as_str() {
-            "sample" => {
-                noise = Some(Noise::Sample);
-                *word = true;
-                continue;
-            }
-            "trailer" | "teaser" | "featurette" => {
-                noise.get_or_insert(Noise::Extra);
-                continue;
-            }
-            _ => {}
+        let text = token.text;
+        if is(text, "sample") {
+            noise = Some(Noise::Sample);
+            *word = true;
+            continue;
         }
-        if let Some((head, suffix)) = lower.rsplit_once('-')
+        if ["trailer", "teaser", "featurette"].iter().any(|w| is(text, w)) {
+            noise.get_or_insert(Noise::Extra);
+            continue;
+        }
+        if let Some((head, suffix)) = text.rsplit_once('-')
             && !head.is_empty()
         {
-            if suffix == "sample" {
+            if is(suffix, "sample") {
                 noise = Some(Noise::Sample);
-                token.text = &token.text[..head.len()];
+                token.text = head;
                 continue;
             }
-            if EXTRA_SUFFIXES.contains(&suffix) {
+            if EXTRA_SUFFIXES.iter().any(|s| is(suffix, s)) {
                 noise.get_or_insert(Noise::Extra);
-                token.text = &token.text[..head.len()];
+                token.text = head;
                 continue;
             }
         }
-        if lower.len() > 7 && lower.starts_with("sample-") {
+        if text.len() > 7 && text.get(..7).is_some_and(|p| is(p, "sample-")) {
             noise = Some(Noise::Sample);
-            token.text = &token.text[7..];
+            token.text = &text[7..];
             token.start += 7;
         }
     }
@@ -132,6 +136,15 @@ impl<'a> Analysis<'a> {
                 let len = found[i].as_ref().map_or(1, |t| t.len);
                 let prev = i.checked_sub(1);
                 let next = i + len;
+                // A bare height (`1080`) only counts next to unbracketed tags or a year: after a
+                // dash and before `(720p)` it is an episode number.
+                if tokens[i].text.bytes().all(|b| b.is_ascii_digit())
+                    && ![prev, Some(next)].into_iter().flatten().any(|j| {
+                        j < n && tokens[j].group == 0 && (accepted[j] || is_year(&tokens[j]).is_some())
+                    })
+                {
+                    continue;
+                }
                 let neighbour_ok =
                     |j: usize| accepted.get(j).copied().unwrap_or(false) || is_year(&tokens[j]).is_some();
                 let prev_ok = prev.is_some_and(|p| {
@@ -142,7 +155,14 @@ impl<'a> Analysis<'a> {
                         .is_some_and(|k| accepted[k] && k + found[k].as_ref().map_or(1, |t| t.len) > p)
                         || is_year(&tokens[p]).is_some()
                 });
-                let next_ok = next < n && neighbour_ok(next) && found[next].is_some();
+                // An edition or language word right before a year names the release, not the
+                // film (`Title.EXTENDED.2013`, `Title.German.2011`), unless it is the whole title.
+                let before_year = i > 0
+                    && next < n
+                    && tokens[next].group == 0
+                    && is_year(&tokens[next]).is_some()
+                    && tags::names_release(tokens[i].text);
+                let next_ok = (next < n && neighbour_ok(next) && found[next].is_some()) || before_year;
                 if prev_ok || next_ok {
                     accepted[i] = true;
                     changed = true;
@@ -175,7 +195,28 @@ impl<'a> Analysis<'a> {
         } else {
             0
         };
-        Self { text, tokens, tags: tags_at, tagged, first_tag, lead_group, noise }
+        let anime = lead_group > 0 || tokens.iter().any(is_checksum);
+        let mut release_groups: Vec<usize> = (0..n)
+            .filter(|&i| tokens[i].bracketed() && (tagged[i] || is_checksum(&tokens[i])))
+            .map(|i| tokens[i].group)
+            .collect();
+        release_groups.dedup();
+        Self { text, tokens, tags: tags_at, tagged, first_tag, lead_group, noise, anime, release_groups }
+    }
+
+    /// Whether token `i` is in a bracket group that holds release information.
+    pub(crate) fn in_release_group(&self, i: usize) -> bool {
+        let token = &self.tokens[i];
+        token.bracketed() && self.release_groups.contains(&token.group)
+    }
+
+    /// The last token of the bracket group that token `i` belongs to (`i` itself when plain).
+    pub(crate) fn group_end(&self, i: usize) -> usize {
+        let group = self.tokens[i].group;
+        if group == 0 {
+            return i;
+        }
+        (i..self.tokens.len()).take_while(|&j| self.tokens[j].group == group).last().unwrap_or(i)
     }
 
     pub(crate) fn plain(&self, i: usize) -> bool {
@@ -231,14 +272,25 @@ impl<'a> Analysis<'a> {
         next >= self.tokens.len() || self.tagged[next] || !self.plain(next) || self.is_dash(next)
     }
 
-    /// Joins tokens `from..to` into human text: words separated by spaces, dotted acronyms kept
-    /// (`S.H.I.E.L.D.`), round brackets kept, square brackets, tags and edge dashes dropped.
+    /// The tokens of `from..to` that can be part of a name: not tags, not in square or curly
+    /// brackets, not in a bracket group of release information (`(1080p HD)`).
+    pub(crate) fn name_tokens(&self, from: usize, to: usize) -> Vec<usize> {
+        (from..to.min(self.tokens.len()))
+            .filter(|&i| {
+                !self.tagged[i] && !matches!(self.tokens[i].bracket, Bracket::Square | Bracket::Curly)
+            })
+            .filter(|&i| !self.in_release_group(i))
+            .collect()
+    }
+
+    /// Joins tokens `from..to` into human text (see [`Self::join_tokens`]).
     pub(crate) fn join(&self, from: usize, to: usize) -> Option<String> {
-        let to = to.min(self.tokens.len());
-        let mut picked: Vec<usize> = (from..to)
-            .filter(|&i| !self.tagged[i] && self.tokens[i].bracket != Bracket::Square)
-            .filter(|&i| self.tokens[i].bracket != Bracket::Curly)
-            .collect();
+        self.join_tokens(self.name_tokens(from, to))
+    }
+
+    /// Joins tokens into human text: words separated by spaces, dotted acronyms kept
+    /// (`S.H.I.E.L.D.`), round brackets kept, edge dashes dropped.
+    pub(crate) fn join_tokens(&self, mut picked: Vec<usize>) -> Option<String> {
         while picked.first().is_some_and(|&i| self.is_dash(i)) {
             picked.remove(0);
         }
@@ -272,6 +324,20 @@ impl<'a> Analysis<'a> {
                 k += run;
                 continue;
             }
+            // A decimal keeps its dot (`Title 2.22`).
+            let digits = |t: &Token<'_>| t.text.bytes().all(|b| b.is_ascii_digit());
+            if let Some(&next) = picked.get(k + 1)
+                && digits(tok)
+                && digits(&self.tokens[next])
+                && self.tokens[next].start == tok.end() + 1
+                && self.text[tok.end()..].starts_with('.')
+            {
+                out.push_str(tok.text);
+                out.push('.');
+                out.push_str(self.tokens[next].text);
+                k += 2;
+                continue;
+            }
             if tok.bracket == Bracket::Round {
                 let last = picked[k..].iter().take_while(|&&j| self.tokens[j].group == tok.group).count();
                 let inner: Vec<&str> = picked[k..k + last].iter().map(|&j| self.tokens[j].text).collect();
@@ -288,8 +354,9 @@ impl<'a> Analysis<'a> {
         (!out.is_empty()).then_some(out)
     }
 
-    /// A year in round brackets anywhere before `to`, or a bare year ending the name region.
-    pub(crate) fn name_and_year(&self, from: usize, to: usize) -> (Option<String>, Option<u16>) {
+    /// The name tokens of `from..to` and the year they carry: a year in round brackets
+    /// anywhere (the name ends there, or follows it), or a bare year ending the region.
+    pub(crate) fn name_and_year(&self, from: usize, to: usize) -> (Vec<usize>, Option<u16>) {
         let words: Vec<usize> = (from..to)
             .filter(|&i| !self.tagged[i] && self.tokens[i].bracket != Bracket::Square)
             .filter(|&i| !self.is_dash(i))
@@ -302,9 +369,9 @@ impl<'a> Analysis<'a> {
             && words.iter().any(|&w| w < i)
         {
             let year = is_year(&self.tokens[i]);
-            let mut name = self.join(from, i);
-            if name.is_none() {
-                name = self.join(i + 1, to);
+            let mut name = self.name_tokens(from, i);
+            if !name.iter().any(|&t| self.is_wordy(t)) {
+                name = self.name_tokens(i + 1, to);
             }
             return (name, year);
         }
@@ -313,9 +380,29 @@ impl<'a> Analysis<'a> {
             && self.plain(last)
             && let Some(year) = is_year(&self.tokens[last])
         {
-            return (self.join(from, last), Some(year));
+            return (self.name_tokens(from, last), Some(year));
         }
-        (self.join(from, to), None)
+        (self.name_tokens(from, to), None)
+    }
+
+    /// The kind of the accepted tag covering token `i`, if any.
+    pub(crate) fn tag_kind(&self, i: usize) -> Option<TagKind> {
+        (0..=i).rev().take(4).find_map(|k| self.tags[k].as_ref().filter(|t| k + t.len > i).map(|t| t.kind))
+    }
+
+    /// Whether token `i` is one side of a decimal number written with a dot (`2.22`, `05.5`).
+    pub(crate) fn is_decimal_part(&self, i: usize) -> bool {
+        let digits =
+            |k: usize| self.tokens.get(k).is_some_and(|t| t.text.bytes().all(|b| b.is_ascii_digit()));
+        let dotted = |k: usize| {
+            self.tokens.get(k).is_some_and(|t| t.sep_before == '.' && t.group == self.tokens[i].group)
+        };
+        digits(i) && ((i > 0 && dotted(i) && digits(i - 1)) || (dotted(i + 1) && digits(i + 1)))
+    }
+
+    /// Whether token `i` has a letter or a digit (`★` and `|` are not words).
+    pub(crate) fn is_wordy(&self, i: usize) -> bool {
+        self.tokens[i].text.chars().any(char::is_alphanumeric)
     }
 
     /// `Part 2`, `Pt.2`, `CD1`, `Disc 2` within `from..to`.

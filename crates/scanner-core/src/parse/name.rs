@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::analysis::{Analysis, is_checksum, is_year};
 use super::markers::Marker;
 use super::release::Release;
-use super::rules::{self, Decision, Scan};
+use super::rules::{self, Decision, Scan, naming};
 use super::tags::TagKind;
 use super::tokens::Bracket;
 
@@ -50,6 +50,8 @@ pub(crate) struct NameInfo {
     /// The number opening the name (`05 Title`) when it is not certainly an episode number;
     /// a season folder around it makes it one.
     pub leading_number: Option<u32>,
+    /// Likewise, the number closing a name without a marker (`Title 05`).
+    pub trailing_number: Option<u32>,
     pub noise: Option<Noise>,
     pub release: Release,
     /// The episode number is an anime-style absolute number (` - 112`, `[Group] Show 112`).
@@ -75,6 +77,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
         title: None,
         part: None,
         leading_number: None,
+        trailing_number: None,
         noise: scan.a.noise,
         release: scan.a.release(),
         absolute: false,
@@ -91,7 +94,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             Some(hint) => {
                 info.shape = Shape::Season;
                 info.season = Some(hint.season);
-                (info.name, info.year) = scan.a.name_and_year(scan.start, hint.first);
+                (info.name, info.year) = naming::name(&scan.a, scan.start, hint.first);
             }
             None => unnumbered(&scan, &mut info),
         },
@@ -104,7 +107,7 @@ fn episode(scan: &Scan<'_>, decision: Decision, info: &mut NameInfo) {
     let a = &scan.a;
     let n = a.tokens.len();
     let Decision { hit, name_end, season: hint, .. } = decision;
-    (info.name, info.year) = a.name_and_year(scan.start, name_end);
+    (info.name, info.year) = naming::name(a, scan.start, name_end);
     info.shape = Shape::Episode;
     match hit.marker {
         Marker::SeasonEpisode { season, episodes, version } => {
@@ -141,20 +144,37 @@ fn unnumbered(scan: &Scan<'_>, info: &mut NameInfo) {
     let a = &scan.a;
     let (start, n) = (scan.start, a.tokens.len());
     info.leading_number = leading_number(scan);
+    info.trailing_number = trailing_number(scan);
     let region_end = a.first_tag;
-    let years: Vec<usize> = (start..n)
-        .filter(|&i| is_year(&a.tokens[i]).is_some())
-        .filter(|&i| (a.plain(i) && i < region_end) || a.tokens[i].bracket == Bracket::Round)
-        .filter(|&i| a.words(start, i).next().is_some())
-        .collect();
+    // The release year: a year in round brackets (words after it are release information,
+    // `Title (1997) - Group 2019`), else the last bare year before the tags, else a year alone
+    // in square brackets (`Title [2023]`). A year opening the name (`(1995) Title`) counts too.
+    let year_at = |i: usize| is_year(&a.tokens[i]).is_some();
+    // Edition and language tags may stand between the title and its year (`Title.IMAX.2011`).
+    let mut year_end = region_end;
+    while year_end < n && a.tagged[year_end] && a.tag_kind(year_end) == Some(TagKind::Other) {
+        year_end += 1;
+    }
+    let round = (start..n).rev().find(|&i| year_at(i) && a.tokens[i].bracket == Bracket::Round);
+    let bare = (start..(year_end + 1).min(n))
+        .rev()
+        .find(|&i| year_at(i) && a.plain(i) && a.words(start, i).next().is_some());
+    let square = (start..n).rev().find(|&i| {
+        year_at(i)
+            && a.tokens[i].bracket == Bracket::Square
+            && a.group_end(i) == i
+            && (i == 0 || a.tokens[i - 1].group != a.tokens[i].group)
+    });
     let has_tags = a
         .tags
         .iter()
         .flatten()
-        .any(|t| matches!(t.kind, TagKind::Resolution | TagKind::Source | TagKind::VideoCodec));
-    if let Some(&y) = years.last() {
+        .any(|t| matches!(t.kind, TagKind::Resolution | TagKind::Source | TagKind::VideoCodec))
+        // A fansub release (a CRC) with no episode number is a film or a special.
+        || a.tokens.iter().any(is_checksum);
+    if let Some(y) = round.or(bare).or(square) {
         info.year = is_year(&a.tokens[y]);
-        info.name = a.join(start, y);
+        info.name = naming::clean(a, start, y).or_else(|| naming::clean(a, y + 1, region_end.max(y + 1)));
         info.shape = Shape::Movie;
         if let Some((_, _, part)) = a.part(y + 1, region_end) {
             info.part = Some(part);
@@ -164,12 +184,23 @@ fn unnumbered(scan: &Scan<'_>, info: &mut NameInfo) {
         match a.part(start, end) {
             Some((pi, pj, part)) => {
                 info.part = Some(part);
-                info.name = if pi > start { a.join(start, pi) } else { a.join(pj + 1, end) };
+                info.name =
+                    if pi > start { naming::clean(a, start, pi) } else { naming::clean(a, pj + 1, end) };
             }
-            None => info.name = a.join(start, end),
+            None => info.name = naming::clean(a, start, end),
         }
         info.shape = if has_tags { Shape::Movie } else { Shape::Plain };
     }
+}
+
+/// The number closing a name that has no marker (`Title 05`), after at least one word.
+fn trailing_number(scan: &Scan<'_>) -> Option<u32> {
+    let a = &scan.a;
+    let words: Vec<usize> = a.words(scan.start, a.first_tag).collect();
+    let (&last, before) = words.split_last()?;
+    let text = a.tokens[last].text;
+    let short = !before.is_empty() && text.len() <= 3 && text.bytes().all(|b| b.is_ascii_digit());
+    short.then(|| text.parse().ok()).flatten()
 }
 
 /// The number opening a name that has no marker (`05 Title`): perhaps an episode number, if a

@@ -29,6 +29,28 @@ pub(crate) struct Tag {
     pub second: Option<(TagKind, String)>,
 }
 
+/// Weak tags that name an edition of the release rather than the film: they count as tags even
+/// right before the year (`Title.EXTENDED.2013`, `Title.Directors.Cut.2004`). Language words do
+/// not: titles end with them (`The Good German (2006)`, `The English Patient (1996)`).
+const RELEASE_WORDS: &[&str] = &[
+    "extended",
+    "directors",
+    "theatrical",
+    "unrated",
+    "uncut",
+    "remastered",
+    "imax",
+    "multi",
+    "dl",
+    "dubbed",
+    "subbed",
+];
+
+/// Whether a weak tag word names the release (see [`RELEASE_WORDS`]).
+pub(crate) fn names_release(word: &str) -> bool {
+    RELEASE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// Tag words that also occur in titles.
 const WEAK: &[&str] = &[
     "ts",
@@ -80,6 +102,8 @@ const WEAK: &[&str] = &[
     "ma",
     "max",
     "hbo",
+    "dl",
+    "english",
 ];
 
 const SOURCES: &[(&str, &str)] = &[
@@ -169,6 +193,12 @@ const AUDIO_CODECS: &[(&str, &str)] = &[
 ];
 
 const OTHER: &[&str] = &[
+    "truefrench",
+    "vff",
+    "vfq",
+    "subfrench",
+    "dl",
+    "english",
     "proper",
     "repack",
     "rerip",
@@ -223,8 +253,15 @@ fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
     table.iter().find(|(k, _)| *k == lower).map(|(_, v)| (*v).to_owned())
 }
 
-/// Resolutions: `720p`, `1080i`, `2160p`, `1920x1080`, `4K` (the last is in [`OTHER`]).
+/// Picture heights written without a `p` (`Show.05.1080.BD`): tags only next to other tags.
+const BARE_HEIGHTS: &[&str] = &["480", "540", "576", "720", "1080", "2160"];
+
+/// Resolutions: `720p`, `1080i`, `2160p`, `1920x1080`, `4K` (the last is in [`OTHER`]); a bare
+/// height (`1080`) as a weak tag.
 fn resolution(lower: &str) -> Option<String> {
+    if BARE_HEIGHTS.contains(&lower) {
+        return Some(format!("{lower}p"));
+    }
     let digits = lower.trim_end_matches(['p', 'i']);
     if digits.len() < lower.len()
         && (3..=4).contains(&digits.len())
@@ -254,9 +291,12 @@ fn plausible_group(group: &str) -> bool {
 /// Recognises the tag starting at `tokens[0]` (`tokens` is the rest of the component).
 pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     let first = *tokens.first()?;
-    let lower = first.to_ascii_lowercase();
-    let next = tokens.get(1).map(|t| t.to_ascii_lowercase());
-    let weak = WEAK.contains(&lower.as_str());
+    let mut first_buf = [0u8; 24];
+    let mut next_buf = [0u8; 24];
+    // Tags are short ASCII words: a longer token can only be a tag with a group glued on.
+    let Some(lower) = lowercase(first, &mut first_buf) else { return glued_tag(first) };
+    let next = tokens.get(1).and_then(|t| lowercase(t, &mut next_buf));
+    let weak = WEAK.contains(&lower) || BARE_HEIGHTS.contains(&lower);
     let tag = |kind, value: &str, len, group: Option<&str>| {
         Some(Tag {
             kind,
@@ -270,43 +310,74 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
 
     // Two-token tags split by a dot: `H.264`, `WEB.DL`, `DD5.1`, `AAC2.0`, possibly with a
     // group glued to the second token (`H.264-GRP`).
-    if let Some(next) = next.as_deref() {
+    if let Some(next) = next {
         let (head, group) = unglue(next);
         let original_group = group.map(|g| &tokens[1][tokens[1].len() - g.len()..]);
-        match (lower.as_str(), head) {
+        match (lower, head) {
             ("h" | "x", "264") => return tag(TagKind::VideoCodec, "H.264", 2, original_group),
             ("h" | "x", "265") => return tag(TagKind::VideoCodec, "H.265", 2, original_group),
             ("web", "dl") => return tag(TagKind::Source, "WEB-DL", 2, original_group),
             ("blu", "ray") => return tag(TagKind::Source, "BluRay", 2, original_group),
+            // Editions (`Extended.Cut`, `Directors.Cut`) and `Dual.Audio`: weak, as each word
+            // can be part of a title.
+            (
+                "extended" | "directors" | "director's" | "theatrical" | "ultimate" | "unrated"
+                | "collectors",
+                "cut" | "edition",
+            )
+            | ("dual", "audio") => {
+                return Some(Tag {
+                    kind: TagKind::Other,
+                    value: format!("{} {}", tokens[0], tokens[1]),
+                    len: 2,
+                    weak: true,
+                    group: None,
+                    second: None,
+                });
+            }
             _ => {}
         }
-        if let Some(value) = lookup(AUDIO_CODECS, &lower)
+        if let Some(value) = lookup(AUDIO_CODECS, lower)
             && matches!(head, "0" | "1")
         {
             return tag(TagKind::AudioCodec, &value, 2, original_group);
         }
     }
     let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak, group: None, second: None });
-    if let Some(value) = resolution(&lower) {
+    if let Some(value) = resolution(lower) {
         return single(TagKind::Resolution, value);
     }
-    if let Some(value) = lookup(SOURCES, &lower) {
+    if let Some(value) = lookup(SOURCES, lower) {
         return single(TagKind::Source, value);
     }
-    if SERVICES.contains(&lower.as_str()) {
+    if SERVICES.contains(&lower) {
         return single(TagKind::Service, "WEB-DL".to_owned());
     }
-    if let Some(value) = lookup(VIDEO_CODECS, &lower) {
+    if let Some(value) = lookup(VIDEO_CODECS, lower) {
         return single(TagKind::VideoCodec, value);
     }
-    if let Some(value) = lookup(AUDIO_CODECS, &lower) {
+    if let Some(value) = lookup(AUDIO_CODECS, lower) {
         return single(TagKind::AudioCodec, value);
     }
-    if OTHER.contains(&lower.as_str()) {
+    if OTHER.contains(&lower) {
         return single(TagKind::Other, first.to_owned());
     }
-    // `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on; or two
-    // tags in one, as Sonarr names qualities (`WEBDL-1080p`, `Bluray-2160p`).
+    glued_tag(first)
+}
+
+/// ASCII-lowercases a short word into `buf`; `None` when it does not fit (no tag is that long).
+fn lowercase<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    let out = buf.get_mut(..bytes.len())?;
+    for (d, s) in out.iter_mut().zip(bytes) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(out).ok()
+}
+
+/// `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on; or two tags
+/// in one, as Sonarr names qualities (`WEBDL-1080p`, `Bluray-2160p`).
+fn glued_tag(first: &str) -> Option<Tag> {
     if let (head, Some(glued)) = unglue(first)
         && let Some(inner) = tag_at(&[head])
     {
@@ -338,7 +409,7 @@ mod tests {
         assert_eq!(kind(&["x264-GRP"]), Some((TagKind::VideoCodec, "x264".into(), 1)));
         assert_eq!(kind(&["Title"]), None);
         assert_eq!(kind(&["2010"]), None);
-        assert_eq!(kind(&["1080"]), None);
+        assert!(tag_at(&["1080"]).is_some_and(|t| t.weak));
     }
 
     #[test]

@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::tag_no_case;
+use nom::bytes::complete::take_while_m_n;
 use nom::character::complete::one_of;
 use nom::combinator::{map, map_opt, opt};
 
-use super::{Marker, number, year_number};
+use super::{Marker, kw, number, year_number};
 
 /// English month names and their three-letter abbreviations (`Sept` too).
 fn month(input: &str) -> IResult<&str, u32> {
@@ -44,7 +44,7 @@ fn month(input: &str) -> IResult<&str, u32> {
 
 /// A day of the month, with an optional English suffix (`5th`, `31st`).
 fn day(input: &str) -> IResult<&str, u32> {
-    let suffix = alt((tag_no_case("st"), tag_no_case("nd"), tag_no_case("rd"), tag_no_case("th")));
+    let suffix = kw(&["st", "nd", "rd", "th"]);
     map((number(1, 2), opt(suffix)), |(d, _)| d).parse(input)
 }
 
@@ -72,6 +72,11 @@ pub(crate) fn date(input: &str) -> IResult<&str, Marker> {
             NaiveDate::from_ymd_opt(y as i32, month, day)
         },
     );
+    // `2012.16.02`: year, day, month, when the day is unmistakable.
+    let ydm = map_opt(
+        (year_number, one_of(".-_ "), number(2, 2), one_of(".-_ "), number(2, 2)),
+        |(y, _, d, _, m)| (d > 12).then(|| NaiveDate::from_ymd_opt(y as i32, m, d)).flatten(),
+    );
     let day_month = map_opt((day, space, month, space, year_number), |(d, _, m, _, y)| {
         NaiveDate::from_ymd_opt(y as i32, m, d)
     });
@@ -79,7 +84,30 @@ pub(crate) fn date(input: &str) -> IResult<&str, Marker> {
         map_opt((month, space, day, opt(one_of(",")), space, year_number), |(m, _, d, _, _, y)| {
             NaiveDate::from_ymd_opt(y as i32, m, d)
         });
-    map(alt((ymd, dmy, day_month, month_day)), Marker::Date).parse(input)
+    map(alt((ymd, dmy, ydm, day_month, month_day)), Marker::Date).parse(input)
+}
+
+/// Exactly `n` digits, whatever follows.
+fn digits(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
+    move |input: &str| {
+        map(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), |d: &str| d.parse().unwrap_or(0)).parse(input)
+    }
+}
+
+/// A date written as one number: `20201013` (year, month, day) or `201013` (two-digit year),
+/// and nothing more.
+pub(crate) fn compact_date(input: &str) -> IResult<&str, Marker> {
+    let long = map_opt((digits(4), digits(2), digits(2)), |(y, m, d)| {
+        (1900..=2099).contains(&y).then(|| NaiveDate::from_ymd_opt(y as i32, m, d)).flatten()
+    });
+    let short = map_opt((digits(2), digits(2), digits(2)), |(y, m, d)| {
+        NaiveDate::from_ymd_opt(2000 + y as i32, m, d)
+    });
+    let (rest, marker) = map(alt((long, short)), Marker::Date).parse(input)?;
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Digit)));
+    }
+    Ok((rest, marker))
 }
 
 #[cfg(test)]
@@ -103,6 +131,12 @@ mod tests {
         assert_eq!(read("01.15.2024"), d(2024, 1, 15));
         assert_eq!(read("05.06.2024"), None);
         assert_eq!(read("2024.13.45"), None);
+        assert_eq!(read("2012.16.02"), d(2012, 2, 16));
+        let compact = |text| run_at_boundary(text, compact_date).map(|m| m.0);
+        assert_eq!(compact("20201013"), d(2020, 10, 13));
+        assert_eq!(compact("140722"), d(2014, 7, 22));
+        assert_eq!(compact("20201313"), None);
+        assert_eq!(compact("2020101"), None);
     }
 
     #[test]

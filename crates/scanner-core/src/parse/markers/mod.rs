@@ -11,14 +11,14 @@ mod words;
 use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_while_m_n};
+use nom::bytes::complete::{tag, take_while_m_n};
 use nom::character::complete::{char, one_of, satisfy};
 use nom::combinator::{map, map_opt, not, opt, peek, verify};
 use nom::multi::many0;
 use nom::sequence::{preceded, terminated};
 
-pub(crate) use dates::date;
-pub(crate) use words::{chapter, episode_only, season_episode_words, season_only};
+pub(crate) use dates::{compact_date, date};
+pub(crate) use words::{chapter, episode_only, of_count, part, season_episode_words, season_only};
 
 /// Longest episode range we expand: an anime batch (`1017-1088`) is listed in full,
 /// `E01-E9999` is noise.
@@ -55,6 +55,20 @@ fn year_number(input: &str) -> IResult<&str, u32> {
     verify(number(4, 4), |y| (1900..=2099).contains(y)).parse(input)
 }
 
+/// The first of `words` that `input` starts with, ignoring ASCII case. (nom's `tag_no_case`
+/// lowercases every character through the Unicode tables and was the parser's hottest spot.)
+/// Letters outside ASCII must match as written, so lists carry their capitalised forms too.
+fn kw(words: &'static [&'static str]) -> impl Fn(&str) -> IResult<&str, &str> {
+    move |input: &str| {
+        words
+            .iter()
+            .find_map(|w| {
+                input.get(..w.len()).filter(|p| p.eq_ignore_ascii_case(w)).map(|p| (&input[w.len()..], p))
+            })
+            .ok_or_else(|| nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Tag)))
+    }
+}
+
 fn sep(input: &str) -> IResult<&str, char> {
     one_of("._ -")(input)
 }
@@ -64,8 +78,17 @@ fn word_end(input: &str) -> IResult<&str, ()> {
     not(peek(satisfy(char::is_alphanumeric))).parse(input)
 }
 
+/// Where an item of a multi-episode marker ends: before anything but an ASCII letter or digit
+/// (`01-03完`), or before a version or an end mark (`S01E01-02v2`, `01-24END`); so that
+/// `S01E02-720p` does not read 720 as an episode.
+fn item_end(input: &str) -> IResult<&str, ()> {
+    let ascii_word = satisfy(|c: char| c.is_ascii_alphanumeric());
+    alt((not(peek(ascii_word)), map(peek(version), |_| ()), map(peek(kw(&["end", "fin"])), |_| ())))
+        .parse(input)
+}
+
 fn version(input: &str) -> IResult<&str, u32> {
-    preceded(tag_no_case("v"), number(1, 2)).parse(input)
+    preceded(one_of("vV"), number(1, 2)).parse(input)
 }
 
 /// Expands `first` and the following `(is_range, n)` items into an episode list.
@@ -83,7 +106,7 @@ fn expand(first: u32, rest: Vec<(bool, u32)>) -> Vec<u32> {
 }
 
 fn e_word(input: &str) -> IResult<&str, &str> {
-    alt((tag_no_case("ep"), tag_no_case("e"))).parse(input)
+    kw(&["ep", "e"]).parse(input)
 }
 
 /// `E02`, `Ep02`, `E.02`.
@@ -95,17 +118,21 @@ fn e_number(input: &str) -> IResult<&str, u32> {
 /// multi-episode forms: `S01E01E02`, `S01E01-E03`, `S01E01-02`, `S01E01+02`, `S01E01 E02`,
 /// `S01E01.S01E02`, `S01E01 - S01E02`; then an optional version (`S01E02v2`).
 pub(crate) fn season_episode(input: &str) -> IResult<&str, Marker> {
-    let (input, _) = tag_no_case("s").parse(input)?;
+    let (input, _) = one_of("sS").parse(input)?;
     let (input, season) = number(1, 4).parse(input)?;
     let (input, first) =
         alt((preceded(opt(one_of("._ -")), e_number), preceded((one_of("xX"), opt(e_word)), number(1, 5))))
             .parse(input)?;
-    let full = || (tag_no_case("s"), number(1, 4), e_number);
+    let full = || (one_of("sS"), number(1, 4), e_number);
     let (input, rest) = many0(alt((
         map(e_number, |n| (false, n)),
-        map(preceded((char('-'), opt((tag_no_case("s"), number(1, 4))), opt(e_word)), number(1, 5)), |n| {
-            (true, n)
-        }),
+        map(
+            terminated(
+                preceded((char('-'), opt((one_of("sS"), number(1, 4))), opt(e_word)), number(1, 5)),
+                item_end,
+            ),
+            |n| (true, n),
+        ),
         map(preceded((char('+'), opt(e_word)), number(1, 5)), |n| (false, n)),
         map(terminated(preceded(one_of("._ "), e_number), word_end), |n| (false, n)),
         // The same marker repeated: `S01E01.S01E02`, `S01E01 - S01E02`.
@@ -135,7 +162,10 @@ pub(crate) fn cross(input: &str) -> IResult<&str, Marker> {
     let (input, rest) = many0(alt((
         map(preceded(one_of("xX"), number(1, 3)), |n| (false, n)),
         map(
-            preceded((char('-'), opt((cross_season, one_of("xX"))), opt(one_of("xXeE"))), number(1, 3)),
+            terminated(
+                preceded((char('-'), opt((cross_season, one_of("xX"))), opt(one_of("xXeE"))), number(1, 3)),
+                item_end,
+            ),
             |n| (true, n),
         ),
         map(terminated(preceded(char('_'), number(2, 3)), word_end), |n| (false, n)),
@@ -160,13 +190,36 @@ pub(crate) fn bare_episode(input: &str) -> IResult<&str, Marker> {
     let (input, first_version) = opt(version).parse(input)?;
     let (input, rest) = many0(terminated(
         alt((
-            map(preceded(alt((tag("-"), tag("~"), tag(" ~ "))), number(1, 4)), |n| (true, n)),
+            map(terminated(preceded(alt((tag("-"), tag("~"), tag(" ~ "))), number(1, 4)), item_end), |n| {
+                (true, n)
+            }),
             map(preceded(char('+'), number(1, 4)), |n| (false, n)),
         )),
         opt(version),
     ))
     .parse(input)?;
     Ok((input, Marker::Episode { episodes: expand(first, rest), version: first_version }))
+}
+
+/// What a bracket holding only an episode says: `01`, `01-24`, `12END`, `215 Fin`, `13完`,
+/// `24（END）` (a last episode is marked as such).
+pub(crate) fn closing_episode(input: &str) -> IResult<&str, Marker> {
+    let end = kw(&["end", "fin", "完", "（END）", "(END)"]);
+    terminated(bare_episode, opt(preceded(opt(char(' ')), end))).parse(input)
+}
+
+/// `4-12`, `11-02`: a season and an episode joined by a dash, where the pair cannot be a range
+/// of episodes: the season is written with one digit, or the episode is not above it (`01-02`
+/// and `12-14` are ranges).
+pub(crate) fn dashed_pair(input: &str) -> IResult<&str, Marker> {
+    let (rest, (season, _, episode)) =
+        (take_while_m_n(1, 2, is_digit), char('-'), take_while_m_n(2, 2, is_digit)).parse(input)?;
+    let (rest, _) = not(peek(one_of("0123456789"))).parse(rest)?;
+    let (s, e) = (season.parse::<u32>().unwrap_or(0), episode.parse::<u32>().unwrap_or(0));
+    if s == 0 || e == 0 || (season.len() == 2 && e > s) {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify)));
+    }
+    Ok((rest, Marker::SeasonEpisode { season: s, episodes: vec![e], version: None }))
 }
 
 /// `102` → season 1 episode 2; `1012` → season 10 episode 12 (four digits only when they
@@ -243,10 +296,15 @@ mod tests {
         assert_eq!(strong("S01E01.S01E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01 - S01E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01+02"), Some(se(1, &[1, 2])));
+        assert_eq!(strong_at("S01E02-720p"), Some((se(1, &[2]), 6)));
+        assert_eq!(
+            strong("S01E01-02v2"),
+            Some(Marker::SeasonEpisode { season: 1, episodes: vec![1, 2], version: Some(2) })
+        );
         assert_eq!(strong("S01E01 E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01.E01.E02"), Some(se(1, &[1, 2])));
         // A word after the marker is not another episode.
-        assert_eq!(strong_at("S01E01 Eve").map(|(m, n)| (m, n)), Some((se(1, &[1]), 6)));
+        assert_eq!(strong_at("S01E01 Eve"), Some((se(1, &[1]), 6)));
     }
 
     #[test]
@@ -269,7 +327,7 @@ mod tests {
         assert_eq!(strong("2x09.2x10"), Some(se(2, &[9, 10])));
         assert_eq!(strong("2x09 - 2x10"), Some(se(2, &[9, 10])));
         assert_eq!(strong("2x09 - x10"), Some(se(2, &[9, 10])));
-        assert_eq!(strong_at("1x02 x264").map(|(m, n)| (m, n)), Some((se(1, &[2]), 4)));
+        assert_eq!(strong_at("1x02 x264"), Some((se(1, &[2]), 4)));
         assert_eq!(strong("1920x1080"), None);
         assert_eq!(strong("1280x720"), None);
         assert_eq!(strong_at("1x02.720p").map(|(_, n)| n), Some(4));
@@ -280,6 +338,15 @@ mod tests {
     fn boundaries_are_required() {
         assert_eq!(strong("S01E02x264"), None);
         assert_eq!(strong_at("S01E02.720p").map(|(_, n)| n), Some(6));
+    }
+
+    #[test]
+    fn dashed_pairs_that_cannot_be_ranges() {
+        assert_eq!(run_at_boundary("4-12", dashed_pair).map(|m| m.0), Some(se(4, &[12])));
+        assert_eq!(run_at_boundary("11-02", dashed_pair).map(|m| m.0), Some(se(11, &[2])));
+        assert_eq!(run_at_boundary("01-02", dashed_pair), None);
+        assert_eq!(run_at_boundary("12-14", dashed_pair), None);
+        assert_eq!(run_at_boundary("9-1-1", dashed_pair), None);
     }
 
     #[test]
@@ -298,5 +365,10 @@ mod tests {
         assert_eq!(run_at_boundary("01 ~ 03", bare_episode).map(|m| m.0), ep(&[1, 2, 3], None));
         assert_eq!(run_at_boundary("01v2-03", bare_episode).map(|m| m.0), ep(&[1, 2, 3], Some(2)));
         assert_eq!(run_at_boundary("01+02", bare_episode).map(|m| m.0), ep(&[1, 2], None));
+        assert_eq!(run_at_boundary("12END", closing_episode).map(|m| m.0), ep(&[12], None));
+        assert_eq!(run_at_boundary("215 Fin", closing_episode).map(|m| m.0), ep(&[215], None));
+        assert_eq!(run_at_boundary("13完", closing_episode).map(|m| m.0), ep(&[13], None));
+        assert_eq!(run_at_boundary("01-03完", closing_episode).map(|m| m.0), ep(&[1, 2, 3], None));
+        assert_eq!(run_at_boundary("01-03END", closing_episode).map(|m| m.0), ep(&[1, 2, 3], None));
     }
 }

@@ -4,50 +4,54 @@
 use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case};
+use nom::bytes::complete::tag;
 use nom::character::complete::{char, one_of};
 use nom::combinator::{map, opt, verify};
 use nom::multi::{many_m_n, many0};
-use nom::sequence::preceded;
+use nom::sequence::{preceded, terminated};
 
-use super::{Marker, e_word, expand, number, sep, split_compact, version};
+use super::{Marker, e_word, expand, item_end, kw, number, sep, split_compact, version};
 
 /// Words for "season" (`Series` is apart: see [`series`]).
 fn season_word(input: &str) -> IResult<&str, &str> {
-    alt((
-        tag_no_case("season"),
-        tag_no_case("staffel"),
-        tag_no_case("saison"),
-        tag_no_case("temporada"),
-        tag_no_case("stagione"),
-        tag_no_case("seizoen"),
-        tag_no_case("sezon"),
-        tag_no_case("säsong"),
-        tag_no_case("sæson"),
-    ))
+    kw(&[
+        "season",
+        "staffel",
+        "saison",
+        "temporada",
+        "stagione",
+        "seizoen",
+        "sezon",
+        "säsong",
+        "Säsong",
+        "sæson",
+        "Sæson",
+    ])
     .parse(input)
 }
 
 /// British `Series 2`: a season only before a short, non-zero number, so that a show called
 /// "Series" (`Series 2022 S03E14`, `Series 100 - 07`) keeps its name.
 fn series(input: &str) -> IResult<&str, u32> {
-    preceded((tag_no_case("series"), opt(sep)), verify(number(1, 2), |n| *n > 0)).parse(input)
+    preceded((kw(&["series"]), opt(sep)), verify(number(1, 2), |n| *n > 0)).parse(input)
 }
 
 /// Words for "episode", longest first.
 fn episode_word(input: &str) -> IResult<&str, &str> {
-    alt((
-        tag_no_case("episode"),
-        tag_no_case("episodio"),
-        tag_no_case("épisode"),
-        tag_no_case("aflevering"),
-        tag_no_case("afl"),
-        tag_no_case("folge"),
-        tag_no_case("capitulo"),
-        tag_no_case("capítulo"),
-        tag_no_case("odcinek"),
-        tag_no_case("ep"),
-    ))
+    kw(&[
+        "episode",
+        "episodio",
+        "épisode",
+        "Épisode",
+        "aflevering",
+        "afl",
+        "folge",
+        "capitulo",
+        "capítulo",
+        "Capítulo",
+        "odcinek",
+        "ep",
+    ])
     .parse(input)
 }
 
@@ -69,10 +73,10 @@ fn ordinal_word(input: &str) -> IResult<&str, u32> {
 
 /// `2nd Season`, `Second Season`: an ordinal before the word "season".
 fn ordinal_season(input: &str) -> IResult<&str, u32> {
-    let suffix = alt((tag_no_case("st"), tag_no_case("nd"), tag_no_case("rd"), tag_no_case("th")));
+    let suffix = kw(&["st", "nd", "rd", "th"]);
     let numeric = map((number(1, 2), suffix), |(n, _)| n);
     let (rest, n) = alt((numeric, ordinal_word)).parse(input)?;
-    let (rest, _) = (sep, tag_no_case("season")).parse(rest)?;
+    let (rest, _) = (sep, kw(&["season"])).parse(rest)?;
     Ok((rest, n))
 }
 
@@ -116,7 +120,7 @@ fn cjk_number(input: &str) -> IResult<&str, u32> {
 
 /// `第2期`, `第二季`: a CJK season.
 fn cjk_season(input: &str) -> IResult<&str, u32> {
-    preceded(char('第'), nom::sequence::terminated(cjk_number, one_of("期季"))).parse(input)
+    preceded(char('第'), terminated(cjk_number, one_of("期季"))).parse(input)
 }
 
 /// `第3集`, `第05话`, `第1008話`, `01話`, `857集`, `第01-15集`: a CJK episode counter.
@@ -132,14 +136,59 @@ fn cjk_episode(input: &str) -> IResult<&str, Marker> {
 fn number_then_word(input: &str) -> IResult<&str, Marker> {
     let (input, n) = number(1, 4).parse(input)?;
     let (input, _) = gap(input)?;
-    let (input, _) = alt((tag_no_case("bölüm"), tag_no_case("bolum"), tag_no_case("blm"))).parse(input)?;
+    let (input, _) = kw(&["bölüm", "Bölüm", "BÖLÜM", "bolum", "blm"]).parse(input)?;
+    Ok((input, Marker::Episode { episodes: vec![n], version: None }))
+}
+
+/// `5of9`, `14.of.21`, `01 of 24`, `20_of_25`: episode 5 of a nine-part series.
+pub(crate) fn of_count(input: &str) -> IResult<&str, Marker> {
+    let (input, (n, _, _, _, total)) =
+        (number(1, 3), many0(sep), kw(&["of"]), many0(sep), number(1, 3)).parse(input)?;
+    if n == 0 || n > total {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify)));
+    }
+    Ok((input, Marker::Episode { episodes: vec![n], version: None }))
+}
+
+/// `2`, `02`, `Two`, `II`: the number of a part.
+fn part_number(input: &str) -> IResult<&str, u32> {
+    const WORDS: [&str; 10] = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    const ROMAN: [(&str, u32); 10] = [
+        ("viii", 8),
+        ("vii", 7),
+        ("iii", 3),
+        ("vi", 6),
+        ("iv", 4),
+        ("ix", 9),
+        ("ii", 2),
+        ("v", 5),
+        ("x", 10),
+        ("i", 1),
+    ];
+    if let Ok(found) = number(1, 2).parse(input) {
+        return Ok(found);
+    }
+    let spelled = WORDS.iter().position(|w| input.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w)));
+    if let Some(k) = spelled {
+        return Ok((&input[WORDS[k].len()..], k as u32 + 1));
+    }
+    ROMAN
+        .iter()
+        .find(|(r, _)| input.get(..r.len()).is_some_and(|p| p.eq_ignore_ascii_case(r)))
+        .map(|&(r, n)| (&input[r.len()..], n))
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Digit)))
+}
+
+/// `Part 2`, `Part.Two`, `Pt.III`, `Part01`: a numbered part.
+pub(crate) fn part(input: &str) -> IResult<&str, Marker> {
+    let (input, n) = preceded((kw(&["part", "pt"]), opt(char('.')), opt(sep)), part_number).parse(input)?;
     Ok((input, Marker::Episode { episodes: vec![n], version: None }))
 }
 
 /// `S02`, `s2`, `Season 2`, `Season.02`, `Staffel 2`, `Saison 2`, `Temporada 2`, `Series 2`,
 /// `2nd Season`, `Second Season`, `第2期`, `第二季`.
 pub(crate) fn season_only(input: &str) -> IResult<&str, Marker> {
-    let short = preceded(tag_no_case("s"), number(1, 4));
+    let short = preceded(kw(&["s"]), number(1, 4));
     let long = preceded((season_word, opt(sep)), number(1, 4));
     map(alt((short, long, series, ordinal_season, cjk_season)), Marker::Season).parse(input)
 }
@@ -147,9 +196,8 @@ pub(crate) fn season_only(input: &str) -> IResult<&str, Marker> {
 /// `Season 1 Episode 2`, `Season.01.Episode.02`, `Series 2 Ep 5`, and Dutch `Se.3 afl.3`,
 /// `Se.1 afl.2-3-4`, `Se.3 afl.3 en 4`.
 pub(crate) fn season_episode_words(input: &str) -> IResult<&str, Marker> {
-    let spelled =
-        (alt((season_word, tag_no_case("series"))), opt(sep), number(1, 4), many0(sep), episode_word);
-    let dutch = (tag_no_case("se"), opt(char('.')), opt(sep), number(1, 4), many0(sep), tag_no_case("afl"));
+    let spelled = (alt((season_word, kw(&["series"]))), opt(sep), number(1, 4), many0(sep), episode_word);
+    let dutch = (kw(&["se"]), opt(char('.')), opt(sep), number(1, 4), many0(sep), kw(&["afl"]));
     let (input, season) =
         alt((map(spelled, |(_, _, s, _, _)| s), map(dutch, |(_, _, _, s, _, _)| s))).parse(input)?;
     let (input, _) = opt(char('.')).parse(input)?;
@@ -166,7 +214,7 @@ pub(crate) fn season_episode_words(input: &str) -> IResult<&str, Marker> {
 /// Spanish chapters: `Cap.201`, `Capitulo 1901` carry season and episode in one number (the
 /// last two digits are the episode); `Cap.111_120` is episodes 11 to 20 of season 1.
 pub(crate) fn chapter(input: &str) -> IResult<&str, Marker> {
-    let word = alt((tag_no_case("capitulo"), tag_no_case("capítulo"), tag_no_case("cap")));
+    let word = kw(&["capitulo", "capítulo", "Capítulo", "cap"]);
     let (rest, (_, _, _, first, last)) =
         (word, opt(char('.')), opt(char(' ')), number(3, 4), opt(preceded(char('_'), number(3, 4))))
             .parse(input)?;
@@ -190,12 +238,14 @@ pub(crate) fn episode_only(input: &str) -> IResult<&str, Marker> {
 
 fn latin_episode(input: &str) -> IResult<&str, Marker> {
     let long = preceded((episode_word, opt(char('.')), gap), number(1, 5));
-    let short = preceded(tag_no_case("e"), number(1, 5));
+    let short = preceded(kw(&["e"]), number(1, 5));
     let hash = preceded(char('#'), number(1, 5));
     let (input, first) = alt((long, short, hash)).parse(input)?;
     let (input, version) = opt(version).parse(input)?;
     let (input, rest) = many0(alt((
-        map(preceded((char('-'), opt(alt((e_word, tag("#"))))), number(1, 5)), |n| (true, n)),
+        map(terminated(preceded((char('-'), opt(alt((e_word, tag("#"))))), number(1, 5)), item_end), |n| {
+            (true, n)
+        }),
         map(preceded((tag(" - "), e_word), number(1, 5)), |n| (true, n)),
         map(preceded(alt((tag(" en "), tag(" & "))), number(1, 5)), |n| (false, n)),
     )))
@@ -256,6 +306,16 @@ mod tests {
         assert_eq!(read("第01-03集", episode_only), ep(&[1, 2, 3]));
         assert_eq!(read("14. Bölüm", episode_only), ep(&[14]));
         assert_eq!(read("Eve", episode_only), None);
+        assert_eq!(run_at_boundary("episode-12-1080p", episode_only).map(|m| m.1), Some(10));
+        assert_eq!(read("5of9", of_count), ep(&[5]));
+        assert_eq!(read("14.of.21", of_count), ep(&[14]));
+        assert_eq!(read("01_of_24", of_count), ep(&[1]));
+        assert_eq!(read("9 of 5", of_count), None);
+        assert_eq!(read("Part 2", part), ep(&[2]));
+        assert_eq!(read("Part.Two", part), ep(&[2]));
+        assert_eq!(read("Pt.III", part), ep(&[3]));
+        assert_eq!(read("Part01", part), ep(&[1]));
+        assert_eq!(read("Partridge", part), None);
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! Every rule carries examples; a test parses each one and checks both the result and that
 //! it was this rule that decided.
 
+pub(crate) mod naming;
 mod numbering;
+mod positional;
 
 use std::ops::Range;
 
@@ -82,7 +84,7 @@ pub(crate) enum Tier {
 #[derive(Clone, Copy)]
 pub(crate) enum Finder {
     /// An unmistakable recognizer, tried at every token (and alone in square brackets).
-    Anywhere(fn(&str) -> IResult<&str, Marker>),
+    Anywhere(Recognizer),
     /// A rule for an episode word, looking at the whole name.
     Worded(fn(&Scan<'_>) -> Option<Hit>),
     /// A rule for a bare number, looking at the whole name.
@@ -99,6 +101,8 @@ pub(crate) struct Rule {
     #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub examples: &'static [(&'static str, &'static str)],
     pub find: Finder,
+    /// A hit of this rule before the winning marker still ends the show name.
+    pub cuts_name: bool,
 }
 
 impl Rule {
@@ -133,11 +137,16 @@ pub(crate) struct Decision {
 
 impl Decision {
     /// Whether the marker says by itself that the file is an episode, so that it is one even
-    /// when no show can be named (`S01E04.mkv`, `Episode 5.mkv`). A bare number does not, and
-    /// neither does a date: a file named `2019-07-04` is a home video as often as a broadcast.
+    /// when no show can be named (`S01E04.mkv`, `Episode 5.mkv`, `4-12 - Title.mkv`): an
+    /// unmistakable or worded marker, or any that gives both season and episode. A bare number
+    /// does not, and neither does a date: a file named `2019-07-04` is a home video as often as a
+    /// broadcast.
     pub(crate) fn is_explicit(&self) -> bool {
-        matches!(self.rule.tier(), Tier::Unmistakable | Tier::Worded)
-            && !matches!(self.hit.marker, Marker::Date(_))
+        match self.hit.marker {
+            Marker::Date(_) => false,
+            Marker::SeasonEpisode { .. } => true,
+            _ => matches!(self.rule.tier(), Tier::Unmistakable | Tier::Worded),
+        }
     }
 }
 
@@ -151,40 +160,51 @@ impl Decision {
 /// - the show name ends at the earliest unmistakable marker (`Show 2016 02 25 S20E142` is
 ///   "Show", season 20), or, for a contextual winner, at a season word before it.
 pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
+    let a = &scan.a;
     let (mut rule, mut hit) = NUMBERING.iter().find_map(|rule| rule.run(scan).map(|hit| (rule, hit)))?;
-    let unmistakable = || {
-        NUMBERING.iter().filter_map(|rule| match rule.find {
-            Finder::Anywhere(parser) => Some((rule, parser)),
-            Finder::Worded(_) | Finder::Positional(_) => None,
-        })
-    };
-    match rule.tier() {
-        Tier::Unmistakable => {
-            let tags = scan.a.first_tag;
-            if hit.first > tags
-                && let Some(earlier) =
-                    unmistakable().find_map(|(r, p)| anywhere(scan, p, scan.start..tags).map(|h| (r, h)))
-            {
-                (rule, hit) = earlier;
-            }
-            // A season word after some of the name (`Show - Temporada 2 [Cap.203]`) ends it too;
-            // one that opens the name is part of it (`Series 13 - S01E01`).
-            let season_word = scan.season.map(|h| h.first).filter(|&f| f > scan.start);
-            let name_end = unmistakable()
-                .filter_map(|(_, p)| anywhere(scan, p, scan.start..hit.first))
-                .map(|h| h.first)
-                .chain(season_word)
-                .min()
-                .unwrap_or(hit.first)
-                .min(hit.first);
-            Some(Decision { rule, hit, name_end, season: None })
-        }
-        Tier::Worded | Tier::Positional => {
-            let season = scan.season.filter(|h| h.first < hit.first);
-            let name_end = season.map_or(hit.first, |h| h.first);
-            Some(Decision { rule, hit, name_end, season })
+    if rule.tier() == Tier::Unmistakable {
+        if hit.first > a.first_tag
+            && let Some(earlier) =
+                unmistakable().find_map(|(r, p)| anywhere(scan, p, scan.start..a.first_tag).map(|h| (r, h)))
+        {
+            (rule, hit) = earlier;
+        } else if !a.plain(hit.first)
+            && matches!(hit.marker, Marker::Date(_))
+            && let Some(outside) = NUMBERING
+                .iter()
+                .filter(|r| r.tier() == Tier::Worded)
+                .find_map(|r| r.run(scan).filter(|h| a.plain(h.first)).map(|h| (r, h)))
+        {
+            (rule, hit) = outside;
         }
     }
+    let season = scan.season.filter(|h| h.first < hit.first);
+    // Where the show ends: at the first marker before the winner that a rule trusts enough,
+    // or at a season word (unless the name opens with it: `Series 13 - S01E01`).
+    let cuts =
+        NUMBERING.iter().filter(|r| r.cuts_name && !std::ptr::eq(*r, rule)).filter_map(|r| match r.find {
+            Finder::Anywhere(parser) => anywhere(scan, parser, scan.start..hit.first),
+            Finder::Worded(find) | Finder::Positional(find) => find(scan).filter(|h| h.first < hit.first),
+        });
+    let name_end = cuts
+        .map(|h| h.first)
+        .chain(season.map(|h| h.first))
+        .filter(|&first| first > scan.start)
+        .min()
+        .unwrap_or(hit.first)
+        .min(hit.first);
+    let season = season.filter(|_| rule.tier() != Tier::Unmistakable);
+    Some(Decision { rule, hit, name_end, season })
+}
+
+/// A recognizer: what `Finder::Anywhere` runs.
+type Recognizer = fn(&str) -> IResult<&str, Marker>;
+
+fn unmistakable() -> impl Iterator<Item = (&'static Rule, Recognizer)> {
+    NUMBERING.iter().filter_map(|rule| match rule.find {
+        Finder::Anywhere(parser) => Some((rule, parser)),
+        Finder::Worded(_) | Finder::Positional(_) => None,
+    })
 }
 
 /// The first season word (`S02`, `Season 2`, `2nd Season`, `(Season 2)`) before the tags,
@@ -200,7 +220,7 @@ fn season_hint(a: &Analysis<'_>, start: usize) -> Option<SeasonHint> {
 /// Tries `parser` at every token in `within` that is not a release tag, bracketed or not
 /// (`Show (S01E12)`, `Show [Cap.201]`): markers that mean the same wherever they stand. A match
 /// inside brackets must end inside them.
-fn anywhere(scan: &Scan<'_>, parser: fn(&str) -> IResult<&str, Marker>, within: Range<usize>) -> Option<Hit> {
+fn anywhere(scan: &Scan<'_>, parser: Recognizer, within: Range<usize>) -> Option<Hit> {
     let a = &scan.a;
     within
         .into_iter()
@@ -246,8 +266,8 @@ pub(crate) fn markdown() -> String {
          The first rule that finds a number in a name decides. *Unmistakable* markers count\n\
          anywhere and the show is everything before them; before a *worded* or *positional*\n\
          one, a season word (`S2`, `Season 2`) gives the season and ends the show name. An\n\
-         unmistakable or worded marker (but not a date alone) makes a file an episode even when\n\
-         no show can be named.\n\n\
+         unmistakable or worded marker, or any giving season and episode (but not a date alone),\n\
+         makes a file an episode even when no show can be named.\n\n\
          | rule | trust | reads | example | read as |\n|---|---|---|---|---|\n",
     );
     for rule in NUMBERING {
@@ -258,6 +278,16 @@ pub(crate) fn markdown() -> String {
             Tier::Positional => "positional",
         };
         out.push_str(&format!("| `{}` | {tier} | {} | `{name}` | {reading} |\n", rule.name, rule.summary));
+    }
+    out.push_str(
+        "\n### Naming rules, in order\n\n\
+         The words before the numbering (or before the year, for a film) make the name, after\n\
+         these rules drop what is not part of it.\n\n\
+         | rule | does | example | read as |\n|---|---|---|---|\n",
+    );
+    for rule in naming::NAMING {
+        let (name, reading) = rule.examples.first().copied().unwrap_or(("", ""));
+        out.push_str(&format!("| `{}` | {} | `{name}` | {reading} |\n", rule.name, rule.summary));
     }
     out
 }
@@ -287,11 +317,27 @@ mod tests {
     }
 
     #[test]
+    fn every_naming_rule_example_reads_as_written() {
+        let mut wrong = Vec::new();
+        for rule in naming::NAMING {
+            assert!(!rule.examples.is_empty(), "naming rule {} has no example", rule.name);
+            for &(name, want) in rule.examples {
+                let got = describe(&analyze(name));
+                if got != want {
+                    wrong.push(format!("{}: {name:?}\n    want {want}\n    got  {got}", rule.name));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} examples wrong:\n{}", wrong.len(), wrong.join("\n"));
+    }
+
+    #[test]
     fn rule_names_are_unique() {
-        let mut names: Vec<&str> = NUMBERING.iter().map(|r| r.name).collect();
+        let mut names: Vec<&str> =
+            NUMBERING.iter().map(|r| r.name).chain(naming::NAMING.iter().map(|r| r.name)).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), NUMBERING.len());
+        assert_eq!(names.len(), NUMBERING.len() + naming::NAMING.len());
     }
 
     /// `docs/naming.md` carries the generated section verbatim between two markers. Rewrite it

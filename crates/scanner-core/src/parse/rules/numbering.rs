@@ -1,9 +1,13 @@
-//! The numbering rules themselves, strongest first. Each function's doc comment says what it
-//! reads and why it is trusted where it is; the examples in [`RULES`] are its tests.
+//! The numbering rules, strongest first, and the worded rules. Each function's doc comment
+//! says what it reads and why it is trusted where it is; the examples in [`RULES`] are its tests.
 
+use super::positional::{
+    anime_number, bracketed_number, compact_between_dashes, compact_number, dash_number, leading_number,
+    leading_pair, season_number,
+};
 use super::{Finder, Hit, Rule, Scan};
-use crate::parse::analysis::is_year;
-use crate::parse::markers;
+use crate::parse::markers::{self, Marker};
+use crate::parse::tags::TagKind;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
@@ -16,6 +20,7 @@ pub(super) const RULES: &[Rule] = &[
             ("Tin Lantern (S02E07)", "Tin Lantern · S2 E7"),
         ],
         find: Finder::Anywhere(markers::season_episode),
+        cuts_name: true,
     },
     Rule {
         name: "cross",
@@ -26,6 +31,7 @@ pub(super) const RULES: &[Rule] = &[
             ("Tin Lantern 2x09 - 2x10", "Tin Lantern · S2 E9 E10"),
         ],
         find: Finder::Anywhere(markers::cross),
+        cuts_name: true,
     },
     Rule {
         name: "season_episode_words",
@@ -35,18 +41,28 @@ pub(super) const RULES: &[Rule] = &[
             ("De Lantaarn Se.2 afl.3 en 4", "De Lantaarn · S2 E3 E4"),
         ],
         find: Finder::Anywhere(markers::season_episode_words),
+        cuts_name: true,
     },
     Rule {
         name: "chapter",
         summary: "Spanish `Cap.201`, `Capitulo 1901`: one number holding season and episode (the last two digits), `Cap.111_120` a range",
         examples: &[("Las Olas - Temporada 2 [HDTV][Cap.203]", "Las Olas · S2 E3")],
         find: Finder::Anywhere(markers::chapter),
+        cuts_name: true,
     },
     Rule {
         name: "air_date",
         summary: "a daily show's date: `2024.01.15`, `2024-01-15`, `15.01.2024` (when the day is unmistakable)",
         examples: &[("Evening Bulletin 2023-06-30 Guest", "Evening Bulletin · 2023-06-30")],
         find: Finder::Anywhere(markers::date),
+        cuts_name: true,
+    },
+    Rule {
+        name: "compact_date",
+        summary: "a date written as one number after at least two words of the name: `Show Name 20240115`, `Show.Name.240115.720p` (six digits only right before the tags)",
+        examples: &[("Evening Bulletin 20230630 Guest", "Evening Bulletin · 2023-06-30")],
+        find: Finder::Worded(compact_date),
+        cuts_name: true,
     },
     Rule {
         name: "episode_word",
@@ -55,14 +71,31 @@ pub(super) const RULES: &[Rule] = &[
             ("Tin Lantern Episode 4", "Tin Lantern · E4"),
             ("Fener #12 (1080p)", "Fener · E12"),
             ("灯笼 第7集", "灯笼 · E7"),
+            ("[Hoshi][Kaze no Uta][第08话][1080p]", "Kaze no Uta · E8"),
         ],
         find: Finder::Worded(episode_word),
+        cuts_name: true,
+    },
+    Rule {
+        name: "of_count",
+        summary: "`5of9`, `14 of 21`, `[01_of_24]`: a part of a counted series (a miniseries) is its episode",
+        examples: &[("Deep.Currents.3of6.HDTV.x264-GRP", "Deep Currents · E3")],
+        find: Finder::Worded(of_count),
+        cuts_name: true,
+    },
+    Rule {
+        name: "tv_part",
+        summary: "`Part 2`, `Part.Two`, `Pt.III` in a name from television (an HDTV, PDTV, SDTV, DSR or TVRip source): a miniseries episode; elsewhere a part of a film",
+        examples: &[("Deep.Currents.Part.2.720p.HDTV.x264-GRP", "Deep Currents · E2")],
+        find: Finder::Worded(tv_part),
+        cuts_name: false,
     },
     Rule {
         name: "compact_between_dashes",
-        summary: "`Show - 110 - Title`: three or four digits between dashes, before a title, are season and episode",
+        summary: "`Show - 110 - Title`: three or four digits between dashes, before a title, are season and episode (not in anime-style names)",
         examples: &[("Quill Street - 214 - The Ledger", "Quill Street · S2 E14")],
         find: Finder::Positional(compact_between_dashes),
+        cuts_name: false,
     },
     Rule {
         name: "dash_number",
@@ -77,104 +110,126 @@ pub(super) const RULES: &[Rule] = &[
             ),
         ],
         find: Finder::Positional(dash_number),
+        cuts_name: true,
+    },
+    Rule {
+        name: "bracketed_number",
+        summary: "a bracket holding only an episode after the name: `[01]`, `[12END]`, `[13完]`; round brackets only for ranges: `(01-12)`",
+        examples: &[
+            ("[Hoshi][Kaze no Uta][09][1080p]", "Kaze no Uta · E9 (absolute)"),
+            ("Kaze no Uta (01-03) [720p]", "Kaze no Uta · E1 E2 E3 (absolute)"),
+            ("[Hoshi] Kaze no Uta S2 [05][1080p]", "Kaze no Uta · S2 E5"),
+        ],
+        find: Finder::Positional(bracketed_number),
+        cuts_name: false,
+    },
+    Rule {
+        name: "season_number",
+        summary: "a number right after a season word, closing the name: `Show 2nd Season 24`",
+        examples: &[("Kaze no Uta 2nd Season 11 (BD 1080p)", "Kaze no Uta · S2 E11")],
+        find: Finder::Positional(season_number),
+        cuts_name: false,
+    },
+    Rule {
+        name: "leading_pair",
+        summary: "`4-12 - Title`, `11-02 Title`: a dashed season and episode opening the name, when it cannot be a range (one-digit season, or an episode not above the season)",
+        examples: &[("3-07 - Cold Snap", "(no show) · S3 E7")],
+        find: Finder::Positional(leading_pair),
+        cuts_name: false,
     },
     Rule {
         name: "leading_number",
         summary: "a number opening the name and followed by a dash, a dot or nothing: `05 - Title`, `05. Title`",
         examples: &[("07 - The Long Night", "(no show) · E7")],
         find: Finder::Positional(leading_number),
+        cuts_name: false,
     },
     Rule {
         name: "compact_number",
-        summary: "`Show.102.HDTV`: three or four digits after the show are season and episode, unless a year follows",
+        summary: "`Show.102.HDTV`: three or four digits after the show are season and episode, unless a year follows (not in anime-style names)",
         examples: &[("Quill.Street.305.HDTV.x264-GRP", "Quill Street · S3 E5")],
         find: Finder::Positional(compact_number),
+        cuts_name: false,
     },
     Rule {
-        name: "fansub_number",
-        summary: "`[Group] Show 12 [720p]`: the last number of a fansub name is an absolute episode",
-        examples: &[("[Hoshi] Kaze no Uta 08 [720p]", "Kaze no Uta · E8 (absolute)")],
-        find: Finder::Positional(fansub_number),
+        name: "anime_number",
+        summary: "in an anime-style name (a leading `[Group]` or a CRC), the number closing the name, or else the first number followed by a title, is an absolute episode",
+        examples: &[
+            ("[Hoshi] Kaze no Uta 08 [720p]", "Kaze no Uta · E8 (absolute)"),
+            ("[Hoshi]_Kaze_no_Uta_215_[1A2B3C4D]", "Kaze no Uta · E215 (absolute)"),
+            ("[Hoshi] Kaze no Uta 14 The Red Kite", "Kaze no Uta · E14 (absolute)"),
+        ],
+        find: Finder::Positional(anime_number),
+        cuts_name: false,
     },
 ];
 
-/// An episode word without a season; only before the tags, where titles end.
+/// An episode word without a season, before the tags (where titles end) or alone in brackets
+/// (`Show [Ep.24]`, `[Show][第05话]`).
 fn episode_word(scan: &Scan<'_>) -> Option<Hit> {
+    worded(scan, markers::episode_only)
+}
+
+/// `Show.5of9`, `Show 14 of 21`, `Show [01_of_24]`: a part of a counted series.
+fn of_count(scan: &Scan<'_>) -> Option<Hit> {
+    worded(scan, markers::of_count)
+}
+
+/// Tries `parser` on the plain words before the tags, and on each bracket group after the
+/// name's start, where it must take the whole group.
+fn worded(scan: &Scan<'_>, parser: fn(&str) -> nom::IResult<&str, Marker>) -> Option<Hit> {
     let a = &scan.a;
-    (scan.start..a.first_tag)
+    let mut i = scan.start;
+    while i < a.tokens.len() {
+        let end = a.group_end(i);
+        if a.plain(i) {
+            if i < a.first_tag
+                && let Some((marker, last)) = a.match_at(i, parser)
+            {
+                return Some(Hit::new(i, last, marker));
+            }
+        } else if let Some((marker, last)) = a.match_at(i, parser).filter(|&(_, last)| last == end) {
+            return Some(Hit::new(i, last, marker));
+        }
+        i = end + 1;
+    }
+    None
+}
+
+/// `Show Name 20240115`, `Show.Name.240115.720p`: a date written as one number. It needs two
+/// words of the name before it (`VID_20190101` is a camera's file, not a show), a six-digit
+/// date must stand right before the release tags, and an episode word before it makes it that
+/// episode's air date instead (`Show.E12.251019.1080p` is episode 12).
+fn compact_date(scan: &Scan<'_>) -> Option<Hit> {
+    let a = &scan.a;
+    let words: Vec<usize> = a.words(scan.start, a.first_tag).collect();
+    let found = words.iter().enumerate().skip(2).find_map(|(k, &i)| {
+        let len = a.tokens[i].text.len();
+        if !(len == 8 || (len == 6 && i + 1 == a.first_tag)) || !words[..k].iter().all(|&w| a.is_wordy(w)) {
+            return None;
+        }
+        a.match_at(i, markers::compact_date).map(|(marker, last)| Hit::new(i, last, marker))
+    })?;
+    // `Show.E12.251019.1080p`: after an episode word, the date is when that episode aired.
+    let episode_before = words
+        .iter()
+        .take_while(|&&i| i < found.first)
+        .any(|&i| a.match_at(i, markers::episode_only).is_some());
+    (!episode_before).then_some(found)
+}
+
+/// `Show.Part.2.HDTV`: in a name from television, a part is an episode of a miniseries. Films
+/// have parts too (`Title Part II (1989)`), but they do not come from a TV source.
+fn tv_part(scan: &Scan<'_>) -> Option<Hit> {
+    let a = &scan.a;
+    let from_tv = a.tags.iter().flatten().any(|t| {
+        t.kind == TagKind::Source
+            && matches!(t.value.as_str(), "HDTV" | "PDTV" | "SDTV" | "DSR" | "DVB" | "TVRip")
+    });
+    if !from_tv {
+        return None;
+    }
+    (scan.start + 1..a.first_tag)
         .filter(|&i| a.plain(i))
-        .find_map(|i| a.match_at(i, markers::episode_only).map(|(marker, last)| Hit::new(i, last, marker)))
-}
-
-/// `Show - 110 - Title`: dashes on both sides and a title after make a compact number an
-/// episode marker rather than part of the show.
-fn compact_between_dashes(scan: &Scan<'_>) -> Option<Hit> {
-    let a = &scan.a;
-    if scan.start != 0 {
-        return None;
-    }
-    (1..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| {
-        if !(a.is_dash(i - 1) && a.is_dash(i + 1) && a.words(i + 2, a.first_tag).next().is_some()) {
-            return None;
-        }
-        a.match_at(i, markers::compact_number).map(|(marker, last)| Hit::new(i, last, marker))
-    })
-}
-
-/// `Show - 12`: a number after a lone dash that closes the name (only tags, brackets or
-/// another dash follow) is how fansub releases number episodes across seasons.
-fn dash_number(scan: &Scan<'_>) -> Option<Hit> {
-    let a = &scan.a;
-    (scan.start + 1..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| {
-        if !a.is_dash(i - 1) || is_year(&a.tokens[i]).is_some() {
-            return None;
-        }
-        let (marker, last) = a.match_at(i, markers::bare_episode)?;
-        a.ends_name(last).then(|| Hit::new(i, last, marker).absolute())
-    })
-}
-
-/// `05 - Title`, `05. Title`, `05`: a short number opening the name, when a dash, a dot or
-/// the end follows it and no year comes later (`300 (2006)` is a film).
-fn leading_number(scan: &Scan<'_>) -> Option<Hit> {
-    let a = &scan.a;
-    let i = scan.start;
-    if scan.season.is_some() || i >= a.tokens.len() || !a.plain(i) || a.tokens[i].text.len() > 3 {
-        return None;
-    }
-    let (marker, last) = a.match_at(i, markers::bare_episode)?;
-    if a.year_follows(last) {
-        return None;
-    }
-    let delimited = a.is_dash(last + 1) || last + 1 >= a.tokens.len() || a.tokens[last].text.ends_with('.');
-    (delimited || a.ends_name(last)).then(|| Hit::new(i, last, marker))
-}
-
-/// `Show.102.HDTV`, `Show 1012`: a compact season and episode after the show, in a name that
-/// has release tags or ends with it, and no year after it.
-fn compact_number(scan: &Scan<'_>) -> Option<Hit> {
-    let a = &scan.a;
-    if scan.season.is_some() {
-        return None;
-    }
-    (scan.start + 1..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| {
-        let (marker, last) = a.match_at(i, markers::compact_number)?;
-        let placed = (a.ends_name(last) || a.first_tag < a.tokens.len()) && !a.year_follows(last);
-        (placed && a.words(scan.start, i).next().is_some()).then(|| Hit::new(i, last, marker))
-    })
-}
-
-/// `[Group] Show Name 12 [720p]`: in a name that opens with a bracketed group, the last word
-/// before the tags, when it is a number, is an absolute episode.
-fn fansub_number(scan: &Scan<'_>) -> Option<Hit> {
-    let a = &scan.a;
-    if scan.start == 0 {
-        return None;
-    }
-    let i = a.words(scan.start, a.first_tag).last()?;
-    if i == scan.start || is_year(&a.tokens[i]).is_some() {
-        return None;
-    }
-    let (marker, last) = a.match_at(i, markers::bare_episode)?;
-    Some(Hit::new(i, last, marker).absolute())
+        .find_map(|i| a.match_at(i, markers::part).map(|(marker, last)| Hit::new(i, last, marker)))
 }
