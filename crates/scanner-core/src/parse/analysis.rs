@@ -109,8 +109,8 @@ impl<'a> Analysis<'a> {
         let mut found: Vec<Option<Tag>> = vec![None; n];
         let mut i = 0;
         while i < n {
-            // A tag never spans a bracket boundary.
-            let same_group = tokens[i..].iter().take_while(|t| t.group == tokens[i].group).count();
+            // A tag never spans a bracket boundary (and covers at most two tokens).
+            let same_group = tokens[i..].iter().take(2).take_while(|t| t.group == tokens[i].group).count();
             match tags::tag_at(&texts[i..i + same_group]) {
                 Some(tag) => {
                     let len = tag.len;

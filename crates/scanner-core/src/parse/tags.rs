@@ -250,7 +250,17 @@ const OTHER: &[&str] = &[
 ];
 
 fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
-    table.iter().find(|(k, _)| *k == lower).map(|(_, v)| (*v).to_owned())
+    table.iter().find(|(k, _)| same(k, lower)).map(|(_, v)| (*v).to_owned())
+}
+
+fn listed(table: &[&str], lower: &str) -> bool {
+    table.iter().any(|k| same(k, lower))
+}
+
+/// String equality that looks at the length and the first byte before comparing the rest: tag
+/// tables are scanned for every word of every name.
+fn same(key: &str, lower: &str) -> bool {
+    key.len() == lower.len() && key.as_bytes().first() == lower.as_bytes().first() && key == lower
 }
 
 /// Picture heights written without a `p` (`Show.05.1080.BD`): tags only next to other tags.
@@ -259,7 +269,7 @@ const BARE_HEIGHTS: &[&str] = &["480", "540", "576", "720", "1080", "2160"];
 /// Resolutions: `720p`, `1080i`, `2160p`, `1920x1080`, `4K` (the last is in [`OTHER`]); a bare
 /// height (`1080`) as a weak tag.
 fn resolution(lower: &str) -> Option<String> {
-    if BARE_HEIGHTS.contains(&lower) {
+    if listed(BARE_HEIGHTS, lower) {
         return Some(format!("{lower}p"));
     }
     let digits = lower.trim_end_matches(['p', 'i']);
@@ -296,7 +306,7 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     // Tags are short ASCII words: a longer token can only be a tag with a group glued on.
     let Some(lower) = lowercase(first, &mut first_buf) else { return glued_tag(first) };
     let next = tokens.get(1).and_then(|t| lowercase(t, &mut next_buf));
-    let weak = WEAK.contains(&lower) || BARE_HEIGHTS.contains(&lower);
+    let weak = listed(WEAK, lower) || listed(BARE_HEIGHTS, lower);
     let tag = |kind, value: &str, len, group: Option<&str>| {
         Some(Tag {
             kind,
@@ -309,8 +319,22 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     };
 
     // Two-token tags split by a dot: `H.264`, `WEB.DL`, `DD5.1`, `AAC2.0`, possibly with a
-    // group glued to the second token (`H.264-GRP`).
-    if let Some(next) = next {
+    // group glued to the second token (`H.264-GRP`); editions (`Extended.Cut`).
+    let opens_pair = matches!(
+        lower,
+        "h" | "x"
+            | "web"
+            | "blu"
+            | "extended"
+            | "directors"
+            | "director's"
+            | "theatrical"
+            | "ultimate"
+            | "unrated"
+            | "collectors"
+            | "dual"
+    ) || lookup(AUDIO_CODECS, lower).is_some();
+    if let Some(next) = next.filter(|_| opens_pair) {
         let (head, group) = unglue(next);
         let original_group = group.map(|g| &tokens[1][tokens[1].len() - g.len()..]);
         match (lower, head) {
@@ -350,7 +374,7 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     if let Some(value) = lookup(SOURCES, lower) {
         return single(TagKind::Source, value);
     }
-    if SERVICES.contains(&lower) {
+    if listed(SERVICES, lower) {
         return single(TagKind::Service, "WEB-DL".to_owned());
     }
     if let Some(value) = lookup(VIDEO_CODECS, lower) {
@@ -359,7 +383,7 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     if let Some(value) = lookup(AUDIO_CODECS, lower) {
         return single(TagKind::AudioCodec, value);
     }
-    if OTHER.contains(&lower) {
+    if listed(OTHER, lower) {
         return single(TagKind::Other, first.to_owned());
     }
     glued_tag(first)

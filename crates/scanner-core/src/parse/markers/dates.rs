@@ -84,7 +84,12 @@ pub(crate) fn date(input: &str) -> IResult<&str, Marker> {
         map_opt((month, space, day, opt(one_of(",")), space, year_number), |(m, _, d, _, _, y)| {
             NaiveDate::from_ymd_opt(y as i32, m, d)
         });
-    map(alt((ymd, dmy, ydm, day_month, month_day)), Marker::Date).parse(input)
+    // Numeric dates and `5th Mar 2025` open with a digit, `March 5 2025` with a letter.
+    match input.as_bytes().first() {
+        Some(b) if b.is_ascii_digit() => map(alt((ymd, dmy, ydm, day_month)), Marker::Date).parse(input),
+        Some(b) if b.is_ascii_alphabetic() => map(month_day, Marker::Date).parse(input),
+        _ => Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Digit))),
+    }
 }
 
 /// Exactly `n` digits, whatever follows.

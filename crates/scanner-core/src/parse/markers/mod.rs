@@ -60,8 +60,10 @@ fn year_number(input: &str) -> IResult<&str, u32> {
 /// Letters outside ASCII must match as written, so lists carry their capitalised forms too.
 fn kw(words: &'static [&'static str]) -> impl Fn(&str) -> IResult<&str, &str> {
     move |input: &str| {
+        let first = input.as_bytes().first().map(u8::to_ascii_lowercase);
         words
             .iter()
+            .filter(|w| w.as_bytes().first().map(u8::to_ascii_lowercase) == first)
             .find_map(|w| {
                 input.get(..w.len()).filter(|p| p.eq_ignore_ascii_case(w)).map(|p| (&input[w.len()..], p))
             })
