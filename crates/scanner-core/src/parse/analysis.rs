@@ -385,6 +385,15 @@ impl<'a> Analysis<'a> {
         (self.name_tokens(from, to), None)
     }
 
+    /// Whether the name comes from television: it carries an HDTV, PDTV, SDTV, DSR, DVB or
+    /// TVRip source tag.
+    pub(crate) fn is_tv_release(&self) -> bool {
+        self.tags.iter().flatten().any(|t| {
+            t.kind == TagKind::Source
+                && matches!(t.value.as_str(), "HDTV" | "PDTV" | "SDTV" | "DSR" | "DVB" | "TVRip")
+        })
+    }
+
     /// The kind of the accepted tag covering token `i`, if any.
     pub(crate) fn tag_kind(&self, i: usize) -> Option<TagKind> {
         (0..=i).rev().take(4).find_map(|k| self.tags[k].as_ref().filter(|t| k + t.len > i).map(|t| t.kind))

@@ -137,6 +137,12 @@ fn episode(scan: &Scan<'_>, decision: Decision, info: &mut NameInfo) {
     } else {
         info.title = a.join(j + 1, title_end);
     }
+    // `[Group] 01 - Show [BD]`: when a fansub name opens with its number, the words after it
+    // are the show, not a title.
+    let opens_with_number = !a.words(scan.start, hit.first).any(|i| a.is_wordy(i));
+    if a.anime && a.lead_group > 0 && opens_with_number && info.title.is_some() {
+        info.name = info.title.take();
+    }
 }
 
 /// No numbering: a movie if a year or release tags say so, else plain words.

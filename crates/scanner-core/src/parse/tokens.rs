@@ -72,20 +72,27 @@ fn marker_piece(word: &str) -> Option<(usize, usize)> {
         let Some(e) = rest.find(['e', 'E']) else { return false };
         digits(&rest[..e], 4) && rest[e + 1..].split(['e', 'E']).all(|n| digits(n, 5))
     };
-    let continuation =
-        |p: &str| p.strip_prefix(['e', 'E']).is_some_and(|n| digits(n, 5)) || (p.len() == 2 && digits(p, 2));
+    let continuation = |p: &str| {
+        p.strip_prefix(['e', 'E', 'x', 'X']).is_some_and(|n| digits(n, 5)) || (p.len() == 2 && digits(p, 2))
+    };
     let mut pieces = Vec::new();
     let mut offset = 0;
     for piece in word.split('-') {
         pieces.push((offset, piece));
         offset += piece.len() + 1;
     }
-    // `S01E02`, or `S01` followed by an `E02` piece (`Show S1-E7-WEB-DL`).
+    // `S01E02`; `S01` followed by an `E02` or `x02` piece (`Show S1-E7-WEB-DL`, `Show-s03-x01`);
+    // an `E02` piece alone (`Show-e01-Title`); or `5x09` (`Show-5x09`).
     let season_only = |p: &str| p.strip_prefix(['s', 'S']).is_some_and(|n| digits(n, 4));
+    let episode_only = |p: &str| p.strip_prefix(['e', 'E']).is_some_and(|n| digits(n, 3));
+    let cross = |p: &str| p.split_once(['x', 'X']).is_some_and(|(s, e)| digits(s, 2) && digits(e, 3));
     let first = (0..pieces.len()).find(|&k| {
-        season_episode(pieces[k].1)
-            || (season_only(pieces[k].1)
-                && pieces.get(k + 1).is_some_and(|&(_, p)| p.starts_with(['e', 'E']) && continuation(p)))
+        let p = pieces[k].1;
+        let then = |ok: &dyn Fn(&str) -> bool| pieces.get(k + 1).is_some_and(|&(_, n)| ok(n));
+        season_episode(p)
+            || (season_only(p)
+                && then(&|n| episode_only(n) || n.strip_prefix(['x', 'X']).is_some_and(|d| digits(d, 3))))
+            || (k > 0 && (episode_only(p) || cross(p)))
     })?;
     let last = first + pieces[first + 1..].iter().take_while(|&&(_, p)| continuation(p)).count();
     Some((pieces[first].0, pieces[last].0 + pieces[last].1.len()))
@@ -246,6 +253,10 @@ mod tests {
         );
         assert_eq!(texts("Show-S01E02-E03 x"), ["Show", "-", "S01E02-E03", "x"]);
         assert_eq!(texts("Show S1-E7-WEB-DL"), ["Show", "S1-E7", "-", "WEB-DL"]);
+        assert_eq!(texts("Show_Name-s03-x01"), ["Show", "Name", "-", "s03-x01"]);
+        assert_eq!(texts("Show_Name-e01-Title"), ["Show", "Name", "-", "e01", "-", "Title"]);
+        assert_eq!(texts("Show.M-5x9"), ["Show", "M", "-", "5x9"]);
+        assert_eq!(texts("Spider-Man"), ["Spider-Man"]);
         let tokens = tokenize("Show-S01E02-720p");
         assert_eq!(tokens.iter().map(|t| t.start).collect::<Vec<_>>(), [0, 4, 5, 11, 12]);
     }

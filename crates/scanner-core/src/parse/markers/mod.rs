@@ -122,9 +122,11 @@ fn e_number(input: &str) -> IResult<&str, u32> {
 pub(crate) fn season_episode(input: &str) -> IResult<&str, Marker> {
     let (input, _) = one_of("sS").parse(input)?;
     let (input, season) = number(1, 4).parse(input)?;
-    let (input, first) =
-        alt((preceded(opt(one_of("._ -")), e_number), preceded((one_of("xX"), opt(e_word)), number(1, 5))))
-            .parse(input)?;
+    let (input, first) = alt((
+        preceded(opt(one_of("._ -")), e_number),
+        preceded((opt(char('-')), one_of("xX"), opt(e_word)), number(1, 5)),
+    ))
+    .parse(input)?;
     let full = || (one_of("sS"), number(1, 4), e_number);
     let (input, rest) = many0(alt((
         map(e_number, |n| (false, n)),
@@ -137,8 +139,14 @@ pub(crate) fn season_episode(input: &str) -> IResult<&str, Marker> {
         ),
         map(preceded((char('+'), opt(e_word)), number(1, 5)), |n| (false, n)),
         map(terminated(preceded(one_of("._ "), e_number), word_end), |n| (false, n)),
-        // The same marker repeated: `S01E01.S01E02`, `S01E01 - S01E02`.
-        map(preceded(alt((tag(" - "), tag("."), tag("_"), tag(" "))), full()), |(_, _, n)| (false, n)),
+        // The same marker repeated: `S01E01.S01E02`, `S01E01 - S01E02`, `S01E01 & S01E02`.
+        map(
+            preceded(
+                alt((tag(" - "), tag(" & "), tag(".and."), tag(" and "), tag("."), tag("_"), tag(" "))),
+                full(),
+            ),
+            |(_, _, n)| (false, n),
+        ),
     )))
     .parse(input)?;
     let (input, version) = opt(version).parse(input)?;
@@ -298,6 +306,9 @@ mod tests {
         assert_eq!(strong("S01E01.S01E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01 - S01E02"), Some(se(1, &[1, 2])));
         assert_eq!(strong("S01E01+02"), Some(se(1, &[1, 2])));
+        assert_eq!(strong("S01E00 & S01E01 & S01E02"), Some(se(1, &[0, 1, 2])));
+        assert_eq!(strong("S01E03.and.S01E04"), Some(se(1, &[3, 4])));
+        assert_eq!(strong("s03-x01"), Some(se(3, &[1])));
         assert_eq!(strong_at("S01E02-720p"), Some((se(1, &[2]), 6)));
         assert_eq!(
             strong("S01E01-02v2"),

@@ -3,11 +3,10 @@
 
 use super::positional::{
     anime_number, bracketed_number, compact_between_dashes, compact_number, dash_number, leading_number,
-    leading_pair, season_number,
+    leading_pair, scene_number, season_number,
 };
 use super::{Finder, Hit, Rule, Scan};
 use crate::parse::markers::{self, Marker};
-use crate::parse::tags::TagKind;
 
 pub(super) const RULES: &[Rule] = &[
     Rule {
@@ -152,6 +151,16 @@ pub(super) const RULES: &[Rule] = &[
         cuts_name: false,
     },
     Rule {
+        name: "scene_number",
+        summary: "a two-digit number after the show: with a leading zero (`Show.Name.05.720p`), or right before the tags of a name from television (`Show.13.HDTV`); not when a year follows",
+        examples: &[
+            ("Quill.Street.07.PDTV.XviD-GRP", "Quill Street · E7"),
+            ("Quill.Street.04.The.Ledger.WEBRip.x264-GRP", "Quill Street · E4"),
+        ],
+        find: Finder::Positional(scene_number),
+        cuts_name: false,
+    },
+    Rule {
         name: "anime_number",
         summary: "in an anime-style name (a leading `[Group]` or a CRC), the number closing the name, or else the first number followed by a title, is an absolute episode",
         examples: &[
@@ -222,11 +231,7 @@ fn compact_date(scan: &Scan<'_>) -> Option<Hit> {
 /// have parts too (`Title Part II (1989)`), but they do not come from a TV source.
 fn tv_part(scan: &Scan<'_>) -> Option<Hit> {
     let a = &scan.a;
-    let from_tv = a.tags.iter().flatten().any(|t| {
-        t.kind == TagKind::Source
-            && matches!(t.value.as_str(), "HDTV" | "PDTV" | "SDTV" | "DSR" | "DVB" | "TVRip")
-    });
-    if !from_tv {
+    if !a.is_tv_release() {
         return None;
     }
     (scan.start + 1..a.first_tag)

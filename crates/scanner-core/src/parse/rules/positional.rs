@@ -39,12 +39,15 @@ pub(super) fn dash_number(scan: &Scan<'_>) -> Option<Hit> {
 }
 
 /// `Show [01] [720p]`, `[Group][Show][12END]`, `Show (01-25)`: a bracket holding nothing but
-/// an episode number (or a range, perhaps marked as the last) after the name. A year is not
-/// an episode, and round brackets count only for ranges: `Film (2)` is more often a sequel.
+/// an episode number (or a range, perhaps marked as the last) after the name, and before the
+/// release tags unless the name is anime-style. A year is not an episode, and round brackets
+/// count only for ranges: `Film (2)` is more often a sequel.
 pub(super) fn bracketed_number(scan: &Scan<'_>) -> Option<Hit> {
     let a = &scan.a;
     let mut i = scan.start;
-    while i < a.tokens.len() {
+    // Among a scene name's release tags (`….AC3-GRP[42]`) a bracket is a tracker's tag.
+    let end = if a.anime { a.tokens.len() } else { a.first_tag };
+    while i < end {
         let end = a.group_end(i);
         let token = &a.tokens[i];
         if token.bracketed()
@@ -150,8 +153,12 @@ pub(super) fn anime_number(scan: &Scan<'_>) -> Option<Hit> {
             && !a.is_decimal_part(hit.first)
             && a.words(hit.last + 1, a.first_tag).next().is_some()
     };
-    let hit =
-        closing.or_else(|| words.iter().skip(1).find_map(|&i| numbered(i).filter(followed_by_title)))?;
+    // The name's first word only when written with a leading zero (`[Group] 06 Show`, where
+    // the words after it are the show): `[Group] 86 Title` is a title.
+    let placed = |i: usize| i != words[0] || a.tokens[i].text.starts_with('0');
+    let hit = closing.or_else(|| {
+        words.iter().filter(|&&i| placed(i)).find_map(|&i| numbered(i).filter(followed_by_title))
+    })?;
     // `Show_09_v2_[DVD]`: the version standing after the number is its version.
     Some(match (&hit.marker, a.tokens.get(hit.last + 1)) {
         (Marker::Episode { episodes, version: None }, Some(next))
@@ -168,4 +175,30 @@ pub(super) fn anime_number(scan: &Scan<'_>) -> Option<Hit> {
 fn is_version(text: &str) -> bool {
     text.strip_prefix(['v', 'V'])
         .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `Show.07.PDTV-GRP`, `Show.Name.05.720p`, `Show.01.Episode.Title.WEBRip`: a two-digit number
+/// after the show is an episode when it is written with a leading zero (a counter, where a
+/// sequel or a title's number is not padded), or stands right before the tags of a name from
+/// television. A word with letters must come before it, no season word may stand in the name
+/// (`Season 01` is a season), and no year may follow (`Agent.07.2019` is a film). Anime-style
+/// names have their own rule.
+pub(super) fn scene_number(scan: &Scan<'_>) -> Option<Hit> {
+    let a = &scan.a;
+    if a.anime || scan.season.is_some() {
+        return None;
+    }
+    let tv = a.is_tv_release();
+    let named = |i: usize| a.words(scan.start, i).any(|w| a.tokens[w].text.chars().any(char::is_alphabetic));
+    (scan.start + 1..a.first_tag).filter(|&i| a.plain(i) && named(i)).find_map(|i| {
+        let text = a.tokens[i].text;
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        if digits != 2 || a.is_decimal_part(i) {
+            return None;
+        }
+        let (marker, last) = a.match_at(i, markers::bare_episode)?;
+        let padded = text.starts_with('0');
+        let before_tags = last + 1 == a.first_tag && a.first_tag < a.tokens.len();
+        ((padded || (tv && before_tags)) && !a.year_follows(last)).then(|| Hit::new(i, last, marker))
+    })
 }
