@@ -104,7 +104,8 @@ impl<'a> Analysis<'a> {
         let mut tokens = tokenize(text);
         let (noise, noise_words) = strip_noise(&mut tokens);
         let n = tokens.len();
-        let texts: Vec<&str> = tokens.iter().map(|t| t.text).collect();
+        // A spaced name keeps a comma with its word (`(DVD, Dual Audio)`); tags are read without.
+        let texts: Vec<&str> = tokens.iter().map(|t| t.text.trim_end_matches(',')).collect();
 
         let mut found: Vec<Option<Tag>> = vec![None; n];
         let mut i = 0;
@@ -407,6 +408,13 @@ impl<'a> Analysis<'a> {
             self.tokens.get(k).is_some_and(|t| t.sep_before == '.' && t.group == self.tokens[i].group)
         };
         digits(i) && ((i > 0 && dotted(i) && digits(i - 1)) || (dotted(i + 1) && digits(i + 1)))
+    }
+
+    /// Whether token `i` follows `No.` or `Nr.` (`Submarine No.6`): a number that names, not counts.
+    pub(crate) fn follows_number_word(&self, i: usize) -> bool {
+        i > 0
+            && self.tokens[i - 1].group == self.tokens[i].group
+            && ["no", "no.", "nr", "nr."].iter().any(|w| self.tokens[i - 1].text.eq_ignore_ascii_case(w))
     }
 
     /// Whether token `i` has a letter or a digit (`★` and `|` are not words).

@@ -94,7 +94,7 @@ pub(crate) fn analyze(text: &str) -> NameInfo {
             Some(hint) => {
                 info.shape = Shape::Season;
                 info.season = Some(hint.season);
-                (info.name, info.year) = naming::name(&scan.a, scan.start, hint.first);
+                (info.name, info.year) = naming::name(&scan.a, scan.start, hint.first, hint.first);
             }
             None => unnumbered(&scan, &mut info),
         },
@@ -107,7 +107,7 @@ fn episode(scan: &Scan<'_>, decision: Decision, info: &mut NameInfo) {
     let a = &scan.a;
     let n = a.tokens.len();
     let Decision { hit, name_end, season: hint, .. } = decision;
-    (info.name, info.year) = naming::name(a, scan.start, name_end);
+    (info.name, info.year) = naming::name(a, scan.start, name_end, hit.first);
     info.shape = Shape::Episode;
     match hit.marker {
         Marker::SeasonEpisode { season, episodes, version } => {

@@ -279,9 +279,15 @@ fn resolution(lower: &str) -> Option<String> {
     {
         return Some(lower.to_owned());
     }
+    // A picture is wider than high and at least 240 lines (`2016x231` is a season and episode).
     let (w, h) = lower.split_once('x')?;
-    let all_digits = |s: &str| (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    (all_digits(w) && all_digits(h)).then(|| format!("{h}p"))
+    let number = |s: &str| {
+        ((3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (width, height) = (number(w)?, number(h)?);
+    (width > height && height >= 240).then(|| format!("{h}p"))
 }
 
 /// Splits a glued release group off a token: `264-GRP` → (`264`, `GRP`).

@@ -45,7 +45,7 @@ impl<'a> Token<'a> {
 /// Control characters (a newline in a file name) separate words like a space: they never
 /// belong in a title.
 fn is_separator(c: char) -> bool {
-    matches!(c, '.' | '_' | ' ' | '+' | ',') || c.is_control()
+    matches!(c, '.' | '_' | ' ' | '+' | ',' | '·') || c.is_control()
 }
 
 fn bracket_of(c: char) -> Option<(Bracket, char)> {
@@ -84,7 +84,10 @@ fn marker_piece(word: &str) -> Option<(usize, usize)> {
     // `S01E02`; `S01` followed by an `E02` or `x02` piece (`Show S1-E7-WEB-DL`, `Show-s03-x01`);
     // an `E02` piece alone (`Show-e01-Title`); or `5x09` (`Show-5x09`).
     let season_only = |p: &str| p.strip_prefix(['s', 'S']).is_some_and(|n| digits(n, 4));
-    let episode_only = |p: &str| p.strip_prefix(['e', 'E']).is_some_and(|n| digits(n, 3));
+    let episode_only = |p: &str| {
+        let lower = p.to_ascii_lowercase();
+        lower.strip_prefix("ep").or_else(|| lower.strip_prefix('e')).is_some_and(|n| digits(n, 3))
+    };
     let cross = |p: &str| p.split_once(['x', 'X']).is_some_and(|(s, e)| digits(s, 2) && digits(e, 3));
     let first = (0..pieces.len()).find(|&k| {
         let p = pieces[k].1;
@@ -256,6 +259,7 @@ mod tests {
         assert_eq!(texts("Show_Name-s03-x01"), ["Show", "Name", "-", "s03-x01"]);
         assert_eq!(texts("Show_Name-e01-Title"), ["Show", "Name", "-", "e01", "-", "Title"]);
         assert_eq!(texts("Show.M-5x9"), ["Show", "M", "-", "5x9"]);
+        assert_eq!(texts("Show_Name-ep1.BD"), ["Show", "Name", "-", "ep1", "BD"]);
         assert_eq!(texts("Spider-Man"), ["Spider-Man"]);
         let tokens = tokenize("Show-S01E02-720p");
         assert_eq!(tokens.iter().map(|t| t.start).collect::<Vec<_>>(), [0, 4, 5, 11, 12]);

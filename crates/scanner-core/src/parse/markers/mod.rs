@@ -36,17 +36,22 @@ pub(crate) enum Marker {
     Episode { episodes: Vec<u32>, version: Option<u32> },
 }
 
+/// ASCII digits, and the full-width digits of CJK text (`１５８`).
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit()
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn digit_value(c: char) -> u32 {
+    if c.is_ascii_digit() { c as u32 - '0' as u32 } else { c as u32 - '０' as u32 }
 }
 
 /// A number of `min..=max` digits (at most 5) not followed by another digit.
 fn number(min: usize, max: usize) -> impl FnMut(&str) -> IResult<&str, u32> {
     move |input| {
         let (rest, digits) = take_while_m_n(min, max, is_digit)(input)?;
-        let (rest, _) = not(peek(one_of("0123456789"))).parse(rest)?;
+        let (rest, _) = not(peek(satisfy(is_digit))).parse(rest)?;
         // At most 5 digits, so this always fits.
-        Ok((rest, digits.parse().unwrap_or(0)))
+        Ok((rest, digits.chars().fold(0, |n, c| n * 10 + digit_value(c))))
     }
 }
 
@@ -72,7 +77,7 @@ fn kw(words: &'static [&'static str]) -> impl Fn(&str) -> IResult<&str, &str> {
 }
 
 fn sep(input: &str) -> IResult<&str, char> {
-    one_of("._ -")(input)
+    one_of("._ -+")(input)
 }
 
 /// Where a word ends: the end of the input, or a character that is neither letter nor digit.
@@ -138,6 +143,7 @@ pub(crate) fn season_episode(input: &str) -> IResult<&str, Marker> {
             |n| (true, n),
         ),
         map(preceded((char('+'), opt(e_word)), number(1, 5)), |n| (false, n)),
+        map(preceded((tag(" - "), e_word), number(1, 5)), |n| (true, n)),
         map(terminated(preceded(one_of("._ "), e_number), word_end), |n| (false, n)),
         // The same marker repeated: `S01E01.S01E02`, `S01E01 - S01E02`, `S01E01 & S01E02`.
         map(
@@ -178,7 +184,7 @@ pub(crate) fn cross(input: &str) -> IResult<&str, Marker> {
             ),
             |n| (true, n),
         ),
-        map(terminated(preceded(char('_'), number(2, 3)), word_end), |n| (false, n)),
+        map(terminated(preceded(char('_'), number(2, 2)), word_end), |n| (false, n)),
         // The same marker repeated: `2x09.2x10`, `2x09 - 2x10`, `2x09 - x10` (but `1x02 x264`
         // is a codec).
         map(
@@ -235,9 +241,26 @@ pub(crate) fn dashed_pair(input: &str) -> IResult<&str, Marker> {
 /// `102` → season 1 episode 2; `1012` → season 10 episode 12 (four digits only when they
 /// cannot be a year).
 pub(crate) fn compact_number(input: &str) -> IResult<&str, Marker> {
-    let three = map_opt(number(3, 3), split_compact);
-    let four = map_opt(verify(number(4, 4), |n| !(1900..=2099).contains(n)), split_compact);
-    alt((three, four)).parse(input)
+    let one = |input| {
+        alt((
+            map_opt(number(3, 3), split_compact),
+            map_opt(verify(number(4, 4), |n| !(1900..=2099).contains(n)), split_compact),
+        ))
+        .parse(input)
+    };
+    let (mut input, first) = one(input)?;
+    let Marker::SeasonEpisode { season, mut episodes, .. } = first else { return Ok((input, first)) };
+    // `103.104`: the next episode of the same season, as a whole word.
+    while let Ok((rest, Marker::SeasonEpisode { season: s, episodes: e, .. })) =
+        preceded(one_of("._ "), terminated(one, word_end)).parse(input)
+    {
+        if s != season {
+            break;
+        }
+        episodes.extend(e);
+        input = rest;
+    }
+    Ok((input, Marker::SeasonEpisode { season, episodes, version: None }))
 }
 
 fn split_compact(n: u32) -> Option<Marker> {
@@ -368,6 +391,11 @@ mod tests {
         assert_eq!(run_at_boundary("1012", compact_number).map(|m| m.0), Some(se(10, &[12])));
         assert_eq!(run_at_boundary("2010", compact_number), None);
         assert_eq!(run_at_boundary("100", compact_number), None);
+        assert_eq!(run_at_boundary("103.104", compact_number).map(|m| m.0), Some(se(1, &[3, 4])));
+        assert_eq!(
+            run_at_boundary("１５８", bare_episode).map(|m| m.0),
+            Some(Marker::Episode { episodes: vec![158], version: None })
+        );
     }
 
     #[test]

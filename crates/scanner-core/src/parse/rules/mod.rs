@@ -208,9 +208,15 @@ fn unmistakable() -> impl Iterator<Item = (&'static Rule, Recognizer)> {
 }
 
 /// The first season word (`S02`, `Season 2`, `2nd Season`, `(Season 2)`) before the tags,
-/// among the plain words or in round brackets.
+/// among the plain words or in round brackets (or any brackets, in a name made of them).
 fn season_hint(a: &Analysis<'_>, start: usize) -> Option<SeasonHint> {
-    let candidate = |i: usize| a.plain(i) || a.tokens[i].bracket == Bracket::Round;
+    // In a name made only of brackets (`[Group][Show S2][10]`), square brackets count too.
+    let bracketed_only = a.words(start, a.first_tag).all(|i| !a.is_wordy(i));
+    let candidate = |i: usize| {
+        a.plain(i)
+            || a.tokens[i].bracket == Bracket::Round
+            || (bracketed_only && a.tokens[i].bracket == Bracket::Square)
+    };
     (start..a.first_tag).filter(|&i| candidate(i)).find_map(|i| match a.match_at(i, markers::season_only) {
         Some((Marker::Season(season), last)) => Some(SeasonHint { first: i, last, season }),
         _ => None,

@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use crate::parse::analysis::{Analysis, is_year};
+use crate::parse::markers;
 use crate::parse::tokens::Bracket;
 
 /// One naming rule.
@@ -66,10 +67,11 @@ pub(crate) const NAMING: &[NameRule] = &[
     },
 ];
 
-/// The show name in `from..to` and the year it carries (`Show (2019)`, `Show.2019`).
-pub(crate) fn name(a: &Analysis<'_>, from: usize, to: usize) -> (Option<String>, Option<u16>) {
+/// The show name in `from..to` and the year it carries (`Show (2019)`, `Show.2019`). When no
+/// word is there, brackets up to `marker` may hold the name (see [`bracket_title`]).
+pub(crate) fn name(a: &Analysis<'_>, from: usize, to: usize, marker: usize) -> (Option<String>, Option<u16>) {
     let (tokens, year) = a.name_and_year(from, to);
-    (apply(a, from..to, tokens), year)
+    (apply(a, from..marker.max(to), tokens), year)
 }
 
 /// The name in `from..to`, whose year (if any) the caller has already taken.
@@ -202,7 +204,9 @@ fn bracket_title(a: &Analysis<'_>, region: Range<usize>, tokens: &mut Vec<usize>
         .or_else(|| groups.iter().find(|g| !lead(g)))
         .or_else(|| groups.first());
     if let Some(group) = pick {
-        tokens.clone_from(group);
+        // `[Show S2][10]`: the season word is not part of the show (the rules read it).
+        tokens.clear();
+        tokens.extend(group.iter().copied().filter(|&j| a.match_at(j, markers::season_only).is_none()));
     }
 }
 

@@ -135,7 +135,7 @@ pub(super) fn anime_number(scan: &Scan<'_>) -> Option<Hit> {
         return None;
     }
     let numbered = |i: usize| {
-        if is_year(&a.tokens[i]).is_some() {
+        if is_year(&a.tokens[i]).is_some() || a.follows_number_word(i) {
             return None;
         }
         a.match_at(i, markers::bare_episode).map(|(marker, last)| Hit::new(i, last, marker).absolute())
@@ -193,7 +193,7 @@ pub(super) fn scene_number(scan: &Scan<'_>) -> Option<Hit> {
     (scan.start + 1..a.first_tag).filter(|&i| a.plain(i) && named(i)).find_map(|i| {
         let text = a.tokens[i].text;
         let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        if digits != 2 || a.is_decimal_part(i) {
+        if digits != 2 || a.is_decimal_part(i) || a.follows_number_word(i) {
             return None;
         }
         let (marker, last) = a.match_at(i, markers::bare_episode)?;
