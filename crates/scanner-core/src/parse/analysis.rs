@@ -62,7 +62,7 @@ fn strip_noise(tokens: &mut [Token<'_>]) -> (Option<Noise>, Vec<bool>) {
             noise.get_or_insert(Noise::Extra);
             continue;
         }
-        if let Some((head, suffix)) = text.rsplit_once('-')
+        if let Some((head, suffix)) = text.bytes().any(|b| b == b'-').then(|| text.rsplit_once('-')).flatten()
             && !head.is_empty()
         {
             if is(suffix, "sample") {
@@ -391,7 +391,7 @@ impl<'a> Analysis<'a> {
     pub(crate) fn is_tv_release(&self) -> bool {
         self.tags.iter().flatten().any(|t| {
             t.kind == TagKind::Source
-                && matches!(t.value.as_str(), "HDTV" | "PDTV" | "SDTV" | "DSR" | "DVB" | "TVRip")
+                && matches!(&*t.value, "HDTV" | "PDTV" | "SDTV" | "DSR" | "DVB" | "TVRip")
         })
     }
 

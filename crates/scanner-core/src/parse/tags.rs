@@ -1,6 +1,10 @@
 //! Release tags: the technical words scene and P2P names append after the title
 //! (`720p`, `BluRay`, `x264`, `DD5.1`, `PROPER`). A title ends where the first tag starts.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TagKind {
     Resolution,
@@ -17,7 +21,7 @@ pub(crate) enum TagKind {
 pub(crate) struct Tag {
     pub kind: TagKind,
     /// Normalised spelling (`1080p`, `BluRay`, `x264`).
-    pub value: String,
+    pub value: Cow<'static, str>,
     /// How many tokens the tag covers (`H.264` is two).
     pub len: usize,
     /// A word that is also common in titles (`Real`, `French`, `Web`): it only counts as a tag
@@ -26,7 +30,7 @@ pub(crate) struct Tag {
     /// A release group glued to the tag's last token (`x264-GRP`, `H.264-GRP`).
     pub group: Option<String>,
     /// A second tag in the same token: Sonarr's quality names (`WEBDL-1080p`).
-    pub second: Option<(TagKind, String)>,
+    pub second: Option<(TagKind, Cow<'static, str>)>,
 }
 
 /// Weak tags that name an edition of the release rather than the film: they count as tags even
@@ -249,19 +253,41 @@ const OTHER: &[&str] = &[
     "ma",
 ];
 
-fn lookup(table: &[(&str, &str)], lower: &str) -> Option<String> {
-    table.iter().find(|(k, _)| same(k, lower)).map(|(_, v)| (*v).to_owned())
+/// What one word is as a tag.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    kind: TagKind,
+    /// The normalised spelling; empty for words that are only flags (`PROPER`).
+    value: &'static str,
+    weak: bool,
 }
 
-fn listed(table: &[&str], lower: &str) -> bool {
-    table.iter().any(|k| same(k, lower))
-}
-
-/// String equality that looks at the length and the first byte before comparing the rest: tag
-/// tables are scanned for every word of every name.
-fn same(key: &str, lower: &str) -> bool {
-    key.len() == lower.len() && key.as_bytes().first() == lower.as_bytes().first() && key == lower
-}
+/// Every single-word tag, from the tables above, looked up once per word of every name. Where
+/// a word is in two tables the first wins, in this order: sources, services, video codecs,
+/// audio codecs, other words.
+static WORDS: LazyLock<HashMap<&'static str, Word>> = LazyLock::new(|| {
+    let mut words = HashMap::new();
+    let weak = |w: &str| WEAK.contains(&w) || BARE_HEIGHTS.contains(&w);
+    let mut add = |key: &'static str, kind, value| {
+        words.entry(key).or_insert(Word { kind, value, weak: weak(key) });
+    };
+    for &(key, value) in SOURCES {
+        add(key, TagKind::Source, value);
+    }
+    for &key in SERVICES {
+        add(key, TagKind::Service, "WEB-DL");
+    }
+    for &(key, value) in VIDEO_CODECS {
+        add(key, TagKind::VideoCodec, value);
+    }
+    for &(key, value) in AUDIO_CODECS {
+        add(key, TagKind::AudioCodec, value);
+    }
+    for &key in OTHER {
+        add(key, TagKind::Other, "");
+    }
+    words
+});
 
 /// Picture heights written without a `p` (`Show.05.1080.BD`): tags only next to other tags.
 const BARE_HEIGHTS: &[&str] = &["480", "540", "576", "720", "1080", "2160"];
@@ -269,7 +295,7 @@ const BARE_HEIGHTS: &[&str] = &["480", "540", "576", "720", "1080", "2160"];
 /// Resolutions: `720p`, `1080i`, `2160p`, `1920x1080`, `4K` (the last is in [`OTHER`]); a bare
 /// height (`1080`) as a weak tag.
 fn resolution(lower: &str) -> Option<String> {
-    if listed(BARE_HEIGHTS, lower) {
+    if BARE_HEIGHTS.contains(&lower) {
         return Some(format!("{lower}p"));
     }
     let digits = lower.trim_end_matches(['p', 'i']);
@@ -311,12 +337,11 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
     let mut next_buf = [0u8; 24];
     // Tags are short ASCII words: a longer token can only be a tag with a group glued on.
     let Some(lower) = lowercase(first, &mut first_buf) else { return glued_tag(first) };
-    let next = tokens.get(1).and_then(|t| lowercase(t, &mut next_buf));
-    let weak = listed(WEAK, lower) || listed(BARE_HEIGHTS, lower);
-    let tag = |kind, value: &str, len, group: Option<&str>| {
+    let word = WORDS.get(lower).copied();
+    let tag = |kind, value: &'static str, len, group: Option<&str>| {
         Some(Tag {
             kind,
-            value: value.to_owned(),
+            value: Cow::Borrowed(value),
             len,
             weak: false,
             group: group.map(str::to_owned),
@@ -339,8 +364,8 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
             | "unrated"
             | "collectors"
             | "dual"
-    ) || lookup(AUDIO_CODECS, lower).is_some();
-    if let Some(next) = next.filter(|_| opens_pair) {
+    ) || word.is_some_and(|w| w.kind == TagKind::AudioCodec);
+    if opens_pair && let Some(next) = tokens.get(1).and_then(|t| lowercase(t, &mut next_buf)) {
         let (head, group) = unglue(next);
         let original_group = group.map(|g| &tokens[1][tokens[1].len() - g.len()..]);
         match (lower, head) {
@@ -358,7 +383,7 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
             | ("dual", "audio") => {
                 return Some(Tag {
                     kind: TagKind::Other,
-                    value: format!("{} {}", tokens[0], tokens[1]),
+                    value: Cow::Borrowed(""),
                     len: 2,
                     weak: true,
                     group: None,
@@ -367,30 +392,32 @@ pub(crate) fn tag_at(tokens: &[&str]) -> Option<Tag> {
             }
             _ => {}
         }
-        if let Some(value) = lookup(AUDIO_CODECS, lower)
+        if let Some(w) = word.filter(|w| w.kind == TagKind::AudioCodec)
             && matches!(head, "0" | "1")
         {
-            return tag(TagKind::AudioCodec, &value, 2, original_group);
+            return tag(TagKind::AudioCodec, w.value, 2, original_group);
         }
     }
-    let single = |kind, value: String| Some(Tag { kind, value, len: 1, weak, group: None, second: None });
     if let Some(value) = resolution(lower) {
-        return single(TagKind::Resolution, value);
+        let weak = BARE_HEIGHTS.contains(&lower);
+        return Some(Tag {
+            kind: TagKind::Resolution,
+            value: Cow::Owned(value),
+            len: 1,
+            weak,
+            group: None,
+            second: None,
+        });
     }
-    if let Some(value) = lookup(SOURCES, lower) {
-        return single(TagKind::Source, value);
-    }
-    if listed(SERVICES, lower) {
-        return single(TagKind::Service, "WEB-DL".to_owned());
-    }
-    if let Some(value) = lookup(VIDEO_CODECS, lower) {
-        return single(TagKind::VideoCodec, value);
-    }
-    if let Some(value) = lookup(AUDIO_CODECS, lower) {
-        return single(TagKind::AudioCodec, value);
-    }
-    if listed(OTHER, lower) {
-        return single(TagKind::Other, first.to_owned());
+    if let Some(w) = word {
+        return Some(Tag {
+            kind: w.kind,
+            value: Cow::Borrowed(w.value),
+            len: 1,
+            weak: w.weak,
+            group: None,
+            second: None,
+        });
     }
     glued_tag(first)
 }
@@ -408,6 +435,9 @@ fn lowercase<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
 /// `x264-GRP`, `WEB-DL-GRP`, `1080p-GRP`: a tag with the release group glued on; or two tags
 /// in one, as Sonarr names qualities (`WEBDL-1080p`, `Bluray-2160p`).
 fn glued_tag(first: &str) -> Option<Tag> {
+    if !first.contains('-') {
+        return None;
+    }
     if let (head, Some(glued)) = unglue(first)
         && let Some(inner) = tag_at(&[head])
     {
@@ -424,7 +454,7 @@ mod tests {
     use super::*;
 
     fn kind(tokens: &[&str]) -> Option<(TagKind, String, usize)> {
-        tag_at(tokens).map(|t| (t.kind, t.value, t.len))
+        tag_at(tokens).map(|t| (t.kind, t.value.into_owned(), t.len))
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub(crate) mod naming;
 mod numbering;
 mod positional;
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use nom::IResult;
@@ -56,13 +57,21 @@ pub(crate) struct Scan<'a> {
     /// First token of the name proper, after a leading `[Group]`.
     pub start: usize,
     pub season: Option<SeasonHint>,
+    /// Rules that scan for their first hit need not look at or past this token: `decide` sets
+    /// it while it only asks what comes before the winning marker.
+    horizon: Cell<usize>,
 }
 
 impl<'a> Scan<'a> {
     pub(crate) fn new(a: Analysis<'a>) -> Self {
         let start = a.lead_group;
         let season = season_hint(&a, start);
-        Self { a, start, season }
+        Self { a, start, season, horizon: Cell::new(usize::MAX) }
+    }
+
+    /// `end`, or the horizon if it comes first.
+    pub(crate) fn until(&self, end: usize) -> usize {
+        end.min(self.horizon.get())
     }
 }
 
@@ -181,6 +190,7 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
     let season = scan.season.filter(|h| h.first < hit.first);
     // Where the show ends: at the first marker before the winner that a rule trusts enough,
     // or at a season word (unless the name opens with it: `Series 13 - S01E01`).
+    scan.horizon.set(hit.first);
     let cuts =
         NUMBERING.iter().filter(|r| r.cuts_name && !std::ptr::eq(*r, rule)).filter_map(|r| match r.find {
             Finder::Anywhere(parser) => anywhere(scan, parser, scan.start..hit.first),
@@ -193,6 +203,7 @@ pub(crate) fn decide(scan: &Scan<'_>) -> Option<Decision> {
         .min()
         .unwrap_or(hit.first)
         .min(hit.first);
+    scan.horizon.set(usize::MAX);
     let season = season.filter(|_| rule.tier() != Tier::Unmistakable);
     Some(Decision { rule, hit, name_end, season })
 }

@@ -189,7 +189,7 @@ fn of_count(scan: &Scan<'_>) -> Option<Hit> {
 fn worded(scan: &Scan<'_>, parser: fn(&str) -> nom::IResult<&str, Marker>) -> Option<Hit> {
     let a = &scan.a;
     let mut i = scan.start;
-    while i < a.tokens.len() {
+    while i < scan.until(a.tokens.len()) {
         let end = a.group_end(i);
         if a.plain(i) {
             if i < a.first_tag
@@ -211,19 +211,23 @@ fn worded(scan: &Scan<'_>, parser: fn(&str) -> nom::IResult<&str, Marker>) -> Op
 /// episode's air date instead (`Show.E12.251019.1080p` is episode 12).
 fn compact_date(scan: &Scan<'_>) -> Option<Hit> {
     let a = &scan.a;
-    let words: Vec<usize> = a.words(scan.start, a.first_tag).collect();
-    let found = words.iter().enumerate().skip(2).find_map(|(k, &i)| {
+    let mut found = None;
+    for (words_before, i) in a.words(scan.start, scan.until(a.first_tag)).enumerate() {
         let len = a.tokens[i].text.len();
-        if !(len == 8 || (len == 6 && i + 1 == a.first_tag)) || !words[..k].iter().all(|&w| a.is_wordy(w)) {
+        if words_before >= 2 && (len == 8 || (len == 6 && i + 1 == a.first_tag)) {
+            found = a.match_at(i, markers::compact_date).map(|(marker, last)| Hit::new(i, last, marker));
+            if found.is_some() {
+                break;
+            }
+        }
+        if !a.is_wordy(i) {
             return None;
         }
-        a.match_at(i, markers::compact_date).map(|(marker, last)| Hit::new(i, last, marker))
-    })?;
+    }
+    let found = found?;
     // `Show.E12.251019.1080p`: after an episode word, the date is when that episode aired.
-    let episode_before = words
-        .iter()
-        .take_while(|&&i| i < found.first)
-        .any(|&i| a.match_at(i, markers::episode_only).is_some());
+    let episode_before =
+        a.words(scan.start, found.first).any(|i| a.match_at(i, markers::episode_only).is_some());
     (!episode_before).then_some(found)
 }
 
@@ -234,7 +238,7 @@ fn tv_part(scan: &Scan<'_>) -> Option<Hit> {
     if !a.is_tv_release() {
         return None;
     }
-    (scan.start + 1..a.first_tag)
+    (scan.start + 1..scan.until(a.first_tag))
         .filter(|&i| a.plain(i))
         .find_map(|i| a.match_at(i, markers::part).map(|(marker, last)| Hit::new(i, last, marker)))
 }

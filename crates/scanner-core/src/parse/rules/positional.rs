@@ -28,7 +28,7 @@ pub(super) fn compact_between_dashes(scan: &Scan<'_>) -> Option<Hit> {
 /// written with two digits (`Title - 09 (2021)`).
 pub(super) fn dash_number(scan: &Scan<'_>) -> Option<Hit> {
     let a = &scan.a;
-    (scan.start + 1..a.first_tag).filter(|&i| a.plain(i)).find_map(|i| {
+    (scan.start + 1..scan.until(a.first_tag)).filter(|&i| a.plain(i)).find_map(|i| {
         if !a.is_dash(i - 1) || is_year(&a.tokens[i]).is_some() {
             return None;
         }
