@@ -188,6 +188,13 @@ pub(crate) fn part(input: &str) -> IResult<&str, Marker> {
 /// `S02`, `s2`, `Season 2`, `Season.02`, `Staffel 2`, `Saison 2`, `Temporada 2`, `Series 2`,
 /// `2nd Season`, `Second Season`, `第2期`, `第二季`.
 pub(crate) fn season_only(input: &str) -> IResult<&str, Marker> {
+    // Every form opens with one of these (`S`, `Season`, `Temporada`, `2nd`, `Third`, `第`);
+    // most words of a name do not, and are turned away before the alternatives run.
+    if !input.starts_with(|c: char| {
+        matches!(c.to_ascii_lowercase(), 's' | 't' | 'f' | 'e' | 'n' | '0'..='9' | '第')
+    }) {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Tag)));
+    }
     let short = preceded(kw(&["s"]), number(1, 4));
     let long = preceded((season_word, opt(sep)), number(1, 4));
     map(alt((short, long, series, ordinal_season, cjk_season)), Marker::Season).parse(input)
@@ -233,7 +240,15 @@ pub(crate) fn chapter(input: &str) -> IResult<&str, Marker> {
 /// `E05`, `Ep05`, `Ep 5`, `ep. 5`, `Episode 05`, `#05`, `Folge 5`, `Odcinek 5`, `E05-E06`,
 /// `Ep10718 - Ep10722`, `afl.3 en 4`; also the CJK counters and Turkish `69. Bölüm`.
 pub(crate) fn episode_only(input: &str) -> IResult<&str, Marker> {
-    alt((latin_episode, cjk_episode, number_then_word)).parse(input)
+    // Latin forms open with `E`, `#` or an episode word; the CJK and Turkish ones with a number.
+    let Some(first) = input.chars().next() else {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Eof)));
+    };
+    match first.to_ascii_lowercase() {
+        'e' | '#' | 'a' | 'f' | 'c' | 'o' => latin_episode(input),
+        c if c == '第' || cjk_number(input).is_ok() => alt((cjk_episode, number_then_word)).parse(input),
+        _ => Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Tag))),
+    }
 }
 
 fn latin_episode(input: &str) -> IResult<&str, Marker> {
