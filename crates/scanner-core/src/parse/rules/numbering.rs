@@ -162,7 +162,7 @@ pub(super) const RULES: &[Rule] = &[
     },
     Rule {
         name: "anime_number",
-        summary: "in an anime-style name (a leading `[Group]` or a CRC), the number closing the name, or else the first number followed by a title, is an absolute episode",
+        summary: "in an anime-style name (a leading `[Group]` or a CRC), the number closing the name, or else the first two-digit number followed by a title, is an absolute episode",
         examples: &[
             ("[Hoshi] Kaze no Uta 08 [720p]", "Kaze no Uta · E8 (absolute)"),
             ("[Hoshi]_Kaze_no_Uta_215_[1A2B3C4D]", "Kaze no Uta · E215 (absolute)"),
