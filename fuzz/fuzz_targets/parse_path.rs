@@ -1,5 +1,5 @@
 //! The filename parser on arbitrary bytes as a path, with and without a root name: it must
-//! never panic, and an episode always has a non-empty show.
+//! never panic, a show is never empty, and an episode without a show has a season or episode.
 
 #![no_main]
 
@@ -16,10 +16,11 @@ fuzz_target!(|data: &[u8]| {
         None => (None, data),
     };
     let parsed = parse_path_in(Path::new(OsStr::from_bytes(path)), root.as_deref());
-    if parsed.kind == MediaKind::Episode {
+    assert!(parsed.show.as_deref().is_none_or(|s| !s.trim().is_empty()), "empty show: {parsed:?}");
+    if parsed.kind == MediaKind::Episode && parsed.show.is_none() {
         assert!(
-            parsed.show.as_deref().is_some_and(|s| !s.trim().is_empty()),
-            "episode without a show: {parsed:?}"
+            parsed.season.is_some() || !parsed.episodes.is_empty(),
+            "episode with neither a show nor a number: {parsed:?}"
         );
     }
     let _ = scanner_core::parse_path(Path::new(OsStr::from_bytes(data)));

@@ -1,5 +1,6 @@
-//! `cargo xtask bench [parser] [scan] [--quick]`: benchmarks. Results are printed as tables and
-//! written to `target/bench/*.json`.
+//! `cargo xtask bench [parser [--peers]] [scan] [--quick]`: benchmarks. Results are printed as
+//! tables and written to `target/bench/*.json`; `--peers` also scores the parser on the other
+//! projects' test suites in `../shared/peer-names` (see [`crate::peers`]).
 //!
 //! The scan benchmark measures, in one run on the same trees (SQLite and PostgreSQL):
 //! 1. a first scan of 1 000 videos: mediascan with ffprobe at its default concurrency vs one

@@ -12,6 +12,7 @@
 mod api;
 mod bench;
 mod fuzz;
+mod peers;
 #[cfg(test)]
 mod tidy;
 
@@ -26,8 +27,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser] [scan] [realistic] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
+                            --peers: also score the parser on the peer suites in ../shared;
                             realistic: only the realistic library, which scan includes)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
@@ -222,7 +224,9 @@ fn ensure_cargo_deny() -> Result {
 
 fn bench(args: &[String]) -> Result {
     let quick = args.iter().any(|a| a == "--quick");
-    let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--quick").collect();
+    let peers = args.iter().any(|a| a == "--peers");
+    let chosen: Vec<&str> =
+        args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
         if !["parser", "scan", "realistic"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
@@ -234,6 +238,9 @@ fn bench(args: &[String]) -> Result {
             "parser benchmark",
             cargo().args(["bench", "--locked", "-p", "scanner-core", "--bench", "parse"]),
         )?;
+        if peers {
+            peers::peers()?;
+        }
     }
     if wants("scan") {
         bench::scan(quick)?;

@@ -6,8 +6,13 @@
 //! folder marks noise. Where folder and file name disagree, the file name wins. The rules are
 //! written for users in `docs/naming.md`.
 
+mod analysis;
+mod folders;
 mod markers;
+mod merge;
 mod name;
+mod release;
+mod rules;
 mod tags;
 mod tokens;
 
@@ -16,7 +21,7 @@ use std::path::{Component, Path};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use name::{NameInfo, Noise, Shape, analyze};
+use name::analyze;
 
 /// What a file is, judged from its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -106,105 +111,6 @@ fn stem(file_name: &str) -> &str {
     }
 }
 
-/// What a folder contributes.
-enum Folder {
-    Season(u32),
-    Noise(Noise),
-    Name(Box<NameInfo>),
-}
-
-fn classify_folder(name: &str) -> Folder {
-    let lower = name.trim().to_lowercase();
-    match lower.as_str() {
-        "specials" | "special" | "speciale" | "extras & specials" => return Folder::Season(0),
-        "extras" | "extra" | "featurettes" | "featurette" | "behind the scenes" | "deleted scenes"
-        | "interviews" | "scenes" | "shorts" | "trailers" | "trailer" | "other" | "others" | "bonus"
-        | "bonus features" | "bonus material" | "special features" => {
-            return Folder::Noise(Noise::Extra);
-        }
-        "sample" | "samples" => return Folder::Noise(Noise::Sample),
-        _ => {}
-    }
-    let info = analyze(name);
-    if info.shape == Shape::Season && info.name.is_none() {
-        return Folder::Season(info.season.unwrap_or_default());
-    }
-    Folder::Name(Box::new(info))
-}
-
-/// Folder names that organise a library but never name a show or movie.
-const GENERIC_FOLDERS: &[&str] = &[
-    "anime",
-    "complete",
-    "completed",
-    "download",
-    "downloads",
-    "films",
-    "incoming",
-    "library",
-    "media",
-    "misc",
-    "movies",
-    "new folder",
-    "series",
-    "shows",
-    "torrents",
-    "tv",
-    "tv shows",
-    "tvshows",
-    "unsorted",
-    "video",
-    "videos",
-];
-
-fn is_generic(folder: &str) -> bool {
-    GENERIC_FOLDERS.contains(&folder.trim().to_lowercase().as_str())
-}
-
-/// What the folders around a file say.
-#[derive(Default)]
-struct Context {
-    season: Option<u32>,
-    noise: Option<Noise>,
-    show: Option<NameInfo>,
-}
-
-fn folder_context<'a>(folders: impl DoubleEndedIterator<Item = &'a str>, root_name: Option<&str>) -> Context {
-    let mut ctx = Context::default();
-    for folder in folders.rev() {
-        if is_generic(folder) {
-            continue;
-        }
-        match classify_folder(folder) {
-            Folder::Season(s) => {
-                ctx.season.get_or_insert(s);
-            }
-            Folder::Noise(n) => {
-                ctx.noise.get_or_insert(n);
-            }
-            Folder::Name(info) => {
-                ctx.show = Some(*info);
-                break;
-            }
-        }
-    }
-    if ctx.show.is_none()
-        && ctx.season.is_some()
-        && let Some(root) = root_name.filter(|r| !is_generic(r))
-    {
-        // `Season 1` directly under the root: the root is the show.
-        ctx.show = Some(analyze(root));
-    }
-    ctx
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-    };
-    norm(a) == norm(b)
-}
-
 /// Parses a path relative to the scan root. See the module documentation.
 pub fn parse_path(relative: &Path) -> ParsedName {
     parse_path_in(relative, None)
@@ -224,133 +130,8 @@ pub fn parse_path_in(relative: &Path, root_name: Option<&str>) -> ParsedName {
         return ParsedName::default();
     };
     let file = analyze(stem(file));
-    let ctx = folder_context(folders.iter().map(String::as_str), root_name);
-    merge(file, ctx)
-}
-
-fn merge(file: NameInfo, ctx: Context) -> ParsedName {
-    let mut out = ParsedName {
-        part: file.part,
-        version: file.version,
-        resolution: file.release.resolution.clone(),
-        source: file.release.source.clone(),
-        video_codec: file.release.video_codec.clone(),
-        audio_codec: file.release.audio_codec.clone(),
-        release_group: file.release.group.clone(),
-        checksum: file.release.checksum.clone(),
-        ..ParsedName::default()
-    };
-    let noise = file.noise.or(ctx.noise);
-    match noise {
-        Some(noise) if file.shape == Shape::Plain => bonus(&mut out, &file, &ctx, noise),
-        _ => identify(&mut out, &file, &ctx),
-    }
-    if let Some(noise) = noise {
-        out.kind = match noise {
-            Noise::Sample => MediaKind::Sample,
-            Noise::Extra => MediaKind::Extra,
-        };
-    }
-    if file.absolute && out.season.is_none() {
-        out.absolute_episode = out.episodes.first().copied();
-    }
-    if out.kind == MediaKind::Episode && out.show.as_deref().is_none_or(str::is_empty) {
-        // An episode nobody can name is not filed as one.
-        out.kind = MediaKind::Unknown;
-        out.show = None;
-    }
-    out
-}
-
-/// Bonus material whose own name says nothing about what it belongs to: the folders do.
-fn bonus(out: &mut ParsedName, file: &NameInfo, ctx: &Context, noise: Noise) {
-    out.title = file.name.clone();
-    let Some(folder) = ctx.show.as_ref() else { return };
-    match noise {
-        // `Release.S01E02.720p-GRP/Sample/sample.mkv` is a sample of that release.
-        Noise::Sample => {
-            let release = Context { season: ctx.season, noise: None, show: None };
-            let title = out.title.take();
-            identify(out, folder, &release);
-            if folder.shape == Shape::Plain {
-                out.title = title;
-            }
-        }
-        // `Movie (2010)/Extras/Making Of.mkv`: the movie's year, the extra's own title.
-        Noise::Extra if folder.shape == Shape::Movie && folder.year.is_some() => out.year = folder.year,
-        // `Show/Season 1/Extras/Bloopers.mkv`.
-        Noise::Extra => {
-            out.show = folder.name.clone();
-            out.year = folder.year;
-            out.season = ctx.season.or(folder.season);
-        }
-    }
-}
-
-/// What a file is, from its own name and its folders.
-fn identify(out: &mut ParsedName, file: &NameInfo, ctx: &Context) {
-    let folder_show = ctx.show.as_ref();
-    let folder_is_show = folder_show.is_some_and(|f| matches!(f.shape, Shape::Episode | Shape::Season));
-
-    let episode_like = match file.shape {
-        Shape::Episode | Shape::Season => true,
-        Shape::Movie => false,
-        Shape::Plain => ctx.season.is_some() || folder_is_show,
-    };
-
-    if episode_like {
-        out.kind = MediaKind::Episode;
-        out.season = file.season.or(ctx.season).or_else(|| folder_show.and_then(|f| f.season));
-        out.episodes = file.episodes.clone();
-        out.date = file.date;
-        out.title = file.title.clone();
-        if file.shape == Shape::Plain {
-            // `Season 1/03 Title.mkv` or `Season 1/Pilot.mkv`.
-            match file.leading_number {
-                Some(n) => {
-                    out.episodes = vec![n];
-                    out.title = file.name.as_deref().and_then(|name| {
-                        let rest = name.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
-                        (!rest.is_empty()).then(|| rest.to_owned())
-                    });
-                }
-                None => out.title = file.name.clone(),
-            }
-            out.show = folder_show.and_then(|f| f.name.clone());
-            out.year = folder_show.and_then(|f| f.year);
-        } else if let Some(show) = file.name.clone() {
-            out.year = file.year.or_else(|| {
-                folder_show
-                    .filter(|f| f.name.as_deref().is_some_and(|n| same_name(n, &show)))
-                    .and_then(|f| f.year)
-            });
-            out.show = Some(show);
-        } else {
-            out.show = folder_show.and_then(|f| f.name.clone());
-            out.year = file.year.or_else(|| folder_show.and_then(|f| f.year));
-        }
-    } else if file.shape == Shape::Movie {
-        out.kind = MediaKind::Movie;
-        out.title = file.name.clone();
-        out.year = file.year;
-        if out.year.is_none()
-            && let Some(folder) = folder_show.filter(|f| f.shape == Shape::Movie && f.year.is_some())
-        {
-            out.year = folder.year;
-            if out.title.as_deref().is_none_or(|t| !same_name(t, folder.name.as_deref().unwrap_or(""))) {
-                out.title = folder.name.clone();
-            }
-        }
-    } else if let Some(folder) = folder_show.filter(|f| f.shape == Shape::Movie && f.year.is_some()) {
-        // `Movie (2010)/movie.mkv`, `Movie.2010.1080p-GRP/grp-m1080.mkv`.
-        out.kind = MediaKind::Movie;
-        out.title = folder.name.clone();
-        out.year = folder.year;
-    } else {
-        out.kind = MediaKind::Unknown;
-        out.title = file.name.clone();
-        out.episodes = file.leading_number.map(|n| vec![n]).unwrap_or_default();
-    }
+    let ctx = folders::folder_context(folders.iter().map(String::as_str), root_name);
+    merge::merge(file, ctx)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ impl<'a> Token<'a> {
 /// Control characters (a newline in a file name) separate words like a space: they never
 /// belong in a title.
 fn is_separator(c: char) -> bool {
-    matches!(c, '.' | '_' | ' ' | '+' | ',') || c.is_control()
+    matches!(c, '.' | '_' | ' ' | '+' | ',' | '·') || c.is_control()
 }
 
 fn bracket_of(c: char) -> Option<(Bracket, char)> {
@@ -56,6 +56,49 @@ fn bracket_of(c: char) -> Option<(Bracket, char)> {
         '【' => Some((Bracket::Square, '】')),
         _ => None,
     }
+}
+
+/// The byte range of a season-episode piece in a dash-joined word (`Show-S01E02-E03-720p` →
+/// `S01E02-E03`): a piece `S<digits>E<digits>` (more `E<digits>` may follow), with the `-E03` or
+/// `-03` pieces that continue it.
+fn marker_piece(word: &str) -> Option<(usize, usize)> {
+    if !word.contains('-') {
+        return None;
+    }
+    let digits =
+        |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    let season_episode = |p: &str| {
+        let Some(rest) = p.strip_prefix(['s', 'S']) else { return false };
+        let Some(e) = rest.find(['e', 'E']) else { return false };
+        digits(&rest[..e], 4) && rest[e + 1..].split(['e', 'E']).all(|n| digits(n, 5))
+    };
+    let continuation = |p: &str| {
+        p.strip_prefix(['e', 'E', 'x', 'X']).is_some_and(|n| digits(n, 5)) || (p.len() == 2 && digits(p, 2))
+    };
+    let mut pieces = Vec::new();
+    let mut offset = 0;
+    for piece in word.split('-') {
+        pieces.push((offset, piece));
+        offset += piece.len() + 1;
+    }
+    // `S01E02`; `S01` followed by an `E02` or `x02` piece (`Show S1-E7-WEB-DL`, `Show-s03-x01`);
+    // an `E02` piece alone (`Show-e01-Title`); or `5x09` (`Show-5x09`).
+    let season_only = |p: &str| p.strip_prefix(['s', 'S']).is_some_and(|n| digits(n, 4));
+    let episode_only = |p: &str| {
+        let lower = p.to_ascii_lowercase();
+        lower.strip_prefix("ep").or_else(|| lower.strip_prefix('e')).is_some_and(|n| digits(n, 3))
+    };
+    let cross = |p: &str| p.split_once(['x', 'X']).is_some_and(|(s, e)| digits(s, 2) && digits(e, 3));
+    let first = (0..pieces.len()).find(|&k| {
+        let p = pieces[k].1;
+        let then = |ok: &dyn Fn(&str) -> bool| pieces.get(k + 1).is_some_and(|&(_, n)| ok(n));
+        season_episode(p)
+            || (season_only(p)
+                && then(&|n| episode_only(n) || n.strip_prefix(['x', 'X']).is_some_and(|d| digits(d, 3))))
+            || (k > 0 && (episode_only(p) || cross(p)))
+    })?;
+    let last = first + pieces[first + 1..].iter().take_while(|&&(_, p)| continuation(p)).count();
+    Some((pieces[first].0, pieces[last].0 + pieces[last].1.len()))
 }
 
 /// Tokenizes `text`; an unbalanced bracket is treated as a separator.
@@ -71,6 +114,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
     // In a name written with spaces, a `.` or `,` before a space belongs to its word
     // (`Mr. Robot`, `Vol. 2`, `Sorry, Wrong Door`); in dotted names every dot separates.
     let spaced = text.contains(' ');
+    // A name joined only by dashes (`some-show-name-episode-25-1080p`) uses them as separators;
+    // one or two dashes are part of words (`Spider-Man`, `9-1-1`).
+    let dashed = !text.contains([' ', '.', '_']) && text.matches('-').count() >= 3;
     let mut chars = text.char_indices().peekable();
 
     fn push<'a>(
@@ -93,17 +139,33 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
         }
         // Strip dashes hanging at either end (`-GRP` after a bracket, `Title-`), but keep the
         // inner ones.
-        let lead = word.len() - word.trim_start_matches(['-', '–']).len();
-        let body = trimmed;
-        tokens.push(Token { text: body, start: start + lead, bracket, group, sep_before: sep });
+        let start = start + word.len() - word.trim_start_matches(['-', '–']).len();
+        let token =
+            |text: &'a str, start: usize, sep_before: char| Token { text, start, bracket, group, sep_before };
+        // `Show-S01E02-720p`: a dash-joined word holding a season-episode piece is three words
+        // (and two dashes), so that the marker stands alone.
+        match marker_piece(trimmed) {
+            Some((from, to)) if from > 0 || to < trimmed.len() => {
+                if from > 0 {
+                    tokens.push(token(&trimmed[..from - 1], start, sep));
+                    tokens.push(token(&trimmed[from - 1..from], start + from - 1, ' '));
+                }
+                tokens.push(token(&trimmed[from..to], start + from, if from > 0 { ' ' } else { sep }));
+                if to < trimmed.len() {
+                    tokens.push(token(&trimmed[to..=to], start + to, ' '));
+                    tokens.push(token(&trimmed[to + 1..], start + to + 1, ' '));
+                }
+            }
+            _ => tokens.push(token(trimmed, start, sep)),
+        }
     }
 
     while let Some((i, c)) = chars.next() {
         let opens = bracket_of(c);
         let closes = bracket != Bracket::None && c == closer;
         let before_space = chars.peek().is_none_or(|&(_, next)| next == ' ');
-        let separates =
-            is_separator(c) && !(spaced && matches!(c, '.' | ',') && before_space && word_start.is_some());
+        let separates = (is_separator(c) || (dashed && c == '-'))
+            && !(spaced && matches!(c, '.' | ',') && before_space && word_start.is_some());
         if separates
             || opens.is_some()
             || closes
@@ -182,6 +244,32 @@ mod tests {
         assert_eq!(texts("Sorry, Wrong Door (2014)"), ["Sorry,", "Wrong", "Door", "2014"]);
         assert_eq!(texts("Mr.Robot.S01E01"), ["Mr", "Robot", "S01E01"]);
         assert_eq!(texts("Show 2024.01.15 Guest"), ["Show", "2024", "01", "15", "Guest"]);
+    }
+
+    #[test]
+    fn dash_joined_markers_stand_alone() {
+        assert_eq!(texts("Show-S01E02-720p-HDTV.x264"), ["Show", "-", "S01E02", "-", "720p-HDTV", "x264"]);
+        assert_eq!(texts("S3E04-Title"), ["S3E04", "-", "Title"]);
+        assert_eq!(
+            texts("grp-show-s01e02e03-1080p.mkv"),
+            ["grp-show", "-", "s01e02e03", "-", "1080p", "mkv"]
+        );
+        assert_eq!(texts("Show-S01E02-E03 x"), ["Show", "-", "S01E02-E03", "x"]);
+        assert_eq!(texts("Show S1-E7-WEB-DL"), ["Show", "S1-E7", "-", "WEB-DL"]);
+        assert_eq!(texts("Show_Name-s03-x01"), ["Show", "Name", "-", "s03-x01"]);
+        assert_eq!(texts("Show_Name-e01-Title"), ["Show", "Name", "-", "e01", "-", "Title"]);
+        assert_eq!(texts("Show.M-5x9"), ["Show", "M", "-", "5x9"]);
+        assert_eq!(texts("Show_Name-ep1.BD"), ["Show", "Name", "-", "ep1", "BD"]);
+        assert_eq!(texts("Spider-Man"), ["Spider-Man"]);
+        let tokens = tokenize("Show-S01E02-720p");
+        assert_eq!(tokens.iter().map(|t| t.start).collect::<Vec<_>>(), [0, 4, 5, 11, 12]);
+    }
+
+    #[test]
+    fn dash_only_names_split_at_dashes() {
+        assert_eq!(texts("the-long-road-home-episode-5"), ["the", "long", "road", "home", "episode", "5"]);
+        assert_eq!(texts("Spider-Man"), ["Spider-Man"]);
+        assert_eq!(texts("9-1-1"), ["9-1-1"]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Property tests of the parser: it never panics, and never files an episode without a show.
+//! Property tests of the parser: it never panics, and never files an episode it cannot place:
+//! an episode has a show, or at least a season or episode number.
 
 use std::path::PathBuf;
 
@@ -74,12 +75,14 @@ proptest! {
     }
 
     #[test]
-    fn release_like_paths_parse_and_episodes_always_have_a_show(path in path_like(), root in "[a-zA-Z ]{0,10}") {
+    fn release_like_paths_parse_and_episodes_can_be_placed(path in path_like(), root in "[a-zA-Z ]{0,10}") {
         let root = (!root.is_empty()).then_some(root.as_str());
         let parsed = parse_path_in(&path, root);
-        if parsed.kind == MediaKind::Episode {
-            let show = parsed.show.as_deref().unwrap_or_default();
-            prop_assert!(!show.trim().is_empty(), "episode without a show: {parsed:?}");
+        if parsed.kind == MediaKind::Episode && parsed.show.is_none() {
+            prop_assert!(
+                parsed.season.is_some() || !parsed.episodes.is_empty(),
+                "episode with neither a show nor a number: {parsed:?}"
+            );
         }
         for name in [&parsed.show, &parsed.title].into_iter().flatten() {
             prop_assert!(!name.trim().is_empty() && name.trim() == name, "untrimmed or empty name {name:?}");
