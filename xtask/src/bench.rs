@@ -22,12 +22,12 @@ use std::time::Instant;
 
 use crate::{Result, cargo, root, run};
 
-fn release(binary: &str) -> PathBuf {
+pub(crate) fn release(binary: &str) -> PathBuf {
     root().join("target/release").join(binary)
 }
 
 /// Runs a command quietly and returns its wall time in seconds.
-fn timed(command: &mut Command) -> Result<f64> {
+pub(crate) fn timed(command: &mut Command) -> Result<f64> {
     let started = Instant::now();
     let status = command.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;
     if !status.success() {
@@ -37,7 +37,7 @@ fn timed(command: &mut Command) -> Result<f64> {
 }
 
 /// Runs the bench driver and returns the JSON line it prints.
-fn driver(args: &[&str]) -> Result<String> {
+pub(crate) fn driver(args: &[&str]) -> Result<String> {
     let output = Command::new(release("mediascan-bench"))
         .args(args)
         .stderr(Stdio::inherit())
@@ -50,7 +50,7 @@ fn driver(args: &[&str]) -> Result<String> {
 }
 
 /// A number from the driver's JSON (a tiny reader: xtask has no JSON dependency).
-fn field(json: &str, key: &str) -> f64 {
+pub(crate) fn field(json: &str, key: &str) -> f64 {
     let Some(rest) = json.split(&format!("\"{key}\":")).nth(1) else { return f64::NAN };
     rest.trim_start()
         .split([',', '}'])
@@ -72,12 +72,12 @@ fn best(runs: &[f64]) -> f64 {
 }
 
 pub struct Report {
-    rows: Vec<(String, String)>,
-    json: Vec<String>,
+    pub(crate) rows: Vec<(String, String)>,
+    pub(crate) json: Vec<String>,
 }
 
 impl Report {
-    fn add(&mut self, key: &str, label: String, value: f64) {
+    pub(crate) fn add(&mut self, key: &str, label: String, value: f64) {
         self.rows.push((label, format!("{value:.3}")));
         self.json.push(format!("\"{key}\": {value}"));
     }
@@ -89,7 +89,7 @@ fn drop_caches() -> bool {
         && fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
 
-fn median(runs: &[f64]) -> f64 {
+pub(crate) fn median(runs: &[f64]) -> f64 {
     let mut sorted = runs.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
@@ -251,7 +251,7 @@ pub fn realistic(report: &mut Report, runs: usize) -> Result {
 }
 
 /// Builds the release binaries the benchmarks run.
-fn build() -> Result {
+pub(crate) fn build() -> Result {
     run(
         "build (release)",
         cargo().args(["build", "--release", "--locked", "-p", "app", "-p", "mediascan-bench"]),
@@ -259,7 +259,7 @@ fn build() -> Result {
 }
 
 /// Prints the report and writes it to `target/bench/<name>.json`.
-fn finish(report: &Report, name: &str) -> Result {
+pub(crate) fn finish(report: &Report, name: &str) -> Result {
     let out = root().join("target/bench");
     fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

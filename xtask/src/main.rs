@@ -13,6 +13,7 @@ mod api;
 mod bench;
 mod fuzz;
 mod peers;
+mod report_bench;
 #[cfg(test)]
 mod tidy;
 
@@ -27,10 +28,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser [--peers]] [scan] [realistic] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [report] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             --peers: also score the parser on the peer suites in ../shared;
-                            realistic: only the realistic library, which scan includes)
+                            realistic: only the realistic library, which scan includes;
+                            report: the library report on 100 000 files, SQLite and PostgreSQL)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
@@ -228,7 +230,7 @@ fn bench(args: &[String]) -> Result {
     let chosen: Vec<&str> =
         args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
-        if !["parser", "scan", "realistic"].contains(arg) {
+        if !["parser", "scan", "realistic", "report"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -246,6 +248,9 @@ fn bench(args: &[String]) -> Result {
         bench::scan(quick)?;
     } else if chosen.contains(&"realistic") {
         bench::realistic_only()?;
+    }
+    if wants("report") {
+        report_bench::report_bench()?;
     }
     Ok(())
 }

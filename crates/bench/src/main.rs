@@ -11,6 +11,9 @@
 //!   50–300 MB from mkvmerge, HandBrake, ffmpeg, MEncoder and GStreamer), one folder per tool.
 //! - `native <DIR>`: the native probe's time per file on a warm cache, and the bytes it read per
 //!   file (median, max).
+//! - `fill <DATABASE_URL> <FILES>`: a catalog of FILES varied records (containers, codecs,
+//!   resolutions, dynamic ranges, audio) with their decisions in every built-in profile, written
+//!   through the repository in batches, for `bench report`. Prints the seconds it took.
 //!
 //! Not a test and not shipped: a measuring tool.
 
@@ -31,6 +34,8 @@ use fs_jwalk::JwalkFileSource;
 use repo_seaorm::{OpenMode, SeaOrmMediaRepository};
 use scanner_core::ports::{MediaProbe, ProbeError};
 use scanner_core::{MediaInfo, ScanRequest, Scanner, ScannerConfig, ScannerPorts};
+
+mod fill;
 
 const PER_FOLDER: usize = 50;
 
@@ -252,13 +257,14 @@ fn main() -> anyhow::Result<()> {
         ["scan", dir, url, "--touch", n] => runtime.block_on(scan(Path::new(dir), url, n.parse()?)),
         ["native", dir] => native(Path::new(dir)),
         ["gen-realistic", dir] => generate_realistic(Path::new(dir)),
+        ["fill", url, files] => runtime.block_on(fill::fill(url, files.parse()?)),
         ["pg-schema", name] => {
             let url = runtime.block_on(testkit::pg::recreate_schema(name)).map_err(anyhow::Error::msg)?;
             println!("{url}");
             Ok(())
         }
         _ => bail!(
-            "usage: mediascan-bench gen <DIR> <FILES> | gen-realistic <DIR> | scan <DIR> <DATABASE_URL> [--touch N] | native <DIR> | pg-schema <NAME>"
+            "usage: mediascan-bench gen <DIR> <FILES> | gen-realistic <DIR> | scan <DIR> <DATABASE_URL> [--touch N] | native <DIR> | fill <DATABASE_URL> <FILES> | pg-schema <NAME>"
         ),
     }
 }

@@ -9,7 +9,9 @@ use scanner_core::{
     ParsedName, SubtitleStream, VideoStream,
 };
 
+use scanner_core::Playback;
 use scanner_core::report::ReportKeys;
+use std::collections::BTreeMap;
 
 use crate::entity::media;
 use crate::paths;
@@ -75,6 +77,7 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         cover_art: Set(record.info.cover_art),
         probe_version: Set(i32::try_from(record.probe_version).unwrap_or(i32::MAX)),
         playback: Set(json(&record.playback)?),
+        playback_key: Set(playback_key(&record.playback)),
         decided_with: Set(record.decided_with.map(signed)),
         container_kind: Set(keys.container),
         video_codec: Set(keys.video_codec),
@@ -83,6 +86,11 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         audio_codec: Set(keys.audio_codec),
         audio_channels: Set(keys.audio_channels.and_then(|c| i32::try_from(c).ok())),
     })
+}
+
+/// The report's grouping text of `playback`; `None` when nothing was decided.
+pub(crate) fn playback_key(playback: &BTreeMap<String, Playback>) -> Option<String> {
+    (!playback.is_empty()).then(|| scanner_core::report::playback_key(playback))
 }
 
 /// Timestamps are kept to the microsecond, PostgreSQL's resolution, on every backend.

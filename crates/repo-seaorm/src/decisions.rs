@@ -123,6 +123,7 @@ pub(crate) async fn redecide(
         let result = media::Entity::update_many()
             .set(media::ActiveModel {
                 playback: Set(json(&decision.playback)?),
+                playback_key: Set(convert::playback_key(&decision.playback)),
                 compatible: Set(compatibility.map(|c| c.compatible)),
                 reasons: Set(json(&compatibility.map(|c| c.reasons.clone()).unwrap_or_default())?),
                 decided_with: Set(Some(signed(fingerprint))),

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::media::MediaInfo;
-use crate::playback::container_kind;
+use crate::playback::{Playback, container_kind};
 
 /// How many files, how many bytes and how many seconds of playback.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -125,4 +125,101 @@ pub fn rank_reasons(counts: BTreeMap<String, u64>) -> Vec<ReasonCount> {
         counts.into_iter().map(|(code, files)| ReasonCount { code, files }).collect();
     ranked.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.code.cmp(&b.code)));
     ranked
+}
+
+/// Every profile's decision and reason codes as one short text
+/// (`browser=remux:container_not_supported;hls=transcode:…`): catalogs store it beside the
+/// report's keys and group by it, so that the whole report is one grouped query.
+pub fn playback_key(playback: &BTreeMap<String, Playback>) -> String {
+    let mut key = String::new();
+    for (name, decision) in playback {
+        if !key.is_empty() {
+            key.push(';');
+        }
+        key.push_str(name);
+        key.push('=');
+        key.push_str(decision.decision.as_str());
+        key.push(':');
+        let mut codes: Vec<&str> = decision.reasons.iter().map(|r| r.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        key.push_str(&codes.join(","));
+    }
+    key
+}
+
+/// One profile's part of a [`playback_key`]: its name, decision and distinct reason codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPart<'a> {
+    pub profile: &'a str,
+    pub decision: &'a str,
+    pub codes: Vec<&'a str>,
+}
+
+/// Reads a [`playback_key`] back; malformed parts are skipped.
+pub fn parse_playback_key(key: &str) -> impl Iterator<Item = KeyPart<'_>> {
+    key.split(';').filter_map(|part| {
+        let (profile, rest) = part.split_once('=')?;
+        let (decision, codes) = rest.split_once(':')?;
+        Some(KeyPart { profile, decision, codes: codes.split(',').filter(|c| !c.is_empty()).collect() })
+    })
+}
+
+/// Adds to `report` the files of one group: `tally` counted under `keys` (in the order of
+/// [`DIMENSIONS`]) and under every profile's decision in `playback_key`; reason codes are
+/// counted into `reasons` (profile → code → files) for [`finish`].
+pub fn add_group(
+    report: &mut LibraryReport,
+    reasons: &mut BTreeMap<String, BTreeMap<String, u64>>,
+    keys: [String; 6],
+    playback_key: &str,
+    tally: Tally,
+) {
+    report.files += tally.files;
+    report.bytes = report.bytes.saturating_add(tally.bytes);
+    report.secs += tally.secs;
+    for (dimension, key) in DIMENSIONS.iter().zip(keys) {
+        report.by.entry((*dimension).to_owned()).or_default().entry(key).or_default().add(tally);
+    }
+    for part in parse_playback_key(playback_key) {
+        let profile = report.profiles.entry(part.profile.to_owned()).or_default();
+        profile.decisions.entry(part.decision.to_owned()).or_default().add(tally);
+        let codes = reasons.entry(part.profile.to_owned()).or_default();
+        for code in part.codes {
+            *codes.entry(code.to_owned()).or_default() += tally.files;
+        }
+    }
+}
+
+/// Ranks the reason counts gathered by [`add_group`] into each profile's `top_reasons`.
+pub fn finish(report: &mut LibraryReport, reasons: BTreeMap<String, BTreeMap<String, u64>>) {
+    for (name, codes) in reasons {
+        if let Some(profile) = report.profiles.get_mut(&name) {
+            profile.top_reasons = rank_reasons(codes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::{Decision, Reason};
+
+    #[test]
+    fn a_playback_key_reads_back() {
+        let reason = |code: &str| Reason { code: code.into(), stream: Some(0), text: String::new() };
+        let mut playback = BTreeMap::new();
+        playback.insert(
+            "hls".to_owned(),
+            Playback { decision: Decision::Remux, reasons: vec![reason("b"), reason("a"), reason("b")] },
+        );
+        playback.insert("tv".to_owned(), Playback { decision: Decision::DirectPlay, reasons: vec![] });
+        let key = playback_key(&playback);
+        assert_eq!(key, "hls=remux:a,b;tv=direct_play:");
+        let parts: Vec<KeyPart<'_>> = parse_playback_key(&key).collect();
+        assert_eq!(parts[0], KeyPart { profile: "hls", decision: "remux", codes: vec!["a", "b"] });
+        assert_eq!(parts[1], KeyPart { profile: "tv", decision: "direct_play", codes: vec![] });
+        assert_eq!(parse_playback_key("").count(), 0);
+        assert_eq!(parse_playback_key("garbage;x=y").count(), 0);
+    }
 }

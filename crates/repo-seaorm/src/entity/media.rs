@@ -60,6 +60,8 @@ pub struct Model {
     pub probe_version: i32,
     /// JSON object: profile name → `Playback`.
     pub playback: String,
+    /// `scanner_core::report::playback_key` of `playback` (`None` when nothing was decided).
+    pub playback_key: Option<String>,
     /// `Profiles::fingerprint` of the profiles `playback` was decided with, as its two's
     /// complement.
     pub decided_with: Option<i64>,

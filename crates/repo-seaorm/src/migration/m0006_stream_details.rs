@@ -2,7 +2,8 @@
 //!
 //! `media` gains the chapters and cover-art flag, the version of the probe result (rows probed
 //! before are version 1 and are probed again, once, by the next scan that meets them), the
-//! decisions of every client profile (`playback`, JSON) and the fingerprint of the profiles they
+//! decisions of every client profile (`playback`, JSON, and `playback_key`, the decisions and
+//! reason codes as one short text the report groups by) and the fingerprint of the profiles they
 //! were made with (`decided_with`: a scan makes stale ones again), and plain copies of what
 //! filters and the library report group by (container kind, video codec, dynamic range,
 //! resolution class, the judged audio stream's codec and channels). `media_playback` holds one row per file and profile (decision and
@@ -21,10 +22,15 @@ pub struct Migration;
 enum Media {
     Table,
     Id,
+    Status,
+    Library,
+    SizeBytes,
+    DurationSecs,
     Chapters,
     CoverArt,
     ProbeVersion,
     Playback,
+    PlaybackKey,
     DecidedWith,
     ContainerKind,
     VideoCodec,
@@ -51,6 +57,7 @@ impl MigrationTrait for Migration {
             boolean(Media::CoverArt).default(false).to_owned(),
             integer(Media::ProbeVersion).default(1).to_owned(),
             text(Media::Playback).default("{}").to_owned(),
+            text_null(Media::PlaybackKey),
             big_integer_null(Media::DecidedWith),
             string_null(Media::ContainerKind),
             string_null(Media::VideoCodec),
@@ -68,6 +75,27 @@ impl MigrationTrait for Migration {
                 .create_index(Index::create().name(name).table(Media::Table).col(column).to_owned())
                 .await?;
         }
+        // The library report in one grouped pass over this index alone (status first, then the
+        // grouping columns in GROUP BY order, then what is summed or filtered).
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_media_report")
+                    .table(Media::Table)
+                    .col(Media::Status)
+                    .col(Media::ContainerKind)
+                    .col(Media::VideoCodec)
+                    .col(Media::Resolution)
+                    .col(Media::Hdr)
+                    .col(Media::AudioCodec)
+                    .col(Media::AudioChannels)
+                    .col(Media::PlaybackKey)
+                    .col(Media::Library)
+                    .col(Media::SizeBytes)
+                    .col(Media::DurationSecs)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -101,7 +129,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(MediaPlayback::Table).to_owned()).await?;
-        for name in ["idx_media_video_codec", "idx_media_hdr"] {
+        for name in ["idx_media_video_codec", "idx_media_hdr", "idx_media_report"] {
             manager.drop_index(Index::drop().name(name).table(Media::Table).to_owned()).await?;
         }
         for column in [
@@ -109,6 +137,7 @@ impl MigrationTrait for Migration {
             Media::CoverArt,
             Media::ProbeVersion,
             Media::Playback,
+            Media::PlaybackKey,
             Media::DecidedWith,
             Media::ContainerKind,
             Media::VideoCodec,

@@ -16,6 +16,8 @@ mod rules;
 mod tags;
 mod tokens;
 
+pub use rules::markdown as rules_markdown;
+
 use std::path::{Component, Path};
 
 use chrono::NaiveDate;

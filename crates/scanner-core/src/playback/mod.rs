@@ -7,6 +7,7 @@
 //! applied in order by one driver; `docs/playback.md` lists them with the built-in profiles and
 //! their sources.
 
+mod markdown;
 mod profiles;
 mod rules;
 
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::media::MediaInfo;
 use crate::streams::HdrKind;
 
+pub use markdown::markdown;
 pub use profiles::{BUILT_IN, builtin};
 pub use rules::{RULES, Rule};
 
@@ -177,13 +179,11 @@ pub struct AudioSupport {
     pub sample_rates: Vec<u32>,
 }
 
-/// How a client shows subtitles.
+/// How a client shows image subtitles. Text subtitles never change a decision: a server sends
+/// them beside the video (as WebVTT) without touching the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SubtitleSupport {
-    /// Text subtitle codecs the client renders from inside the file (`mov_text`, `subrip`);
-    /// others are served apart (a remux).
-    pub embedded_text: Vec<String>,
     /// Whether image subtitles (PGS, VobSub, DVB) it cannot render must be burned into the video
     /// (a transcode). When false they are simply not shown.
     pub burn_in_images: bool,

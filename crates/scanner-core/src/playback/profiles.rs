@@ -26,9 +26,9 @@ fn browser_h264() -> VideoSupport {
     }
 }
 
-/// Text subtitles browsers render from a `<track>`: WebVTT only; everything else is served apart.
+/// Browsers render no image subtitles: they are burned in.
 fn browser_subtitles() -> SubtitleSupport {
-    SubtitleSupport { embedded_text: Vec::new(), burn_in_images: true, images: Vec::new() }
+    SubtitleSupport { burn_in_images: true, images: Vec::new() }
 }
 
 const MDN: &str = "MDN, Media container formats and Web video/audio codec guides \
@@ -93,11 +93,7 @@ pub fn safari() -> ClientProfile {
             audio("eac3", 8),
         ],
         allow_no_audio: true,
-        subtitles: SubtitleSupport {
-            embedded_text: strings(&["mov_text"]),
-            burn_in_images: true,
-            images: Vec::new(),
-        },
+        subtitles: SubtitleSupport { burn_in_images: true, images: Vec::new() },
     }
 }
 
@@ -121,7 +117,7 @@ HLS client plays (1.2, 1.8, 2.3, 2.6)"
         }],
         audio: vec![AudioSupport { profiles: strings(&["LC"]), ..audio("aac", 2) }],
         allow_no_audio: false,
-        subtitles: SubtitleSupport { embedded_text: Vec::new(), burn_in_images: true, images: Vec::new() },
+        subtitles: SubtitleSupport { burn_in_images: true, images: Vec::new() },
     }
 }
 
@@ -140,7 +136,7 @@ pub fn browser() -> ClientProfile {
         }],
         audio: vec![audio_any("aac"), audio_any("mp3")],
         allow_no_audio: true,
-        subtitles: SubtitleSupport { embedded_text: Vec::new(), burn_in_images: false, images: Vec::new() },
+        subtitles: SubtitleSupport { burn_in_images: false, images: Vec::new() },
     }
 }
 
@@ -164,7 +160,7 @@ pub fn tv() -> ClientProfile {
         video: vec![codec("h264"), codec("hevc")],
         audio: vec![audio_any("aac"), audio_any("ac3"), audio_any("eac3"), audio_any("mp3")],
         allow_no_audio: true,
-        subtitles: SubtitleSupport { embedded_text: Vec::new(), burn_in_images: false, images: Vec::new() },
+        subtitles: SubtitleSupport { burn_in_images: false, images: Vec::new() },
     }
 }
 

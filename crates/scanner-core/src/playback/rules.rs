@@ -238,13 +238,6 @@ fn burn_in(s: &Subject<'_>) -> Option<Reason> {
     reason("subtitle_needs_burn_in", Some(subtitle.index), text)
 }
 
-fn subtitle_codec(s: &Subject<'_>) -> Option<Reason> {
-    let subtitle = s.subtitle()?;
-    (subtitle.text && !listed(&s.profile.subtitles.embedded_text, &subtitle.codec)).then_some(())?;
-    let text = format!("the {} subtitles shown by default are served apart, as WebVTT", subtitle.codec);
-    reason("subtitle_codec_not_supported", Some(subtitle.index), text)
-}
-
 /// Every rule, in the order reasons are listed.
 pub const RULES: &[Rule] = &[
     Rule {
@@ -354,11 +347,5 @@ pub const RULES: &[Rule] = &[
         effect: Effect::TranscodeVideo,
         doc: "The subtitles shown by default (forced, else default) are pictures (PGS, VobSub, DVB) the client cannot show, and the profile says such subtitles are burned in. Image subtitles never force a transcode otherwise.",
         check: burn_in,
-    },
-    Rule {
-        code: "subtitle_codec_not_supported",
-        effect: Effect::Remux,
-        doc: "The text subtitles shown by default are in a format the client does not render from inside the file: they are served apart (as WebVTT).",
-        check: subtitle_codec,
     },
 ];

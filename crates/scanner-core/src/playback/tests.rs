@@ -207,21 +207,6 @@ fn every_reason_code_has_a_file_that_raises_it() {
             "subtitle_needs_burn_in",
             Decision::TranscodeVideo,
         ),
-        (
-            "chrome",
-            "film.mp4",
-            |i| {
-                i.subtitles.push(SubtitleStream {
-                    index: 2,
-                    codec: "mov_text".into(),
-                    text: true,
-                    default: true,
-                    ..SubtitleStream::default()
-                })
-            },
-            "subtitle_codec_not_supported",
-            Decision::Remux,
-        ),
     ];
     let custom = ClientProfile {
         name: "custom".into(),

@@ -2,4 +2,5 @@
 
 mod corpus;
 mod corpus_case;
+mod docs;
 mod properties;

@@ -104,10 +104,8 @@ pub(crate) enum Finder {
 pub(crate) struct Rule {
     pub name: &'static str,
     /// One sentence for `docs/naming.md`.
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub summary: &'static str,
     /// Names this rule decides, and what they are read as (see `describe`).
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub examples: &'static [(&'static str, &'static str)],
     pub find: Finder,
     /// A hit of this rule before the winning marker still ends the show name.
@@ -275,9 +273,9 @@ pub(crate) fn describe(info: &super::name::NameInfo) -> String {
     out
 }
 
-/// The "Rules" section of `docs/naming.md`, generated from the tables.
-#[cfg(test)]
-pub(crate) fn markdown() -> String {
+/// The "Rules" section of `docs/naming.md`, generated from the tables (a test keeps the docs
+/// equal to it).
+pub fn markdown() -> String {
     let mut out = String::from(
         "### Numbering rules, strongest first\n\n\
          The first rule that finds a number in a name decides. *Unmistakable* markers count\n\
@@ -355,32 +353,5 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), NUMBERING.len() + naming::NAMING.len());
-    }
-
-    /// `docs/naming.md` carries the generated section verbatim between two markers. Rewrite it
-    /// with `MEDIASCAN_BLESS=1 cargo test -p scanner-core docs_list_the_rules`.
-    #[test]
-    fn docs_list_the_rules() {
-        const BEGIN: &str =
-            "<!-- rules: generated from crates/scanner-core/src/parse/rules, do not edit -->\n";
-        const END: &str = "<!-- rules: end -->";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/naming.md");
-        let docs = std::fs::read_to_string(&path).expect("docs/naming.md");
-        let (Some(begin), Some(end)) = (docs.find(BEGIN), docs.find(END)) else {
-            panic!("docs/naming.md lacks the generated rules section ({BEGIN:?} … {END:?})");
-        };
-        let current = &docs[begin + BEGIN.len()..end];
-        let wanted = markdown();
-        if current != wanted {
-            if std::env::var_os("MEDIASCAN_BLESS").is_some() {
-                let updated = format!("{}{wanted}{}", &docs[..begin + BEGIN.len()], &docs[end..]);
-                std::fs::write(&path, updated).expect("write docs/naming.md");
-                return;
-            }
-            panic!(
-                "docs/naming.md is out of date with the rules table; run\n  \
-                 MEDIASCAN_BLESS=1 cargo test -p scanner-core docs_list_the_rules\n\nwanted:\n{wanted}"
-            );
-        }
     }
 }

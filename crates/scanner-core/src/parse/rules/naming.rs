@@ -12,13 +12,10 @@ use crate::parse::tokens::Bracket;
 
 /// One naming rule.
 pub(crate) struct NameRule {
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub name: &'static str,
     /// One sentence for `docs/naming.md`.
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub summary: &'static str,
     /// Names this rule shapes, and what they are read as (see `describe`).
-    #[cfg_attr(not(test), expect(dead_code, reason = "read by the docs and examples tests"))]
     pub examples: &'static [(&'static str, &'static str)],
     /// Edits the name's tokens; `region` is where the name was looked for.
     pub apply: fn(&Analysis<'_>, Range<usize>, &mut Vec<usize>),
