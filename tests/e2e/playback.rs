@@ -130,6 +130,11 @@ on_both!(media_shows_stream_details_and_filters_by_decision, |db| {
     assert_eq!(paths(&media(&config, &db, &["--codec", "HEVC"])), paths(std::slice::from_ref(hevc)));
     assert_eq!(media(&config, &db, &["--hdr", "sdr"]).len(), 3);
     assert!(media(&config, &db, &["--hdr", "dolby_vision"]).is_empty());
+    // Without --profile, --decision judges by the library's profile (here browser).
+    assert_eq!(
+        paths(&media(&config, &db, &["--decision", "transcode"])),
+        expected(&rows, "browser", "transcode")
+    );
 
     let table =
         run(mediascan().args(["media", "--profile", "hls", "--db", &db.url]).arg("--config").arg(&config));
@@ -138,7 +143,6 @@ on_both!(media_shows_stream_details_and_filters_by_decision, |db| {
 
     for (args, message) in [
         (vec!["--profile", "nope"], "no client profile named \"nope\""),
-        (vec!["--decision", "remux"], "--profile"),
         (vec!["--hdr", "hdr11"], "dolby_vision"),
         (vec!["--profile", "hls", "--decision", "maybe"], "transcode_audio"),
     ] {
@@ -261,6 +265,9 @@ on_both!(the_report_counts_what_media_lists, |db| {
         assert_eq!(body["total"].as_u64(), Some(items.len() as u64));
         assert!(items.iter().all(|i| i["playback"].as_object().unwrap().len() == 1));
     }
+    let (status, body) = get("/api/v1/media?decision=direct_play&library=lib".into()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(paths(body["items"].as_array().unwrap()), expected(&rows, "browser", "direct_play"));
     let (status, body) = get("/api/v1/media?codec=HEVC&hdr=sdr".into()).await;
     assert_eq!((status, body["total"].as_u64()), (StatusCode::OK, Some(1)), "{body}");
     for hdr in ["hdr10%2B", "hdr10plus", "dolby_vision"] {
@@ -268,7 +275,6 @@ on_both!(the_report_counts_what_media_lists, |db| {
         assert_eq!((status, body["total"].as_u64()), (StatusCode::OK, Some(0)), "{hdr}: {body}");
     }
     for (query, status, code) in [
-        ("decision=remux", StatusCode::BAD_REQUEST, "invalid_query"),
         ("profile=nope", StatusCode::NOT_FOUND, "profile_not_found"),
         ("profile=no%20pe", StatusCode::BAD_REQUEST, "invalid_query"),
         ("hdr=hdr11", StatusCode::BAD_REQUEST, "invalid_query"),

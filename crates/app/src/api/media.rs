@@ -60,9 +60,9 @@ pub struct MediaParams {
     /// `playback` holds only its decision, and `decision` filters by it.
     #[param(pattern = r"^[A-Za-z0-9_-]{1,64}$")]
     pub profile: Option<String>,
-    /// Only files whose decision in `profile` (required with it) is this one; `transcode`
-    /// matches all three decisions that transcode (`transcode_audio`, `transcode_video`,
-    /// `transcode`).
+    /// Only files whose decision in `profile` is this one (without `profile`: in the profile
+    /// `compatibility` follows — the library's, else the default); `transcode` matches all
+    /// three decisions that transcode (`transcode_audio`, `transcode_video`, `transcode`).
     pub decision: Option<Decision>,
     /// Only files whose video has this dynamic range (in a URL, `hdr10+` is `hdr10%2B`).
     pub hdr: Option<HdrKind>,
@@ -211,21 +211,23 @@ fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>,
         return Err(invalid("codec is a codec name: 1 to 64 letters, digits and '_'"));
     }
     profile(state, &params.profile)?;
-    let decision = match (&params.profile, params.decision) {
-        (_, None) => None,
-        (None, Some(_)) => return Err(invalid("decision needs profile: the decision of which client?")),
-        (Some(profile), Some(decision)) => {
-            let decision = match decision {
-                Decision::Transcode => DecisionMatch::AnyTranscode,
-                exact => DecisionMatch::Exactly(exact),
-            };
-            Some(DecisionFilter { profile: profile.clone(), decision })
-        }
-    };
+    let library = library(state, &params.library)?;
+    let decision = params.decision.map(|decision| {
+        // Without a profile: the one `compatibility` follows — the library's, or the default.
+        let profile = params
+            .profile
+            .clone()
+            .or_else(|| library.map(|l| l.profile.clone()))
+            .unwrap_or_else(|| state.app.settings().profiles.main().to_owned());
+        let decision = match decision {
+            Decision::Transcode => DecisionMatch::AnyTranscode,
+            exact => DecisionMatch::Exactly(exact),
+        };
+        DecisionFilter { profile, decision }
+    });
     if let Some(season) = params.season {
         bounds::SEASON.check(u64::from(season)).map_err(invalid)?;
     }
-    let library = library(state, &params.library)?;
     let mut under = Vec::new();
     if let Some(prefix) = &params.path_prefix {
         if prefix.contains('\0') || prefix.chars().count() > MAX_PATH_PREFIX {

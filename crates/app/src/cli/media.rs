@@ -58,9 +58,10 @@ pub struct MediaArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Only files whose decision in --profile is this: direct_play, remux, transcode_audio,
+    /// Only files whose decision in --profile (default: the profile `compatibility` follows,
+    /// the library's or the default one) is this: direct_play, remux, transcode_audio,
     /// transcode_video, or transcode (any of the three that transcode).
-    #[arg(long, requires = "profile", value_parser = parse_decision)]
+    #[arg(long, value_parser = parse_decision)]
     pub decision: Option<DecisionMatch>,
 
     /// Only files whose video has this dynamic range: sdr, hdr10, hdr10+, hlg, dolby_vision.
@@ -100,13 +101,21 @@ pub async fn run(args: MediaArgs, config: &Config) -> anyhow::Result<ExitCode> {
     if let Some(profile) = &args.profile {
         crate::profiles::known(&settings.profiles, profile).map_err(UsageError)?;
     }
+    // `--decision` alone: in the profile `compatibility` follows.
+    let judged = match (&args.profile, &args.library) {
+        (Some(profile), _) => profile.clone(),
+        (None, Some(library)) => config
+            .library(library)
+            .map_or_else(|_| settings.profiles.main().to_owned(), |l| l.profile.clone()),
+        (None, None) => settings.profiles.main().to_owned(),
+    };
     let catalog = CatalogReader::open(&settings).await?;
-    let result = list(&catalog, &args).await;
+    let result = list(&catalog, &args, judged).await;
     catalog.close().await;
     result
 }
 
-async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitCode> {
+async fn list(catalog: &CatalogReader, args: &MediaArgs, judged: String) -> anyhow::Result<ExitCode> {
     let under = match &args.path_prefix {
         Some(dir) => vec![std::path::absolute(dir)?],
         None => Vec::new(),
@@ -120,11 +129,7 @@ async fn list(catalog: &CatalogReader, args: &MediaArgs) -> anyhow::Result<ExitC
         status: args.status,
         under,
         search: args.search.clone(),
-        decision: args
-            .profile
-            .clone()
-            .zip(args.decision)
-            .map(|(profile, decision)| DecisionFilter { profile, decision }),
+        decision: args.decision.map(|decision| DecisionFilter { profile: judged, decision }),
         hdr: args.hdr,
         video_codec: args.codec.as_ref().map(|c| c.to_ascii_lowercase()),
     };
