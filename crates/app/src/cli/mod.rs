@@ -235,6 +235,8 @@ mod tests {
         "token",
         "paths",
         "root",
+        "profile",
+        "codec",
     ];
 
     #[test]
