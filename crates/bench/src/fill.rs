@@ -78,6 +78,7 @@ fn record(i: usize, profiles: &Profiles) -> MediaRecord {
         status: MediaStatus::Ok,
         error: None,
         parsed: ParsedName::default(),
+        overrides: Default::default(),
         compatibility: Profiles::compatibility(&playback, profiles.main()),
         playback,
         first_seen_at: at,

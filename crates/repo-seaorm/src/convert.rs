@@ -141,6 +141,7 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
             probe: model.probe,
         },
         parsed,
+        overrides: Default::default(),
         compatibility: model.compatible.map(|compatible| Compatibility { compatible, reasons }),
         first_seen_at: model.first_seen_at,
         last_scanned_at: model.last_scanned_at,

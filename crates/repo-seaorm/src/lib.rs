@@ -9,6 +9,7 @@
 
 mod convert;
 mod decisions;
+mod edits;
 mod entity;
 mod error;
 mod media_queries;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use async_trait::async_trait;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 
 use scanner_core::ports::{
@@ -15,7 +15,8 @@ use scanner_core::ports::{
 use scanner_core::report::LibraryReport;
 use scanner_core::{MediaId, MediaKind, MediaRecord};
 
-use crate::entity::{media, media_playback};
+use crate::edits::{self, effective, merge};
+use crate::entity::{media, media_override, media_playback};
 use crate::media_repo::under;
 use crate::{SeaOrmMediaRepository, convert, db_error, paths};
 
@@ -38,14 +39,15 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
         all = all.add(media::Column::Library.eq(library.clone()));
     }
     if let Some(show) = &filter.show {
-        all = all.add(media::Column::Show.eq(show.clone()));
+        all = all.add(effective(media::Column::Show, media_override::Column::Show, show.clone()));
     }
     if let Some(season) = filter.season {
         // In range: `MediaFilter::check` refuses larger seasons before any query is built.
-        all = all.add(media::Column::Season.eq(i32::try_from(season).unwrap_or(i32::MAX)));
+        let season = i32::try_from(season).unwrap_or(i32::MAX);
+        all = all.add(effective(media::Column::Season, media_override::Column::Season, season));
     }
     if let Some(kind) = filter.kind {
-        all = all.add(media::Column::Kind.eq(kind.as_str()));
+        all = all.add(effective(media::Column::Kind, media_override::Column::Kind, kind.as_str()));
     }
     if let Some(compatible) = filter.compatible {
         all = all.add(media::Column::Compatible.eq(compatible));
@@ -58,7 +60,7 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
         all = all.add(any);
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        all = all.add(Expr::col(media::Column::SearchText).like(contains(search.trim())));
+        all = all.add(edits::search(contains(search.trim())));
     }
     if let Some(decision) = &filter.decision {
         let decisions: Vec<&str> = decision.decision.decisions().into_iter().map(|d| d.as_str()).collect();
@@ -93,11 +95,21 @@ struct ShowRow {
     episodes: i64,
 }
 
+impl SeaOrmMediaRepository {
+    async fn merged(&self, model: Option<media::Model>) -> Result<Option<MediaRecord>, RepoError> {
+        let Some(model) = model else { return Ok(None) };
+        let mut records = [convert::from_model(model)?];
+        merge(&self.db, &mut records).await?;
+        let [record] = records;
+        Ok(Some(record))
+    }
+}
+
 #[async_trait]
 impl MediaQueries for SeaOrmMediaRepository {
     async fn get(&self, id: MediaId) -> Result<Option<MediaRecord>, RepoError> {
         let model = media::Entity::find_by_id(id.0).one(&self.db).await.map_err(db_error)?;
-        model.map(convert::from_model).transpose()
+        self.merged(model).await
     }
 
     async fn get_by_path(&self, path: PathBuf) -> Result<Option<MediaRecord>, RepoError> {
@@ -107,7 +119,7 @@ impl MediaQueries for SeaOrmMediaRepository {
             .one(&self.db)
             .await
             .map_err(db_error)?;
-        model.map(convert::from_model).transpose()
+        self.merged(model).await
     }
 
     async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
@@ -127,7 +139,9 @@ impl MediaQueries for SeaOrmMediaRepository {
             select = select.limit(limit);
         }
         let models = select.all(&self.db).await.map_err(db_error)?;
-        models.into_iter().map(convert::from_model).collect()
+        let mut records = models.into_iter().map(convert::from_model).collect::<Result<Vec<_>, _>>()?;
+        merge(&self.db, &mut records).await?;
+        Ok(records)
     }
 
     async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
@@ -137,17 +151,21 @@ impl MediaQueries for SeaOrmMediaRepository {
 
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
         filter.check()?;
+        // The values in force: the user's overrides over what names say.
+        let show = Expr::cust("COALESCE(media_overrides.show, media.show)");
+        let year = Expr::cust("COALESCE(media_overrides.year, media.year)");
         let rows = media::Entity::find()
             .select_only()
-            .column(media::Column::Show)
-            .column(media::Column::Year)
-            .expr_as(Expr::cust("COUNT(DISTINCT season)"), "seasons")
+            .join(JoinType::LeftJoin, media_override::Relation::Media.def().rev())
+            .expr_as(show.clone(), "show")
+            .expr_as(year.clone(), "year")
+            .expr_as(Expr::cust("COUNT(DISTINCT COALESCE(media_overrides.season, media.season))"), "seasons")
             .expr_as(Expr::cust("COUNT(*)"), "episodes")
             .filter(condition(&filter))
-            .filter(media::Column::Kind.eq(MediaKind::Episode.as_str()))
-            .filter(media::Column::Show.is_not_null())
-            .group_by(media::Column::Show)
-            .group_by(media::Column::Year)
+            .filter(Expr::cust("COALESCE(media_overrides.kind, media.kind)").eq(MediaKind::Episode.as_str()))
+            .filter(show.clone().is_not_null())
+            .group_by(show)
+            .group_by(year)
             .into_model::<ShowRow>()
             .all(&self.db)
             .await

@@ -15,6 +15,7 @@ mod hash;
 mod id;
 pub mod json_path;
 pub mod media;
+pub mod overrides;
 pub mod parse;
 pub mod path_key;
 pub mod playback;

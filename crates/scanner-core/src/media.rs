@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::overrides::Overrides;
 use crate::parse::ParsedName;
 use crate::playback::{Compatibility, Playback};
 
@@ -175,7 +176,11 @@ pub struct MediaRecord {
     pub error: Option<String>,
     #[serde(flatten)]
     pub info: MediaInfo,
+    /// What the path says, with the user's overrides over it.
     pub parsed: ParsedName,
+    /// What the user set by hand (see [`crate::overrides`]); empty when nothing.
+    #[serde(default)]
+    pub overrides: Overrides,
     /// Direct play in the library's profile. Absent when the file could not be probed: nothing
     /// can be said about its streams.
     pub compatibility: Option<Compatibility>,

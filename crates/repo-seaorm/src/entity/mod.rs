@@ -3,6 +3,8 @@
 
 pub mod media;
 pub mod media_dir;
+pub mod media_override;
+pub mod media_override_history;
 pub mod media_playback;
 pub mod scan;
 pub mod scan_lease;

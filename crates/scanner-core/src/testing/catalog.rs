@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::media::{CatalogEntry, MediaId, MediaRecord, MediaStatus, micros};
-use crate::parse::MediaKind;
+use crate::overrides::{OverrideChange, Overrides};
+use crate::parse::{MediaKind, ParsedName};
 use crate::path_key;
 use crate::ports::{
     DirSummary, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount, MissingScope,
@@ -17,10 +18,13 @@ use crate::ports::{
 use crate::report::LibraryReport;
 use crate::scan::ScanId;
 
-/// A stored row: the record and what the catalog keeps beside it.
+/// A stored row: the record (with the user's overrides merged into `parsed`) and what the
+/// catalog keeps beside it.
 #[derive(Debug, Clone)]
-struct Row {
-    record: MediaRecord,
+pub(super) struct Row {
+    pub(super) record: MediaRecord,
+    /// What the path said, before overrides.
+    pub(super) named: ParsedName,
     /// The scan that found the file absent from its folder.
     absent_scan: Option<ScanId>,
 }
@@ -32,11 +36,14 @@ struct Dir {
     summary: Option<DirSummary>,
 }
 
-#[derive(Debug, Default)]
-struct State {
+#[derive(Debug, Default, Clone)]
+pub(super) struct State {
     /// By path key, so that iteration is in catalog order.
-    rows: BTreeMap<String, Row>,
-    ids: HashMap<MediaId, String>,
+    pub(super) rows: BTreeMap<String, Row>,
+    pub(super) ids: HashMap<MediaId, String>,
+    /// The user's overrides and their history, by file (kept apart from rows, as in SQL).
+    pub(super) overrides: HashMap<MediaId, Overrides>,
+    pub(super) history: HashMap<MediaId, Vec<OverrideChange>>,
     /// By folder path key. Every row's folder has one (as the SQL adapter keeps it).
     dirs: BTreeMap<String, Dir>,
     stats: CatalogStats,
@@ -87,10 +94,11 @@ fn entry(record: &MediaRecord, with_fingerprint: bool) -> CatalogEntry {
     }
 }
 
-/// What text search looks in: the show and the title, lower-cased.
-fn search_text(record: &MediaRecord) -> String {
-    let parsed = &record.parsed;
-    [parsed.show.as_deref(), parsed.title.as_deref()]
+/// What text search looks in: the show and the title the name gives, and those the user set,
+/// lower-cased.
+fn search_text(row: &Row) -> String {
+    let (named, set) = (&row.named, &row.record.overrides);
+    [named.show.as_deref(), named.title.as_deref(), set.show.as_deref(), set.title.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -98,7 +106,8 @@ fn search_text(record: &MediaRecord) -> String {
         .to_lowercase()
 }
 
-fn matches(record: &MediaRecord, key: &str, filter: &MediaFilter) -> bool {
+fn matches(row: &Row, key: &str, filter: &MediaFilter) -> bool {
+    let record = &row.record;
     let parsed = &record.parsed;
     filter.library.as_ref().is_none_or(|l| record.library.as_ref() == Some(l))
         && filter.show.as_ref().is_none_or(|s| parsed.show.as_ref() == Some(s))
@@ -112,7 +121,7 @@ fn matches(record: &MediaRecord, key: &str, filter: &MediaFilter) -> bool {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .is_none_or(|s| search_text(record).contains(&s.to_lowercase()))
+            .is_none_or(|s| search_text(row).contains(&s.to_lowercase()))
         && filter
             .decision
             .as_ref()
@@ -159,8 +168,27 @@ impl State {
         }
         self.dirs.entry(path_key::parent(&record.path)).or_insert(Dir { last_seen: None, summary: None });
         self.ids.insert(record.id, key.clone());
-        self.rows.insert(key, Row { record, absent_scan: None });
+        let named = record.parsed.clone();
+        let mut row = Row { record, named, absent_scan: None };
+        self.merge(&mut row);
+        self.rows.insert(key, row);
         Ok(())
+    }
+
+    /// Puts the file's overrides over what its path said.
+    pub(super) fn merge(&self, row: &mut Row) {
+        let overrides = self.overrides.get(&row.record.id).cloned().unwrap_or_default();
+        row.record.parsed = overrides.apply(&row.named);
+        row.record.overrides = overrides;
+    }
+
+    /// Forgets a file: its row, its overrides and their history.
+    fn remove(&mut self, key: &str) {
+        if let Some(row) = self.rows.remove(key) {
+            self.ids.remove(&row.record.id);
+            self.overrides.remove(&row.record.id);
+            self.history.remove(&row.record.id);
+        }
     }
 
     fn apply(&mut self, batch: WriteBatch) -> Result<(), RepoError> {
@@ -196,14 +224,15 @@ impl State {
             record.modified_at = moved.file.modified;
             record.identity = moved.file.identity;
             record.library = moved.library;
-            record.parsed = moved.parsed;
+            row.named = moved.parsed;
             if record.status == MediaStatus::Missing {
                 record.status = if record.error.is_some() { MediaStatus::Failed } else { MediaStatus::Ok };
             }
             record.missing_since = None;
             row.absent_scan = None;
-            let key = path_key::encode(&record.path);
-            self.ids.insert(record.id, key.clone());
+            self.merge(&mut row);
+            let key = path_key::encode(&row.record.path);
+            self.ids.insert(row.record.id, key.clone());
             // A row already at the new path gives way, as the SQL adapter's unique path would
             // refuse the move instead; the scanner never asks for that.
             self.rows.insert(key, row);
@@ -213,7 +242,7 @@ impl State {
 }
 
 impl InMemoryCatalog {
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(super) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -247,12 +276,7 @@ impl MediaRepository for InMemoryCatalog {
         }
         let mut state = self.state();
         // All or none: work on a copy, keep it only when every part applied.
-        let mut next = State {
-            rows: state.rows.clone(),
-            ids: state.ids.clone(),
-            dirs: state.dirs.clone(),
-            stats: state.stats,
-        };
+        let mut next = state.clone();
         next.apply(batch)?;
         next.stats.applies += 1;
         *state = next;
@@ -329,9 +353,8 @@ impl MediaRepository for InMemoryCatalog {
             .filter(|(key, row)| under(key, &root) && row.record.status == MediaStatus::Missing)
             .map(|(key, row)| (key.clone(), row.record.id))
             .collect();
-        for (key, id) in &gone {
-            state.rows.remove(key);
-            state.ids.remove(id);
+        for (key, _) in &gone {
+            state.remove(key);
         }
         Ok(gone.len() as u64)
     }
@@ -409,7 +432,7 @@ impl MediaQueries for InMemoryCatalog {
             .rows
             .iter()
             .filter(|(key, _)| after.as_ref().is_none_or(|a| key.as_str() > a.as_str()))
-            .filter(|(key, row)| matches(&row.record, key, &query.filter))
+            .filter(|(key, row)| matches(row, key, &query.filter))
             .skip(usize::try_from(offset).unwrap_or(usize::MAX))
             .take(limit)
             .map(|(_, row)| row.record.clone())
@@ -419,7 +442,7 @@ impl MediaQueries for InMemoryCatalog {
     async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
         filter.check()?;
         let state = self.state();
-        Ok(state.rows.iter().filter(|(key, row)| matches(&row.record, key, &filter)).count() as u64)
+        Ok(state.rows.iter().filter(|(key, row)| matches(row, key, &filter)).count() as u64)
     }
 
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
@@ -429,7 +452,7 @@ impl MediaQueries for InMemoryCatalog {
         for (key, row) in &state.rows {
             let parsed = &row.record.parsed;
             let Some(show) = &parsed.show else { continue };
-            if parsed.kind != MediaKind::Episode || !matches(&row.record, key, &filter) {
+            if parsed.kind != MediaKind::Episode || !matches(row, key, &filter) {
                 continue;
             }
             let group = groups.entry((show.clone(), parsed.year)).or_default();
@@ -449,7 +472,7 @@ impl MediaQueries for InMemoryCatalog {
     async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError> {
         filter.check()?;
         let state = self.state();
-        let selected = state.rows.iter().filter(|(key, row)| matches(&row.record, key, &filter));
+        let selected = state.rows.iter().filter(|(key, row)| matches(row, key, &filter));
         Ok(super::report::report(selected.map(|(_, row)| &row.record)))
     }
 

@@ -4,6 +4,7 @@
 
 mod catalog;
 pub mod contract;
+mod edits;
 mod report;
 mod scans;
 

@@ -147,6 +147,7 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
         error: None,
         info: MediaInfo::default(),
         parsed,
+        overrides: Default::default(),
         compatibility: None,
         playback: Default::default(),
         first_seen_at: now,

@@ -102,6 +102,7 @@ pub fn record(path: &Path) -> MediaRecord {
             date: None,
             ..ParsedName::default()
         },
+        overrides: Default::default(),
         compatibility: Some(Compatibility {
             compatible: false,
             reasons: vec!["video codec hevc is not H.264".into(), "video is 10-bit, more than 8-bit".into()],

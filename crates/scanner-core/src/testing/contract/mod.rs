@@ -7,18 +7,19 @@
 //! [`scans_contract!`](crate::scans_contract), giving a function that makes a fresh, empty
 //! store for a test (named for messages) and a guard that keeps it alive.
 
+pub mod edits;
 pub mod incremental;
 pub mod media;
 pub mod playback;
 pub mod queries;
 pub mod scans;
 
-use crate::ports::{MediaQueries, MediaRepository};
+use crate::ports::{MediaEdits, MediaQueries, MediaRepository};
 
-/// Both ports of one catalog: what a scan writes and what the application reads.
-pub trait Catalog: MediaRepository + MediaQueries {}
+/// The ports of one catalog: what a scan writes, what the application reads, what users edit.
+pub trait Catalog: MediaRepository + MediaQueries + MediaEdits {}
 
-impl<T: MediaRepository + MediaQueries> Catalog for T {}
+impl<T: MediaRepository + MediaQueries + MediaEdits> Catalog for T {}
 
 /// Runs every catalog contract case as a test: `catalog_contract!(fresh)` where
 /// `async fn fresh(test: &'static str) -> Option<(Arc<dyn Catalog>, Guard)>` (`None`: the test
@@ -42,6 +43,9 @@ macro_rules! catalog_contract {
             playback::decision_range_and_codec_filters_select_alike,
             playback::the_report_agrees_with_counts_made_apart,
             playback::stale_decisions_are_listed_and_replaced_only_where_unchanged,
+            edits::overrides_survive_rescans_and_moves_and_filters_see_them,
+            edits::edits_of_unknown_files_and_bad_values_are_refused,
+            edits::pruning_a_file_forgets_its_overrides,
             incremental::entries_come_per_directory_and_by_size_and_time,
             incremental::files_absent_or_in_unlisted_folders_are_missing_and_nothing_else,
             incremental::a_move_keeps_the_row_and_applies_only_from_where_it_was,

@@ -1,0 +1,235 @@
+//! `MediaEdits` over SeaORM. Overrides live in `media_overrides`, apart from the rows scans
+//! write, with their history in `media_override_history`; reads merge them into `parsed`
+//! ([`merge`]) and filters see the merged values ([`effective`]).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
+use scanner_core::ports::{MediaEdits, RepoError, check_text};
+use scanner_core::{MediaId, MediaKind, MediaRecord};
+
+use crate::convert::{json, micros};
+use crate::entity::{media, media_override, media_override_history as history};
+use crate::{SeaOrmMediaRepository, convert, db_error};
+
+/// Ids per `IN (…)` list: far below both backends' bound-parameter limits.
+const CHUNK: usize = 500;
+
+fn corrupt(what: &str) -> RepoError {
+    RepoError::corrupt(format!("media_overrides: bad {what}"))
+}
+
+fn from_model(model: media_override::Model) -> Result<Overrides, RepoError> {
+    let number = |n: Option<i32>, what| n.map(|n| u32::try_from(n).map_err(|_| corrupt(what))).transpose();
+    Ok(Overrides {
+        show: model.show,
+        season: number(model.season, "season")?,
+        episodes: model
+            .episodes
+            .map(|e| serde_json::from_str::<Vec<u32>>(&e).map_err(|_| corrupt("episodes")))
+            .transpose()?,
+        title: model.title,
+        year: model.year.map(|y| u16::try_from(y).map_err(|_| corrupt("year"))).transpose()?,
+        kind: model.kind.map(|k| MediaKind::parse(&k).ok_or_else(|| corrupt("kind"))).transpose()?,
+    })
+}
+
+fn to_model(id: Uuid, overrides: &Overrides) -> Result<media_override::ActiveModel, RepoError> {
+    let search: Vec<&str> =
+        [overrides.show.as_deref(), overrides.title.as_deref()].into_iter().flatten().collect();
+    Ok(media_override::ActiveModel {
+        media_id: Set(id),
+        show: Set(overrides.show.clone()),
+        // In range: `Overrides::check` refuses larger numbers.
+        season: Set(overrides.season.map(|s| i32::try_from(s).unwrap_or(i32::MAX))),
+        episodes: Set(overrides.episodes.as_ref().map(json).transpose()?),
+        title: Set(overrides.title.clone()),
+        year: Set(overrides.year.map(i32::from)),
+        kind: Set(overrides.kind.map(|k| k.as_str().to_owned())),
+        search_text: Set((!search.is_empty()).then(|| search.join(" ").to_lowercase())),
+    })
+}
+
+/// The overrides of the files `ids`, by id (files without any are absent).
+async fn overrides_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Overrides>, RepoError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let models = media_override::Entity::find()
+            .filter(media_override::Column::MediaId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .map_err(db_error)?;
+        for model in models {
+            out.insert(model.media_id, from_model(model)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Puts each record's overrides over what its path said.
+pub(crate) async fn merge(db: &impl ConnectionTrait, records: &mut [MediaRecord]) -> Result<(), RepoError> {
+    let ids: Vec<Uuid> = records.iter().map(|r| r.id.0).collect();
+    let mut overrides = overrides_of(db, &ids).await?;
+    for record in records {
+        if let Some(overrides) = overrides.remove(&record.id.0) {
+            record.parsed = overrides.apply(&record.parsed);
+            record.overrides = overrides;
+        }
+    }
+    Ok(())
+}
+
+/// A file's overrides row, if it has one, as a subquery's condition.
+fn overridden(extra: SimpleExpr) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::value(1))
+            .from(media_override::Entity)
+            .and_where(
+                Expr::col((media_override::Entity, media_override::Column::MediaId))
+                    .equals((media::Entity, media::Column::Id)),
+            )
+            .and_where(extra)
+            .to_owned(),
+    )
+}
+
+/// `column = value` on the value in force: the override where one is set, else the parser's.
+/// Two indexable halves rather than a COALESCE over a join, so that neither table is scanned.
+pub(crate) fn effective(
+    column: media::Column,
+    overriding: media_override::Column,
+    value: impl Into<sea_orm::Value> + Clone,
+) -> Condition {
+    let set = Expr::col((media_override::Entity, overriding));
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(Expr::col((media::Entity, column)).eq(value.clone()))
+                .add(overridden(set.clone().is_not_null()).not()),
+        )
+        .add(overridden(set.eq(value)))
+}
+
+/// Text search in what the name says or in what the user set.
+pub(crate) fn search(pattern: sea_orm::sea_query::LikeExpr) -> Condition {
+    Condition::any().add(Expr::col((media::Entity, media::Column::SearchText)).like(pattern.clone())).add(
+        overridden(Expr::col((media_override::Entity, media_override::Column::SearchText)).like(pattern)),
+    )
+}
+
+fn history_model(change: &OverrideChange) -> Result<history::ActiveModel, RepoError> {
+    Ok(history::ActiveModel {
+        media_id: Set(change.media_id.0),
+        at: Set(change.at),
+        actor: Set(change.actor.clone()),
+        field: Set(change.field.as_str().to_owned()),
+        old: Set(change.old.as_ref().map(json).transpose()?),
+        new: Set(change.new.as_ref().map(json).transpose()?),
+        ..Default::default()
+    })
+}
+
+fn history_from_model(model: history::Model) -> Result<OverrideChange, RepoError> {
+    let value = |text: Option<String>| {
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|_| RepoError::corrupt("media_override_history: bad value"))
+        })
+        .transpose()
+    };
+    Ok(OverrideChange {
+        media_id: MediaId(model.media_id),
+        at: model.at,
+        actor: model.actor,
+        field: Field::parse(&model.field)
+            .ok_or_else(|| RepoError::corrupt(format!("media_override_history: field {:?}", model.field)))?,
+        old: value(model.old)?,
+        new: value(model.new)?,
+    })
+}
+
+#[async_trait]
+impl MediaEdits for SeaOrmMediaRepository {
+    async fn edit(
+        &self,
+        id: MediaId,
+        edit: OverrideEdit,
+        actor: String,
+        at: DateTime<Utc>,
+    ) -> Result<Option<MediaRecord>, RepoError> {
+        edit.set.check().map_err(RepoError::InvalidInput)?;
+        check_text("actor", &actor)?;
+        let txn = self.db.begin().await.map_err(db_error)?;
+        // The row lock (PostgreSQL; SQLite has one writer) orders concurrent edits of one file.
+        let Some(model) =
+            media::Entity::find_by_id(id.0).lock_exclusive().one(&txn).await.map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let before = overrides_of(&txn, &[id.0]).await?.remove(&id.0).unwrap_or_default();
+        let after = before.edited(&edit);
+        let changes = before.changes(&after, id, &actor, micros(at));
+        if after.is_empty() {
+            media_override::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_error)?;
+        } else {
+            let columns = [
+                media_override::Column::Show,
+                media_override::Column::Season,
+                media_override::Column::Episodes,
+                media_override::Column::Title,
+                media_override::Column::Year,
+                media_override::Column::Kind,
+                media_override::Column::SearchText,
+            ];
+            media_override::Entity::insert(to_model(id.0, &after)?)
+                .on_conflict(
+                    OnConflict::column(media_override::Column::MediaId).update_columns(columns).to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_error)?;
+        }
+        if !changes.is_empty() {
+            let rows = changes.iter().map(history_model).collect::<Result<Vec<_>, _>>()?;
+            history::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_error)?;
+        }
+        txn.commit().await.map_err(db_error)?;
+        let mut record = convert::from_model(model)?;
+        record.parsed = after.apply(&record.parsed);
+        record.overrides = after;
+        Ok(Some(record))
+    }
+
+    async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError> {
+        let exists = media::Entity::find_by_id(id.0)
+            .select_only()
+            .column(media::Column::Id)
+            .into_tuple::<Uuid>()
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let models = history::Entity::find()
+            .filter(history::Column::MediaId.eq(id.0))
+            .order_by_asc(history::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        models.into_iter().map(history_from_model).collect::<Result<Vec<_>, _>>().map(Some)
+    }
+}
