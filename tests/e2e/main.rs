@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod db;
 mod dbfaults;
+mod edits;
 mod faults;
 mod incremental;
 mod load;

@@ -99,6 +99,10 @@ pub const MAX_CONNECTIONS: Bound<u64> = whole("server.max_connections", 1, 65_53
 
 /// A season number in a query: what the catalogs' 32-bit columns hold.
 pub const SEASON: Bound<u64> = whole("season", 0, i32::MAX as u64, "");
+/// An episode number set by `mediascan edit --episodes`: what the catalogs hold.
+pub const EPISODE: Bound<u64> = whole("episode", 0, i32::MAX as u64, "");
+/// A year set by `mediascan edit --year`.
+pub const YEAR: Bound<u64> = whole("--year", 1, 9_999, "");
 /// Records to skip in a query: what the catalogs' signed 64-bit integers hold.
 pub const OFFSET: Bound<u64> = whole("offset", 0, i64::MAX as u64, "");
 /// Files `mediascan media --limit` lists at most.

@@ -22,7 +22,7 @@ use fs_jwalk::JwalkFileSource;
 use probe_ffprobe::FfprobeMediaProbe;
 use probe_native::{AutoProbe, NativeProbe};
 use repo_seaorm::{OpenMode, SeaOrmMediaRepository};
-use scanner_core::ports::{MediaProbe, MediaQueries, RepoError, ScanQuery, ScanRepository};
+use scanner_core::ports::{MediaEdits, MediaProbe, MediaQueries, RepoError, ScanQuery, ScanRepository};
 use scanner_core::{ScanId, ScanProgress, ScanRequest, Scanner, ScannerPorts, StartScanError};
 
 pub use config::{Config, Library};
@@ -86,6 +86,7 @@ impl ScanFlags {
 pub struct Mediascan {
     scanner: Scanner,
     catalog: Arc<dyn MediaQueries>,
+    edits: Arc<dyn MediaEdits>,
     database: SeaOrmMediaRepository,
     settings: Settings,
 }
@@ -108,12 +109,13 @@ fn probe(settings: &Settings) -> Arc<dyn MediaProbe> {
     }
 }
 
-/// The catalog opened for reading only (`mediascan media`, `scans`): no migration, no
-/// recovery, no scanner. Nothing it does changes the catalog, so it is safe against a catalog
-/// that other nodes share.
+/// The catalog opened without the scanner (`mediascan media`, `scans`, `edit`): no migration,
+/// no recovery. Nothing it does changes what scans write (only `edit` writes, to the overrides
+/// tables), so it is safe against a catalog that other nodes share.
 #[derive(Clone)]
 pub struct CatalogReader {
     media: Arc<dyn MediaQueries>,
+    edits: Arc<dyn MediaEdits>,
     scans: Arc<dyn ScanRepository>,
     database: SeaOrmMediaRepository,
 }
@@ -132,12 +134,19 @@ impl CatalogReader {
         let database = SeaOrmMediaRepository::open(&settings.database_url, OpenMode::ReadOnly)
             .await
             .map_err(|source| OpenError::Catalog { url, source })?;
-        Ok(Self { media: Arc::new(database.clone()), scans: Arc::new(database.scans()), database })
+        let (media, edits) = (Arc::new(database.clone()), Arc::new(database.clone()));
+        Ok(Self { media, edits, scans: Arc::new(database.scans()), database })
     }
 
     /// The catalog of media files.
     pub fn media(&self) -> &Arc<dyn MediaQueries> {
         &self.media
+    }
+
+    /// The user's overrides (`mediascan edit`): the one thing done through a reader that
+    /// writes, to tables scans never touch, so it is as safe on a shared catalog.
+    pub fn edits(&self) -> &Arc<dyn MediaEdits> {
+        &self.edits
     }
 
     /// Recorded scans, newest first, as stored (a scan running elsewhere shows its last saved
@@ -180,7 +189,8 @@ impl Mediascan {
         };
         let scanner = Scanner::new(ports, settings.scanner.clone());
         scanner.recover().await.map_err(|source| OpenError::Catalog { url, source })?;
-        Ok(Self { scanner, catalog: Arc::new(database.clone()), database, settings })
+        let (catalog, edits) = (Arc::new(database.clone()), Arc::new(database.clone()));
+        Ok(Self { scanner, catalog, edits, database, settings })
     }
 
     /// The scan service: start, follow and cancel scans.
@@ -191,6 +201,11 @@ impl Mediascan {
     /// The catalog of scanned files.
     pub fn catalog(&self) -> &Arc<dyn MediaQueries> {
         &self.catalog
+    }
+
+    /// The user's overrides of what names say.
+    pub fn edits(&self) -> &Arc<dyn MediaEdits> {
+        &self.edits
     }
 
     pub fn settings(&self) -> &Settings {

@@ -16,6 +16,8 @@ pub const MAX_NUMBER: u32 = i32::MAX as u32;
 pub const MAX_EPISODES: usize = 1_000;
 /// Longest show or title, in characters.
 pub const MAX_TEXT: usize = 1_000;
+/// The years an override takes.
+pub const YEARS: std::ops::RangeInclusive<u16> = 1..=9999;
 
 /// The fields a user may set; `None` leaves the parser's value.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -176,13 +178,16 @@ impl Overrides {
     pub fn check(&self) -> Result<(), String> {
         for (name, text) in [("show", &self.show), ("title", &self.title)] {
             if let Some(text) = text {
-                if text.trim().is_empty() {
+                if text.is_empty() {
                     return Err(format!("{name} is empty: set null to remove the override"));
                 }
                 if text.contains('\0') || text.chars().count() > MAX_TEXT {
                     return Err(format!("{name} must be at most {MAX_TEXT} characters without NUL"));
                 }
             }
+        }
+        if self.year.is_some_and(|y| !YEARS.contains(&y)) {
+            return Err(format!("year must be {} to {}", YEARS.start(), YEARS.end()));
         }
         if self.season.is_some_and(|s| s > MAX_NUMBER) {
             return Err(format!("season must be at most {MAX_NUMBER}"));
@@ -260,7 +265,8 @@ mod tests {
     #[test]
     fn out_of_range_values_are_refused() {
         let bad = [
-            Overrides { show: Some(" ".into()), ..Overrides::default() },
+            Overrides { show: Some(String::new()), ..Overrides::default() },
+            Overrides { year: Some(0), ..Overrides::default() },
             Overrides { title: Some("a\0b".into()), ..Overrides::default() },
             Overrides { title: Some("x".repeat(MAX_TEXT + 1)), ..Overrides::default() },
             Overrides { season: Some(MAX_NUMBER + 1), ..Overrides::default() },

@@ -6,6 +6,7 @@
 //! request must carry `Authorization: Bearer <token>` (`/healthz` and the OpenAPI document stay
 //! open); without one, only requests addressed to loopback names are served.
 
+mod edits;
 mod error;
 mod guard;
 mod media;
@@ -65,7 +66,9 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(scans::scan_events))
         .routes(routes!(scans::list_libraries))
         .routes(routes!(media::list_media))
-        .routes(routes!(media::get_media))
+        .routes(routes!(media::get_media, edits::edit_media))
+        .routes(routes!(edits::clear_overrides))
+        .routes(routes!(edits::media_history))
         .routes(routes!(media::list_shows))
         .routes(routes!(report::report))
         .routes(routes!(media::healthz))

@@ -77,7 +77,7 @@ pub struct MediaArgs {
     pub limit: Option<u64>,
 }
 
-fn parse_kind(s: &str) -> Result<MediaKind, String> {
+pub(super) fn parse_kind(s: &str) -> Result<MediaKind, String> {
     MediaKind::parse(s).ok_or_else(|| "use episode, movie, extra, sample or unknown".to_owned())
 }
 

@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cancel;
+mod edit;
 mod libraries;
 mod media;
 mod migrate;
@@ -54,6 +55,11 @@ pub enum Command {
     /// The library at a glance: files and hours by container, codec, resolution, dynamic range
     /// and audio, and what each client profile needs to play them.
     Report(report::ReportArgs),
+    /// Set or remove overrides of what a file's name says (show, season, episodes, title, year,
+    /// kind); rescans, re-probes and moves keep them.
+    Edit(edit::EditArgs),
+    /// Who changed a file's overrides, when, from what to what.
+    History(edit::HistoryArgs),
     /// List recent scans (of every node sharing the catalog).
     Scans(scans::ScansArgs),
     /// Cancel a running scan, on whichever node runs it.
@@ -181,6 +187,8 @@ pub fn main() -> ExitCode {
             Command::Scan(args) => scan::run(args, &config()?).await,
             Command::Media(args) => media::run(args, &config()?).await,
             Command::Report(args) => report::run(args, &config()?).await,
+            Command::Edit(args) => edit::edit(args, &config()?).await,
+            Command::History(args) => edit::history(args, &config()?).await,
             Command::Scans(args) => scans::run(args, &config()?).await,
             Command::Cancel(args) => cancel::cancel(args, &config()?).await,
             Command::Forget(args) => cancel::forget(args, &config()?).await,
@@ -237,6 +245,8 @@ mod tests {
         "root",
         "profile",
         "codec",
+        "title",
+        "target",
     ];
 
     #[test]
@@ -248,6 +258,7 @@ mod tests {
             let required: &[&str] = match sub.get_name() {
                 "scan" => &["/m"],
                 "parse" => &["x.mkv"],
+                "edit" | "history" => &["/m/x.mkv"],
                 _ => &[],
             };
             for arg in sub.get_arguments() {

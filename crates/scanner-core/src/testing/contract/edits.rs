@@ -128,7 +128,8 @@ pub async fn edits_of_unknown_files_and_bad_values_are_refused(repo: Arc<dyn Cat
         Overrides { show: Some("a\0b".into()), ..Overrides::default() },
         Overrides { season: Some(u32::MAX), ..Overrides::default() },
         Overrides { episodes: Some(vec![]), ..Overrides::default() },
-        Overrides { title: Some("  ".into()), ..Overrides::default() },
+        Overrides { title: Some(String::new()), ..Overrides::default() },
+        Overrides { year: Some(10_000), ..Overrides::default() },
     ];
     for overrides in bad {
         let refused = repo.edit(id, set(overrides.clone()), "cli".into(), Utc::now()).await;

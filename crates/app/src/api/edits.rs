@@ -1,0 +1,167 @@
+//! `/api/v1/media/{id}` edits: the user's overrides of what names say, and their history.
+
+use axum::extract::State;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
+use scanner_core::{MediaId, MediaKind, MediaRecord};
+
+use super::AppState;
+use super::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+
+/// `Some(None)` for an explicit `null`, `None` (through `default`) for an absent field.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// An episode number as the schema describes it: what the catalogs' 32-bit signed integers
+/// hold (only describes the numbers in `EditBody::episodes`).
+pub struct EpisodeNumber;
+
+impl utoipa::PartialSchema for EpisodeNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(i32::MAX))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EpisodeNumber {}
+
+/// Overrides to set (a value), to remove (`null`) or to leave as they are (absent).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditBody {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 1000, pattern = r"^[^\x00]*$")]
+    pub show: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
+    pub season: Option<Option<u32>>,
+    /// The episode numbers, in order (a multi-episode file has several).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<EpisodeNumber>>, min_items = 1, max_items = 1000)]
+    pub episodes: Option<Option<Vec<u32>>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 1000, pattern = r"^[^\x00]*$")]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u16>, minimum = 1, maximum = 9999)]
+    pub year: Option<Option<u16>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<MediaKind>)]
+    pub kind: Option<Option<MediaKind>>,
+}
+
+impl EditBody {
+    fn into_edit(self) -> OverrideEdit {
+        let mut edit = OverrideEdit::default();
+        let mut clear = |field, present: bool| {
+            if present {
+                edit.clear.push(field);
+            }
+        };
+        clear(Field::Show, matches!(self.show, Some(None)));
+        clear(Field::Season, matches!(self.season, Some(None)));
+        clear(Field::Episodes, matches!(self.episodes, Some(None)));
+        clear(Field::Title, matches!(self.title, Some(None)));
+        clear(Field::Year, matches!(self.year, Some(None)));
+        clear(Field::Kind, matches!(self.kind, Some(None)));
+        edit.set = Overrides {
+            show: self.show.flatten(),
+            season: self.season.flatten(),
+            episodes: self.episodes.flatten(),
+            title: self.title.flatten(),
+            year: self.year.flatten(),
+            kind: self.kind.flatten(),
+        };
+        edit
+    }
+}
+
+/// A file's override history, oldest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct History {
+    pub changes: Vec<OverrideChange>,
+}
+
+/// Who an API edit is recorded as: the token holder, or a loopback client where no token is
+/// configured.
+fn actor(state: &AppState) -> String {
+    if state.token.is_some() { "api" } else { "api (no token)" }.to_owned()
+}
+
+fn not_found(id: MediaId) -> ApiError {
+    ApiError::not_found("media_not_found", format!("no media with id {id}"))
+}
+
+async fn apply(
+    state: &AppState,
+    id: MediaId,
+    edit: OverrideEdit,
+) -> Result<axum::Json<MediaRecord>, ApiError> {
+    edit.set.check().map_err(|message| {
+        ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message)
+    })?;
+    let edited = state.app.edits().edit(id, edit, actor(state), chrono::Utc::now()).await;
+    match edited.map_err(ApiError::catalog)? {
+        Some(record) => Ok(axum::Json(record)),
+        None => Err(not_found(id)),
+    }
+}
+
+/// Sets or removes overrides of what the file's name says. The record comes back with `parsed`
+/// showing the values in force and `overrides` what was set; scans, re-probes and moves keep
+/// them.
+#[utoipa::path(patch, path = "/api/v1/media/{id}", tag = "media",
+    params(("id" = uuid::Uuid, Path, description = "Media id")),
+    request_body = EditBody,
+    responses(
+        (status = 200, description = "The file's record after the edit", body = MediaRecord),
+        (status = 400, description = "The id is not a UUID, or the body is not JSON", body = ErrorBody),
+        (status = 404, description = "No file with this id", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field is unknown, of the wrong type or out of range", body = ErrorBody),
+    ))]
+pub async fn edit_media(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<MediaId>,
+    ApiJson(body): ApiJson<EditBody>,
+) -> Result<axum::Json<MediaRecord>, ApiError> {
+    apply(&state, id, body.into_edit()).await
+}
+
+/// Removes every override of the file: `parsed` is what its name says again.
+#[utoipa::path(delete, path = "/api/v1/media/{id}/overrides", tag = "media",
+    params(("id" = uuid::Uuid, Path, description = "Media id")),
+    responses(
+        (status = 200, description = "The file's record without overrides", body = MediaRecord),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No file with this id", body = ErrorBody),
+    ))]
+pub async fn clear_overrides(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<MediaId>,
+) -> Result<axum::Json<MediaRecord>, ApiError> {
+    apply(&state, id, OverrideEdit { clear_all: true, ..OverrideEdit::default() }).await
+}
+
+/// Who changed the file's overrides, when, and from what to what, oldest first.
+#[utoipa::path(get, path = "/api/v1/media/{id}/history", tag = "media",
+    params(("id" = uuid::Uuid, Path, description = "Media id")),
+    responses(
+        (status = 200, description = "The override history", body = History),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No file with this id", body = ErrorBody),
+    ))]
+pub async fn media_history(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<MediaId>,
+) -> Result<axum::Json<History>, ApiError> {
+    match state.app.edits().history(id).await.map_err(ApiError::catalog)? {
+        Some(changes) => Ok(axum::Json(History { changes })),
+        None => Err(not_found(id)),
+    }
+}
