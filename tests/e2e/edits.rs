@@ -144,6 +144,9 @@ on_both!(edits_over_http_are_validated_and_audited, |db| {
     assert_eq!((&body["parsed"]["show"], &body["parsed"]["episodes"]), (&json!("Http Show"), &json!([5])));
     let (_, page) = send(reqwest::Method::GET, "/api/v1/media?show=Http%20Show".into(), None).await;
     assert_eq!(page["total"], 1, "{page}");
+    // JSON Schema's integers include 5.0: a schema-valid client may send it.
+    let (status, body) = patch(json!({"episodes": [5.0]})).await;
+    assert_eq!((status, &body["parsed"]["episodes"]), (StatusCode::OK, &json!([5])), "{body}");
     let (status, body) = patch(json!({"show": null})).await;
     assert_eq!((status, &body["parsed"]["show"]), (StatusCode::OK, &json!("Show")), "{body}");
     assert_eq!(body["overrides"], json!({"episodes": [5], "kind": "episode"}));
@@ -151,6 +154,8 @@ on_both!(edits_over_http_are_validated_and_audited, |db| {
     for bad in [
         json!({"season": 4294967296u64}),
         json!({"episodes": []}),
+        json!({"episodes": [1.5]}),
+        json!({"season": -1}),
         json!({"title": ""}),
         json!({"year": 10000}),
         json!({"kind": "film"}),

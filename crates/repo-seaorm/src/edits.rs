@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -173,6 +173,18 @@ impl MediaEdits for SeaOrmMediaRepository {
         edit.set.check().map_err(RepoError::InvalidInput)?;
         check_text("actor", &actor)?;
         let txn = self.db.begin().await.map_err(db_error)?;
+        // SQLite: a write first, so that the transaction takes the write lock at once (waiting
+        // its busy timeout) instead of failing with SQLITE_BUSY_SNAPSHOT when a read must become
+        // a write after another connection wrote. It changes nothing. (PostgreSQL takes the
+        // file's row lock below first: locking the overrides row first could deadlock.)
+        if txn.get_database_backend() == DbBackend::Sqlite {
+            media_override::Entity::update_many()
+                .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId).into())
+                .filter(media_override::Column::MediaId.eq(id.0))
+                .exec(&txn)
+                .await
+                .map_err(db_error)?;
+        }
         // The row lock (PostgreSQL; SQLite has one writer) orders concurrent edits of one file.
         let Some(model) =
             media::Entity::find_by_id(id.0).lock_exclusive().one(&txn).await.map_err(db_error)?

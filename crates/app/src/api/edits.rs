@@ -14,6 +14,36 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A whole number as JSON Schema's `integer` means it: `7` and `7.0` alike (serde's integers
+/// refuse the second, which a schema-valid client may send). Out-of-range values become ones
+/// `Overrides::check` refuses.
+#[derive(Debug, Clone, Copy)]
+pub struct Whole(u64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        if let Some(whole) = n.as_u64() {
+            return Ok(Self(whole));
+        }
+        match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&f) => Ok(Self(f as u64)),
+            _ => Err(serde::de::Error::custom(format!("{n} is not a whole number of at least 0"))),
+        }
+    }
+}
+
+impl Whole {
+    fn number(self) -> u32 {
+        u32::try_from(self.0).unwrap_or(u32::MAX)
+    }
+
+    fn year(self) -> u16 {
+        // 0 is out of range too: `Overrides::check` refuses it.
+        u16::try_from(self.0).unwrap_or(0)
+    }
+}
+
 /// An episode number as the schema describes it: what the catalogs' 32-bit signed integers
 /// hold (only describes the numbers in `EditBody::episodes`).
 pub struct EpisodeNumber;
@@ -39,17 +69,17 @@ pub struct EditBody {
     pub show: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
-    pub season: Option<Option<u32>>,
+    pub season: Option<Option<Whole>>,
     /// The episode numbers, in order (a multi-episode file has several).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Vec<EpisodeNumber>>, min_items = 1, max_items = 1000)]
-    pub episodes: Option<Option<Vec<u32>>>,
+    pub episodes: Option<Option<Vec<Whole>>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 1000, pattern = r"^[^\x00]*$")]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<u16>, minimum = 1, maximum = 9999)]
-    pub year: Option<Option<u16>>,
+    pub year: Option<Option<Whole>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<MediaKind>)]
     pub kind: Option<Option<MediaKind>>,
@@ -71,10 +101,10 @@ impl EditBody {
         clear(Field::Kind, matches!(self.kind, Some(None)));
         edit.set = Overrides {
             show: self.show.flatten(),
-            season: self.season.flatten(),
-            episodes: self.episodes.flatten(),
+            season: self.season.flatten().map(Whole::number),
+            episodes: self.episodes.flatten().map(|e| e.into_iter().map(Whole::number).collect()),
             title: self.title.flatten(),
-            year: self.year.flatten(),
+            year: self.year.flatten().map(Whole::year),
             kind: self.kind.flatten(),
         };
         edit

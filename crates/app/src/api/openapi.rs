@@ -24,14 +24,17 @@ use super::{MAX_URI, OPEN_PATHS};
 pub struct ApiDoc;
 
 /// Operations that read the catalog, and so may meet it unavailable (503).
-const CATALOG_PATHS: [&str; 7] = [
+const CATALOG_PATHS: [&str; 10] = [
     "/api/v1/scans",
     "/api/v1/scans/{id}",
     "/api/v1/scans/{id}/cancel",
     "/api/v1/scans/{id}/events",
     "/api/v1/media",
     "/api/v1/media/{id}",
+    "/api/v1/media/{id}/overrides",
+    "/api/v1/media/{id}/history",
     "/api/v1/shows",
+    "/api/v1/report",
 ];
 
 fn error(description: &str) -> RefOr<Response> {
@@ -65,8 +68,8 @@ impl utoipa::Modify for Shared {
         openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
         for (path, item) in openapi.paths.paths.iter_mut() {
             let open = OPEN_PATHS.contains(&path.as_str());
-            let operations: [&mut Option<Operation>; 4] =
-                [&mut item.get, &mut item.post, &mut item.delete, &mut item.put];
+            let operations: [&mut Option<Operation>; 5] =
+                [&mut item.get, &mut item.post, &mut item.delete, &mut item.put, &mut item.patch];
             for operation in operations.into_iter().flatten() {
                 let responses = &mut operation.responses;
                 if open {

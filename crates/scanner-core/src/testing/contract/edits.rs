@@ -168,3 +168,29 @@ pub async fn pruning_a_file_forgets_its_overrides(repo: Arc<dyn Catalog>) {
     assert!(read.overrides.is_empty());
     assert_eq!(read.parsed, again.parsed);
 }
+
+pub async fn concurrent_edits_of_one_file_all_apply_in_turn(repo: Arc<dyn Catalog>) {
+    let named = record(&PathBuf::from("/lib/tv/Busy.S01E01.mkv"));
+    repo.apply(WriteBatch::upserts(vec![named.clone()])).await.unwrap();
+    let edits: Vec<_> = (0..8u32)
+        .map(|i| {
+            let repo = repo.clone();
+            tokio::spawn(async move {
+                let edit = set(Overrides { episodes: Some(vec![i + 1]), ..Overrides::default() });
+                repo.edit(named.id, edit, format!("writer {i}"), Utc::now()).await
+            })
+        })
+        .collect();
+    for edit in edits {
+        edit.await.unwrap().expect("an edit never fails for being concurrent").unwrap();
+    }
+    let history = repo.history(named.id).await.unwrap().unwrap();
+    assert_eq!(history.len(), 8, "one change per edit: {history:?}");
+    // Each change starts from the one before: the edits applied one after the other.
+    for pair in history.windows(2) {
+        assert_eq!(pair[1].old, pair[0].new, "{history:?}");
+    }
+    let last = history.last().unwrap().new.clone();
+    let read = repo.get(named.id).await.unwrap().unwrap();
+    assert_eq!(read.overrides.episodes.map(Value::Numbers), last);
+}

@@ -46,6 +46,7 @@ macro_rules! catalog_contract {
             edits::overrides_survive_rescans_and_moves_and_filters_see_them,
             edits::edits_of_unknown_files_and_bad_values_are_refused,
             edits::pruning_a_file_forgets_its_overrides,
+            edits::concurrent_edits_of_one_file_all_apply_in_turn,
             incremental::entries_come_per_directory_and_by_size_and_time,
             incremental::files_absent_or_in_unlisted_folders_are_missing_and_nothing_else,
             incremental::a_move_keeps_the_row_and_applies_only_from_where_it_was,
