@@ -179,7 +179,7 @@ impl MediaEdits for SeaOrmMediaRepository {
         // file's row lock below first: locking the overrides row first could deadlock.)
         if txn.get_database_backend() == DbBackend::Sqlite {
             media_override::Entity::update_many()
-                .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId).into())
+                .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId))
                 .filter(media_override::Column::MediaId.eq(id.0))
                 .exec(&txn)
                 .await
