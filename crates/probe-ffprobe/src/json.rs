@@ -252,6 +252,7 @@ fn audio(stream: &Stream) -> AudioStream {
         default,
         forced,
         title: tag(&stream.tags, "title"),
+        ..SubtitleStream::default()
     }
 }
 
