@@ -252,7 +252,6 @@ fn audio(stream: &Stream) -> AudioStream {
         default,
         forced,
         title: tag(&stream.tags, "title"),
-        ..SubtitleStream::default()
     }
 }
 
@@ -268,6 +267,7 @@ fn subtitle(stream: &Stream) -> SubtitleStream {
         forced,
         hearing_impaired,
         title: tag(&stream.tags, "title"),
+        ..SubtitleStream::default()
     }
 }
 
