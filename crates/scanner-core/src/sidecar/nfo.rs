@@ -67,6 +67,12 @@ fn read_document(text: &str) -> Result<Metadata, String> {
                     field = Some(Field { name: start.local_name().as_ref().to_ascii_lowercase(), kind, text: String::new() });
                 }
             }
+            Event::Empty(empty) if depth == 0 => {
+                if root_seen || !ROOTS.contains(&empty.local_name().as_ref()) {
+                    return Err("the root element is not <movie>, <tvshow> or <episodedetails>".into());
+                }
+                root_seen = true;
+            }
             Event::End(_) => {
                 if depth == 2
                     && let Some(done) = field.take()

@@ -30,6 +30,7 @@ fn show_and_episode_documents_and_old_id_elements() {
     assert_eq!((meta.ids.tvdb.as_deref(), meta.ids.imdb.as_deref()), (Some("73739"), Some("tt0411008")));
     let episode = "<episodedetails><title>Pilot</title><aired>2004-09-22</aired></episodedetails>";
     assert_eq!(parse(episode.as_bytes()).unwrap().title.as_deref(), Some("Pilot"));
+    assert_eq!(parse(b"<movie/>").unwrap(), super::Metadata::default());
 }
 
 #[test]
