@@ -35,7 +35,10 @@ fn tree() -> Tree {
     put(&format!("{MATRIX}/The Matrix (1999).pt-BR.srt"), b"WEBVTT\n\n00:01.000 --> 00:02.000\nOla\n");
     put(&format!("{MATRIX}/The Matrix (1999).de.ass"), b"[Script Info]\nScriptType: v4.00+\n");
     put(&format!("{MATRIX}/The Matrix (1999).fr.sup"), &[b'P', b'G', 0, 0, 0, 0, 0, 0, 0, 0, 0x16, 0, 0x13]);
-    put(&format!("{MATRIX}/The Matrix (1999).es.idx"), b"# VobSub index file, v7 (do not modify this line!)\n");
+    put(
+        &format!("{MATRIX}/The Matrix (1999).es.idx"),
+        b"# VobSub index file, v7 (do not modify this line!)\n",
+    );
     put(&format!("{MATRIX}/The Matrix (1999).es.sub"), &[0, 0, 1, 0xba, 0x44, 0, 4]);
     put(
         &format!("{MATRIX}/movie.nfo"),
@@ -52,9 +55,15 @@ fn tree() -> Tree {
     put(&format!("{FILM}/Film (2001).nfo"), b"<movie><title>Cut short");
     testkit::place(&video, &root.join(SEASON).join("Show - S01E01.mp4"));
     put(&format!("{SEASON}/Show - S01E01.ja.vtt"), b"WEBVTT\n");
-    put(&format!("{SEASON}/Show - S01E01.en.forced.sup"), &[b'P', b'G', 0, 0, 0, 0, 0, 0, 0, 0, 0x16, 0, 0x13]);
+    put(
+        &format!("{SEASON}/Show - S01E01.en.forced.sup"),
+        &[b'P', b'G', 0, 0, 0, 0, 0, 0, 0, 0, 0x16, 0, 0x13],
+    );
     put(&format!("{SEASON}/Show - S01E01-thumb.jpg"), b"\xff\xd8\xff");
-    put("TV/Show/tvshow.nfo", b"<tvshow><title>Show</title><uniqueid type=\"tvdb\">81189</uniqueid></tvshow>");
+    put(
+        "TV/Show/tvshow.nfo",
+        b"<tvshow><title>Show</title><uniqueid type=\"tvdb\">81189</uniqueid></tvshow>",
+    );
     put("TV/Show/season01-poster.jpg", b"\xff\xd8\xff");
     put("TV/Show/season02-poster.jpg", b"\xff\xd8\xff");
     Tree { dir, root }
@@ -86,7 +95,13 @@ fn externals(record: &Value) -> Vec<(String, String, String, bool, bool)> {
     subs
 }
 
-fn sub(name: &str, codec: &str, language: &str, forced: bool, hi: bool) -> (String, String, String, bool, bool) {
+fn sub(
+    name: &str,
+    codec: &str,
+    language: &str,
+    forced: bool,
+    hi: bool,
+) -> (String, String, String, bool, bool) {
     (name.to_owned(), codec.to_owned(), language.to_owned(), forced, hi)
 }
 
@@ -144,7 +159,10 @@ on_both!(every_sidecar_convention_is_read, |db| {
     let film = record(&media, "Film (2001).mp4");
     assert_eq!(
         externals(film),
-        [sub("2_English.srt", "subrip", "eng", false, false), sub("French.forced.srt", "subrip", "fre", true, false)]
+        [
+            sub("2_English.srt", "subrip", "eng", false, false),
+            sub("French.forced.srt", "subrip", "fre", true, false)
+        ]
     );
     assert_eq!(film["metadata"], Value::Null, "a malformed NFO is a warning, not metadata");
     assert_eq!(film["status"], "ok");

@@ -11,10 +11,10 @@
 
 mod api;
 mod bench;
-mod sidecar_bench;
 mod fuzz;
 mod peers;
 mod report_bench;
+mod sidecar_bench;
 #[cfg(test)]
 mod tidy;
 

@@ -37,7 +37,9 @@ pub fn sidecars(quick: bool) -> Result {
         let (mut ours, mut find) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
             find.push(timed(Command::new("find").arg(&tree).args(["-type", "f", "-printf", "%s %T@\\n"]))?);
-            ours.push(timed(Command::new(&mediascan).arg("scan").arg(&tree).args(["--json", "--db", &catalog]))?);
+            ours.push(timed(
+                Command::new(&mediascan).arg("scan").arg(&tree).args(["--json", "--db", &catalog]),
+            )?);
         }
         report.add(
             &format!("{backend}_sidecars_rescan_seconds"),
@@ -46,7 +48,10 @@ pub fn sidecars(quick: bool) -> Result {
         );
         report.add(
             &format!("{backend}_sidecars_find_seconds"),
-            format!("{backend}: find -printf on the same tree (median of {RUNS}; best {:.3}): s", best(&find)),
+            format!(
+                "{backend}: find -printf on the same tree (median of {RUNS}; best {:.3}): s",
+                best(&find)
+            ),
             median(&find),
         );
         report.add(

@@ -286,7 +286,9 @@ fn main() -> anyhow::Result<()> {
         ["gen", dir, files] => generate(Path::new(dir), files.parse()?, false),
         ["gen", dir, files, "--sidecars"] => generate(Path::new(dir), files.parse()?, true),
         ["scan", dir, url] => runtime.block_on(scan(Path::new(dir), url, Touch::Nothing)),
-        ["scan", dir, url, "--touch", n] => runtime.block_on(scan(Path::new(dir), url, Touch::Videos(n.parse()?))),
+        ["scan", dir, url, "--touch", n] => {
+            runtime.block_on(scan(Path::new(dir), url, Touch::Videos(n.parse()?)))
+        }
         ["scan", dir, url, "--touch-sidecars", n] => {
             runtime.block_on(scan(Path::new(dir), url, Touch::Sidecars(n.parse()?)))
         }

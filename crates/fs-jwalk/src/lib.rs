@@ -26,8 +26,8 @@ use scanner_core::ports::{
 };
 use scanner_core::{FileIdentity, FileStat};
 
-use sidecars::DirState;
 pub use rules::check_patterns;
+use sidecars::DirState;
 
 /// How many directory listings may wait for the scanner before the walk pauses.
 const QUEUE: usize = 64;

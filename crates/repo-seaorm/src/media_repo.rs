@@ -394,8 +394,11 @@ impl MediaRepository for SeaOrmMediaRepository {
 
     async fn records(&self, ids: Vec<MediaId>) -> Result<Vec<MediaRecord>, RepoError> {
         let ids: Vec<uuid::Uuid> = ids.into_iter().map(|id| id.0).collect();
-        let models =
-            media::Entity::find().filter(media::Column::Id.is_in(ids)).all(&self.db).await.map_err(db_error)?;
+        let models = media::Entity::find()
+            .filter(media::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
         models.into_iter().map(convert::from_model).collect()
     }
 

@@ -1,7 +1,7 @@
 //! Sidecar files in the walk, and reading their first bytes.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use fs_jwalk::JwalkFileSource;
 use scanner_core::ports::{FileSource, FileSourceError, WalkEvent, WalkOptions};
@@ -76,6 +76,6 @@ async fn read_head_reads_at_most_the_limit() {
     let source = JwalkFileSource::new();
     assert_eq!(source.read_head(path.clone(), 4096).await.unwrap().len(), 4096);
     assert_eq!(source.read_head(path, 1 << 20).await.unwrap().len(), 10_000);
-    let missing = source.read_head(PathBuf::from(tmp.path().join("gone.srt")), 10).await;
+    let missing = source.read_head(tmp.path().join("gone.srt"), 10).await;
     assert!(matches!(missing, Err(FileSourceError::NotFound { .. })), "{missing:?}");
 }

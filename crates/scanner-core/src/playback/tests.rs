@@ -309,7 +309,11 @@ fn external_subtitles_count_like_streams_and_text_ones_never_transcode() {
         ..SubtitleStream::default()
     });
     for profile in BUILT_IN {
-        assert_eq!(decide_builtin(profile, &info, mp4()), decide_builtin(profile, &without, mp4()), "{profile}");
+        assert_eq!(
+            decide_builtin(profile, &info, mp4()),
+            decide_builtin(profile, &without, mp4()),
+            "{profile}"
+        );
     }
     info.subtitles[0] = SubtitleStream {
         codec: "hdmv_pgs_subtitle".into(),

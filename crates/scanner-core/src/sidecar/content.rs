@@ -51,9 +51,9 @@ pub fn codec_from_content(head: &[u8]) -> Option<&'static str> {
 /// invalid bytes (a legacy code page) replaced — the markers looked for are ASCII.
 fn decode(head: &[u8]) -> String {
     let utf16 = |big: bool| {
-        let units = head[2..].chunks_exact(2).map(|p| {
-            if big { u16::from_be_bytes([p[0], p[1]]) } else { u16::from_le_bytes([p[0], p[1]]) }
-        });
+        let units = head[2..]
+            .chunks_exact(2)
+            .map(|p| if big { u16::from_be_bytes([p[0], p[1]]) } else { u16::from_le_bytes([p[0], p[1]]) });
         char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')).collect()
     };
     match head {
@@ -112,10 +112,8 @@ mod tests {
 
     #[test]
     fn utf16_files_are_read() {
-        let text: Vec<u8> = [0xff, 0xfe]
-            .into_iter()
-            .chain("WEBVTT\n".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
+        let text: Vec<u8> =
+            [0xff, 0xfe].into_iter().chain("WEBVTT\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(codec_from_content(&text), Some("webvtt"));
     }
 }

@@ -71,7 +71,9 @@ fn place(dir: &Path, sidecar: &Path) -> Place {
     let parent = sidecar.parent().unwrap_or(Path::new(""));
     if parent == dir {
         Place::Beside
-    } else if parent.parent() == Some(dir) && parent.file_name().is_some_and(|n| is_subtitle_folder(&n.to_string_lossy())) {
+    } else if parent.parent() == Some(dir)
+        && parent.file_name().is_some_and(|n| is_subtitle_folder(&n.to_string_lossy()))
+    {
         Place::InSubs
     } else {
         Place::Parent
@@ -249,7 +251,13 @@ fn nfo_rank(name: &str, video_stem: &str, place: Place) -> u8 {
 
 /// One external subtitle; `None` for the `.sub` half of a VobSub pair (its `.idx` stands for
 /// both).
-fn subtitle(dir: &Path, video_stem: &str, sidecar: &Read, all: &[Read], warnings: &mut Vec<String>) -> Option<SubtitleStream> {
+fn subtitle(
+    dir: &Path,
+    video_stem: &str,
+    sidecar: &Read,
+    all: &[Read],
+    warnings: &mut Vec<String>,
+) -> Option<SubtitleStream> {
     let name = file_name(&sidecar.path);
     let ext = names::extension(&name)?;
     let stem = names::stem(&name);

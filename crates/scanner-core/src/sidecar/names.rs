@@ -22,12 +22,25 @@ pub const SUBTITLE_FOLDERS: [&str; 2] = ["subs", "subtitles"];
 
 /// Images that show a whole folder (a movie's, a show's or a season's), Kodi's and Plex's names.
 const FOLDER_IMAGES: [&str; 14] = [
-    "poster", "folder", "cover", "fanart", "backdrop", "background", "banner", "logo", "clearlogo",
-    "clearart", "landscape", "thumb", "disc", "discart",
+    "poster",
+    "folder",
+    "cover",
+    "fanart",
+    "backdrop",
+    "background",
+    "banner",
+    "logo",
+    "clearlogo",
+    "clearart",
+    "landscape",
+    "thumb",
+    "disc",
+    "discart",
 ];
 
 /// Suffixes of images named after one video (`Movie-poster.jpg`, `Episode-thumb.jpg`).
-const VIDEO_IMAGE_SUFFIXES: [&str; 7] = ["thumb", "poster", "fanart", "banner", "landscape", "clearlogo", "clearart"];
+const VIDEO_IMAGE_SUFFIXES: [&str; 7] =
+    ["thumb", "poster", "fanart", "banner", "landscape", "clearlogo", "clearart"];
 
 /// The kind of sidecar `name` is, from its extension (without regard to case).
 pub fn kind(name: &str) -> Option<Kind> {
@@ -202,7 +215,11 @@ mod tests {
         assert!(image_of_video("Movie-thumb", "Movie"));
         assert!(image_of_video("Movie", "Movie"));
         assert!(!image_of_video("Movie-other", "Movie"));
-        assert!(describes_folder("poster.JPG") && describes_folder("tvshow.nfo") && describes_folder("season01-poster.jpg"));
+        assert!(
+            describes_folder("poster.JPG")
+                && describes_folder("tvshow.nfo")
+                && describes_folder("season01-poster.jpg")
+        );
         assert!(!describes_folder("Film.nfo") && !describes_folder("Movie.en.srt"));
         assert!(inherited("tvshow.nfo") && !inherited("movie.nfo"));
         assert_eq!(season_image("season01-poster"), Some(Some(1)));

@@ -29,7 +29,10 @@ pub fn parse(bytes: &[u8]) -> Result<Metadata, String> {
     let text = String::from_utf8_lossy(bytes);
     if !text.trim_start_matches('\u{feff}').trim_start().starts_with('<') {
         return imdb_id(&text)
-            .map(|imdb| Metadata { ids: ProviderIds { imdb: Some(imdb), ..ProviderIds::default() }, ..Metadata::default() })
+            .map(|imdb| Metadata {
+                ids: ProviderIds { imdb: Some(imdb), ..ProviderIds::default() },
+                ..Metadata::default()
+            })
             .ok_or_else(|| "neither an XML document nor a link to a title".to_owned());
     }
     read_document(&text).map_err(|e| format!("not a valid NFO document: {e}"))
@@ -64,7 +67,11 @@ fn read_document(text: &str) -> Result<Metadata, String> {
                         .try_get_attribute("type")
                         .map_err(|e| e.to_string())?
                         .and_then(|a| a.unescape_value().ok().map(|v| v.to_lowercase()));
-                    field = Some(Field { name: start.local_name().as_ref().to_ascii_lowercase(), kind, text: String::new() });
+                    field = Some(Field {
+                        name: start.local_name().as_ref().to_ascii_lowercase(),
+                        kind,
+                        text: String::new(),
+                    });
                 }
             }
             Event::Empty(empty) if depth == 0 => {

@@ -15,7 +15,8 @@ fn names(list: &[&FileStat]) -> Vec<String> {
 #[test]
 fn sidecars_go_to_the_video_they_are_named_after() {
     let dir = Path::new("/m/Movie (2010)");
-    let videos = [stat("/m/Movie (2010)/Movie (2010).mkv"), stat("/m/Movie (2010)/Movie (2010).Extended.mkv")];
+    let videos =
+        [stat("/m/Movie (2010)/Movie (2010).mkv"), stat("/m/Movie (2010)/Movie (2010).Extended.mkv")];
     let sidecars = [
         stat("/m/Movie (2010)/Movie (2010).en.srt"),
         stat("/m/Movie (2010)/Movie (2010).Extended.de.forced.srt"),
@@ -67,7 +68,10 @@ fn a_subs_folder_beside_a_single_video_needs_no_names() {
 #[test]
 fn build_reads_codecs_from_content_pairs_vobsub_and_picks_the_nfo() {
     let video = Path::new("/tv/Show/Season 01/Show - S01E01.mkv");
-    let read = |path: &str, bytes: Option<&[u8]>| Read { path: PathBuf::from(path), bytes: bytes.map(|b| Ok(b.to_vec())) };
+    let read = |path: &str, bytes: Option<&[u8]>| Read {
+        path: PathBuf::from(path),
+        bytes: bytes.map(|b| Ok(b.to_vec())),
+    };
     let data = build(
         video,
         Some(1),
@@ -76,13 +80,17 @@ fn build_reads_codecs_from_content_pairs_vobsub_and_picks_the_nfo() {
             read("/tv/Show/Season 01/Show - S01E01.eng.sdh.idx", Some(b"# VobSub index file, v7")),
             read("/tv/Show/Season 01/Show - S01E01.eng.sdh.sub", Some(&[0, 0, 1, 0xba])),
             read("/tv/Show/Season 01/Show - S01E01.nfo", Some(b"<episodedetails><broken>")),
-            read("/tv/Show/tvshow.nfo", Some(b"<tvshow><title>Show</title><uniqueid type=\"tvdb\">81189</uniqueid></tvshow>")),
+            read(
+                "/tv/Show/tvshow.nfo",
+                Some(b"<tvshow><title>Show</title><uniqueid type=\"tvdb\">81189</uniqueid></tvshow>"),
+            ),
             read("/tv/Show/season01-poster.jpg", None),
             read("/tv/Show/season02-poster.jpg", None),
             read("/tv/Show/poster.jpg", None),
         ],
     );
-    let subs: Vec<_> = data.subtitles.iter().map(|s| (s.codec.as_str(), s.text, s.hearing_impaired, s.external)).collect();
+    let subs: Vec<_> =
+        data.subtitles.iter().map(|s| (s.codec.as_str(), s.text, s.hearing_impaired, s.external)).collect();
     assert_eq!(subs, [("webvtt", true, false, true), ("dvd_subtitle", false, true, true)]);
     assert_eq!(data.subtitles[1].path.as_deref(), Some("/tv/Show/Season 01/Show - S01E01.eng.sdh.idx"));
     let meta = data.metadata.unwrap();

@@ -366,7 +366,12 @@ impl MediaRepository for InMemoryCatalog {
 
     async fn records(&self, ids: Vec<MediaId>) -> Result<Vec<MediaRecord>, RepoError> {
         let state = self.state();
-        Ok(state.rows.values().filter(|row| ids.contains(&row.record.id)).map(|row| row.record.clone()).collect())
+        Ok(state
+            .rows
+            .values()
+            .filter(|row| ids.contains(&row.record.id))
+            .map(|row| row.record.clone())
+            .collect())
     }
 
     async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError> {

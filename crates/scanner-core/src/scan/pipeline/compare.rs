@@ -203,9 +203,8 @@ async fn compare_dir(
             Some(change) => to_probe.push(Job { file, change, known: entry, sidecars: own, reprobe: true }),
             // Unchanged, but its sidecars are not what the catalog read: read them again (the
             // rewritten row counts towards the folder's failed files, if it is one).
-            None if entry.as_ref().is_some_and(|e| e.sidecar_signature != sidecars_signature) => {
-                to_probe.push(Job { file, change: Change::Unchanged, known: entry, sidecars: own, reprobe: false })
-            }
+            None if entry.as_ref().is_some_and(|e| e.sidecar_signature != sidecars_signature) => to_probe
+                .push(Job { file, change: Change::Unchanged, known: entry, sidecars: own, reprobe: false }),
             None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
         }
     }

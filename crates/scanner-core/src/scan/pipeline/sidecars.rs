@@ -13,7 +13,12 @@ use crate::ports::FileSourceError;
 use crate::sidecar::{self, Read};
 
 /// Reads `sidecars` of `video` and builds what they say; problems become scan warnings.
-async fn load(job: &ScanJob, video: &Path, season: Option<u32>, sidecars: &[FileStat]) -> sidecar::SidecarData {
+async fn load(
+    job: &ScanJob,
+    video: &Path,
+    season: Option<u32>,
+    sidecars: &[FileStat],
+) -> sidecar::SidecarData {
     let mut read = Vec::with_capacity(sidecars.len());
     for file in sidecars {
         let bytes = match sidecar::bytes_needed(&file.path) {

@@ -75,24 +75,27 @@ pub fn record(path: &Path) -> MediaRecord {
                 },
                 AudioStream { index: 2, codec: "aac".into(), channels: Some(2), ..AudioStream::default() },
             ],
-            subtitles: vec![SubtitleStream {
-                index: 3,
-                codec: "subrip".into(),
-                language: Some("fre".into()),
-                forced: true,
-                hearing_impaired: true,
-                title: Some("SDH".into()),
-                text: true,
-                ..SubtitleStream::default()
-            }, SubtitleStream {
-                codec: "subrip".into(),
-                language: Some("ger".into()),
-                forced: true,
-                text: true,
-                external: true,
-                path: Some(format!("{}.de.forced.srt", path.with_extension("").display())),
-                ..SubtitleStream::default()
-            }],
+            subtitles: vec![
+                SubtitleStream {
+                    index: 3,
+                    codec: "subrip".into(),
+                    language: Some("fre".into()),
+                    forced: true,
+                    hearing_impaired: true,
+                    title: Some("SDH".into()),
+                    text: true,
+                    ..SubtitleStream::default()
+                },
+                SubtitleStream {
+                    codec: "subrip".into(),
+                    language: Some("ger".into()),
+                    forced: true,
+                    text: true,
+                    external: true,
+                    path: Some(format!("{}.de.forced.srt", path.with_extension("").display())),
+                    ..SubtitleStream::default()
+                },
+            ],
             cover_art: true,
             chapters: vec![
                 Chapter { start_secs: 0.0, end_secs: 90.5, title: Some("Opening".into()) },
@@ -123,7 +126,11 @@ pub fn record(path: &Path) -> MediaRecord {
             original_title: None,
             year: Some(2019),
             plot: Some("Two people <meet> & part.".into()),
-            ids: crate::sidecar::ProviderIds { tmdb: Some("603".into()), imdb: Some("tt0133093".into()), tvdb: None },
+            ids: crate::sidecar::ProviderIds {
+                tmdb: Some("603".into()),
+                imdb: Some("tt0133093".into()),
+                tvdb: None,
+            },
         }),
         artwork: vec![format!("{}/poster.jpg", path.parent().unwrap_or(path).display())],
         // Above i64::MAX, as `decided_with`.
