@@ -13,16 +13,20 @@ use crate::db::Db;
 use crate::{Tree, on_both};
 
 /// The tree, its catalog, and an ffprobe that logs every file it is asked to probe.
-struct Rescans {
-    tree: Tree,
-    db: String,
+pub(crate) struct Rescans {
+    pub(crate) tree: Tree,
+    pub(crate) db: String,
     ffprobe: PathBuf,
     log: PathBuf,
 }
 
 impl Rescans {
     fn new(db: &Db) -> Self {
-        let tree = Tree::new();
+        Self::with_tree(db, Tree::new())
+    }
+
+    /// The same over another tree.
+    pub(crate) fn with_tree(db: &Db, tree: Tree) -> Self {
         let log = tree.dir.path().join("probed.log");
         let ffprobe = tree.dir.path().join("logging-ffprobe");
         let script = format!(
@@ -34,7 +38,7 @@ impl Rescans {
     }
 
     /// Scans with `args`; returns the final progress and the files probed, by name.
-    fn scan(&self, args: &[&str]) -> (Value, Vec<String>) {
+    pub(crate) fn scan(&self, args: &[&str]) -> (Value, Vec<String>) {
         let _ = fs::remove_file(&self.log);
         let output = run(mediascan()
             .arg("scan")
@@ -53,16 +57,16 @@ impl Rescans {
         (json(&output), probed)
     }
 
-    fn media(&self) -> Vec<Value> {
+    pub(crate) fn media(&self) -> Vec<Value> {
         json_lines(&run(mediascan().args(["media", "--json", "--db", &self.db])))
     }
 
-    fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.tree.root.join(relative)
     }
 }
 
-fn counts(done: &Value) -> [u64; 5] {
+pub(crate) fn counts(done: &Value) -> [u64; 5] {
     ["new_files", "changed_files", "unchanged_files", "moved_files", "missing_files"]
         .map(|k| done[k].as_u64().unwrap_or_else(|| panic!("{k} in {done}")))
 }

@@ -13,6 +13,7 @@ mod parse;
 mod playback;
 mod security;
 mod server;
+mod sidecars;
 
 use std::fs;
 use std::path::{Path, PathBuf};

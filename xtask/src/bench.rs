@@ -59,7 +59,7 @@ pub(crate) fn field(json: &str, key: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn sqlite_url(dir: &Path, name: &str) -> String {
+pub(crate) fn sqlite_url(dir: &Path, name: &str) -> String {
     let path = dir.join(name);
     for suffix in ["", "-wal", "-shm"] {
         let _ = fs::remove_file(format!("{}{suffix}", path.display()));
@@ -67,7 +67,7 @@ fn sqlite_url(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", path.display())
 }
 
-fn best(runs: &[f64]) -> f64 {
+pub(crate) fn best(runs: &[f64]) -> f64 {
     runs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 

@@ -14,6 +14,7 @@ mod bench;
 mod fuzz;
 mod peers;
 mod report_bench;
+mod sidecar_bench;
 #[cfg(test)]
 mod tidy;
 
@@ -28,7 +29,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser [--peers]] [scan] [realistic] [report] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             --peers: also score the parser on the peer suites in ../shared;
                             realistic: only the realistic library, which scan includes;
@@ -230,7 +231,7 @@ fn bench(args: &[String]) -> Result {
     let chosen: Vec<&str> =
         args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
-        if !["parser", "scan", "realistic", "report"].contains(arg) {
+        if !["parser", "scan", "realistic", "report", "sidecars"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -251,6 +252,9 @@ fn bench(args: &[String]) -> Result {
     }
     if wants("report") {
         report_bench::report_bench()?;
+    }
+    if wants("sidecars") {
+        sidecar_bench::sidecars(quick)?;
     }
     Ok(())
 }

@@ -91,7 +91,7 @@ fn file_path(root: &Path, i: usize) -> PathBuf {
         .join(format!("Show {show:04} - S{season:02}E{episode:02} - Episode {i}.mp4"))
 }
 
-fn generate(root: &Path, files: usize) -> anyhow::Result<()> {
+fn generate(root: &Path, files: usize, sidecars: bool) -> anyhow::Result<()> {
     let marker = root.join(".complete");
     if marker.exists() {
         return Ok(());
@@ -117,13 +117,35 @@ fn generate(root: &Path, files: usize) -> anyhow::Result<()> {
             fs::hard_link(&source, &path).with_context(|| format!("cannot link {}", path.display()))?;
         }
     }
+    if sidecars {
+        for i in 0..files {
+            fs::write(sidecar_path(root, i), SUBTITLE)?;
+        }
+    }
     fs::write(marker, files.to_string())?;
     eprintln!("generated {files} files in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
+/// The subtitle written beside every video of a library generated with sidecars.
+const SUBTITLE: &[u8] = b"1\n00:00:01,000 --> 00:00:02,000\nHello\n";
+
+/// The `i`th video's sidecar: `….en.srt`.
+fn sidecar_path(root: &Path, i: usize) -> PathBuf {
+    file_path(root, i).with_extension("en.srt")
+}
+
+/// Rewrites `n` sidecars spread over the library (new size and time).
+fn touch_sidecars(root: &Path, files: usize, n: usize) -> anyhow::Result<()> {
+    let step = (files / n.max(1)).max(1);
+    for i in (0..files).step_by(step).take(n) {
+        fs::write(sidecar_path(root, i), [SUBTITLE, b"\n"].concat())?;
+    }
+    Ok(())
+}
+
 /// Gives `n` files spread over the library a new inode and modification time (a copy).
-fn touch(root: &Path, files: usize, n: usize) -> anyhow::Result<()> {
+fn touch_videos(root: &Path, files: usize, n: usize) -> anyhow::Result<()> {
     let step = (files / n.max(1)).max(1);
     for i in (0..files).step_by(step).take(n) {
         let path = file_path(root, i);
@@ -132,6 +154,13 @@ fn touch(root: &Path, files: usize, n: usize) -> anyhow::Result<()> {
         fs::write(&path, bytes)?;
     }
     Ok(())
+}
+
+/// What a scan changes in the library before it runs.
+enum Touch {
+    Nothing,
+    Videos(usize),
+    Sidecars(usize),
 }
 
 /// Peak resident set size of this process, in KiB.
@@ -146,10 +175,12 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-async fn scan(root: &Path, url: &str, touch_n: usize) -> anyhow::Result<()> {
+async fn scan(root: &Path, url: &str, touch: Touch) -> anyhow::Result<()> {
     let files: usize = fs::read_to_string(root.join(".complete"))?.trim().parse()?;
-    if touch_n > 0 {
-        touch(root, files, touch_n)?;
+    match touch {
+        Touch::Nothing => {}
+        Touch::Videos(n) => touch_videos(root, files, n)?,
+        Touch::Sidecars(n) => touch_sidecars(root, files, n)?,
     }
     let catalog = Arc::new(SeaOrmMediaRepository::open(url, OpenMode::Migrate).await?);
     let probe = Arc::new(StandInProbe::default());
@@ -252,9 +283,15 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["gen", dir, files] => generate(Path::new(dir), files.parse()?),
-        ["scan", dir, url] => runtime.block_on(scan(Path::new(dir), url, 0)),
-        ["scan", dir, url, "--touch", n] => runtime.block_on(scan(Path::new(dir), url, n.parse()?)),
+        ["gen", dir, files] => generate(Path::new(dir), files.parse()?, false),
+        ["gen", dir, files, "--sidecars"] => generate(Path::new(dir), files.parse()?, true),
+        ["scan", dir, url] => runtime.block_on(scan(Path::new(dir), url, Touch::Nothing)),
+        ["scan", dir, url, "--touch", n] => {
+            runtime.block_on(scan(Path::new(dir), url, Touch::Videos(n.parse()?)))
+        }
+        ["scan", dir, url, "--touch-sidecars", n] => {
+            runtime.block_on(scan(Path::new(dir), url, Touch::Sidecars(n.parse()?)))
+        }
         ["native", dir] => native(Path::new(dir)),
         ["gen-realistic", dir] => generate_realistic(Path::new(dir)),
         ["fill", url, files] => runtime.block_on(fill::fill(url, files.parse()?)),
@@ -264,7 +301,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: mediascan-bench gen <DIR> <FILES> | gen-realistic <DIR> | scan <DIR> <DATABASE_URL> [--touch N] | native <DIR> | fill <DATABASE_URL> <FILES> | pg-schema <NAME>"
+            "usage: mediascan-bench gen <DIR> <FILES> [--sidecars] | gen-realistic <DIR> | scan <DIR> <DATABASE_URL> [--touch N | --touch-sidecars N] | native <DIR> | fill <DATABASE_URL> <FILES> | pg-schema <NAME>"
         ),
     }
 }

@@ -1,8 +1,9 @@
 //! fs-jwalk: the [`FileSource`] port over the local file system, walked in parallel by jwalk.
 //!
-//! It lists directories and reads file metadata, and reads at most 128 KiB of a file to
-//! fingerprint it (for move detection); it never decides anything about media (which files
-//! count as video is the core's `WalkOptions`).
+//! It lists directories and reads file metadata, reads at most 128 KiB of a file to
+//! fingerprint it (for move detection), and the first bytes of sidecar files the core asks
+//! for; it never decides anything about media (which files count as video is the core's
+//! `WalkOptions`, which count as sidecars its `sidecar` rules).
 //! jwalk is unmaintained upstream; this crate is the only place that knows it, so it can be
 //! swapped without touching the core.
 
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 mod rules;
+mod sidecars;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -24,8 +26,8 @@ use scanner_core::ports::{
 };
 use scanner_core::{FileIdentity, FileStat};
 
-use rules::Rules;
 pub use rules::check_patterns;
+use sidecars::DirState;
 
 /// How many directory listings may wait for the scanner before the walk pauses.
 const QUEUE: usize = 64;
@@ -121,6 +123,14 @@ impl FileSource for JwalkFileSource {
             .map_err(|e| unreadable(&path, &e))
     }
 
+    async fn read_head(&self, path: PathBuf, limit: u64) -> Result<Vec<u8>, FileSourceError> {
+        let job = path.clone();
+        tokio::task::spawn_blocking(move || sidecars::read_head(&job, limit))
+            .await
+            .map_err(|e| blocking_error(&path, &e))?
+            .map_err(|e| unreadable(&path, &e))
+    }
+
     async fn open_root(&self, root: PathBuf) -> Result<PathBuf, FileSourceError> {
         tokio::task::spawn_blocking(move || open_root(&root)).await.unwrap_or_else(|e| {
             Err(FileSourceError::Unreadable { path: PathBuf::new(), message: e.to_string() })
@@ -160,12 +170,12 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
         let stopped = stopped.clone();
         let extensions = options.extensions.clone();
         let visited = visited.clone();
-        WalkDirGeneric::<(Rules, ())>::new(root)
+        WalkDirGeneric::<(DirState, ())>::new(root)
             .follow_links(follow)
             .skip_hidden(false)
             .sort(true)
-            .root_read_dir_state(root_rules)
-            .process_read_dir(move |depth, dir, rules, children| {
+            .root_read_dir_state(DirState { rules: root_rules, inherited: Default::default() })
+            .process_read_dir(move |depth, dir, state, children| {
                 if stopped.load(Ordering::Relaxed) {
                     children.clear();
                     return;
@@ -178,9 +188,9 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
                 // into each subfolder, to everything below it.
                 let names =
                     children.iter().flatten().filter(|e| !e.file_type.is_dir()).map(|e| &*e.file_name);
-                let event = match rules.enter(dir, names) {
+                let event = match state.rules.enter(dir, names) {
                     Ok((inner, warnings)) => {
-                        *rules = inner;
+                        state.rules = inner;
                         warnings
                             .into_iter()
                             .map(|message| WalkEvent::Warning { path: dir.to_path_buf(), message })
@@ -199,7 +209,10 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
                         return;
                     }
                 }
+                let rules = &state.rules;
                 let mut files = Vec::new();
+                let mut sidecars = Vec::new();
+                let mut subtitle_folders = Vec::new();
                 children.retain_mut(|child| {
                     let Ok(entry) = child else { return true };
                     let is_dir = entry.file_type.is_dir();
@@ -223,13 +236,18 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
                                 return false;
                             }
                         }
+                        if scanner_core::sidecar::is_subtitle_folder(&entry.file_name.to_string_lossy()) {
+                            subtitle_folders.push(entry.path());
+                        }
                         return true;
                     }
                     if entry.file_type.is_file() {
                         let path = entry.path();
-                        if extensions.matches(&path) {
+                        let video = extensions.matches(&path);
+                        if video || scanner_core::sidecar::is_sidecar(&entry.file_name.to_string_lossy()) {
+                            let list = if video { &mut files } else { &mut sidecars };
                             match entry.metadata() {
-                                Ok(meta) => files.push(file_stat(path, &meta)),
+                                Ok(meta) => list.push(file_stat(path, &meta)),
                                 Err(e) => {
                                     let event = WalkEvent::Unreadable { path, message: io_message(&e) };
                                     if !sender.send_blocking(event) {
@@ -243,8 +261,13 @@ fn walk(root: &Path, options: &WalkOptions, sender: &WalkSender) {
                     // special files are skipped.
                     false
                 });
+                for folder in subtitle_folders {
+                    sidecars.extend(sidecars::subtitle_folder(&folder, skip_hidden));
+                }
+                let from_parent = std::mem::replace(&mut state.inherited, sidecars::handed_down(&sidecars));
                 if !files.is_empty() {
-                    let listing = DirListing { path: dir.to_path_buf(), files };
+                    sidecars.extend(from_parent.iter().cloned());
+                    let listing = DirListing { path: dir.to_path_buf(), files, sidecars };
                     if !sender.send_blocking(WalkEvent::Directory(listing)) {
                         stopped.store(true, Ordering::Relaxed);
                         children.clear();

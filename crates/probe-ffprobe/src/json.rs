@@ -267,6 +267,7 @@ fn subtitle(stream: &Stream) -> SubtitleStream {
         forced,
         hearing_impaired,
         title: tag(&stream.tags, "title"),
+        ..SubtitleStream::default()
     }
 }
 

@@ -85,6 +85,9 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         resolution: Set(keys.resolution.map(str::to_owned)),
         audio_codec: Set(keys.audio_codec),
         audio_channels: Set(keys.audio_channels.and_then(|c| i32::try_from(c).ok())),
+        metadata: Set(record.metadata.as_ref().map(json).transpose()?),
+        artwork: Set(json(&record.artwork)?),
+        sidecar_signature: Set(record.sidecar_signature.map(signed)),
     })
 }
 
@@ -146,6 +149,9 @@ pub fn from_model(model: media::Model) -> Result<MediaRecord, RepoError> {
         first_seen_at: model.first_seen_at,
         last_scanned_at: model.last_scanned_at,
         missing_since: model.missing_since,
+        metadata: model.metadata.as_deref().map(|m| from_json("metadata", m)).transpose()?,
+        artwork: from_json("artwork", &model.artwork)?,
+        sidecar_signature: model.sidecar_signature.map(unsigned),
         fingerprint: model.fingerprint,
         playback: from_json("playback", &model.playback)?,
         probe_version: u32::try_from(model.probe_version).unwrap_or_default(),

@@ -114,7 +114,8 @@ fn missing(scope: &MissingScope) -> Condition {
 
 /// The columns change detection needs, decoded by position (by name costs microseconds a row,
 /// and a rescan reads every row).
-type EntryRow = (uuid::Uuid, String, i64, i64, Option<i64>, Option<i64>, String, i32, Option<String>);
+type EntryRow =
+    (uuid::Uuid, String, i64, i64, Option<i64>, Option<i64>, String, i32, Option<i64>, Option<String>);
 
 async fn entries(
     select: Select<media::Entity>,
@@ -137,6 +138,7 @@ async fn entries(
             media::Column::Inode,
             media::Column::Status,
             media::Column::ProbeVersion,
+            media::Column::SidecarSignature,
         ])
         .expr_as(fingerprint, "fingerprint")
         .into_tuple()
@@ -144,7 +146,7 @@ async fn entries(
         .await
         .map_err(db_error)?;
     rows.into_iter()
-        .map(|(id, path, size, modified_ns, device, inode, status, probe_version, fingerprint)| {
+        .map(|(id, path, size, modified_ns, device, inode, status, probe_version, sidecars, fingerprint)| {
             Ok(CatalogEntry {
                 id: MediaId(id),
                 path: paths::decode(&path),
@@ -160,6 +162,7 @@ async fn entries(
                     .ok_or_else(|| RepoError::corrupt(format!("unknown status {status:?}")))?,
                 fingerprint,
                 probe_version: u32::try_from(probe_version).unwrap_or_default(),
+                sidecar_signature: sidecars.map(convert::unsigned),
             })
         })
         .collect()
@@ -387,6 +390,16 @@ impl MediaRepository for SeaOrmMediaRepository {
         limit: u64,
     ) -> Result<Vec<MediaRecord>, RepoError> {
         decisions::undecided(&self.db, &root, fingerprint, after.as_deref(), limit).await
+    }
+
+    async fn records(&self, ids: Vec<MediaId>) -> Result<Vec<MediaRecord>, RepoError> {
+        let ids: Vec<uuid::Uuid> = ids.into_iter().map(|id| id.0).collect();
+        let models = media::Entity::find()
+            .filter(media::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        models.into_iter().map(convert::from_model).collect()
     }
 
     async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError> {

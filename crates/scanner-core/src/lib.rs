@@ -22,6 +22,7 @@ pub mod playback;
 pub mod ports;
 pub mod report;
 pub mod scan;
+pub mod sidecar;
 pub mod streams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

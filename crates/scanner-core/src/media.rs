@@ -86,6 +86,8 @@ pub struct CatalogEntry {
     pub fingerprint: Option<String>,
     /// The [`PROBE_FIELDS_VERSION`] of the stored probe result.
     pub probe_version: u32,
+    /// The [`crate::sidecar::signature`] of the sidecars last read for the file.
+    pub sidecar_signature: Option<u64>,
 }
 
 impl CatalogEntry {
@@ -192,6 +194,19 @@ pub struct MediaRecord {
     pub last_scanned_at: DateTime<Utc>,
     /// When a completed scan first found the file gone (status `missing`).
     pub missing_since: Option<DateTime<Utc>>,
+    /// What the `.nfo` file beside the video says (its own, else `movie.nfo`, else the show's
+    /// `tvshow.nfo`); `None` without a readable one.
+    #[serde(default)]
+    pub metadata: Option<crate::sidecar::Metadata>,
+    /// Paths of the images beside the video that show it (its own, its folder's, its show's and
+    /// season's), in path order.
+    #[serde(default)]
+    pub artwork: Vec<String>,
+    /// The [`crate::sidecar::signature`] of the sidecars `metadata`, `artwork` and the external
+    /// `subtitles` were read from (`None`: none).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub sidecar_signature: Option<u64>,
     /// Hash of the file's first and last 64 KiB and its size, to recognise it after a move.
     #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]

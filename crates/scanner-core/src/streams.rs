@@ -227,6 +227,13 @@ pub struct SubtitleStream {
     /// Text (SubRip, ASS, WebVTT, mov_text …) rather than pictures (PGS, VobSub, DVB).
     #[serde(default)]
     pub text: bool,
+    /// A subtitle file beside the video (`Movie.en.srt`, `Subs/English.srt`) rather than a
+    /// stream inside it. Never probed: its codec comes from its first bytes.
+    #[serde(default)]
+    pub external: bool,
+    /// The external subtitle file's path (absent for streams inside the video).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// Whether subtitles in this codec are text (as opposed to pictures).

@@ -9,6 +9,8 @@ use std::process::Command;
 use fs_jwalk::JwalkFileSource;
 use scanner_core::ports::{FileSource, FileSourceError, WalkEvent, WalkOptions};
 
+mod sidecars;
+
 fn touch(path: &Path, bytes: usize) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, vec![0u8; bytes]).unwrap();

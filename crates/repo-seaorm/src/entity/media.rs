@@ -72,6 +72,12 @@ pub struct Model {
     pub resolution: Option<String>,
     pub audio_codec: Option<String>,
     pub audio_channels: Option<i32>,
+    /// JSON of the core's `sidecar::Metadata`, from the `.nfo` beside the file.
+    pub metadata: Option<String>,
+    /// JSON array of artwork paths.
+    pub artwork: String,
+    /// `sidecar::signature` of the sidecars read, as its two's complement.
+    pub sidecar_signature: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m0003_incremental_scans;
 mod m0004_probes;
 mod m0005_scan_totals;
 mod m0006_stream_details;
+mod m0007_sidecars;
 mod m0009_overrides;
 
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_probes::Migration),
             Box::new(m0005_scan_totals::Migration),
             Box::new(m0006_stream_details::Migration),
+            Box::new(m0007_sidecars::Migration),
             Box::new(m0009_overrides::Migration),
         ]
     }

@@ -231,11 +231,15 @@ fn burn_in(s: &Subject<'_>) -> Option<Reason> {
     let subtitle = s.subtitle()?;
     let subs = &s.profile.subtitles;
     (!subtitle.text && subs.burn_in_images && !listed(&subs.images, &subtitle.codec)).then_some(())?;
+    let (stream, source) = match &subtitle.path {
+        Some(path) if subtitle.external => (None, format!(" (external file {path})")),
+        _ => (Some(subtitle.index), String::new()),
+    };
     let text = format!(
-        "the {} subtitles shown by default are pictures the client cannot show: burned into the video",
+        "the {} subtitles shown by default{source} are pictures the client cannot show: burned into the video",
         subtitle.codec
     );
-    reason("subtitle_needs_burn_in", Some(subtitle.index), text)
+    reason("subtitle_needs_burn_in", stream, text)
 }
 
 /// Every rule, in the order reasons are listed.
@@ -345,7 +349,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: "subtitle_needs_burn_in",
         effect: Effect::TranscodeVideo,
-        doc: "The subtitles shown by default (forced, else default) are pictures (PGS, VobSub, DVB) the client cannot show, and the profile says such subtitles are burned in. Image subtitles never force a transcode otherwise.",
+        doc: "The subtitles shown by default (forced, else default) are pictures (PGS, VobSub, DVB) the client cannot show, and the profile says such subtitles are burned in. External subtitle files beside the video count like streams inside it (a forced `.sup` is burned in; an external text file such as `.srt` never changes a decision: it is served apart). Image subtitles never force a transcode otherwise.",
         check: burn_in,
     },
 ];

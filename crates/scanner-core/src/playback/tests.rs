@@ -297,6 +297,38 @@ fn the_audio_judged_is_the_default_one_and_image_subtitles_only_matter_when_burn
 }
 
 #[test]
+fn external_subtitles_count_like_streams_and_text_ones_never_transcode() {
+    let without = plain();
+    let mut info = plain();
+    info.subtitles.push(SubtitleStream {
+        codec: "subrip".into(),
+        forced: true,
+        text: true,
+        external: true,
+        path: Some("/m/Movie.en.forced.srt".into()),
+        ..SubtitleStream::default()
+    });
+    for profile in BUILT_IN {
+        assert_eq!(
+            decide_builtin(profile, &info, mp4()),
+            decide_builtin(profile, &without, mp4()),
+            "{profile}"
+        );
+    }
+    info.subtitles[0] = SubtitleStream {
+        codec: "hdmv_pgs_subtitle".into(),
+        forced: true,
+        external: true,
+        path: Some("/m/Movie.en.forced.sup".into()),
+        ..SubtitleStream::default()
+    };
+    let chrome = decide_builtin("chrome", &info, mp4());
+    assert_eq!(chrome.decision, Decision::TranscodeVideo);
+    assert_eq!((chrome.reasons[0].code.as_str(), chrome.reasons[0].stream), ("subtitle_needs_burn_in", None));
+    assert!(chrome.reasons[0].text.contains("/m/Movie.en.forced.sup"), "{}", chrome.reasons[0].text);
+}
+
+#[test]
 fn dolby_vision_profile_5_is_dolby_vision_and_safari_needs_hvc1() {
     let mut info = plain();
     let video = info.video.as_mut().unwrap();

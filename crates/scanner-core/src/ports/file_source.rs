@@ -98,6 +98,10 @@ pub struct DirListing {
     pub path: PathBuf,
     /// The directory's video files (not those of its subdirectories).
     pub files: Vec<FileStat>,
+    /// Its sidecar files ([`crate::sidecar::is_sidecar`]), those of its `Subs/` and
+    /// `Subtitles/` folders ([`crate::sidecar::is_subtitle_folder`]), and those of its parent
+    /// that subfolders inherit ([`crate::sidecar::inherited`]: a show's `tvshow.nfo`).
+    pub sidecars: Vec<FileStat>,
 }
 
 /// What a walk reports, directory by directory.
@@ -189,7 +193,7 @@ pub trait FileSource: Send + Sync {
     /// Starts walking `root` (as returned by `open_root`) and returns the stream of events.
     ///
     /// MUST report every directory that holds at least one matching file exactly once, with
-    /// absolute paths; MUST report unreadable entries as [`WalkEvent::Unreadable`] and go on;
+    /// absolute paths and its sidecars; MUST report unreadable entries as [`WalkEvent::Unreadable`] and go on;
     /// MUST terminate on symlink loops; MUST stop soon after the stream is dropped. The stream
     /// ends when the walk is complete.
     async fn walk(&self, root: PathBuf, options: WalkOptions) -> Result<WalkStream, FileSourceError>;
@@ -202,4 +206,9 @@ pub trait FileSource: Send + Sync {
     /// MUST read at most 128 KiB, and MUST give the same value for the same bytes in every
     /// version of mediascan (fingerprints are stored in the catalog).
     async fn fingerprint(&self, path: PathBuf) -> Result<String, FileSourceError>;
+
+    /// The first `limit` bytes of a file (all of it when shorter): how sidecars are read.
+    ///
+    /// MUST read at most `limit` bytes and return `NotFound` when nothing is at `path`.
+    async fn read_head(&self, path: PathBuf, limit: u64) -> Result<Vec<u8>, FileSourceError>;
 }

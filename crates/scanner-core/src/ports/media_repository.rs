@@ -167,6 +167,12 @@ pub trait MediaRepository: Send + Sync {
         limit: u64,
     ) -> Result<Vec<MediaRecord>, RepoError>;
 
+    /// The stored records of `ids` (those that exist), in any order, as scans wrote them:
+    /// `parsed` is what the name says, without the user's overrides (`overrides` empty), so
+    /// that writing one back never turns an override into the parser's value. A scan rewrites
+    /// a record whose sidecars changed from what is stored, without probing the file again.
+    async fn records(&self, ids: Vec<MediaId>) -> Result<Vec<MediaRecord>, RepoError>;
+
     /// Stores `decisions` made with `fingerprint`, atomically: each record's playback,
     /// compatibility and decisions table, only where its stored fingerprint is still the
     /// decision's `was`. Returns how many records were updated.

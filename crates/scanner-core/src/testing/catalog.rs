@@ -91,6 +91,7 @@ fn entry(record: &MediaRecord, with_fingerprint: bool) -> CatalogEntry {
         status: record.status,
         fingerprint: if with_fingerprint { record.fingerprint.clone() } else { None },
         probe_version: record.probe_version,
+        sidecar_signature: record.sidecar_signature,
     }
 }
 
@@ -383,6 +384,20 @@ impl MediaRepository for InMemoryCatalog {
             })
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .map(|(_, row)| row.record.clone())
+            .collect())
+    }
+
+    async fn records(&self, ids: Vec<MediaId>) -> Result<Vec<MediaRecord>, RepoError> {
+        let state = self.state();
+        Ok(state
+            .rows
+            .values()
+            .filter(|row| ids.contains(&row.record.id))
+            .map(|row| MediaRecord {
+                parsed: row.named.clone(),
+                overrides: Default::default(),
+                ..row.record.clone()
+            })
             .collect())
     }
 

@@ -46,13 +46,15 @@ fn classify(job: &ScanJob, file: &FileStat, known: Option<&CatalogEntry>) -> Opt
 /// Directories compared with one catalog query.
 pub(crate) const DIRS_PER_QUERY: usize = 32;
 
-/// The signature of a folder's video files: their names, sizes, modification times and
-/// inodes, in name order.
+/// The signature of a folder's video files and sidecars: their names, sizes, modification
+/// times and inodes, in name order.
 ///
 /// The version of the probes' fields is part of it: when probes report more, every folder's
 /// stored summary stops matching, its files are compared one by one, and those probed under an
-/// older version are probed again — once, by whichever scan meets them first.
-fn signature(files: &[FileStat]) -> u64 {
+/// older version are probed again — once, by whichever scan meets them first. Sidecars are part
+/// of it so that a subtitle, `.nfo` or image added, changed or removed sends the folder down
+/// the file-by-file path, where each video's own sidecar signature decides.
+fn signature(files: &[FileStat], sidecars: &[FileStat]) -> u64 {
     let mut sorted: Vec<&FileStat> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut hash = crate::hash::SEED;
@@ -66,6 +68,12 @@ fn signature(files: &[FileStat]) -> u64 {
             fnv(&mut hash, &identity.device.to_le_bytes());
             fnv(&mut hash, &identity.inode.to_le_bytes());
         }
+    }
+    if !sidecars.is_empty() {
+        let mut sorted: Vec<&FileStat> = sidecars.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        fnv(&mut hash, b"sidecars");
+        sorted.into_iter().for_each(|file| crate::sidecar::fold(&mut hash, file));
     }
     hash
 }
@@ -111,7 +119,7 @@ pub(crate) async fn compare_stage(
             let wanted: Vec<FileStat> =
                 listing.files.into_iter().filter(|f| job.options.walk.extensions.matches(&f.path)).collect();
             job.state.found(wanted.len() as u64);
-            let sig = signature(&wanted);
+            let sig = signature(&wanted, &listing.sidecars);
             match summaries.get(&listing.path) {
                 Some(summary) if summary.signature == sig && summary.files == wanted.len() as u64 => {
                     fast += 1;
@@ -121,14 +129,14 @@ pub(crate) async fn compare_stage(
                         return;
                     }
                 }
-                _ => slow.push((listing.path, wanted, sig)),
+                _ => slow.push((listing.path, wanted, sig, listing.sidecars)),
             }
         }
         if slow.is_empty() {
             reads += reading.elapsed();
             continue;
         }
-        let slow_paths: Vec<PathBuf> = slow.iter().map(|(p, _, _)| p.clone()).collect();
+        let slow_paths: Vec<PathBuf> = slow.iter().map(|(p, ..)| p.clone()).collect();
         let read =
             retrying(job, "cannot read the catalog", || job.repo.entries_in_dirs(slow_paths.clone())).await;
         reads += reading.elapsed();
@@ -143,10 +151,10 @@ pub(crate) async fn compare_stage(
             }
             Err(message) => return shared.fatal.raise(message),
         }
-        for (path, wanted, sig) in slow {
+        for (path, wanted, signature, sidecars) in slow {
             let known = by_dir.remove(&path).unwrap_or_default();
-            if !compare_dir(job, shared, Folder { path, wanted, signature: sig, known }, &jobs, &writes).await
-            {
+            let folder = Folder { path, wanted, signature, known, sidecars };
+            if !compare_dir(job, shared, folder, &jobs, &writes).await {
                 return;
             }
         }
@@ -169,6 +177,7 @@ struct Folder {
     wanted: Vec<FileStat>,
     signature: u64,
     known: HashMap<PathBuf, CatalogEntry>,
+    sidecars: Vec<FileStat>,
 }
 
 /// Compares one folder file by file: new and changed files go to the probes, unchanged ones
@@ -181,14 +190,21 @@ async fn compare_dir(
     jobs: &mpsc::Sender<Job>,
     writes: &mpsc::Sender<Write>,
 ) -> bool {
-    let Folder { path, wanted, signature, mut known } = folder;
+    let Folder { path, wanted, signature, mut known, sidecars } = folder;
     let files = wanted.len() as u64;
     let mut failed = 0u64;
     let mut to_probe = Vec::new();
-    for file in wanted {
+    let assigned = crate::sidecar::assign(&path, &wanted, &sidecars);
+    for (file, own) in wanted.into_iter().zip(assigned) {
         let entry = known.remove(&file.path);
+        let sidecars_signature = crate::sidecar::signature(&own);
+        let own: Vec<FileStat> = own.into_iter().cloned().collect();
         match classify(job, &file, entry.as_ref()) {
-            Some(change) => to_probe.push(Job { file, change, known: entry }),
+            Some(change) => to_probe.push(Job { file, change, known: entry, sidecars: own, reprobe: true }),
+            // Unchanged, but its sidecars are not what the catalog read: read them again (the
+            // rewritten row counts towards the folder's failed files, if it is one).
+            None if entry.as_ref().is_some_and(|e| e.sidecar_signature != sidecars_signature) => to_probe
+                .push(Job { file, change: Change::Unchanged, known: entry, sidecars: own, reprobe: false }),
             None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
         }
     }

@@ -7,7 +7,8 @@
 //!
 //! The walk lists directories; compare reads each directory's catalog rows and sorts its files
 //! into new, changed, unchanged (counted, never rewritten) and absent; probe handles new and
-//! changed files (recognising moved files without probing them); store writes everything in
+//! changed files (recognising moved files without probing them) and reads the sidecars of
+//! files whose sidecars changed, without probing those; store writes everything in
 //! batches, one transaction each. Memory is bounded by the channels and the largest
 //! directory, never by the library. When every stage is done, a completed scan concludes:
 //! files it did not find are marked missing, unless a guard says the library looks unmounted.
@@ -18,6 +19,7 @@
 mod compare;
 mod finish;
 mod probe;
+mod sidecars;
 mod store;
 mod walk;
 
@@ -128,6 +130,10 @@ pub(crate) struct Job {
     pub file: FileStat,
     pub change: Change,
     pub known: Option<CatalogEntry>,
+    /// The file's sidecars, as [`crate::sidecar::assign`] gave them.
+    pub sidecars: Vec<FileStat>,
+    /// False for an unchanged file whose sidecars changed: only they are read again.
+    pub reprobe: bool,
 }
 
 /// A write for the store stage.
@@ -142,10 +148,12 @@ pub(crate) enum Write {
         outstanding: u64,
     },
     Absent(Absent),
-    /// A moved file; `failed` when the row it takes over holds a failed probe.
+    /// A moved file; `failed` when the row it takes over holds a failed probe, `sidecars`
+    /// when sidecars sit beside it at its new place.
     Move {
         moved: Box<MediaMove>,
         failed: bool,
+        sidecars: bool,
     },
     /// A file sent to the probes that produced no row (it vanished): its folder's summary is
     /// not stored, since the catalog does not match it.

@@ -63,11 +63,18 @@ fn parse_relative(root: &Path, path: &Path, root_name: Option<&str>) -> parse::P
 
 async fn handle(job: &ScanJob, shared: &Shared, next: Job, root_name: Option<&str>) -> Probed {
     job.state.working_on(&next.file.path);
+    if !next.reprobe {
+        return match super::sidecars::refresh(job, next).await {
+            Ok(write) => Probed::Write(write),
+            Err(message) => Probed::Fatal(message),
+        };
+    }
     let parsed = parse_relative(&job.state.root, &next.file.path, root_name);
     if next.change == Change::New && shared.moves_possible {
         match moved_from(job, shared, &next).await {
             Ok(Some(from)) => {
                 let ok = from.status != MediaStatus::Failed;
+                let sidecars = !next.sidecars.is_empty() || from.sidecar_signature.is_some();
                 if ok {
                     job.state.succeeded(Change::Moved);
                 } else {
@@ -82,7 +89,7 @@ async fn handle(job: &ScanJob, shared: &Shared, next: Job, root_name: Option<&st
                     parsed,
                     seen_at: now(),
                 });
-                return Probed::Write(Write::Move { moved, failed: !ok });
+                return Probed::Write(Write::Move { moved, failed: !ok, sidecars });
             }
             Ok(None) => {}
             Err(message) => return Probed::Fatal(message),
@@ -129,7 +136,7 @@ async fn moved_from(
 }
 
 async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Probed {
-    let Job { file, change, known } = next;
+    let Job { file, change, known, sidecars, .. } = next;
     let result = job.probe.probe(file.path.clone()).await;
     let fingerprint = match &result {
         Ok(_) => job.source.fingerprint(file.path.clone()).await.ok(),
@@ -153,6 +160,9 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
         first_seen_at: now,
         last_scanned_at: now,
         missing_since: None,
+        metadata: None,
+        artwork: Vec::new(),
+        sidecar_signature: None,
         fingerprint,
         probe_version: 0,
         decided_with: None,
@@ -163,11 +173,12 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
                 job.state.probed_by(probe);
             }
             record.probe_version = crate::media::PROBE_FIELDS_VERSION;
+            record.info = info;
+            super::sidecars::attach(job, &mut record, &sidecars).await;
             let profiles = &job.options.profiles;
-            record.playback = profiles.decide(&info, &record.path);
+            record.playback = profiles.decide(&record.info, &record.path);
             record.compatibility = Profiles::compatibility(&record.playback, profiles.main());
             record.decided_with = Some(job.fingerprint);
-            record.info = info;
             debug!(path = %record.path.display(), kind = record.parsed.kind.as_str(), "file scanned");
             job.state.succeeded(change);
             Probed::Write(Write::Upsert(Box::new(record)))
@@ -184,6 +195,7 @@ async fn probe_file(job: &ScanJob, next: Job, parsed: parse::ParsedName) -> Prob
             job.state.failed(change, &record.path, &message);
             record.status = MediaStatus::Failed;
             record.error = Some(message);
+            super::sidecars::attach(job, &mut record, &sidecars).await;
             Probed::Write(Write::Upsert(Box::new(record)))
         }
     }

@@ -80,8 +80,16 @@ pub(crate) async fn store_stage(job: &ScanJob, shared: &Shared, mut writes: mpsc
                 see(&mut batch, SeenDir { path, summary: None });
             }
             Write::Absent(absent) => batch.absent.push(absent),
-            Write::Move { moved, failed } => {
-                let done = awaited.stored(&moved.file.path, failed);
+            Write::Move { moved, failed, sidecars } => {
+                // A moved row keeps the sidecars read at its old place: when the new place has
+                // any, its folder gets no summary, so that the next scan compares it file by
+                // file and reads them.
+                let done = if sidecars {
+                    moved.file.path.parent().and_then(|dir| awaited.0.remove(dir));
+                    None
+                } else {
+                    awaited.stored(&moved.file.path, failed)
+                };
                 batch.moves.push(*moved);
                 done.into_iter().for_each(|dir| see(&mut batch, dir));
             }

@@ -89,7 +89,7 @@ impl Disk {
             }
             let events = dirs
                 .into_iter()
-                .map(|(path, files)| WalkEvent::Directory(DirListing { path, files }))
+                .map(|(path, files)| WalkEvent::Directory(DirListing { path, files, sidecars: Vec::new() }))
                 .collect();
             Ok(WalkStream::from_events(events))
         });

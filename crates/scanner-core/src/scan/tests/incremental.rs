@@ -243,6 +243,7 @@ async fn files_under_unreadable_folders_are_not_missing() {
                     modified: Utc.timestamp_opt(1_700_000_003, 0).unwrap(),
                     identity: Some(FileIdentity { device: 1, inode: 4 }),
                 }],
+                sidecars: Vec::new(),
             }),
         ]))
     });
@@ -323,7 +324,9 @@ async fn a_root_that_vanishes_during_the_scan_fails_it_and_marks_nothing() {
         for (stat, _) in disk.0.lock().unwrap().values() {
             dirs.entry(stat.path.parent().unwrap().to_path_buf()).or_default().push(stat.clone());
         }
-        dirs.into_iter().map(|(path, files)| WalkEvent::Directory(DirListing { path, files })).collect()
+        dirs.into_iter()
+            .map(|(path, files)| WalkEvent::Directory(DirListing { path, files, sidecars: Vec::new() }))
+            .collect()
     };
     source.expect_walk().returning(move |_, _| Ok(WalkStream::from_events(events())));
     let (probe, _) = counting_probe();

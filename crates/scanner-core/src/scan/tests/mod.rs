@@ -122,7 +122,11 @@ async fn unreadable_folders_are_recorded_and_the_walk_goes_on() {
                 path: PathBuf::from("/library/locked"),
                 message: "Permission denied".into(),
             },
-            WalkEvent::Directory(DirListing { path: PathBuf::from(ROOT), files: vec![stat("a.mkv")] }),
+            WalkEvent::Directory(DirListing {
+                path: PathBuf::from(ROOT),
+                files: vec![stat("a.mkv")],
+                sidecars: Vec::new(),
+            }),
         ]))
     });
     let scanner = scanner(source, probe(), stored.repo());

@@ -59,6 +59,13 @@ pub async fn overrides_survive_rescans_and_moves_and_filters_see_them(repo: Arc<
     repo.apply(WriteBatch::upserts(vec![reprobed])).await.unwrap();
     check(&repo.get(id).await.unwrap().unwrap());
 
+    // A scan reads rows as it wrote them (a sidecar refresh writes one back): without the
+    // overrides, so writing it back never turns an override into the parser's value.
+    let stored = repo.records(vec![id]).await.unwrap();
+    assert_eq!((stored[0].parsed.show.as_deref(), stored[0].overrides.is_empty()), (Some("Show Name"), true));
+    repo.apply(WriteBatch::upserts(stored)).await.unwrap();
+    check(&repo.get(id).await.unwrap().unwrap());
+
     // So does a move, whose new name the parser reads again.
     let to = PathBuf::from("/lib/tv/Show Name/Season 1/Show Name - S01E01E02 - Pilot.mkv");
     let before = repo.get(id).await.unwrap().unwrap();

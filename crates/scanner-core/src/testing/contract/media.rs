@@ -75,16 +75,27 @@ pub fn record(path: &Path) -> MediaRecord {
                 },
                 AudioStream { index: 2, codec: "aac".into(), channels: Some(2), ..AudioStream::default() },
             ],
-            subtitles: vec![SubtitleStream {
-                index: 3,
-                codec: "subrip".into(),
-                language: Some("fre".into()),
-                forced: true,
-                hearing_impaired: true,
-                title: Some("SDH".into()),
-                text: true,
-                ..SubtitleStream::default()
-            }],
+            subtitles: vec![
+                SubtitleStream {
+                    index: 3,
+                    codec: "subrip".into(),
+                    language: Some("fre".into()),
+                    forced: true,
+                    hearing_impaired: true,
+                    title: Some("SDH".into()),
+                    text: true,
+                    ..SubtitleStream::default()
+                },
+                SubtitleStream {
+                    codec: "subrip".into(),
+                    language: Some("ger".into()),
+                    forced: true,
+                    text: true,
+                    external: true,
+                    path: Some(format!("{}.de.forced.srt", path.with_extension("").display())),
+                    ..SubtitleStream::default()
+                },
+            ],
             cover_art: true,
             chapters: vec![
                 Chapter { start_secs: 0.0, end_secs: 90.5, title: Some("Opening".into()) },
@@ -111,6 +122,20 @@ pub fn record(path: &Path) -> MediaRecord {
         first_seen_at: at(1_700_000_100, 0),
         last_scanned_at: at(1_700_000_200, 500_000_000),
         missing_since: None,
+        metadata: Some(crate::sidecar::Metadata {
+            title: Some("Épisode".into()),
+            original_title: None,
+            year: Some(2019),
+            plot: Some("Two people <meet> & part.".into()),
+            ids: crate::sidecar::ProviderIds {
+                tmdb: Some("603".into()),
+                imdb: Some("tt0133093".into()),
+                tvdb: None,
+            },
+        }),
+        artwork: vec![format!("{}/poster.jpg", path.parent().unwrap_or(path).display())],
+        // Above i64::MAX, as `decided_with`.
+        sidecar_signature: Some(u64::MAX - 7),
         fingerprint: Some("xxh3:0123456789abcdef0123456789abcdef".into()),
         probe_version: crate::media::PROBE_FIELDS_VERSION,
         // Above i64::MAX: stored as its two's complement.
