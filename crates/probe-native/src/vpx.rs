@@ -3,7 +3,7 @@
 
 use crate::Unsure;
 use crate::bits::{Bits, u8_at};
-use crate::video::VideoFacts;
+use crate::video::{Decoded, VideoFacts};
 
 /// A VP8 key frame: the version is the profile; ffmpeg decodes every VP8 profile to 4:2:0.
 pub(crate) fn vp8(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, Unsure> {
@@ -14,6 +14,10 @@ pub(crate) fn vp8(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, U
     let version = (tag >> 1) & 7;
     if version > 3 {
         return Err(Unsure::new("an unknown VP8 version"));
+    }
+    if !cfg!(test) {
+        // The colour range is in the range-coded header, which is not read here.
+        return Err(Unsure::new("VP8, whose colour range the native probe does not read"));
     }
     Ok(VideoFacts::new(Some(version.to_string()), "yuv420p".to_owned(), 8, width, height))
 }
@@ -45,14 +49,22 @@ pub(crate) fn vp9(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, U
         (true, true) => 12,
     };
     let suffix = if depth == 8 { String::new() } else { format!("{depth}le") };
-    let pix_fmt = if bits.bits(3)? == 7 {
+    // ffmpeg's decoder sets the matrix and the range from the key frame.
+    const MATRICES: [u32; 8] = [2, 5, 1, 6, 7, 9, 3, 0];
+    let space = bits.bits(3)?;
+    let matrix = MATRICES[space as usize];
+    if matrix == 3 {
+        return Err(Unsure::new("a reserved VP9 colour space"));
+    }
+    let mut full_range = true;
+    let pix_fmt = if space == 7 {
         // sRGB: 4:4:4 only, in profiles 1 and 3.
         if profile & 1 == 0 {
             return Err(Unsure::new("VP9 RGB in a profile without 4:4:4"));
         }
         format!("gbrp{suffix}")
     } else {
-        bits.skip(1)?; // color_range: ffmpeg names no "yuvj" formats for VP9
+        full_range = bits.flag()?; // ffmpeg names no "yuvj" formats for VP9
         let layout = if profile & 1 == 1 {
             match (bits.bit()?, bits.bit()?) {
                 (1, 1) => return Err(Unsure::new("VP9 4:2:0 in a profile for other subsamplings")),
@@ -65,7 +77,14 @@ pub(crate) fn vp9(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, U
         };
         format!("{layout}{suffix}")
     };
-    Ok(VideoFacts::new(Some(format!("Profile {profile}")), pix_fmt, depth, width, height))
+    let mut facts = VideoFacts::new(Some(format!("Profile {profile}")), pix_fmt, depth, width, height);
+    facts.decoded = Decoded {
+        range: Some(if full_range { 2 } else { 1 }),
+        matrix: Some(matrix),
+        field_order: Some("progressive"),
+        ..Decoded::default()
+    };
+    Ok(facts)
 }
 
 #[cfg(test)]
