@@ -319,6 +319,33 @@ pub(crate) fn vorbis_id_channels(headers: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(headers, at + 11)?))
 }
 
+/// Vorbis headers as a container carries them: channels and sample rate from the
+/// identification header.
+pub(crate) fn vorbis_id(headers: &[u8]) -> Result<AudioFacts, Unsure> {
+    let channels = vorbis_id_channels(headers)?;
+    let at = headers.windows(7).position(|w| w == b"\x01vorbis").unwrap_or_default();
+    let rate = u32::from_le_bytes(
+        headers.get(at + 12..at + 16).and_then(|r| r.try_into().ok()).ok_or_else(|| Unsure::new("short"))?,
+    );
+    AudioFacts::plain(channels, rate, true)
+}
+
+/// An Opus header (`dOps`, or `OpusHead` as Matroska keeps it) with the channel count at
+/// `channels_at`: ffmpeg decodes Opus at 48 kHz whatever the input rate was.
+pub(crate) fn opus(header: &[u8], channels_at: usize) -> Result<AudioFacts, Unsure> {
+    let channels = u32::from(u8_at(header, channels_at)?);
+    let family = u8_at(header, channels_at + 9)?;
+    if family > 1 || (family == 0 && channels > 2) {
+        return Err(Unsure::new("an Opus channel mapping the native probe does not name"));
+    }
+    AudioFacts::plain(channels, 48000, true)
+}
+
+/// A FLAC STREAMINFO block: channels and sample rate.
+pub(crate) fn flac(streaminfo: &[u8]) -> Result<AudioFacts, Unsure> {
+    AudioFacts::plain(flac_channels(streaminfo)?, (be(streaminfo, 10, 3)? >> 4) as u32, true)
+}
+
 /// `dOps`: OutputChannelCount.
 pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(dops, 1)?))

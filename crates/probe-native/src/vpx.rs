@@ -81,7 +81,8 @@ pub(crate) fn vp9(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, U
     facts.decoded = Decoded {
         range: Some(if full_range { 2 } else { 1 }),
         matrix: Some(matrix),
-        field_order: Some("progressive"),
+        // The decoder leaves the field order to the container.
+        field_order: None,
         ..Decoded::default()
     };
     Ok(facts)

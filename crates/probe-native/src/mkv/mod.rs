@@ -3,6 +3,7 @@
 //! Codecs, layouts and encodings not listed here are [`Unsure`].
 
 mod cluster;
+mod details;
 mod track;
 
 use scanner_core::MediaInfo;
@@ -32,6 +33,12 @@ const DURATION: u32 = 0x4489;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const CLUSTER: u32 = 0x1F43_B675;
+const CHAPTERS: u32 = 0x1043_A770;
+const ATTACHMENTS: u32 = 0x1941_A469;
+const ATTACHED_FILE: u32 = 0x61A7;
+const FILE_MIME_TYPE: u32 = 0x4660;
+const FILE_NAME: u32 = 0x466E;
+const FILE_DATA: u32 = 0x465C;
 
 /// An element ID (marker bits kept) and its length in bytes.
 fn id_at(data: &[u8], at: usize) -> Result<(u32, usize), Unsure> {
@@ -116,6 +123,10 @@ fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
 struct Segment {
     info: Option<Vec<u8>>,
     tracks: Option<Vec<u8>>,
+    /// Whether the file has chapters.
+    chapters: bool,
+    /// Where the Attachments element starts, if there is one.
+    attachments: Option<u64>,
     /// Where the first Cluster starts, if it was reached.
     cluster: Option<u64>,
 }
@@ -158,7 +169,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         return Err(Unsure::new("a file cut short").into());
     }
 
-    let mut seg = Segment { info: None, tracks: None, cluster: None };
+    let mut seg = Segment { info: None, tracks: None, chapters: false, attachments: None, cluster: None };
     let mut seeks = Vec::new();
     let mut at = start;
     // Up to the first Cluster, reading only the headers of what is not needed.
@@ -177,6 +188,8 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         let body = at + (id_len + size_len) as u64;
         match id {
             INFO => seg.info = Some(src.read(body, size)?),
+            CHAPTERS => seg.chapters = true,
+            ATTACHMENTS => seg.attachments = Some(at),
             TRACKS => seg.tracks = Some(src.read(body, size)?),
             SEEK_HEAD if seeks.is_empty() => {
                 for (sid, seek) in elements(&src.read(body, size)?)? {
@@ -196,6 +209,13 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         at = body.saturating_add(size);
     }
     for (target, position) in seeks {
+        match target {
+            CHAPTERS => seg.chapters = true,
+            ATTACHMENTS => {
+                seg.attachments.get_or_insert(position);
+            }
+            _ => {}
+        }
         let wanted = match target {
             INFO if seg.info.is_none() => &mut seg.info,
             TRACKS if seg.tracks.is_none() => &mut seg.tracks,
@@ -223,7 +243,7 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
     let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
     let frames = cluster::first_frames(src, cluster, &wanted)?;
     for t in tracks.iter_mut() {
-        let Some(need) = t.need else { continue };
+        let Some(need) = t.need.clone() else { continue };
         let stored = frames
             .iter()
             .find(|(n, _)| *n == t.number)
@@ -232,19 +252,50 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
         let frame = t.encoding.decode(stored)?;
         match (need, &mut t.stream) {
             (Need::Vp8 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate));
+                *stream = Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate, &t.container)?);
             }
             (Need::Vp9 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate));
+                *stream = Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate, &t.container)?);
             }
-            (Need::Ac3, Stream::Audio(a)) => a.channels = Some(audio::ac3_frame_channels(&frame)?),
-            (Need::MpegAudio, Stream::Audio(a)) => {
-                a.channels = Some(audio::mpeg_audio_frame_channels(&frame)?);
-            }
+            (Need::Ac3, Stream::Audio(a)) => set_audio(a, audio::ac3_frame(&frame)?),
+            (Need::MpegAudio, Stream::Audio(a)) => set_audio(a, audio::mpeg_audio_frame(&frame)?),
             _ => return Err(Unsure::new("a frame for a stream of another kind").into()),
         }
     }
     Ok(())
+}
+
+/// Whether the Attachments element at `at` holds a picture libavformat lists as an attached
+/// picture (complete attachments whose type is JPEG or PNG); other pictures are unsure.
+fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
+    let (id, body) = read_element(src, at)?;
+    if id != ATTACHMENTS {
+        return Err(Unsure::new("a SeekHead entry pointing elsewhere").into());
+    }
+    let mut found = false;
+    for (id, file) in elements(&body)? {
+        if id != ATTACHED_FILE {
+            continue;
+        }
+        let file = elements(file)?;
+        let complete = find(&file, FILE_NAME).is_some() && find(&file, FILE_DATA).is_some_and(|d| !d.is_empty());
+        let mime = find(&file, FILE_MIME_TYPE).map(text).unwrap_or_default();
+        match mime.as_str() {
+            "image/jpeg" | "image/png" if complete => found = true,
+            m if m.starts_with("image/") => return Err(Unsure::new("an attached picture of another type").into()),
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// What the first frame of an audio stream says.
+fn set_audio(a: &mut scanner_core::AudioStream, facts: audio::AudioFacts) {
+    a.channels = Some(facts.channels).filter(|c| *c > 0);
+    a.channel_layout = facts.layout.map(str::to_owned);
+    a.sample_rate = Some(facts.sample_rate).filter(|r| *r > 0);
+    a.bit_rate = facts.bit_rate;
+    a.profile = facts.profile.map(str::to_owned);
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
@@ -252,13 +303,21 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let mut tracks = Vec::new();
     for (id, entry) in elements(seg.tracks.as_deref().ok_or_else(|| Unsure::new("no Tracks"))?)? {
         if id == TRACK_ENTRY {
-            tracks.push(track::track(entry)?);
+            let index = u32::try_from(tracks.len()).map_err(|_| Unsure::new("too many tracks"))?;
+            tracks.push(track::track(entry, index)?);
         }
     }
+    if seg.chapters {
+        return Err(Unsure::new("Matroska chapters").into());
+    }
+    let cover_art = match seg.attachments {
+        Some(at) => cover_art(src, at)?,
+        None => false,
+    };
     complete(src, seg.cluster, &mut tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
-    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
+    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), cover_art, ..MediaInfo::default() };
     for t in tracks {
         match t.stream {
             Stream::Video(v) if media.video.is_none() => media.video = Some(v),

@@ -1,14 +1,14 @@
 //! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and for fragmented
 //! files the `moof` boxes (`fragments.rs`). Codecs and layouts not listed here are [`Unsure`].
 
-use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+use scanner_core::{MediaInfo, SubtitleStream};
 
 mod fragments;
+mod streams;
 
 use crate::bits::{be, u8_at};
 use crate::source::Source;
-use crate::video::{self, VideoFacts};
-use crate::{Stop, Unsure, audio, format_timing, round3};
+use crate::{Stop, Unsure, format_timing};
 
 pub(crate) const CONTAINER: &str = "mov,mp4,m4a,3gp,3g2,mj2";
 
@@ -181,6 +181,11 @@ fn language(code: u16) -> Result<Option<String>, Unsure> {
 }
 
 struct Track<'a> {
+    tkhd: &'a [u8],
+    /// `tkhd`'s "enabled" flag, which ffmpeg reports as the default disposition.
+    enabled: bool,
+    /// The media duration (`mdhd`), in `timescale` units.
+    duration: u64,
     handler: [u8; 4],
     timescale: u64,
     language: Option<String>,
@@ -192,9 +197,9 @@ struct Track<'a> {
 fn track(trak: &[u8]) -> Result<Track<'_>, Unsure> {
     let mdia = need(trak, b"mdia")?;
     let mdhd = need(mdia, b"mdhd")?;
-    let (timescale, lang) = match u8_at(mdhd, 0)? {
-        0 => (be(mdhd, 12, 4)?, be(mdhd, 20, 2)?),
-        1 => (be(mdhd, 20, 4)?, be(mdhd, 32, 2)?),
+    let (timescale, duration, lang) = match u8_at(mdhd, 0)? {
+        0 => (be(mdhd, 12, 4)?, be(mdhd, 16, 4)?, be(mdhd, 20, 2)?),
+        1 => (be(mdhd, 20, 4)?, be(mdhd, 24, 8)?, be(mdhd, 32, 2)?),
         _ => return Err(Unsure::new("an unknown mdhd version")),
     };
     if child(mdia, b"elng")?.is_some() {
@@ -210,7 +215,24 @@ fn track(trak: &[u8]) -> Result<Track<'_>, Unsure> {
     }
     let entries = boxes(stsd.get(8..).unwrap_or_default())?;
     let (entry, entry_body) = *entries.first().ok_or_else(|| Unsure::new("an empty sample description"))?;
-    Ok(Track { handler, timescale, language: language(lang as u16)?, entry, entry_body, stbl })
+    let tkhd = need(trak, b"tkhd")?;
+    if let Some(udta) = child(trak, b"udta")? {
+        // A track title (`©nam`) or kind (`kind`) ffmpeg would report.
+        if boxes(udta)?.iter().any(|(k, _)| k == b"\xa9nam" || k == b"kind") {
+            return Err(Unsure::new("a track with a title or kind"));
+        }
+    }
+    Ok(Track {
+        tkhd,
+        enabled: be(tkhd, 0, 4)? & 1 == 1,
+        duration,
+        handler,
+        timescale,
+        language: language(lang as u16)?,
+        entry,
+        entry_body,
+        stbl,
+    })
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
@@ -251,32 +273,40 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     let chapter_tracks = chapter_tracks(moov)?;
-    for (kind, trak) in boxes(moov)? {
-        if &kind != b"trak" {
-            continue;
-        }
-        if chapter_tracks.contains(&track_id(trak)?) {
-            // libavformat reads a QuickTime chapter track (HandBrake's markers) as chapters
-            // and lists it as a data stream, which the catalog does not store.
-            continue;
-        }
+    if !chapter_tracks.is_empty() {
+        return Err(Unsure::new("a QuickTime chapter track").into());
+    }
+    metadata(moov, &mut info)?;
+    // Every track is a stream, numbered in file order.
+    let traks = boxes(moov)?.into_iter().filter(|(kind, _)| kind == b"trak");
+    for (index, (_, trak)) in traks.enumerate() {
+        let index = u32::try_from(index).map_err(|_| Unsure::new("too many tracks"))?;
         let t = track(trak)?;
         match &t.handler {
             b"vide" if info.video.is_none() => {
-                let first = if needs_first_sample(&t)? { Some(first_sample(src, t.stbl)?) } else { None };
-                let mut video = video_stream(&t, first.as_deref())?;
+                let first = if streams::needs_first_sample(&t)? {
+                    Some(streams::first_sample(src, t.stbl)?)
+                } else {
+                    None
+                };
+                let mut video = streams::video_stream(&t, first.as_deref(), index)?;
                 if fragmented {
                     let id = track_id(trak)?;
                     video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
+                    video.avg_frame_rate = video.frame_rate;
+                    return Err(Unsure::new("a fragmented file, whose bit rates are not summed here").into());
                 }
                 info.video = Some(video);
             }
             b"vide" => {}
-            b"soun" => info.audio.push(audio_stream(&t)?),
+            b"soun" => info.audio.push(streams::audio_stream(src, &t, index)?),
             b"sbtl" | b"subt" | b"text" => match &t.entry {
                 b"tx3g" => info.subtitles.push(SubtitleStream {
+                    index,
                     codec: "mov_text".to_owned(),
                     language: t.language,
+                    default: t.enabled,
+                    text: true,
                     ..SubtitleStream::default()
                 }),
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read").into()),
@@ -286,6 +316,75 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         }
     }
     Ok(info)
+}
+
+/// Movie metadata ffprobe turns into streams or chapters: cover art (`covr` in an iTunes
+/// `ilst`, an attached picture stream) and Nero chapters (`chpl`).
+fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
+    let mut seen_trak = false;
+    for (kind, payload) in boxes(moov)? {
+        match &kind {
+            b"trak" => seen_trak = true,
+            b"udta" | b"meta" => {
+                let udta = if &kind == b"meta" { moov_meta(payload)? } else { boxes(payload)? };
+                for (inner, body) in udta {
+                    match &inner {
+                        b"chpl" => return Err(Unsure::new("Nero chapters")),
+                        b"meta" => {
+                            if cover_art(&boxes_of_meta(body)?)? {
+                                if !seen_trak {
+                                    return Err(Unsure::new("cover art before the tracks"));
+                                }
+                                info.cover_art = true;
+                            }
+                        }
+                        b"ilst" if cover_art(&[(inner, body)])? => {
+                            if !seen_trak {
+                                return Err(Unsure::new("cover art before the tracks"));
+                            }
+                            info.cover_art = true;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A `meta` box's children, whether it is a full box (ISO) or not (QuickTime).
+fn boxes_of_meta(meta: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
+    match meta.get(4..8) {
+        Some(b"hdlr") => boxes(meta),
+        _ => boxes(meta.get(4..).unwrap_or_default()),
+    }
+}
+
+fn moov_meta(meta: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
+    Ok(vec![(*b"meta", meta)])
+}
+
+/// Whether an `ilst` among these boxes holds a picture ffmpeg turns into a stream (JPEG, PNG
+/// or BMP `data`).
+fn cover_art(children: &[Mp4Box<'_>]) -> Result<bool, Unsure> {
+    for (kind, ilst) in children {
+        if kind != b"ilst" {
+            continue;
+        }
+        for (item, body) in boxes(ilst)? {
+            if &item != b"covr" {
+                continue;
+            }
+            for (data, value) in boxes(body)? {
+                if &data == b"data" && matches!(be(value, 0, 4)?, 0xd | 0xe | 0x1b) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ const FIRST_SAMPLE: u64 = 64 << 10;
 
 /// The start of a track's first sample: the first chunk's offset (`stco`/`co64`), the first
 /// sample's size (`stsz`).
-fn first_sample(src: &mut Source<'_>, stbl: &[u8]) -> Result<Vec<u8>, Stop> {
+pub(super) fn first_sample(src: &mut Source<'_>, stbl: &[u8]) -> Result<Vec<u8>, Stop> {
     let offset = match (child(stbl, b"stco")?, child(stbl, b"co64")?) {
         (Some(stco), _) if be(stco, 4, 4)? > 0 => be(stco, 8, 4)?,
         (_, Some(co64)) if be(co64, 4, 4)? > 0 => be(co64, 8, 8)?,
@@ -103,13 +103,115 @@ fn visual_children<'a>(t: &Track<'a>) -> Result<&'a [u8], Unsure> {
     t.entry_body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))
 }
 
-/// Whether the video stream is only described by its first sample: AV1 with an all-zero
-/// `av1C` (GStreamer's mp4mux), where ffmpeg reads the sequence header from the stream.
-fn needs_first_sample(t: &Track<'_>) -> Result<bool, Unsure> {
-    Ok(&t.entry == b"av01" && need(visual_children(t)?, b"av1C")?.iter().all(|b| *b == 0))
+/// Whether the video stream is only described by its first sample: AV1 whose `av1C` carries
+/// no sequence header (GStreamer's mp4mux writes it all zero), and VP9, whose colour ffmpeg's
+/// decoder takes from the key frame.
+pub(super) fn needs_first_sample(t: &Track<'_>) -> Result<bool, Unsure> {
+    Ok(match &t.entry {
+        b"av01" => {
+            let av1c = need(visual_children(t)?, b"av1C")?;
+            av1c.iter().all(|b| *b == 0) || av1c.len() <= 4
+        }
+        b"vp09" => true,
+        _ => false,
+    })
 }
 
-fn video_stream(t: &Track<'_>, first: Option<&[u8]>) -> Result<VideoStream, Unsure> {
+/// The display matrix of `tkhd` as ffprobe reports its rotation: `None` for the identity,
+/// unsure of scaling or shearing matrices (ffmpeg derives an aspect ratio from those).
+fn rotation(t: &Track<'_>) -> Result<Option<i32>, Unsure> {
+    let at = if u8_at(t.tkhd, 0)? == 0 { 40 } else { 52 };
+    let mut m = [0i64; 9];
+    for (i, v) in m.iter_mut().enumerate() {
+        *v = be(t.tkhd, at + 4 * i, 4)? as u32 as i32 as i64;
+    }
+    if m == [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 1 << 30] {
+        return Ok(None);
+    }
+    let unit = |v: i64| v == 0 || v.abs() == 0x10000;
+    if !(m[..2].iter().chain(&m[3..5]).all(|v| unit(*v)) && m[2] == 0 && m[5] == 0 && m[8] == 1 << 30) {
+        return Err(Unsure::new("a display matrix that scales or shears"));
+    }
+    let (sx, sy) = ((m[0] * m[0] + m[3] * m[3]) as f64, (m[1] * m[1] + m[4] * m[4]) as f64);
+    if sx != 65536.0 * 65536.0 || sy != 65536.0 * 65536.0 {
+        return Err(Unsure::new("a degenerate display matrix"));
+    }
+    let degrees = (m[1] as f64).atan2(m[0] as f64).to_degrees();
+    Ok(Some(-(degrees as i32)))
+}
+
+/// The track's bit rate as libavformat computes it: all sample sizes over the media duration,
+/// rounded down.
+fn bit_rate(t: &Track<'_>) -> Result<Option<u64>, Unsure> {
+    let stsz = need(t.stbl, b"stsz")?;
+    let count = be(stsz, 8, 4)?;
+    let bytes = match be(stsz, 4, 4)? {
+        0 => {
+            let mut sum = 0u64;
+            for i in 0..count.min(1 << 24) as usize {
+                sum = sum.saturating_add(be(stsz, 12 + 4 * i, 4)?);
+            }
+            sum
+        }
+        fixed => fixed.saturating_mul(count),
+    };
+    if t.duration == 0 {
+        return Ok(None);
+    }
+    let rate = u128::from(bytes) * u128::from(t.timescale) * 8 / u128::from(t.duration);
+    Ok(u64::try_from(rate).ok().filter(|r| *r > 0))
+}
+
+/// What the sample entry's boxes say: `pasp`, `colr`, `fiel`, and the Dolby Vision record.
+fn container(t: &Track<'_>, children: &[u8], index: u32) -> Result<Container, Unsure> {
+    let mut out = Container {
+        index,
+        codec_tag: video::details::fourcc(&t.entry),
+        rotation: rotation(t)?,
+        bit_rate: bit_rate(t)?,
+        ..Container::default()
+    };
+    if let Some(pasp) = child(children, b"pasp")? {
+        out.sar = Some((be(pasp, 0, 4)?, be(pasp, 4, 4)?)).filter(|(h, v)| *h > 0 && *v > 0);
+    }
+    if let Some(colr) = child(children, b"colr")? {
+        let code = |at: usize| -> Result<u32, Unsure> { Ok(be(colr, at, 2)? as u32) };
+        match colr.get(..4) {
+            Some(b"nclx") => {
+                let range = if u8_at(colr, 10)? >> 7 == 1 { 2 } else { 1 };
+                out.colour = Some(video::details::Colour {
+                    range,
+                    primaries: code(4)?,
+                    transfer: code(6)?,
+                    matrix: code(8)?,
+                });
+            }
+            Some(b"nclc") => {
+                out.colour = Some(video::details::Colour {
+                    range: 0,
+                    primaries: code(4)?,
+                    transfer: code(6)?,
+                    matrix: code(8)?,
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some(fiel) = child(children, b"fiel")? {
+        out.field_order = match be(fiel, 0, 2)? {
+            0x0100..=0x01FF => Some("progressive"),
+            _ => return Err(Unsure::new("an interlaced field order box")),
+        };
+    }
+    for kind in [b"dvcC", b"dvvC", b"dvwC"] {
+        if let Some(record) = child(children, kind)? {
+            out.dovi = Some(video::details::dovi(record)?);
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn video_stream(t: &Track<'_>, first: Option<&[u8]>, index: u32) -> Result<VideoStream, Unsure> {
     let body = t.entry_body;
     let (width, height) = (be(body, 24, 2)? as u32, be(body, 26, 2)? as u32);
     let children = visual_children(t)?;
@@ -117,30 +219,44 @@ fn video_stream(t: &Track<'_>, first: Option<&[u8]>) -> Result<VideoStream, Unsu
         b"av01" if let Some(first) = first => {
             ("av1", video::av1_stream(crate::av1::find_sequence_header(first)?, width, height)?)
         }
-        b"avc1" | b"avc3" => ("h264", video::h264(need(children, b"avcC")?)?),
-        b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
-        b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
-        b"vp09" => ("vp9", video::vp9(need(children, b"vpcC")?, width, height)?),
+        b"vp09" if let Some(first) = first => ("vp9", crate::vpx::vp9(first, width, height)?),
+        b"avc1" | b"avc3" | b"dvav" | b"dva1" => ("h264", video::h264(need(children, b"avcC")?)?),
+        b"hvc1" | b"hev1" | b"dvh1" | b"dvhe" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
+        b"av01" | b"dav1" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
         b"mp4v" => match esds(need(children, b"esds")?)? {
             (0x20, config) => ("mpeg4", video::mpeg4(config, width, height)?),
             _ => return Err(Unsure::new("an MPEG-4 visual object type the native probe does not read")),
         },
         _ => return Err(Unsure::new("a video codec the native probe does not read")),
     };
-    Ok(facts.stream(codec, frame_rate(t)?))
+    facts.stream(codec, frame_rate(t)?, &container(t, children, index)?)
 }
 
-fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
+pub(super) fn audio_stream(
+    src: &mut Source<'_>,
+    t: &Track<'_>,
+    index: u32,
+) -> Result<AudioStream, Stop> {
     let body = t.entry_body;
-    let children_at = match be(body, 8, 2)? {
+    let version = be(body, 8, 2)?;
+    let children_at = match version {
         0 => 28,
         1 => 44,
         2 => 64,
-        _ => return Err(Unsure::new("an unknown audio sample entry version")),
+        _ => return Err(Unsure::new("an unknown audio sample entry version").into()),
     };
     let children = body.get(children_at..).unwrap_or_default();
     let entry_channels = be(body, 16, 2)? as u32;
     let sample_bits = be(body, 18, 2)?;
+    let entry_rate = if version == 2 {
+        let rate = f64::from_bits(be(body, 32, 8)?);
+        if !(1.0..1e7).contains(&rate) || rate.fract() != 0.0 {
+            return Err(Unsure::new("an odd sample rate").into());
+        }
+        rate as u32
+    } else {
+        (be(body, 24, 4)? >> 16) as u32
+    };
     // QuickTime puts the codec's box inside a `wave` box.
     let config = |kind: &[u8; 4]| -> Result<&[u8], Unsure> {
         match child(children, kind)? {
@@ -148,42 +264,59 @@ fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
             None => need(need(children, b"wave")?, kind),
         }
     };
-    let (codec, channels) = match &t.entry {
+    let plain = |codec: &'static str| Ok::<_, Unsure>((codec, audio::AudioFacts::plain(entry_channels, entry_rate, false)?));
+    let (codec, mut facts) = match &t.entry {
         b"mp4a" => match esds(config(b"esds")?)? {
-            (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac_channels(asc)?),
-            (0x69 | 0x6b, _) => ("mp3", entry_channels),
-            (0xdd, headers) => ("vorbis", audio::vorbis_id_channels(headers)?),
-            _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read")),
+            (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac(asc)?),
+            (0x69 | 0x6b, _) => plain("mp3")?,
+            (0xdd, headers) => ("vorbis", audio::vorbis_id(headers)?),
+            _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read").into()),
         },
         // QuickTime's entry for MP3, and PCM by byte order and sample size.
-        b".mp3" => ("mp3", entry_channels),
-        b"sowt" if sample_bits == 16 => ("pcm_s16le", entry_channels),
-        b"twos" if sample_bits == 16 => ("pcm_s16be", entry_channels),
+        b".mp3" => plain("mp3")?,
+        b"sowt" if sample_bits == 16 => plain("pcm_s16le")?,
+        b"twos" if sample_bits == 16 => plain("pcm_s16be")?,
         b"in24" if child(children, b"enda")?.is_none() && child(children, b"wave")?.is_none() => {
-            ("pcm_s24be", entry_channels)
+            plain("pcm_s24be")?
         }
         b"alac" => {
-            // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9).
-            ("alac", u32::from(u8_at(config(b"alac")?, 4 + 9)?))
+            // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9,
+            // sampleRate at 20).
+            let cookie = config(b"alac")?;
+            let channels = u32::from(u8_at(cookie, 4 + 9)?);
+            ("alac", audio::AudioFacts::plain(channels, be(cookie, 4 + 20, 4)? as u32, false)?)
         }
-        b"ac-3" => ("ac3", audio::ac3_channels(config(b"dac3")?)?),
-        b"ec-3" => ("eac3", audio::eac3_channels(config(b"dec3")?)?),
-        b"Opus" => ("opus", audio::opus_channels(config(b"dOps")?)?),
+        b"ac-3" | b"ec-3" => {
+            config(if &t.entry == b"ac-3" { b"dac3" } else { b"dec3" })?;
+            let frame = first_sample(src, t.stbl)?;
+            (if &t.entry == b"ac-3" { "ac3" } else { "eac3" }, audio::ac3_frame(&frame)?)
+        }
+        b"Opus" => ("opus", audio::opus(config(b"dOps")?, 1)?),
         b"fLaC" => {
             let dfla = config(b"dfLa")?;
             let block = dfla.get(8..).ok_or_else(|| Unsure::new("a short dfLa"))?;
             if u8_at(dfla, 4)? & 0x7f != 0 {
-                return Err(Unsure::new("a dfLa without STREAMINFO first"));
+                return Err(Unsure::new("a dfLa without STREAMINFO first").into());
             }
-            ("flac", audio::flac_channels(block)?)
+            ("flac", audio::flac(block)?)
         }
-        _ => return Err(Unsure::new("an audio codec the native probe does not read")),
+        _ => return Err(Unsure::new("an audio codec the native probe does not read").into()),
     };
+    // ffmpeg's AC-3 decoder sets the bit rate of the frames; for the others it is the track's.
+    if facts.bit_rate.is_none() {
+        facts.bit_rate = bit_rate(t)?;
+    }
     Ok(AudioStream {
+        index,
         codec: codec.to_owned(),
-        channels: Some(channels).filter(|c| *c > 0),
+        profile: facts.profile.map(str::to_owned),
+        channels: Some(facts.channels).filter(|c| *c > 0),
+        channel_layout: facts.layout.map(str::to_owned),
+        sample_rate: Some(facts.sample_rate).filter(|r| *r > 0),
+        bit_rate: facts.bit_rate,
         language: t.language.clone(),
-        ..AudioStream::default()
+        default: t.enabled,
+        forced: false,
+        title: None,
     })
 }
-

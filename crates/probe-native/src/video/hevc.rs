@@ -205,7 +205,8 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         range: Some(if colour.full_range() { 2 } else { 1 }),
         description: Some(colour.description.unwrap_or((2, 2, 2))),
         matrix: None,
-        field_order: Some("progressive"),
+        // The decoder leaves the field order to the container.
+        field_order: None,
     };
     Ok(VideoFacts {
         decoded,

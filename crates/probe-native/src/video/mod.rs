@@ -208,7 +208,8 @@ pub(crate) fn av1_stream(
         range: Some(if seq.full_range { 2 } else { 1 }),
         description: Some((seq.primaries, seq.transfer, seq.matrix)),
         matrix: None,
-        field_order: Some("progressive"),
+        // The decoder leaves the field order to the container.
+        field_order: None,
     };
     Ok(VideoFacts {
         profile: Some(name.to_owned()),
@@ -247,7 +248,8 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
     facts.decoded = Decoded {
         range: Some(if fields & 1 == 1 { 2 } else { 1 }),
         matrix: Some(u32::from(matrix)),
-        field_order: Some("progressive"),
+        // The decoder leaves the field order to the container.
+        field_order: None,
         ..Decoded::default()
     };
     Ok(facts)
