@@ -171,6 +171,12 @@ fn audio_stream(s: &Stream<'_>, frame: &[u8], index: u32) -> Result<AudioStream,
     let mut facts = match codec {
         "ac3" => audio::ac3_frame(frame)?,
         "mp2" | "mp3" => audio::mpeg_audio_frame(frame)?,
+        // A plain WAVEFORMATEX says nothing of the layout, and ffprobe names none.
+        c if c.starts_with("pcm_") && le(s.format, 0, 2)? == 1 => audio::AudioFacts {
+            channels: le(s.format, 2, 2)? as u32,
+            sample_rate: le(s.format, 4, 4)? as u32,
+            ..audio::AudioFacts::default()
+        },
         _ => return Err(Unsure::new("PCM or DTS in AVI, whose layout the native probe does not name")),
     };
     let average = le(s.format, 8, 4)? * 8;
@@ -198,10 +204,10 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         return Err(Unsure::new("a file cut short").into());
     }
     // Top-level chunks: hdrl and movi (their headers only), idx1 and extensions ignored.
-    let (mut hdrl, mut movi) = (None, None);
+    let (mut hdrl, mut movi, mut idx1) = (None, None, None);
     let mut at = 12u64;
     for _ in 0..64 {
-        if at + 12 > src.len || (hdrl.is_some() && movi.is_some()) {
+        if at + 8 > src.len || (hdrl.is_some() && movi.is_some() && idx1.is_some()) {
             break;
         }
         let head = src.read(at, 12)?;
@@ -213,17 +219,27 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
                 return Err(Unsure::new("a file cut short").into());
             }
             movi = Some((at + 12, at + 8 + size));
+        } else if &head[0..4] == b"idx1" && movi.is_some() {
+            idx1 = Some(src.read(at + 8, size)?);
         }
         at += 8 + size + (size & 1);
     }
     let hdrl = hdrl.ok_or_else(|| Unsure::new("no hdrl list"))?;
     let (movi, movi_end) = movi.ok_or_else(|| Unsure::new("no movi list"))?;
     let mut streams = Vec::new();
+    if hdrl.windows(4).any(|w| w == b"indx") {
+        return Err(Unsure::new("an OpenDML index").into());
+    }
     for (id, body) in chunks(&hdrl)? {
         if let (b"LIST", Some(b"strl")) = (&id, body.get(0..4)) {
             streams.push(stream(&body[4..])?);
         }
     }
+    let rates: Vec<_> = streams.iter().map(|s| (s.scale, s.rate, s.sample_size > 0)).collect();
+    let index_rates = match &idx1 {
+        Some(idx1) => crate::avi_index::bit_rates(idx1, movi - 4, src.len, &rates)?,
+        None => vec![None; streams.len()],
+    };
     let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
     let mut longest = 0f64;
     for (index, s) in streams.iter().enumerate() {
@@ -239,12 +255,18 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         match &s.kind {
             b"vids" if media.video.is_none() => {
                 let frame = first_frame(src, movi, movi_end, index, false)?;
-                media.video = Some(video_stream(s, &frame, number)?);
+                let mut video = video_stream(s, &frame, number)?;
+                video.bit_rate = index_rates[index];
+                media.video = Some(video);
             }
             b"vids" => {}
             b"auds" => {
                 let frame = first_frame(src, movi, movi_end, index, true)?;
-                media.audio.push(audio_stream(s, &frame, number)?);
+                let audio = audio_stream(s, &frame, number)?;
+                if audio.bit_rate.is_none() && index_rates[index].is_some() {
+                    return Err(Unsure::new("audio whose bit rate only the index gives").into());
+                }
+                media.audio.push(audio);
             }
             _ => return Err(Unsure::new("a stream of another kind").into()),
         }

@@ -15,11 +15,54 @@ pub(crate) fn vp8(frame: &[u8], width: u32, height: u32) -> Result<VideoFacts, U
     if version > 3 {
         return Err(Unsure::new("an unknown VP8 version"));
     }
-    if !cfg!(test) {
-        // The colour range is in the range-coded header, which is not read here.
-        return Err(Unsure::new("VP8, whose colour range the native probe does not read"));
+    // The first partition is range-coded: colour space, then clamping type (full range), each
+    // with probability 1/2. ffmpeg's decoder names no colour for limited range (it leaves the
+    // container's); full range is left to ffprobe.
+    let mut coded = BoolDecoder::new(frame.get(10..).unwrap_or_default())?;
+    coded.read()?;
+    if coded.read()? {
+        return Err(Unsure::new("full-range VP8"));
     }
     Ok(VideoFacts::new(Some(version.to_string()), "yuv420p".to_owned(), 8, width, height))
+}
+
+/// VP8's boolean entropy decoder (RFC 6386, section 7), reading bits of probability 1/2.
+struct BoolDecoder<'a> {
+    data: &'a [u8],
+    at: usize,
+    value: u32,
+    range: u32,
+    bits: u32,
+}
+
+impl<'a> BoolDecoder<'a> {
+    fn new(data: &'a [u8]) -> Result<Self, Unsure> {
+        let value = (u32::from(u8_at(data, 0)?) << 8) | u32::from(u8_at(data, 1)?);
+        Ok(Self { data, at: 2, value, range: 255, bits: 0 })
+    }
+
+    fn read(&mut self) -> Result<bool, Unsure> {
+        let split = 1 + (((self.range - 1) * 128) >> 8);
+        let big = split << 8;
+        let bit = self.value >= big;
+        if bit {
+            self.range -= split;
+            self.value -= big;
+        } else {
+            self.range = split;
+        }
+        while self.range < 128 {
+            self.value <<= 1;
+            self.range <<= 1;
+            self.bits += 1;
+            if self.bits == 8 {
+                self.bits = 0;
+                self.value |= u32::from(u8_at(self.data, self.at)?);
+                self.at += 1;
+            }
+        }
+        Ok(bit)
+    }
 }
 
 /// A VP9 key frame's uncompressed header: profile, then the colour configuration.
@@ -107,8 +150,11 @@ mod tests {
 
     #[test]
     fn vp8_key_frames() {
-        let facts = vp8(&[0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a], 320, 240).unwrap();
+        let head = [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00];
+        let facts = vp8(&[&head[..], &[0, 0, 0]].concat(), 320, 240).unwrap();
         assert_eq!((facts.profile.as_deref(), facts.pix_fmt.as_str()), (Some("0"), "yuv420p"));
         assert!(vp8(&[0x11, 0x02, 0x00, 0x9d, 0x01, 0x2a], 320, 240).is_err());
+        // Colour space 1, clamping type 1: full range.
+        assert!(vp8(&[&head[..], &[0xff, 0xff, 0xff]].concat(), 320, 240).is_err());
     }
 }

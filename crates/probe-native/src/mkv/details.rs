@@ -2,7 +2,7 @@
 //! flags ffprobe prints as dispositions, the track name, and for video the display size,
 //! interlacing, colour and Dolby Vision mapping.
 
-use super::{elements, find, float, text, uint};
+use super::{elements, find, text, uint};
 use crate::Unsure;
 use crate::video::Container;
 use crate::video::details::{Colour, dovi};
@@ -28,8 +28,6 @@ const PRIMARIES: u32 = 0x55BB;
 const BLOCK_ADDITION_MAPPING: u32 = 0x41E4;
 const BLOCK_ADD_ID_TYPE: u32 = 0x41E7;
 const BLOCK_ADD_ID_EXTRA_DATA: u32 = 0x41ED;
-const SAMPLING_FREQUENCY: u32 = 0xB5;
-const OUTPUT_SAMPLING_FREQUENCY: u32 = 0x78B5;
 
 type Fields<'a> = [(u32, &'a [u8])];
 
@@ -53,18 +51,6 @@ pub(super) fn flags(fields: &Fields<'_>) -> Result<Flags, Unsure> {
         hearing_impaired: number(fields, FLAG_HEARING_IMPAIRED, 0)? != 0,
         title,
     })
-}
-
-/// The Audio element's sampling frequency (8 kHz by default), where the codec does not say.
-pub(super) fn sampling_frequency(sound: &Fields<'_>) -> Result<u32, Unsure> {
-    if find(sound, OUTPUT_SAMPLING_FREQUENCY).is_some() {
-        return Err(Unsure::new("an output sampling frequency"));
-    }
-    let rate = find(sound, SAMPLING_FREQUENCY).map(float).transpose()?.unwrap_or(8000.0);
-    if !(1.0..1e7).contains(&rate) || rate.fract() != 0.0 {
-        return Err(Unsure::new("an odd sampling frequency"));
-    }
-    Ok(rate as u32)
 }
 
 /// What the Video element and the block addition mappings say of the stream numbered `index`.

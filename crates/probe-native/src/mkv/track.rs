@@ -237,9 +237,8 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
         Some(2) => {
             let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
             let channels = find(&sound, CHANNELS).map(small).transpose()?.unwrap_or(1);
-            let rate = details::sampling_frequency(&sound)?;
-            // Until the first frame tells.
-            let pending = audio::AudioFacts { channels, sample_rate: rate, ..audio::AudioFacts::default() };
+            // Until the first frame tells: every codec read here says its own sample rate.
+            let pending = audio::AudioFacts { channels, ..audio::AudioFacts::default() };
             let (codec, facts) = match codec_id.as_str() {
                 "A_AAC" => ("aac", audio::aac(private)?),
                 "A_AC3" | "A_EAC3" => {

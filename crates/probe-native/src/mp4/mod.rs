@@ -141,17 +141,18 @@ fn fragmented_timing(
         }
         let id = track_id(trak)?;
         let t = track(trak)?;
-        let default_duration = boxes(mvex)?
-            .into_iter()
-            .find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id))
-            .map(|(_, trex)| be(trex, 12, 4))
-            .transpose()?
-            .unwrap_or(0);
+        let trex = boxes(mvex)?.into_iter().find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id));
+        let (default_duration, default_size) = match trex {
+            Some((_, trex)) => (be(trex, 12, 4)?, be(trex, 16, 4)?),
+            None => (0, 0),
+        };
         let (samples, end, first_offset) = fragments::moov_samples(t.stbl)?;
         tracks.push(fragments::Timing {
             id,
             timescale: t.timescale,
             default_duration,
+            default_size,
+            bytes: streams::sample_bytes(t.stbl)?,
             end,
             first_offset,
             samples,
@@ -294,12 +295,19 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
                     let id = track_id(trak)?;
                     video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
                     video.avg_frame_rate = video.frame_rate;
-                    return Err(Unsure::new("a fragmented file, whose bit rates are not summed here").into());
+                    video.bit_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.bit_rate());
                 }
                 info.video = Some(video);
             }
             b"vide" => {}
-            b"soun" => info.audio.push(streams::audio_stream(src, &t, index)?),
+            b"soun" => {
+                let mut audio = streams::audio_stream(src, &t, index)?;
+                if fragmented && !matches!(audio.codec.as_str(), "ac3" | "eac3") {
+                    let id = track_id(trak)?;
+                    audio.bit_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.bit_rate());
+                }
+                info.audio.push(audio);
+            }
             b"sbtl" | b"subt" | b"text" => match &t.entry {
                 b"tx3g" => info.subtitles.push(SubtitleStream {
                     index,

@@ -140,12 +140,11 @@ fn rotation(t: &Track<'_>) -> Result<Option<i32>, Unsure> {
     Ok(Some(-(degrees as i32)))
 }
 
-/// The track's bit rate as libavformat computes it: all sample sizes over the media duration,
-/// rounded down.
-fn bit_rate(t: &Track<'_>) -> Result<Option<u64>, Unsure> {
-    let stsz = need(t.stbl, b"stsz")?;
+/// The size of all the samples `stsz` lists.
+pub(super) fn sample_bytes(stbl: &[u8]) -> Result<u64, Unsure> {
+    let stsz = need(stbl, b"stsz")?;
     let count = be(stsz, 8, 4)?;
-    let bytes = match be(stsz, 4, 4)? {
+    Ok(match be(stsz, 4, 4)? {
         0 => {
             let mut sum = 0u64;
             for i in 0..count.min(1 << 24) as usize {
@@ -154,7 +153,13 @@ fn bit_rate(t: &Track<'_>) -> Result<Option<u64>, Unsure> {
             sum
         }
         fixed => fixed.saturating_mul(count),
-    };
+    })
+}
+
+/// The track's bit rate as libavformat computes it: all sample sizes over the media duration,
+/// rounded down.
+fn bit_rate(t: &Track<'_>) -> Result<Option<u64>, Unsure> {
+    let bytes = sample_bytes(t.stbl)?;
     if t.duration == 0 {
         return Ok(None);
     }
