@@ -236,29 +236,6 @@ pub(crate) fn mpeg_audio_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
     Ok(facts)
 }
 
-/// `dac3`: acmod and lfeon.
-pub(crate) fn ac3_channels(dac3: &[u8]) -> Result<u32, Unsure> {
-    let v = be(dac3, 0, 3)?;
-    Ok(AC3_CHANNELS[((v >> 11) & 7) as usize] + ((v >> 10) & 1) as u32)
-}
-
-/// `dec3`: a single independent substream without dependent substreams.
-pub(crate) fn eac3_channels(dec3: &[u8]) -> Result<u32, Unsure> {
-    let mut bits = Bits::new(dec3);
-    bits.skip(13)?; // data_rate
-    if bits.bits(3)? != 0 {
-        return Err(Unsure::new("E-AC-3 with several independent substreams"));
-    }
-    bits.skip(2 + 5 + 1 + 1 + 3)?; // fscod, bsid, reserved, asvc, bsmod
-    let acmod = bits.bits(3)?;
-    let lfe = bits.bit()?;
-    bits.skip(3)?;
-    if bits.bits(4)? != 0 {
-        return Err(Unsure::new("E-AC-3 with dependent substreams"));
-    }
-    Ok(AC3_CHANNELS[acmod as usize] + lfe)
-}
-
 /// An AC-3 or E-AC-3 frame at the start of `data`: the channels ffmpeg's decoder outputs. An
 /// E-AC-3 frame followed by a dependent substream (7.1 and beyond) is left to ffprobe.
 pub(crate) fn ac3_frame_channels(data: &[u8]) -> Result<u32, Unsure> {
@@ -346,11 +323,6 @@ pub(crate) fn flac(streaminfo: &[u8]) -> Result<AudioFacts, Unsure> {
     AudioFacts::plain(flac_channels(streaminfo)?, (be(streaminfo, 10, 3)? >> 4) as u32, true)
 }
 
-/// `dOps`: OutputChannelCount.
-pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
-    Ok(u32::from(u8_at(dops, 1)?))
-}
-
 /// A FLAC STREAMINFO block's channel count.
 pub(crate) fn flac_channels(streaminfo: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from((u8_at(streaminfo, 12)? >> 1) & 7) + 1)
@@ -373,13 +345,17 @@ mod tests {
         assert_eq!(aac_channels(&[0x13, 0x88, 0x56, 0xE5, 0x00]).unwrap(), 1);
         assert_eq!(aac_channels(&[0x11, 0x88]).unwrap(), 1); // LC, 48 kHz, mono
         assert!(aac_channels(&[0x11, 0x80]).is_err()); // PCE
-        // 48 kHz, bsid 8, acmod 7 (3/2), LFE on → 6.
-        assert_eq!(ac3_channels(&[0x10, 0x3D, 0xE0]).unwrap(), 6);
-        assert_eq!(ac3_channels(&[0x10, 0x10, 0x00]).unwrap(), 2);
-        assert_eq!(opus_channels(&[0, 2, 0x01, 0x38]).unwrap(), 2);
-        assert!(opus_channels(&[0]).is_err());
+        let dops = [0, 2, 0x01, 0x38, 0, 0, 0xBB, 0x80, 0, 0, 0];
+        assert_eq!(opus(&dops, 1).unwrap().layout, Some("stereo"));
+        assert!(opus(&[0], 1).is_err());
         // AC-3 frame: 48 kHz, bsid 8, acmod 7, cmixlev, surmixlev, LFE on.
         assert_eq!(ac3_frame_channels(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap(), 6);
+        // The same frame: 48 kHz, frmsizecod 28 (384 kb/s), 5.1 with side surrounds.
+        let facts = ac3_frame(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap();
+        assert_eq!((facts.layout, facts.sample_rate, facts.bit_rate), (Some("5.1(side)"), 48000, Some(384_000)));
+        // MPEG-1 layer III, 128 kb/s, 44.1 kHz, stereo.
+        let mp3 = mpeg_audio_frame(&[0xFF, 0xFB, 0x90, 0x44]).unwrap();
+        assert_eq!((mp3.sample_rate, mp3.bit_rate, mp3.layout), (44100, Some(128_000), Some("stereo")));
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0xC4]).unwrap(), 1);
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0x44]).unwrap(), 2);
         assert!(mpeg_audio_frame_channels(&[0x00, 0xFB, 0x90, 0x44]).is_err());

@@ -263,7 +263,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
             b"auds" => {
                 let frame = first_frame(src, movi, movi_end, index, true)?;
                 let audio = audio_stream(s, &frame, number)?;
-                if audio.bit_rate.is_none() && index_rates[index].is_some() {
+                if audio.bit_rate.is_none() && (index_rates[index].is_some() || s.sample_size > 0) {
                     return Err(Unsure::new("audio whose bit rate only the index gives").into());
                 }
                 media.audio.push(audio);

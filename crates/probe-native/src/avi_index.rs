@@ -57,9 +57,8 @@ pub(crate) fn bit_rates(
             s.last_pos = pos;
             last_added = Some(pos);
         }
-        if rates[index].2 {
-            return Err(Unsure::new("an indexed stream with a fixed sample size"));
-        }
+        // Streams with a fixed sample size count in bytes: their timestamps are not needed,
+        // as such streams (PCM, CBR audio) have a bit rate in their header.
         s.cum += 1;
     }
     let lensum: u64 = streams.iter().map(|s| s.bytes).sum();
@@ -72,7 +71,10 @@ pub(crate) fn bit_rates(
     Ok(streams
         .iter()
         .zip(rates)
-        .map(|(s, (scale, rate, _))| {
+        .map(|(s, (scale, rate, fixed))| {
+            if *fixed {
+                return None;
+            }
             let duration = s.last.saturating_sub(s.first);
             if s.count < 2 || duration == 0 || *scale == 0 {
                 return None;

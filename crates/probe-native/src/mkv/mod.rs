@@ -2,6 +2,7 @@
 //! stream is only described by its frames, the first block of that track (`cluster.rs`).
 //! Codecs, layouts and encodings not listed here are [`Unsure`].
 
+mod chapters;
 mod cluster;
 mod details;
 mod track;
@@ -123,8 +124,8 @@ fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
 struct Segment {
     info: Option<Vec<u8>>,
     tracks: Option<Vec<u8>>,
-    /// Whether the file has chapters.
-    chapters: bool,
+    /// Where the Chapters element starts, if there is one.
+    chapters: Option<u64>,
     /// Where the Attachments element starts, if there is one.
     attachments: Option<u64>,
     /// Where the first Cluster starts, if it was reached.
@@ -169,7 +170,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         return Err(Unsure::new("a file cut short").into());
     }
 
-    let mut seg = Segment { info: None, tracks: None, chapters: false, attachments: None, cluster: None };
+    let mut seg = Segment { info: None, tracks: None, chapters: None, attachments: None, cluster: None };
     let mut seeks = Vec::new();
     let mut at = start;
     // Up to the first Cluster, reading only the headers of what is not needed.
@@ -188,7 +189,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         let body = at + (id_len + size_len) as u64;
         match id {
             INFO => seg.info = Some(src.read(body, size)?),
-            CHAPTERS => seg.chapters = true,
+            CHAPTERS => seg.chapters = Some(at),
             ATTACHMENTS => seg.attachments = Some(at),
             TRACKS => seg.tracks = Some(src.read(body, size)?),
             SEEK_HEAD if seeks.is_empty() => {
@@ -210,7 +211,9 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
     }
     for (target, position) in seeks {
         match target {
-            CHAPTERS => seg.chapters = true,
+            CHAPTERS => {
+                seg.chapters.get_or_insert(position);
+            }
             ATTACHMENTS => {
                 seg.attachments.get_or_insert(position);
             }
@@ -307,9 +310,6 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
             tracks.push(track::track(entry, index)?);
         }
     }
-    if seg.chapters {
-        return Err(Unsure::new("Matroska chapters").into());
-    }
     let cover_art = match seg.attachments {
         Some(at) => cover_art(src, at)?,
         None => false,
@@ -327,6 +327,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
             Stream::InFirstFrame => return Err(Unsure::new("a stream left undescribed").into()),
         }
     }
+    let mut duration_ns = None;
     match find(&info, DURATION).map(float).transpose()? {
         Some(duration) => {
             let micros = duration * scale as f64 / 1000.0;
@@ -334,12 +335,20 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
                 return Err(Unsure::new("no plausible duration in the header").into());
             }
             (media.duration_secs, media.bit_rate) = format_timing(micros as u64, src.len)?;
+            duration_ns = Some(micros as u64 * 1000);
         }
         // A live or streamed file. libavformat then estimates the duration from the streams'
         // bit rates only if it knows all of them, which it never does for video in Matroska:
         // ffprobe reports no duration and no bit rate.
         None if media.video.is_some() => {}
         None => return Err(Unsure::new("no duration in the header").into()),
+    }
+    if let Some(at) = seg.chapters {
+        let (id, body) = read_element(src, at)?;
+        if id != CHAPTERS {
+            return Err(Unsure::new("a SeekHead entry pointing elsewhere").into());
+        }
+        media.chapters = chapters::chapters(&body, duration_ns)?;
     }
     Ok(media)
 }

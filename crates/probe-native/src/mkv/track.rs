@@ -301,7 +301,7 @@ mod tests {
         entry.extend_from_slice(&[0x63, 0xA2, 0x85]);
         entry.extend_from_slice(b"fLaC\0");
         entry.extend_from_slice(&[0xD7, 0x81, 1]);
-        assert!(track(&entry).is_err());
+        assert!(track(&entry, 0).is_err());
     }
 
     #[test]

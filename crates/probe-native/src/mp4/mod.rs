@@ -3,6 +3,7 @@
 
 use scanner_core::{MediaInfo, SubtitleStream};
 
+mod chapters;
 mod fragments;
 mod streams;
 
@@ -62,7 +63,10 @@ fn chapter_tracks(moov: &[u8]) -> Result<Vec<u64>, Unsure> {
         for (kind, refs) in boxes(tref)? {
             if &kind == b"chap" {
                 for i in 0..refs.len() / 4 {
-                    ids.push(be(refs, 4 * i, 4)?);
+                    let id = be(refs, 4 * i, 4)?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
             }
         }
@@ -99,6 +103,13 @@ fn read_moov(src: &mut Source<'_>) -> Result<Layout, Stop> {
             n => (8, n),
         };
         if size < header || at.checked_add(size).is_none_or(|end| end > src.len) {
+            // Trailing bytes after the movie that do not make a box: libavformat stops there
+            // with what it has. (Media data cut short is left to ffprobe: its decoders may
+            // miss the first frames.)
+            if &head[4..8] != b"mdat" && moov.is_some() && moofs.is_empty() {
+                at = src.len;
+                break;
+            }
             return Err(Unsure::new("a top-level box runs past the end of the file").into());
         }
         match &head[4..8] {
@@ -243,12 +254,24 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     if !fragmented && !layout.moofs.is_empty() {
         return Err(Unsure::new("fragments without mvex").into());
     }
+    let has_tracks = boxes(moov)?.iter().any(|(kind, _)| kind == b"trak");
+    if child(moov, b"mvhd")?.is_none() && !has_tracks && !fragmented {
+        // Metadata alone (a tag editor's test file): no duration, no streams.
+        return Ok(MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() });
+    }
     let mvhd = need(moov, b"mvhd")?;
-    let (timescale, duration) = match u8_at(mvhd, 0)? {
-        0 => (be(mvhd, 12, 4)?, be(mvhd, 16, 4)?),
-        1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
+    let (timescale, duration, matrix_at) = match u8_at(mvhd, 0)? {
+        0 => (be(mvhd, 12, 4)?, be(mvhd, 16, 4)?, 36),
+        1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?, 48),
         _ => return Err(Unsure::new("an unknown mvhd version").into()),
     };
+    // libavformat applies the movie's matrix to every track's: only the identity is read here.
+    let identity = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 1 << 30];
+    for (i, want) in identity.iter().enumerate() {
+        if be(mvhd, matrix_at + 4 * i, 4)? != *want {
+            return Err(Unsure::new("a movie display matrix").into());
+        }
+    }
     if duration == 0 && !fragmented && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
         // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
         return Ok(MediaInfo {
@@ -274,8 +297,8 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     let chapter_tracks = chapter_tracks(moov)?;
-    if !chapter_tracks.is_empty() {
-        return Err(Unsure::new("a QuickTime chapter track").into());
+    if chapter_tracks.len() > 1 {
+        return Err(Unsure::new("several QuickTime chapter tracks").into());
     }
     metadata(moov, &mut info)?;
     // Every track is a stream, numbered in file order.
@@ -283,6 +306,11 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     for (index, (_, trak)) in traks.enumerate() {
         let index = u32::try_from(index).map_err(|_| Unsure::new("too many tracks"))?;
         let t = track(trak)?;
+        if chapter_tracks.contains(&track_id(trak)?) {
+            // libavformat lists it as a data stream (not stored) and reads it as chapters.
+            info.chapters = chapters::read(src, &t, trak)?;
+            continue;
+        }
         match &t.handler {
             b"vide" if info.video.is_none() => {
                 let first = if streams::needs_first_sample(&t)? {
