@@ -26,6 +26,20 @@ pub(crate) struct AudioFacts {
 }
 
 impl AudioFacts {
+    /// The stream as the catalog stores it, before the container's language, flags and title.
+    pub(crate) fn stream(self, codec: &str, index: u32) -> scanner_core::AudioStream {
+        scanner_core::AudioStream {
+            index,
+            codec: codec.to_owned(),
+            profile: self.profile.map(str::to_owned),
+            channels: Some(self.channels).filter(|c| *c > 0),
+            channel_layout: self.layout.map(str::to_owned),
+            sample_rate: Some(self.sample_rate).filter(|r| *r > 0),
+            bit_rate: self.bit_rate,
+            ..scanner_core::AudioStream::default()
+        }
+    }
+
     /// A stream whose only layouts ffmpeg names are mono, stereo and (where `surround`) 5.1.
     pub(crate) fn plain(channels: u32, sample_rate: u32, surround: bool) -> Result<Self, Unsure> {
         let layout = match channels {
@@ -352,7 +366,10 @@ mod tests {
         assert_eq!(ac3_frame_channels(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap(), 6);
         // The same frame: 48 kHz, frmsizecod 28 (384 kb/s), 5.1 with side surrounds.
         let facts = ac3_frame(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap();
-        assert_eq!((facts.layout, facts.sample_rate, facts.bit_rate), (Some("5.1(side)"), 48000, Some(384_000)));
+        assert_eq!(
+            (facts.layout, facts.sample_rate, facts.bit_rate),
+            (Some("5.1(side)"), 48000, Some(384_000))
+        );
         // MPEG-1 layer III, 128 kb/s, 44.1 kHz, stereo.
         let mp3 = mpeg_audio_frame(&[0xFF, 0xFB, 0x90, 0x44]).unwrap();
         assert_eq!((mp3.sample_rate, mp3.bit_rate, mp3.layout), (44100, Some(128_000), Some("stereo")));

@@ -183,16 +183,7 @@ fn audio_stream(s: &Stream<'_>, frame: &[u8], index: u32) -> Result<AudioStream,
     if average > 0 {
         facts.bit_rate = Some(average);
     }
-    Ok(AudioStream {
-        index,
-        codec: codec.to_owned(),
-        channels: Some(facts.channels).filter(|c| *c > 0),
-        channel_layout: facts.layout.map(str::to_owned),
-        sample_rate: Some(facts.sample_rate).filter(|r| *r > 0),
-        bit_rate: facts.bit_rate,
-        title: s.name.clone(),
-        ..AudioStream::default()
-    })
+    Ok(AudioStream { title: s.name.clone(), ..facts.stream(codec, index) })
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {

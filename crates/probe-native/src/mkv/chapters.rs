@@ -72,7 +72,11 @@ pub(super) fn chapters(body: &[u8], duration_ns: Option<u64>) -> Result<Vec<Chap
             }
         };
         let title = title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
-        out.push(Chapter { start_secs: round3(*start as f64 / 1e9), end_secs: round3(end as f64 / 1e9), title });
+        out.push(Chapter {
+            start_secs: round3(*start as f64 / 1e9),
+            end_secs: round3(end as f64 / 1e9),
+            title,
+        });
     }
     Ok(out)
 }

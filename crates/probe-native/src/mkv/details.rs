@@ -95,7 +95,8 @@ pub(super) fn video(fields: &Fields<'_>, picture: &Fields<'_>, index: u32) -> Re
         }
         let mapping = elements(mapping)?;
         let kind = number(&mapping, BLOCK_ADD_ID_TYPE, 0)?;
-        if kind == u64::from(u32::from_be_bytes(*b"dvcC")) || kind == u64::from(u32::from_be_bytes(*b"dvvC")) {
+        if kind == u64::from(u32::from_be_bytes(*b"dvcC")) || kind == u64::from(u32::from_be_bytes(*b"dvvC"))
+        {
             let record = find(&mapping, BLOCK_ADD_ID_EXTRA_DATA)
                 .ok_or_else(|| Unsure::new("a Dolby Vision mapping without its record"))?;
             out.dovi = Some(dovi(record)?);

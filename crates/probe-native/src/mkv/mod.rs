@@ -255,10 +255,12 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
         let frame = t.encoding.decode(stored)?;
         match (need, &mut t.stream) {
             (Need::Vp8 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate, &t.container)?);
+                *stream =
+                    Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate, &t.container)?);
             }
             (Need::Vp9 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate, &t.container)?);
+                *stream =
+                    Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate, &t.container)?);
             }
             (Need::Ac3, Stream::Audio(a)) => set_audio(a, audio::ac3_frame(&frame)?),
             (Need::MpegAudio, Stream::Audio(a)) => set_audio(a, audio::mpeg_audio_frame(&frame)?),
@@ -281,11 +283,14 @@ fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
             continue;
         }
         let file = elements(file)?;
-        let complete = find(&file, FILE_NAME).is_some() && find(&file, FILE_DATA).is_some_and(|d| !d.is_empty());
+        let complete =
+            find(&file, FILE_NAME).is_some() && find(&file, FILE_DATA).is_some_and(|d| !d.is_empty());
         let mime = find(&file, FILE_MIME_TYPE).map(text).unwrap_or_default();
         match mime.as_str() {
             "image/jpeg" | "image/png" if complete => found = true,
-            m if m.starts_with("image/") => return Err(Unsure::new("an attached picture of another type").into()),
+            m if m.starts_with("image/") => {
+                return Err(Unsure::new("an attached picture of another type").into());
+            }
             _ => {}
         }
     }
@@ -294,11 +299,9 @@ fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
 
 /// What the first frame of an audio stream says.
 fn set_audio(a: &mut scanner_core::AudioStream, facts: audio::AudioFacts) {
-    a.channels = Some(facts.channels).filter(|c| *c > 0);
-    a.channel_layout = facts.layout.map(str::to_owned);
-    a.sample_rate = Some(facts.sample_rate).filter(|r| *r > 0);
-    a.bit_rate = facts.bit_rate;
-    a.profile = facts.profile.map(str::to_owned);
+    let (default, forced) = (a.default, a.forced);
+    let (language, title) = (a.language.take(), a.title.take());
+    *a = scanner_core::AudioStream { language, title, default, forced, ..facts.stream(&a.codec, a.index) };
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {

@@ -174,17 +174,11 @@ pub(super) fn audio_stream(
     index: u32,
 ) -> AudioStream {
     AudioStream {
-        index,
-        codec: codec.to_owned(),
-        profile: facts.profile.map(str::to_owned),
-        channels: Some(facts.channels).filter(|c| *c > 0),
-        channel_layout: facts.layout.map(str::to_owned),
-        sample_rate: Some(facts.sample_rate).filter(|r| *r > 0),
-        bit_rate: facts.bit_rate,
         language,
         default: flags.default,
         forced: flags.forced,
         title: flags.title.clone(),
+        ..facts.stream(codec, index)
     }
 }
 

@@ -39,7 +39,8 @@ fn sample_positions(stbl: &[u8]) -> Result<Vec<(u64, u64)>, Unsure> {
     for e in 0..entries as usize {
         let first = be(stsc, 8 + 12 * e, 4)?.saturating_sub(1);
         let per_chunk = be(stsc, 12 + 12 * e, 4)?;
-        let last = if (e as u64) + 1 < entries { be(stsc, 8 + 12 * (e + 1), 4)?.saturating_sub(1) } else { chunks };
+        let last =
+            if (e as u64) + 1 < entries { be(stsc, 8 + 12 * (e + 1), 4)?.saturating_sub(1) } else { chunks };
         for chunk in first..last.min(chunks) {
             let mut at = chunk_offset(chunk)?;
             for _ in 0..per_chunk.min(MAX_CHAPTERS) {
@@ -68,11 +69,15 @@ fn title(sample: &[u8]) -> Result<Option<String>, Unsure> {
             let big = text[0] == 0xfe;
             let units: Vec<u16> = rest
                 .chunks_exact(2)
-                .map(|c| if big { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+                .map(
+                    |c| if big { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) },
+                )
                 .collect();
             String::from_utf16(&units).map_err(|_| Unsure::new("a chapter title that is not UTF-16"))?
         }
-        _ => String::from_utf8(text.to_vec()).map_err(|_| Unsure::new("a chapter title that is not UTF-8"))?,
+        _ => {
+            String::from_utf8(text.to_vec()).map_err(|_| Unsure::new("a chapter title that is not UTF-8"))?
+        }
     };
     let end = decoded.find('\0').unwrap_or(decoded.len());
     let trimmed = decoded[..end].trim();
@@ -117,7 +122,11 @@ pub(super) fn read(src: &mut Source<'_>, t: &Track<'_>, trak: &[u8]) -> Result<V
         if sample.len() < 2 || be(&sample, 0, 2)? + 2 > *size {
             continue;
         }
-        out.push(scanner_core::Chapter { start_secs: secs(start), end_secs: secs(end), title: title(&sample)? });
+        out.push(scanner_core::Chapter {
+            start_secs: secs(start),
+            end_secs: secs(end),
+            title: title(&sample)?,
+        });
     }
     Ok(out)
 }

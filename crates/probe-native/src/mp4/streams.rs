@@ -237,11 +237,7 @@ pub(super) fn video_stream(t: &Track<'_>, first: Option<&[u8]>, index: u32) -> R
     facts.stream(codec, frame_rate(t)?, &container(t, children, index)?)
 }
 
-pub(super) fn audio_stream(
-    src: &mut Source<'_>,
-    t: &Track<'_>,
-    index: u32,
-) -> Result<AudioStream, Stop> {
+pub(super) fn audio_stream(src: &mut Source<'_>, t: &Track<'_>, index: u32) -> Result<AudioStream, Stop> {
     let body = t.entry_body;
     let version = be(body, 8, 2)?;
     let children_at = match version {
@@ -269,7 +265,9 @@ pub(super) fn audio_stream(
             None => need(need(children, b"wave")?, kind),
         }
     };
-    let plain = |codec: &'static str| Ok::<_, Unsure>((codec, audio::AudioFacts::plain(entry_channels, entry_rate, false)?));
+    let plain = |codec: &'static str| {
+        Ok::<_, Unsure>((codec, audio::AudioFacts::plain(entry_channels, entry_rate, false)?))
+    };
     let (codec, mut facts) = match &t.entry {
         b"mp4a" => match esds(config(b"esds")?)? {
             (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac(asc)?),
@@ -311,17 +309,5 @@ pub(super) fn audio_stream(
     if facts.bit_rate.is_none() {
         facts.bit_rate = bit_rate(t)?;
     }
-    Ok(AudioStream {
-        index,
-        codec: codec.to_owned(),
-        profile: facts.profile.map(str::to_owned),
-        channels: Some(facts.channels).filter(|c| *c > 0),
-        channel_layout: facts.layout.map(str::to_owned),
-        sample_rate: Some(facts.sample_rate).filter(|r| *r > 0),
-        bit_rate: facts.bit_rate,
-        language: t.language.clone(),
-        default: t.enabled,
-        forced: false,
-        title: None,
-    })
+    Ok(AudioStream { language: t.language.clone(), default: t.enabled, ..facts.stream(codec, index) })
 }

@@ -93,65 +93,62 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-fn primaries_name(code: u32) -> Result<Option<&'static str>, Unsure> {
-    Ok(Some(match code {
-        2 => return Ok(None),
-        1 => "bt709",
-        4 => "bt470m",
-        5 => "bt470bg",
-        6 => "smpte170m",
-        7 => "smpte240m",
-        8 => "film",
-        9 => "bt2020",
-        10 => "smpte428",
-        11 => "smpte431",
-        12 => "smpte432",
-        22 => "jedec-p22",
-        _ => return Err(Unsure::new("reserved colour primaries")),
-    }))
-}
+const PRIMARIES: [(u32, &str); 11] = [
+    (1, "bt709"),
+    (4, "bt470m"),
+    (5, "bt470bg"),
+    (6, "smpte170m"),
+    (7, "smpte240m"),
+    (8, "film"),
+    (9, "bt2020"),
+    (10, "smpte428"),
+    (11, "smpte431"),
+    (12, "smpte432"),
+    (22, "jedec-p22"),
+];
 
-fn transfer_name(code: u32) -> Result<Option<&'static str>, Unsure> {
-    Ok(Some(match code {
-        2 => return Ok(None),
-        1 => "bt709",
-        4 => "gamma22",
-        5 => "gamma28",
-        6 => "smpte170m",
-        7 => "smpte240m",
-        8 => "linear",
-        9 => "log100",
-        10 => "log316",
-        11 => "iec61966-2-4",
-        12 => "bt1361e",
-        13 => "iec61966-2-1",
-        14 => "bt2020-10",
-        15 => "bt2020-12",
-        16 => "smpte2084",
-        17 => "smpte428",
-        18 => "arib-std-b67",
-        _ => return Err(Unsure::new("a reserved colour transfer")),
-    }))
-}
+const TRANSFERS: [(u32, &str); 16] = [
+    (1, "bt709"),
+    (4, "gamma22"),
+    (5, "gamma28"),
+    (6, "smpte170m"),
+    (7, "smpte240m"),
+    (8, "linear"),
+    (9, "log100"),
+    (10, "log316"),
+    (11, "iec61966-2-4"),
+    (12, "bt1361e"),
+    (13, "iec61966-2-1"),
+    (14, "bt2020-10"),
+    (15, "bt2020-12"),
+    (16, "smpte2084"),
+    (17, "smpte428"),
+    (18, "arib-std-b67"),
+];
 
-fn matrix_name(code: u32) -> Result<Option<&'static str>, Unsure> {
-    Ok(Some(match code {
-        2 => return Ok(None),
-        0 => "gbr",
-        1 => "bt709",
-        4 => "fcc",
-        5 => "bt470bg",
-        6 => "smpte170m",
-        7 => "smpte240m",
-        8 => "ycgco",
-        9 => "bt2020nc",
-        10 => "bt2020c",
-        11 => "smpte2085",
-        12 => "chroma-derived-nc",
-        13 => "chroma-derived-c",
-        14 => "ictcp",
-        _ => return Err(Unsure::new("reserved matrix coefficients")),
-    }))
+const MATRICES: [(u32, &str); 13] = [
+    (0, "gbr"),
+    (1, "bt709"),
+    (4, "fcc"),
+    (5, "bt470bg"),
+    (6, "smpte170m"),
+    (7, "smpte240m"),
+    (8, "ycgco"),
+    (9, "bt2020nc"),
+    (10, "bt2020c"),
+    (11, "smpte2085"),
+    (12, "chroma-derived-nc"),
+    (13, "chroma-derived-c"),
+    (14, "ictcp"),
+];
+
+/// ffmpeg's name for a colour code point: `None` for 2 ("unspecified"), unsure of reserved ones.
+fn colour_name(code: u32, table: &[(u32, &'static str)]) -> Result<Option<&'static str>, Unsure> {
+    if code == 2 {
+        return Ok(None);
+    }
+    let found = table.iter().find(|(c, _)| *c == code).map(|(_, name)| Some(*name));
+    found.ok_or_else(|| Unsure::new("a reserved colour code point"))
 }
 
 fn range_name(code: u32) -> Result<Option<&'static str>, Unsure> {
@@ -180,9 +177,9 @@ pub(crate) fn apply(video: &mut VideoStream, decoded: &Decoded, container: &Cont
     video.level = decoded.level;
     video.codec_tag = container.codec_tag.clone();
     video.color_range = owned(range_name(range)?);
-    video.color_primaries = owned(primaries_name(primaries)?);
-    video.color_transfer = owned(transfer_name(transfer)?);
-    video.color_space = owned(matrix_name(matrix)?);
+    video.color_primaries = owned(colour_name(primaries, &PRIMARIES)?);
+    video.color_transfer = owned(colour_name(transfer, &TRANSFERS)?);
+    video.color_space = owned(colour_name(matrix, &MATRICES)?);
     video.field_order = decoded.field_order.or(container.field_order).map(str::to_owned);
     let sar = container
         .sar
@@ -216,7 +213,11 @@ pub(crate) fn dovi(record: &[u8]) -> Result<DoviConfig, Unsure> {
     }
     let fields = be(record, 2, 2)?;
     let compat = u8_at(record, 4)? >> 4;
-    Ok(DoviConfig { profile: (fields >> 9) as u8 & 0x7f, level: (fields >> 3) as u8 & 0x3f, bl_compat_id: compat })
+    Ok(DoviConfig {
+        profile: (fields >> 9) as u8 & 0x7f,
+        level: (fields >> 3) as u8 & 0x3f,
+        bl_compat_id: compat,
+    })
 }
 
 /// The four-character code as ffprobe prints it; `None` for zero.

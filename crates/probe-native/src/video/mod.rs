@@ -211,14 +211,7 @@ pub(crate) fn av1_stream(
         // The decoder leaves the field order to the container.
         field_order: None,
     };
-    Ok(VideoFacts {
-        profile: Some(name.to_owned()),
-        pix_fmt,
-        bit_depth: seq.depth,
-        width,
-        height,
-        decoded,
-    })
+    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height, decoded })
 }
 
 /// A `vpcC` (VP codec configuration, version 1) record; the size comes from the container.

@@ -56,7 +56,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "h264 rotated phone video mp4",
-            spec: Spec::new("mp4").video(x264()).audio("aac", 1, None).muxer(&["-metadata:s:v:0", "rotate=90"]),
+            spec: Spec::new("mp4")
+                .video(x264())
+                .audio("aac", 1, None)
+                .muxer(&["-metadata:s:v:0", "rotate=90"]),
             made: |i| video(i).rotation == Some(-90),
             native: true,
         },
@@ -96,14 +99,20 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "interlaced h264 mkv",
-            spec: Spec::new("mkv").video(Video { extra: vec!["-flags", "+ildct+ilme", "-top", "1"], ..x264() }),
+            spec: Spec::new("mkv")
+                .video(Video { extra: vec!["-flags", "+ildct+ilme", "-top", "1"], ..x264() }),
             made: |i| video(i).interlaced(),
             native: false,
         },
         Case {
             name: "anamorphic DVD-style MPEG-2 mkv",
             spec: Spec::new("mkv")
-                .video(Video { width: 720, height: 480, extra: vec!["-aspect", "16:9"], ..Video::new("mpeg2video", "yuv420p") })
+                .video(Video {
+                    width: 720,
+                    height: 480,
+                    extra: vec!["-aspect", "16:9"],
+                    ..Video::new("mpeg2video", "yuv420p")
+                })
                 .audio("ac3", 2, None),
             made: |i| video(i).display_aspect_ratio.as_deref() == Some("16:9"),
             native: false,
@@ -118,7 +127,8 @@ async fn files_made_for_each_detail_are_read_as_ffprobe_reads_them() {
     let (mut problems, mut unsure) = (Vec::new(), Vec::new());
     for case in cases() {
         let path = case.spec.build();
-        let expected = ffprobe.probe(path.clone()).await.unwrap_or_else(|e| panic!("ffprobe on {}: {e}", case.name));
+        let expected =
+            ffprobe.probe(path.clone()).await.unwrap_or_else(|e| panic!("ffprobe on {}: {e}", case.name));
         assert!((case.made)(&expected), "{} was not made as meant: {expected:?}", case.name);
         match read_headers(&path, NativeProbe::default().max_bytes).unwrap() {
             Answer::Known(info) => {
