@@ -58,7 +58,7 @@ pub(super) fn video(fields: &Fields<'_>, picture: &Fields<'_>, index: u32) -> Re
     if number(picture, STEREO_MODE, 0)? != 0 || find(picture, PROJECTION).is_some() {
         return Err(Unsure::new("a stereoscopic or projected video"));
     }
-    if PIXEL_CROPS.iter().any(|id| number(picture, *id, 0).map_or(true, |v| v != 0)) {
+    if PIXEL_CROPS.iter().any(|id| !number(picture, *id, 0).is_ok_and(|v| v == 0)) {
         return Err(Unsure::new("a cropped video"));
     }
     let mut out = Container { index, ..Container::default() };

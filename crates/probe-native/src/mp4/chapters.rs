@@ -122,11 +122,7 @@ pub(super) fn read(src: &mut Source<'_>, t: &Track<'_>, trak: &[u8]) -> Result<V
         if sample.len() < 2 || be(&sample, 0, 2)? + 2 > *size {
             continue;
         }
-        out.push(scanner_core::Chapter {
-            start_secs: secs(start),
-            end_secs: secs(end),
-            title: title(&sample)?,
-        });
+        out.push(Chapter { start_secs: secs(start), end_secs: secs(end), title: title(&sample)? });
     }
     Ok(out)
 }

@@ -364,24 +364,17 @@ fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
             b"udta" | b"meta" => {
                 let udta = if &kind == b"meta" { moov_meta(payload)? } else { boxes(payload)? };
                 for (inner, body) in udta {
-                    match &inner {
+                    let pictures = match &inner {
                         b"chpl" => return Err(Unsure::new("Nero chapters")),
-                        b"meta" => {
-                            if cover_art(&boxes_of_meta(body)?)? {
-                                if !seen_trak {
-                                    return Err(Unsure::new("cover art before the tracks"));
-                                }
-                                info.cover_art = true;
-                            }
-                        }
-                        b"ilst" if cover_art(&[(inner, body)])? => {
-                            if !seen_trak {
-                                return Err(Unsure::new("cover art before the tracks"));
-                            }
-                            info.cover_art = true;
-                        }
-                        _ => {}
+                        b"meta" => cover_art(&boxes_of_meta(body)?)?,
+                        b"ilst" => cover_art(&[(inner, body)])?,
+                        _ => false,
+                    };
+                    if pictures && !seen_trak {
+                        // The picture's stream would come before the tracks' and renumber them.
+                        return Err(Unsure::new("cover art before the tracks"));
                     }
+                    info.cover_art |= pictures;
                 }
             }
             _ => {}

@@ -68,13 +68,8 @@ pub(crate) fn reduce(num: u64, den: u64, max: u64) -> Option<(u64, u64)> {
         let next = n - d * x;
         let a2 = (x.checked_mul(a1.0)?.checked_add(a0.0)?, x.checked_mul(a1.1)?.checked_add(a0.1)?);
         if a2.0 > max || a2.1 > max {
-            let mut x = u64::MAX;
-            if a1.0 != 0 {
-                x = (max - a0.0) / a1.0;
-            }
-            if a1.1 != 0 {
-                x = x.min((max - a0.1) / a1.1);
-            }
+            let by_num = (max - a0.0).checked_div(a1.0).unwrap_or(u64::MAX);
+            let x = by_num.min((max - a0.1).checked_div(a1.1).unwrap_or(u64::MAX));
             let lhs = u128::from(d) * (2 * u128::from(x) * u128::from(a1.1) + u128::from(a0.1));
             if lhs > u128::from(n) * u128::from(a1.1) {
                 a1 = (x * a1.0 + a0.0, x * a1.1 + a0.1);

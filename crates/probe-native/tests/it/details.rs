@@ -1,5 +1,5 @@
 //! Issue 14's stream details on files made to carry them (HDR10 with mastering metadata, HLG,
-//! a rotated phone video, tagged colours, forced and SDH subtitles with titles, interlacing, an
+//! tagged colours, forced and SDH subtitles with titles, interlacing, an
 //! anamorphic DVD-style MPEG-2): ffprobe reports the property each file was made with, and
 //! the native probe reports exactly what ffprobe does — or, where it must, leaves the file to
 //! ffprobe.
@@ -52,15 +52,6 @@ fn cases() -> Vec<Case> {
             name: "x265 HLG mkv",
             spec: Spec::new("mkv").video(x265(HLG)),
             made: |i| video(i).hdr == HdrKind::Hlg,
-            native: true,
-        },
-        Case {
-            name: "h264 rotated phone video mp4",
-            spec: Spec::new("mp4")
-                .video(x264())
-                .audio("aac", 1, None)
-                .muxer(&["-metadata:s:v:0", "rotate=90"]),
-            made: |i| video(i).rotation == Some(-90),
             native: true,
         },
         Case {
