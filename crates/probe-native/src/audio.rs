@@ -11,6 +11,52 @@ use crate::bits::{Bits, be, u8_at};
 /// less — is left to ffprobe. A configuration that says SBR is absent (ffmpeg's own encoder
 /// writes the extension with the flag off) is mono: ffmpeg then ignores SBR in the frames.
 pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
+    Ok(aac(asc)?.channels)
+}
+
+/// What ffmpeg's decoders report of an audio stream, beyond its codec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AudioFacts {
+    pub channels: u32,
+    pub layout: Option<&'static str>,
+    pub sample_rate: u32,
+    pub profile: Option<&'static str>,
+    /// The bit rate the decoder or parser sets from the frames (AC-3, MPEG audio).
+    pub bit_rate: Option<u64>,
+}
+
+impl AudioFacts {
+    /// The stream as the catalog stores it, before the container's language, flags and title.
+    pub(crate) fn stream(self, codec: &str, index: u32) -> scanner_core::AudioStream {
+        scanner_core::AudioStream {
+            index,
+            codec: codec.to_owned(),
+            profile: self.profile.map(str::to_owned),
+            channels: Some(self.channels).filter(|c| *c > 0),
+            channel_layout: self.layout.map(str::to_owned),
+            sample_rate: Some(self.sample_rate).filter(|r| *r > 0),
+            bit_rate: self.bit_rate,
+            ..scanner_core::AudioStream::default()
+        }
+    }
+
+    /// A stream whose only layouts ffmpeg names are mono, stereo and (where `surround`) 5.1.
+    pub(crate) fn plain(channels: u32, sample_rate: u32, surround: bool) -> Result<Self, Unsure> {
+        let layout = match channels {
+            1 => "mono",
+            2 => "stereo",
+            6 if surround => "5.1",
+            _ => return Err(Unsure::new("a channel layout the native probe does not name")),
+        };
+        Ok(Self { channels, layout: Some(layout), sample_rate, ..Self::default() })
+    }
+}
+
+/// AAC's AudioSpecificConfig: channels (see [`aac_channels`]), profile and output sample rate
+/// as ffmpeg's decoder reports them after the first frame. Where the frames could still turn
+/// the stream into HE-AAC (SBR left implicit at a core rate of 24 kHz or less, or signalled
+/// only by the backward-compatible extension), the answer is unsure.
+pub(crate) fn aac(asc: &[u8]) -> Result<AudioFacts, Unsure> {
     let mut bits = Bits::new(asc);
     let object_type = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
         match bits.bits(5)? {
@@ -28,15 +74,22 @@ pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
     };
     let mut aot = object_type(&mut bits)?;
     let core_rate = rate(&mut bits)?;
+    let mut out_rate = core_rate;
     let config = bits.bits(4)?;
     // SBR: None while the frames may still carry it (implicit signalling).
     let (mut sbr, mut ps) = (None, false);
     let hierarchical = aot == 5 || aot == 29;
     if hierarchical {
         (sbr, ps) = (Some(true), aot == 29);
-        rate(&mut bits)?;
+        out_rate = rate(&mut bits)?;
         aot = object_type(&mut bits)?;
     }
+    let core_profile = match aot {
+        1 => "Main",
+        2 => "LC",
+        3 => "SSR",
+        _ => "LTP",
+    };
     if !(1..=4).contains(&aot) {
         return Err(Unsure::new("an AAC object type other than Main, LC, SSR or LTP"));
     }
@@ -74,40 +127,127 @@ pub(crate) fn aac_channels(asc: &[u8]) -> Result<u32, Unsure> {
             break;
         }
     }
-    match (channels, sbr) {
-        (1, _) if ps => Ok(2),
-        (1, Some(false)) => Ok(1),
-        (1, Some(true)) => Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
+    let channels = match (channels, sbr) {
+        (1, _) if ps => 2,
+        (1, Some(false)) => 1,
+        (1, Some(true)) => return Err(Unsure::new("mono HE-AAC, which may carry parametric stereo")),
         (1, None) if core_rate <= 24000 => {
-            Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2"))
+            return Err(Unsure::new("mono AAC at 24 kHz or less, which may be HE-AAC v2"));
         }
-        (n, _) => Ok(n),
-    }
+        (n, _) => n,
+    };
+    let profile = match (hierarchical, sbr) {
+        (true, _) if ps => "HE-AACv2",
+        (true, _) => "HE-AAC",
+        (false, Some(true)) => return Err(Unsure::new("AAC with SBR signalled backward-compatibly")),
+        (false, None) if core_rate <= 24000 => {
+            return Err(Unsure::new("AAC at 24 kHz or less, which may be HE-AAC"));
+        }
+        _ => core_profile,
+    };
+    let mut facts = AudioFacts::plain(channels, out_rate, true)?;
+    facts.profile = Some(profile);
+    Ok(facts)
 }
 
 const AC3_CHANNELS: [u32; 8] = [2, 1, 2, 3, 3, 4, 4, 5];
 
-/// `dac3`: acmod and lfeon.
-pub(crate) fn ac3_channels(dac3: &[u8]) -> Result<u32, Unsure> {
-    let v = be(dac3, 0, 3)?;
-    Ok(AC3_CHANNELS[((v >> 11) & 7) as usize] + ((v >> 10) & 1) as u32)
+/// ffmpeg's name for an AC-3 channel mode (`acmod`) with or without LFE.
+fn ac3_layout(acmod: u32, lfe: bool) -> Result<&'static str, Unsure> {
+    Ok(match (acmod, lfe) {
+        (1, false) => "mono",
+        (2, false) => "stereo",
+        (2, true) => "2.1",
+        (3, false) => "3.0",
+        (3, true) => "3.1",
+        (5, false) => "4.0",
+        (5, true) => "4.1",
+        (7, false) => "5.0(side)",
+        (7, true) => "5.1(side)",
+        _ => return Err(Unsure::new("an AC-3 channel mode the native probe does not name")),
+    })
 }
 
-/// `dec3`: a single independent substream without dependent substreams.
-pub(crate) fn eac3_channels(dec3: &[u8]) -> Result<u32, Unsure> {
-    let mut bits = Bits::new(dec3);
-    bits.skip(13)?; // data_rate
-    if bits.bits(3)? != 0 {
-        return Err(Unsure::new("E-AC-3 with several independent substreams"));
+const AC3_RATES: [u32; 3] = [48000, 44100, 32000];
+const AC3_BIT_RATES: [u64; 19] =
+    [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 576, 640];
+
+/// An AC-3 or E-AC-3 frame at the start of `data`, as ffmpeg's decoder reports it: channels,
+/// layout, sample rate and the bit rate of the frame.
+pub(crate) fn ac3_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
+    let channels = ac3_frame_channels(data)?;
+    let bsid = u8_at(data, 5)? >> 3;
+    let mut bits = Bits::new(data);
+    bits.skip(16)?;
+    let (acmod, lfe, sample_rate, bit_rate) = if bsid <= 10 {
+        bits.skip(16)?; // crc1
+        let fscod = bits.bits(2)?;
+        let frmsizecod = bits.bits(6)?;
+        bits.skip(5 + 3)?;
+        let acmod = bits.bits(3)?;
+        let skip = usize::from(acmod & 1 != 0 && acmod != 1) * 2 + usize::from(acmod & 4 != 0) * 2;
+        bits.skip(skip + usize::from(acmod == 2) * 2)?;
+        let lfe = bits.flag()?;
+        let shift = bsid.saturating_sub(8);
+        let rate = *AC3_RATES.get(fscod as usize).ok_or_else(|| Unsure::new("a reserved AC-3 rate"))?;
+        let kbps =
+            *AC3_BIT_RATES.get(frmsizecod as usize >> 1).ok_or_else(|| Unsure::new("an AC-3 frame size"))?;
+        (acmod, lfe, rate >> shift, (kbps * 1000) >> shift)
+    } else {
+        bits.skip(2 + 3)?; // strmtyp, substreamid
+        let frame_len = (u64::from(bits.bits(11)?) + 1) * 2;
+        let fscod = bits.bits(2)?;
+        let (rate, blocks) = if fscod == 3 {
+            let half = [24000, 22050, 16000];
+            (*half.get(bits.bits(2)? as usize).ok_or_else(|| Unsure::new("a reserved E-AC-3 rate"))?, 6)
+        } else {
+            (AC3_RATES[fscod as usize], [1, 2, 3, 6][bits.bits(2)? as usize])
+        };
+        let acmod = bits.bits(3)?;
+        let lfe = bits.flag()?;
+        (acmod, lfe, rate, 8 * frame_len * u64::from(rate) / (blocks * 256))
+    };
+    Ok(AudioFacts {
+        channels,
+        layout: Some(ac3_layout(acmod, lfe)?),
+        sample_rate,
+        profile: None,
+        bit_rate: Some(bit_rate),
+    })
+}
+
+/// An MPEG audio (MP1/2/3) frame header: channels, sample rate and bit rate. A first frame
+/// that carries a VBR header (Xing, Info, VBRI) is unsure: ffmpeg averages the bit rate of the
+/// frames it reads.
+pub(crate) fn mpeg_audio_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
+    let channels = mpeg_audio_frame_channels(data)?;
+    let header = be(data, 0, 4)? as u32;
+    let version = (header >> 19) & 3; // 0: MPEG 2.5, 2: MPEG 2, 3: MPEG 1
+    let layer = 4 - ((header >> 17) & 3);
+    let rates = [44100, 48000, 32000];
+    let rate = *rates.get(((header >> 10) & 3) as usize).ok_or_else(|| Unsure::new("a reserved rate"))?;
+    let sample_rate = match version {
+        3 => rate,
+        2 => rate / 2,
+        0 => rate / 4,
+        _ => return Err(Unsure::new("a reserved MPEG audio version")),
+    };
+    let index = ((header >> 12) & 15) as usize;
+    let table: [u64; 15] = match (version == 3, layer) {
+        (true, 1) => [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+        (true, 2) => [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+        (true, _) => [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+        (false, 1) => [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+        (false, _) => [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    };
+    let kbps = *table.get(index).filter(|k| **k > 0).ok_or_else(|| Unsure::new("a free-format frame"))?;
+    let head = data.get(..data.len().min(200)).unwrap_or_default();
+    if [b"Xing", b"Info", b"VBRI"].iter().any(|tag| head.windows(4).any(|w| w == *tag)) {
+        return Err(Unsure::new("MPEG audio with a VBR header"));
     }
-    bits.skip(2 + 5 + 1 + 1 + 3)?; // fscod, bsid, reserved, asvc, bsmod
-    let acmod = bits.bits(3)?;
-    let lfe = bits.bit()?;
-    bits.skip(3)?;
-    if bits.bits(4)? != 0 {
-        return Err(Unsure::new("E-AC-3 with dependent substreams"));
-    }
-    Ok(AC3_CHANNELS[acmod as usize] + lfe)
+    let mut facts = AudioFacts::plain(channels, sample_rate, false)?;
+    facts.bit_rate = Some(kbps * 1000);
+    Ok(facts)
 }
 
 /// An AC-3 or E-AC-3 frame at the start of `data`: the channels ffmpeg's decoder outputs. An
@@ -170,9 +310,31 @@ pub(crate) fn vorbis_id_channels(headers: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(headers, at + 11)?))
 }
 
-/// `dOps`: OutputChannelCount.
-pub(crate) fn opus_channels(dops: &[u8]) -> Result<u32, Unsure> {
-    Ok(u32::from(u8_at(dops, 1)?))
+/// Vorbis headers as a container carries them: channels and sample rate from the
+/// identification header.
+pub(crate) fn vorbis_id(headers: &[u8]) -> Result<AudioFacts, Unsure> {
+    let channels = vorbis_id_channels(headers)?;
+    let at = headers.windows(7).position(|w| w == b"\x01vorbis").unwrap_or_default();
+    let rate = u32::from_le_bytes(
+        headers.get(at + 12..at + 16).and_then(|r| r.try_into().ok()).ok_or_else(|| Unsure::new("short"))?,
+    );
+    AudioFacts::plain(channels, rate, true)
+}
+
+/// An Opus header (`dOps`, or `OpusHead` as Matroska keeps it) with the channel count at
+/// `channels_at`: ffmpeg decodes Opus at 48 kHz whatever the input rate was.
+pub(crate) fn opus(header: &[u8], channels_at: usize) -> Result<AudioFacts, Unsure> {
+    let channels = u32::from(u8_at(header, channels_at)?);
+    let family = u8_at(header, channels_at + 9)?;
+    if family > 1 || (family == 0 && channels > 2) {
+        return Err(Unsure::new("an Opus channel mapping the native probe does not name"));
+    }
+    AudioFacts::plain(channels, 48000, true)
+}
+
+/// A FLAC STREAMINFO block: channels and sample rate.
+pub(crate) fn flac(streaminfo: &[u8]) -> Result<AudioFacts, Unsure> {
+    AudioFacts::plain(flac_channels(streaminfo)?, (be(streaminfo, 10, 3)? >> 4) as u32, true)
 }
 
 /// A FLAC STREAMINFO block's channel count.
@@ -197,13 +359,20 @@ mod tests {
         assert_eq!(aac_channels(&[0x13, 0x88, 0x56, 0xE5, 0x00]).unwrap(), 1);
         assert_eq!(aac_channels(&[0x11, 0x88]).unwrap(), 1); // LC, 48 kHz, mono
         assert!(aac_channels(&[0x11, 0x80]).is_err()); // PCE
-        // 48 kHz, bsid 8, acmod 7 (3/2), LFE on → 6.
-        assert_eq!(ac3_channels(&[0x10, 0x3D, 0xE0]).unwrap(), 6);
-        assert_eq!(ac3_channels(&[0x10, 0x10, 0x00]).unwrap(), 2);
-        assert_eq!(opus_channels(&[0, 2, 0x01, 0x38]).unwrap(), 2);
-        assert!(opus_channels(&[0]).is_err());
+        let dops = [0, 2, 0x01, 0x38, 0, 0, 0xBB, 0x80, 0, 0, 0];
+        assert_eq!(opus(&dops, 1).unwrap().layout, Some("stereo"));
+        assert!(opus(&[0], 1).is_err());
         // AC-3 frame: 48 kHz, bsid 8, acmod 7, cmixlev, surmixlev, LFE on.
         assert_eq!(ac3_frame_channels(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap(), 6);
+        // The same frame: 48 kHz, frmsizecod 28 (384 kb/s), 5.1 with side surrounds.
+        let facts = ac3_frame(&[0x0B, 0x77, 0, 0, 0x1C, 0x40, 0xE1, 0x40]).unwrap();
+        assert_eq!(
+            (facts.layout, facts.sample_rate, facts.bit_rate),
+            (Some("5.1(side)"), 48000, Some(384_000))
+        );
+        // MPEG-1 layer III, 128 kb/s, 44.1 kHz, stereo.
+        let mp3 = mpeg_audio_frame(&[0xFF, 0xFB, 0x90, 0x44]).unwrap();
+        assert_eq!((mp3.sample_rate, mp3.bit_rate, mp3.layout), (44100, Some(128_000), Some("stereo")));
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0xC4]).unwrap(), 1);
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0x44]).unwrap(), 2);
         assert!(mpeg_audio_frame_channels(&[0x00, 0xFB, 0x90, 0x44]).is_err());

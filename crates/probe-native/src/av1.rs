@@ -13,6 +13,11 @@ pub(crate) struct SequenceHeader {
     /// 0: monochrome, 1: 4:2:0, 2: 4:2:2, 3: 4:4:4.
     pub chroma: u32,
     pub matrix: u32,
+    pub primaries: u32,
+    pub transfer: u32,
+    pub full_range: bool,
+    /// `seq_level_idx` of the first operating point (ffmpeg's `level`).
+    pub level: u32,
 }
 
 /// The first sequence header OBU among `obus` (low-overhead format: each with a size).
@@ -68,8 +73,9 @@ fn sequence_header(body: &[u8]) -> Result<SequenceHeader, Unsure> {
     let profile = bits.bits(3)?;
     bits.skip(1)?; // still_picture
     let reduced = bits.flag()?;
+    let mut level = None;
     if reduced {
-        bits.skip(5)?;
+        level = Some(bits.bits(5)?);
     } else {
         let mut buffer_delay_length = 0;
         let timing_info = bits.flag()?;
@@ -88,7 +94,9 @@ fn sequence_header(body: &[u8]) -> Result<SequenceHeader, Unsure> {
         let initial_display_delay = bits.flag()?;
         for _ in 0..=bits.bits(5)? {
             bits.skip(12)?; // operating_point_idc
-            if bits.bits(5)? > 7 {
+            let idx = bits.bits(5)?;
+            level.get_or_insert(idx);
+            if idx > 7 {
                 bits.skip(1)?; // seq_tier
             }
             if decoder_model_info && bits.flag()? {
@@ -131,12 +139,14 @@ fn sequence_header(body: &[u8]) -> Result<SequenceHeader, Unsure> {
     let mono = profile != 1 && bits.flag()?;
     let (primaries, transfer, matrix) =
         if bits.flag()? { (bits.bits(8)?, bits.bits(8)?, bits.bits(8)?) } else { (2, 2, 2) };
+    let mut full_range = true;
     let chroma = if mono {
+        full_range = bits.flag()?;
         0
     } else if primaries == 1 && transfer == 13 && matrix == 0 {
-        3 // sRGB: 4:4:4, no more fields.
+        3 // sRGB: 4:4:4, full range, no more fields.
     } else {
-        bits.skip(1)?; // color_range
+        full_range = bits.flag()?;
         match profile {
             0 => 1,
             1 => 3,
@@ -148,7 +158,8 @@ fn sequence_header(body: &[u8]) -> Result<SequenceHeader, Unsure> {
             _ => 2,
         }
     };
-    Ok(SequenceHeader { profile, depth, chroma, matrix })
+    let level = level.ok_or_else(|| Unsure::new("an AV1 sequence header without operating points"))?;
+    Ok(SequenceHeader { profile, depth, chroma, matrix, primaries, transfer, full_range, level })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 mod audio;
 mod av1;
 mod avi;
+mod avi_index;
 mod bits;
 mod mkv;
 mod mp4;

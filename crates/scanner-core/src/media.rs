@@ -155,7 +155,7 @@ pub struct MediaInfo {
 /// The version of what probes report. Rows probed under an older version lack fields that were
 /// added since; a scan probes such files again (once, as it meets them), never all at start-up.
 /// Raise it whenever a probe starts reporting something new.
-pub const PROBE_FIELDS_VERSION: u32 = 2;
+pub const PROBE_FIELDS_VERSION: u32 = 3;
 
 /// One catalogued file: what the walk saw, what the probe said, what the name says, and the
 /// compatibility verdict. Field names are the public JSON shape (`mediascan media --json`).

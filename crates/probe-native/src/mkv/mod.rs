@@ -2,7 +2,9 @@
 //! stream is only described by its frames, the first block of that track (`cluster.rs`).
 //! Codecs, layouts and encodings not listed here are [`Unsure`].
 
+mod chapters;
 mod cluster;
+mod details;
 mod track;
 
 use scanner_core::MediaInfo;
@@ -32,6 +34,12 @@ const DURATION: u32 = 0x4489;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const CLUSTER: u32 = 0x1F43_B675;
+const CHAPTERS: u32 = 0x1043_A770;
+const ATTACHMENTS: u32 = 0x1941_A469;
+const ATTACHED_FILE: u32 = 0x61A7;
+const FILE_MIME_TYPE: u32 = 0x4660;
+const FILE_NAME: u32 = 0x466E;
+const FILE_DATA: u32 = 0x465C;
 
 /// An element ID (marker bits kept) and its length in bytes.
 fn id_at(data: &[u8], at: usize) -> Result<(u32, usize), Unsure> {
@@ -116,6 +124,10 @@ fn read_element(src: &mut Source<'_>, at: u64) -> Result<(u32, Vec<u8>), Stop> {
 struct Segment {
     info: Option<Vec<u8>>,
     tracks: Option<Vec<u8>>,
+    /// Where the Chapters element starts, if there is one.
+    chapters: Option<u64>,
+    /// Where the Attachments element starts, if there is one.
+    attachments: Option<u64>,
     /// Where the first Cluster starts, if it was reached.
     cluster: Option<u64>,
 }
@@ -158,7 +170,7 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         return Err(Unsure::new("a file cut short").into());
     }
 
-    let mut seg = Segment { info: None, tracks: None, cluster: None };
+    let mut seg = Segment { info: None, tracks: None, chapters: None, attachments: None, cluster: None };
     let mut seeks = Vec::new();
     let mut at = start;
     // Up to the first Cluster, reading only the headers of what is not needed.
@@ -177,6 +189,8 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         let body = at + (id_len + size_len) as u64;
         match id {
             INFO => seg.info = Some(src.read(body, size)?),
+            CHAPTERS => seg.chapters = Some(at),
+            ATTACHMENTS => seg.attachments = Some(at),
             TRACKS => seg.tracks = Some(src.read(body, size)?),
             SEEK_HEAD if seeks.is_empty() => {
                 for (sid, seek) in elements(&src.read(body, size)?)? {
@@ -196,6 +210,15 @@ fn segment(src: &mut Source<'_>) -> Result<Segment, Stop> {
         at = body.saturating_add(size);
     }
     for (target, position) in seeks {
+        match target {
+            CHAPTERS => {
+                seg.chapters.get_or_insert(position);
+            }
+            ATTACHMENTS => {
+                seg.attachments.get_or_insert(position);
+            }
+            _ => {}
+        }
         let wanted = match target {
             INFO if seg.info.is_none() => &mut seg.info,
             TRACKS if seg.tracks.is_none() => &mut seg.tracks,
@@ -223,7 +246,7 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
     let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
     let frames = cluster::first_frames(src, cluster, &wanted)?;
     for t in tracks.iter_mut() {
-        let Some(need) = t.need else { continue };
+        let Some(need) = t.need.clone() else { continue };
         let stored = frames
             .iter()
             .find(|(n, _)| *n == t.number)
@@ -232,19 +255,53 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
         let frame = t.encoding.decode(stored)?;
         match (need, &mut t.stream) {
             (Need::Vp8 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate));
+                *stream =
+                    Stream::Video(vpx::vp8(&frame, width, height)?.stream("vp8", rate, &t.container)?);
             }
             (Need::Vp9 { width, height, rate }, stream) => {
-                *stream = Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate));
+                *stream =
+                    Stream::Video(vpx::vp9(&frame, width, height)?.stream("vp9", rate, &t.container)?);
             }
-            (Need::Ac3, Stream::Audio(a)) => a.channels = Some(audio::ac3_frame_channels(&frame)?),
-            (Need::MpegAudio, Stream::Audio(a)) => {
-                a.channels = Some(audio::mpeg_audio_frame_channels(&frame)?);
-            }
+            (Need::Ac3, Stream::Audio(a)) => set_audio(a, audio::ac3_frame(&frame)?),
+            (Need::MpegAudio, Stream::Audio(a)) => set_audio(a, audio::mpeg_audio_frame(&frame)?),
             _ => return Err(Unsure::new("a frame for a stream of another kind").into()),
         }
     }
     Ok(())
+}
+
+/// Whether the Attachments element at `at` holds a picture libavformat lists as an attached
+/// picture (complete attachments whose type is JPEG or PNG); other pictures are unsure.
+fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
+    let (id, body) = read_element(src, at)?;
+    if id != ATTACHMENTS {
+        return Err(Unsure::new("a SeekHead entry pointing elsewhere").into());
+    }
+    let mut found = false;
+    for (id, file) in elements(&body)? {
+        if id != ATTACHED_FILE {
+            continue;
+        }
+        let file = elements(file)?;
+        let complete =
+            find(&file, FILE_NAME).is_some() && find(&file, FILE_DATA).is_some_and(|d| !d.is_empty());
+        let mime = find(&file, FILE_MIME_TYPE).map(text).unwrap_or_default();
+        match mime.as_str() {
+            "image/jpeg" | "image/png" if complete => found = true,
+            m if m.starts_with("image/") => {
+                return Err(Unsure::new("an attached picture of another type").into());
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// What the first frame of an audio stream says.
+fn set_audio(a: &mut scanner_core::AudioStream, facts: audio::AudioFacts) {
+    let (default, forced) = (a.default, a.forced);
+    let (language, title) = (a.language.take(), a.title.take());
+    *a = scanner_core::AudioStream { language, title, default, forced, ..facts.stream(&a.codec, a.index) };
 }
 
 pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
@@ -252,13 +309,18 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let mut tracks = Vec::new();
     for (id, entry) in elements(seg.tracks.as_deref().ok_or_else(|| Unsure::new("no Tracks"))?)? {
         if id == TRACK_ENTRY {
-            tracks.push(track::track(entry)?);
+            let index = u32::try_from(tracks.len()).map_err(|_| Unsure::new("too many tracks"))?;
+            tracks.push(track::track(entry, index)?);
         }
     }
+    let cover_art = match seg.attachments {
+        Some(at) => cover_art(src, at)?,
+        None => false,
+    };
     complete(src, seg.cluster, &mut tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
-    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() };
+    let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), cover_art, ..MediaInfo::default() };
     for t in tracks {
         match t.stream {
             Stream::Video(v) if media.video.is_none() => media.video = Some(v),
@@ -268,6 +330,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
             Stream::InFirstFrame => return Err(Unsure::new("a stream left undescribed").into()),
         }
     }
+    let mut duration_ns = None;
     match find(&info, DURATION).map(float).transpose()? {
         Some(duration) => {
             let micros = duration * scale as f64 / 1000.0;
@@ -275,12 +338,20 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
                 return Err(Unsure::new("no plausible duration in the header").into());
             }
             (media.duration_secs, media.bit_rate) = format_timing(micros as u64, src.len)?;
+            duration_ns = Some(micros as u64 * 1000);
         }
         // A live or streamed file. libavformat then estimates the duration from the streams'
         // bit rates only if it knows all of them, which it never does for video in Matroska:
         // ffprobe reports no duration and no bit rate.
         None if media.video.is_some() => {}
         None => return Err(Unsure::new("no duration in the header").into()),
+    }
+    if let Some(at) = seg.chapters {
+        let (id, body) = read_element(src, at)?;
+        if id != CHAPTERS {
+            return Err(Unsure::new("a SeekHead entry pointing elsewhere").into());
+        }
+        media.chapters = chapters::chapters(&body, duration_ns)?;
     }
     Ok(media)
 }

@@ -4,8 +4,10 @@
 
 use scanner_core::{AudioStream, SubtitleStream, VideoStream};
 
+use super::details::{self, Flags};
 use super::{elements, find, small, text, uint};
 use crate::bits::u8_at;
+use crate::video::Container;
 use crate::{Unsure, audio, round3, video};
 
 const TRACK_NUMBER: u32 = 0xD7;
@@ -39,7 +41,7 @@ pub(super) enum Stream {
 }
 
 /// What the first frame of a track must tell.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Need {
     /// VP8 and VP9 keep profile, bit depth and subsampling in the frames, not in Matroska.
     Vp8 {
@@ -95,6 +97,8 @@ fn inflate(data: &[u8]) -> Result<Vec<u8>, Unsure> {
 /// A track as read from its entry.
 pub(super) struct Track {
     pub number: u64,
+    /// What the container says of a video stream described by its first frame.
+    pub container: Container,
     pub stream: Stream,
     pub need: Option<Need>,
     pub encoding: Encoding,
@@ -161,7 +165,25 @@ fn vorbis_channels(private: &[u8]) -> Result<u32, Unsure> {
     Ok(u32::from(u8_at(private, at + 11)?))
 }
 
-pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
+/// An audio stream from what its codec configuration or first frame says.
+pub(super) fn audio_stream(
+    codec: &str,
+    facts: audio::AudioFacts,
+    language: Option<String>,
+    flags: &Flags,
+    index: u32,
+) -> AudioStream {
+    AudioStream {
+        language,
+        default: flags.default,
+        forced: flags.forced,
+        title: flags.title.clone(),
+        ..facts.stream(codec, index)
+    }
+}
+
+/// A TrackEntry, the stream numbered `index`.
+pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
     let fields = elements(entry)?;
     let (encoding, private_encoding) = encodings(&fields)?;
     let number = find(&fields, TRACK_NUMBER).map(uint).transpose()?.unwrap_or(0);
@@ -181,12 +203,15 @@ pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
     let language = find(&fields, LANGUAGE).map_or_else(|| "eng".to_owned(), text);
     let language = (!language.is_empty() && language != "und").then_some(language);
     let mut need = None;
+    let flags = details::flags(&fields)?;
+    let mut container = Container { index, ..Container::default() };
     let stream = match find(&fields, TRACK_TYPE).map(uint).transpose()? {
         Some(1) => {
             let picture =
                 elements(find(&fields, VIDEO).ok_or_else(|| Unsure::new("a video track without Video"))?)?;
             let width = find(&picture, PIXEL_WIDTH).map(small).transpose()?.unwrap_or(0);
             let height = find(&picture, PIXEL_HEIGHT).map(small).transpose()?.unwrap_or(0);
+            container = details::video(&fields, &picture, index)?;
             let (codec, facts) = match codec_id.as_str() {
                 "V_MPEG4/ISO/AVC" => ("h264", video::h264(private)?),
                 "V_MPEGH/ISO/HEVC" => ("hevc", video::hevc(private)?),
@@ -197,43 +222,42 @@ pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
                         "V_VP8" => Need::Vp8 { width, height, rate },
                         _ => Need::Vp9 { width, height, rate },
                     });
-                    return Ok(Track { number, stream: Stream::InFirstFrame, need, encoding });
+                    return Ok(Track { number, container, stream: Stream::InFirstFrame, need, encoding });
                 }
                 _ => return Err(Unsure::new("a video codec the native probe does not read")),
             };
-            Stream::Video(facts.stream(codec, Some(frame_rate(&fields)?)))
+            Stream::Video(facts.stream(codec, Some(frame_rate(&fields)?), &container)?)
         }
         Some(2) => {
             let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
             let channels = find(&sound, CHANNELS).map(small).transpose()?.unwrap_or(1);
-            let (codec, channels) = match codec_id.as_str() {
-                "A_AAC" => ("aac", audio::aac_channels(private)?),
+            // Until the first frame tells: every codec read here says its own sample rate.
+            let pending = audio::AudioFacts { channels, ..audio::AudioFacts::default() };
+            let (codec, facts) = match codec_id.as_str() {
+                "A_AAC" => ("aac", audio::aac(private)?),
                 "A_AC3" | "A_EAC3" => {
                     need = Some(Need::Ac3);
-                    (if codec_id == "A_AC3" { "ac3" } else { "eac3" }, channels)
+                    (if codec_id == "A_AC3" { "ac3" } else { "eac3" }, pending)
                 }
                 "A_MPEG/L3" | "A_MPEG/L2" => {
                     need = Some(Need::MpegAudio);
-                    (if codec_id == "A_MPEG/L3" { "mp3" } else { "mp2" }, channels)
+                    (if codec_id == "A_MPEG/L3" { "mp3" } else { "mp2" }, pending)
                 }
-                "A_DTS" => ("dts", channels),
-                "A_VORBIS" => ("vorbis", vorbis_channels(private)?),
-                "A_OPUS" => ("opus", u32::from(u8_at(private, 9)?)),
+                "A_VORBIS" => {
+                    vorbis_channels(private)?;
+                    ("vorbis", audio::vorbis_id(private)?)
+                }
+                "A_OPUS" => ("opus", audio::opus(private, 9)?),
                 "A_FLAC" => {
                     // "fLaC", then a metadata block header, then STREAMINFO.
                     if private.get(..4) != Some(b"fLaC") || u8_at(private, 4)? & 0x7f != 0 {
                         return Err(Unsure::new("FLAC without STREAMINFO first"));
                     }
-                    ("flac", audio::flac_channels(private.get(8..).unwrap_or_default())?)
+                    ("flac", audio::flac(private.get(8..).unwrap_or_default())?)
                 }
                 _ => return Err(Unsure::new("an audio codec the native probe does not read")),
             };
-            Stream::Audio(AudioStream {
-                codec: codec.to_owned(),
-                channels: Some(channels).filter(|c| *c > 0),
-                language,
-                ..AudioStream::default()
-            })
+            Stream::Audio(audio_stream(codec, facts, language, &flags, index))
         }
         Some(17) => {
             let codec = match codec_id.as_str() {
@@ -245,14 +269,19 @@ pub(super) fn track(entry: &[u8]) -> Result<Track, Unsure> {
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
             };
             Stream::Subtitle(SubtitleStream {
+                index,
                 codec: codec.to_owned(),
                 language,
-                ..SubtitleStream::default()
+                default: flags.default,
+                forced: flags.forced,
+                hearing_impaired: flags.hearing_impaired,
+                title: flags.title,
+                text: scanner_core::streams::is_text_subtitle(codec),
             })
         }
         _ => return Err(Unsure::new("a track of an unknown kind")),
     };
-    Ok(Track { number, stream, need, encoding })
+    Ok(Track { number, container, stream, need, encoding })
 }
 
 #[cfg(test)]
@@ -266,7 +295,7 @@ mod tests {
         entry.extend_from_slice(&[0x63, 0xA2, 0x85]);
         entry.extend_from_slice(b"fLaC\0");
         entry.extend_from_slice(&[0xD7, 0x81, 1]);
-        assert!(track(&entry).is_err());
+        assert!(track(&entry, 0).is_err());
     }
 
     #[test]

@@ -17,8 +17,11 @@ const MAX_MOOF: u64 = 1 << 20;
 pub(super) struct Timing {
     pub id: u64,
     pub timescale: u64,
-    /// The default sample duration from `trex`.
+    /// The default sample duration and size from `trex`.
     pub default_duration: u64,
+    pub default_size: u64,
+    /// The size of every sample, in `moov` and in the fragments.
+    pub bytes: u64,
     /// Where the next sample's decoding time is.
     pub end: u64,
     /// The first sample's composition offset, once known.
@@ -33,6 +36,17 @@ impl Timing {
     pub(super) fn frame_rate(&self) -> Option<f64> {
         (self.samples > 0 && self.total > 0 && self.timescale > 0)
             .then(|| crate::round3(self.timescale as f64 * self.samples as f64 / self.total as f64))
+    }
+
+    /// The bit rate libavformat gives a fragmented track: all its bytes over all its time,
+    /// rounded to nearest.
+    pub(super) fn bit_rate(&self) -> Option<u64> {
+        if self.total == 0 {
+            return None;
+        }
+        let total = u128::from(self.total);
+        let rate = (u128::from(self.bytes) * u128::from(self.timescale) * 8 + total / 2) / total;
+        u64::try_from(rate).ok().filter(|r| *r > 0)
     }
 }
 
@@ -68,6 +82,10 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
         }
     }
     let default = if flags & 0x8 != 0 { be(tfhd, at, 4)? } else { t.default_duration };
+    if flags & 0x8 != 0 {
+        at += 4;
+    }
+    let default_size = if flags & 0x10 != 0 { be(tfhd, at, 4)? } else { t.default_size };
     if let Some(tfdt) = child(traf, b"tfdt")? {
         t.end = match u8_at(tfdt, 0)? {
             0 => be(tfdt, 4, 4)?,
@@ -85,9 +103,10 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
         if count.saturating_mul(per_sample as u64) > trun.len() as u64 {
             return Err(Unsure::new("a trun longer than its box"));
         }
-        if flags & 0x100 == 0 && flags & 0x800 == 0 {
-            // Every sample takes the default duration: no need to walk them.
+        if flags & 0x100 == 0 && flags & 0x800 == 0 && flags & 0x200 == 0 {
+            // Every sample takes the default duration and size: no need to walk them.
             t.first_offset.get_or_insert(0);
+            t.bytes = t.bytes.saturating_add(count.saturating_mul(default_size));
             t.end = t.end.saturating_add(count.saturating_mul(default));
             t.total = t.total.saturating_add(count.saturating_mul(default));
             t.samples = t.samples.saturating_add(count);
@@ -96,6 +115,9 @@ fn traf(traf: &[u8], tracks: &mut [Timing]) -> Result<(), Unsure> {
         // Each sample has a field here, so `count` is bounded by the box's length.
         for _ in 0..count {
             let duration = if flags & 0x100 != 0 { be(trun, at, 4)? } else { default };
+            let size_at = at + if flags & 0x100 != 0 { 4 } else { 0 };
+            let size = if flags & 0x200 != 0 { be(trun, size_at, 4)? } else { default_size };
+            t.bytes = t.bytes.saturating_add(size);
             if t.first_offset.is_none() {
                 t.first_offset = Some(if flags & 0x800 != 0 {
                     let skip = [0x100, 0x200, 0x400].iter().filter(|f| flags & **f != 0).count() * 4;

@@ -1,14 +1,15 @@
 //! ISO base media files (MP4, M4V, MOV): the `moov` box, wherever it is, and for fragmented
 //! files the `moof` boxes (`fragments.rs`). Codecs and layouts not listed here are [`Unsure`].
 
-use scanner_core::{AudioStream, MediaInfo, SubtitleStream, VideoStream};
+use scanner_core::{MediaInfo, SubtitleStream};
 
+mod chapters;
 mod fragments;
+mod streams;
 
 use crate::bits::{be, u8_at};
 use crate::source::Source;
-use crate::video::{self, VideoFacts};
-use crate::{Stop, Unsure, audio, format_timing, round3};
+use crate::{Stop, Unsure, format_timing};
 
 pub(crate) const CONTAINER: &str = "mov,mp4,m4a,3gp,3g2,mj2";
 
@@ -62,7 +63,10 @@ fn chapter_tracks(moov: &[u8]) -> Result<Vec<u64>, Unsure> {
         for (kind, refs) in boxes(tref)? {
             if &kind == b"chap" {
                 for i in 0..refs.len() / 4 {
-                    ids.push(be(refs, 4 * i, 4)?);
+                    let id = be(refs, 4 * i, 4)?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
             }
         }
@@ -99,6 +103,13 @@ fn read_moov(src: &mut Source<'_>) -> Result<Layout, Stop> {
             n => (8, n),
         };
         if size < header || at.checked_add(size).is_none_or(|end| end > src.len) {
+            // Trailing bytes after the movie that do not make a box: libavformat stops there
+            // with what it has. (Media data cut short is left to ffprobe: its decoders may
+            // miss the first frames.)
+            if &head[4..8] != b"mdat" && moov.is_some() && moofs.is_empty() {
+                at = src.len;
+                break;
+            }
             return Err(Unsure::new("a top-level box runs past the end of the file").into());
         }
         match &head[4..8] {
@@ -141,17 +152,18 @@ fn fragmented_timing(
         }
         let id = track_id(trak)?;
         let t = track(trak)?;
-        let default_duration = boxes(mvex)?
-            .into_iter()
-            .find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id))
-            .map(|(_, trex)| be(trex, 12, 4))
-            .transpose()?
-            .unwrap_or(0);
+        let trex = boxes(mvex)?.into_iter().find(|(k, b)| k == b"trex" && be(b, 4, 4).is_ok_and(|i| i == id));
+        let (default_duration, default_size) = match trex {
+            Some((_, trex)) => (be(trex, 12, 4)?, be(trex, 16, 4)?),
+            None => (0, 0),
+        };
         let (samples, end, first_offset) = fragments::moov_samples(t.stbl)?;
         tracks.push(fragments::Timing {
             id,
             timescale: t.timescale,
             default_duration,
+            default_size,
+            bytes: streams::sample_bytes(t.stbl)?,
             end,
             first_offset,
             samples,
@@ -180,59 +192,12 @@ fn language(code: u16) -> Result<Option<String>, Unsure> {
     }
 }
 
-/// Reads an MPEG-4 descriptor's tag and length at `at`; returns (tag, body start, body end).
-fn descriptor(data: &[u8], at: usize) -> Result<(u8, usize, usize), Unsure> {
-    let tag = u8_at(data, at)?;
-    let mut len = 0usize;
-    let mut i = at + 1;
-    for _ in 0..4 {
-        let b = u8_at(data, i)?;
-        i += 1;
-        len = (len << 7) | usize::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            break;
-        }
-    }
-    let end = i
-        .checked_add(len)
-        .filter(|&e| e <= data.len())
-        .ok_or_else(|| Unsure::new("a descriptor too long"))?;
-    Ok((tag, i, end))
-}
-
-/// An `esds` payload: the object type and the decoder-specific info.
-fn esds(payload: &[u8]) -> Result<(u8, &[u8]), Unsure> {
-    let body = payload.get(4..).ok_or_else(|| Unsure::new("an empty esds"))?;
-    let (tag, start, end) = descriptor(body, 0)?;
-    if tag != 3 {
-        return Err(Unsure::new("an esds without an ES descriptor"));
-    }
-    let flags = u8_at(body, start + 2)?;
-    let mut at = start + 3;
-    if flags & 0x80 != 0 {
-        at += 2;
-    }
-    if flags & 0x40 != 0 {
-        at += 1 + usize::from(u8_at(body, at)?);
-    }
-    if flags & 0x20 != 0 {
-        at += 2;
-    }
-    let (tag, dc_start, dc_end) = descriptor(&body[..end], at)?;
-    if tag != 4 {
-        return Err(Unsure::new("an esds without a decoder config"));
-    }
-    let object_type = u8_at(body, dc_start)?;
-    let specific = if dc_start + 13 < dc_end {
-        let (tag, s, e) = descriptor(&body[..dc_end], dc_start + 13)?;
-        if tag == 5 { &body[s..e] } else { &[][..] }
-    } else {
-        &[][..]
-    };
-    Ok((object_type, specific))
-}
-
 struct Track<'a> {
+    tkhd: &'a [u8],
+    /// `tkhd`'s "enabled" flag, which ffmpeg reports as the default disposition.
+    enabled: bool,
+    /// The media duration (`mdhd`), in `timescale` units.
+    duration: u64,
     handler: [u8; 4],
     timescale: u64,
     language: Option<String>,
@@ -244,9 +209,9 @@ struct Track<'a> {
 fn track(trak: &[u8]) -> Result<Track<'_>, Unsure> {
     let mdia = need(trak, b"mdia")?;
     let mdhd = need(mdia, b"mdhd")?;
-    let (timescale, lang) = match u8_at(mdhd, 0)? {
-        0 => (be(mdhd, 12, 4)?, be(mdhd, 20, 2)?),
-        1 => (be(mdhd, 20, 4)?, be(mdhd, 32, 2)?),
+    let (timescale, duration, lang) = match u8_at(mdhd, 0)? {
+        0 => (be(mdhd, 12, 4)?, be(mdhd, 16, 4)?, be(mdhd, 20, 2)?),
+        1 => (be(mdhd, 20, 4)?, be(mdhd, 24, 8)?, be(mdhd, 32, 2)?),
         _ => return Err(Unsure::new("an unknown mdhd version")),
     };
     if child(mdia, b"elng")?.is_some() {
@@ -262,132 +227,23 @@ fn track(trak: &[u8]) -> Result<Track<'_>, Unsure> {
     }
     let entries = boxes(stsd.get(8..).unwrap_or_default())?;
     let (entry, entry_body) = *entries.first().ok_or_else(|| Unsure::new("an empty sample description"))?;
-    Ok(Track { handler, timescale, language: language(lang as u16)?, entry, entry_body, stbl })
-}
-
-/// Average frame rate from the time-to-sample table, as ffmpeg computes it.
-fn frame_rate(t: &Track<'_>) -> Result<Option<f64>, Unsure> {
-    let stts = need(t.stbl, b"stts")?;
-    let count = be(stts, 4, 4)?;
-    let (mut frames, mut duration) = (0u64, 0u64);
-    for i in 0..count.min(1 << 20) as usize {
-        let n = be(stts, 8 + 8 * i, 4)?;
-        let delta = be(stts, 12 + 8 * i, 4)?;
-        frames = frames.saturating_add(n);
-        duration = duration.saturating_add(n.saturating_mul(delta));
+    let tkhd = need(trak, b"tkhd")?;
+    if let Some(udta) = child(trak, b"udta")? {
+        // A track title (`©nam`) or kind (`kind`) ffmpeg would report.
+        if boxes(udta)?.iter().any(|(k, _)| k == b"\xa9nam" || k == b"kind") {
+            return Err(Unsure::new("a track with a title or kind"));
+        }
     }
-    if frames == 0 || duration == 0 || t.timescale == 0 {
-        return Ok(None);
-    }
-    Ok(Some(round3(t.timescale as f64 * frames as f64 / duration as f64)))
-}
-
-/// Bytes read at most from a track's first sample.
-const FIRST_SAMPLE: u64 = 64 << 10;
-
-/// The start of a track's first sample: the first chunk's offset (`stco`/`co64`), the first
-/// sample's size (`stsz`).
-fn first_sample(src: &mut Source<'_>, stbl: &[u8]) -> Result<Vec<u8>, Stop> {
-    let offset = match (child(stbl, b"stco")?, child(stbl, b"co64")?) {
-        (Some(stco), _) if be(stco, 4, 4)? > 0 => be(stco, 8, 4)?,
-        (_, Some(co64)) if be(co64, 4, 4)? > 0 => be(co64, 8, 8)?,
-        _ => return Err(Unsure::new("a track without chunks").into()),
-    };
-    let stsz = need(stbl, b"stsz")?;
-    let size = match be(stsz, 4, 4)? {
-        0 if be(stsz, 8, 4)? > 0 => be(stsz, 12, 4)?,
-        0 => return Err(Unsure::new("a track without samples").into()),
-        fixed => fixed,
-    };
-    src.read(offset, size.min(FIRST_SAMPLE))
-}
-
-/// The codec configuration boxes of a visual sample entry.
-fn visual_children<'a>(t: &Track<'a>) -> Result<&'a [u8], Unsure> {
-    t.entry_body.get(78..).ok_or_else(|| Unsure::new("a short visual sample entry"))
-}
-
-/// Whether the video stream is only described by its first sample: AV1 with an all-zero
-/// `av1C` (GStreamer's mp4mux), where ffmpeg reads the sequence header from the stream.
-fn needs_first_sample(t: &Track<'_>) -> Result<bool, Unsure> {
-    Ok(&t.entry == b"av01" && need(visual_children(t)?, b"av1C")?.iter().all(|b| *b == 0))
-}
-
-fn video_stream(t: &Track<'_>, first: Option<&[u8]>) -> Result<VideoStream, Unsure> {
-    let body = t.entry_body;
-    let (width, height) = (be(body, 24, 2)? as u32, be(body, 26, 2)? as u32);
-    let children = visual_children(t)?;
-    let (codec, facts): (&str, VideoFacts) = match &t.entry {
-        b"av01" if let Some(first) = first => {
-            ("av1", video::av1_stream(crate::av1::find_sequence_header(first)?, width, height)?)
-        }
-        b"avc1" | b"avc3" => ("h264", video::h264(need(children, b"avcC")?)?),
-        b"hvc1" | b"hev1" => ("hevc", video::hevc(need(children, b"hvcC")?)?),
-        b"av01" => ("av1", video::av1(need(children, b"av1C")?, width, height)?),
-        b"vp09" => ("vp9", video::vp9(need(children, b"vpcC")?, width, height)?),
-        b"mp4v" => match esds(need(children, b"esds")?)? {
-            (0x20, config) => ("mpeg4", video::mpeg4(config, width, height)?),
-            _ => return Err(Unsure::new("an MPEG-4 visual object type the native probe does not read")),
-        },
-        _ => return Err(Unsure::new("a video codec the native probe does not read")),
-    };
-    Ok(facts.stream(codec, frame_rate(t)?))
-}
-
-fn audio_stream(t: &Track<'_>) -> Result<AudioStream, Unsure> {
-    let body = t.entry_body;
-    let children_at = match be(body, 8, 2)? {
-        0 => 28,
-        1 => 44,
-        2 => 64,
-        _ => return Err(Unsure::new("an unknown audio sample entry version")),
-    };
-    let children = body.get(children_at..).unwrap_or_default();
-    let entry_channels = be(body, 16, 2)? as u32;
-    let sample_bits = be(body, 18, 2)?;
-    // QuickTime puts the codec's box inside a `wave` box.
-    let config = |kind: &[u8; 4]| -> Result<&[u8], Unsure> {
-        match child(children, kind)? {
-            Some(found) => Ok(found),
-            None => need(need(children, b"wave")?, kind),
-        }
-    };
-    let (codec, channels) = match &t.entry {
-        b"mp4a" => match esds(config(b"esds")?)? {
-            (0x40 | 0x66 | 0x67 | 0x68, asc) => ("aac", audio::aac_channels(asc)?),
-            (0x69 | 0x6b, _) => ("mp3", entry_channels),
-            (0xdd, headers) => ("vorbis", audio::vorbis_id_channels(headers)?),
-            _ => return Err(Unsure::new("an MPEG-4 audio object type the native probe does not read")),
-        },
-        // QuickTime's entry for MP3, and PCM by byte order and sample size.
-        b".mp3" => ("mp3", entry_channels),
-        b"sowt" if sample_bits == 16 => ("pcm_s16le", entry_channels),
-        b"twos" if sample_bits == 16 => ("pcm_s16be", entry_channels),
-        b"in24" if child(children, b"enda")?.is_none() && child(children, b"wave")?.is_none() => {
-            ("pcm_s24be", entry_channels)
-        }
-        b"alac" => {
-            // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9).
-            ("alac", u32::from(u8_at(config(b"alac")?, 4 + 9)?))
-        }
-        b"ac-3" => ("ac3", audio::ac3_channels(config(b"dac3")?)?),
-        b"ec-3" => ("eac3", audio::eac3_channels(config(b"dec3")?)?),
-        b"Opus" => ("opus", audio::opus_channels(config(b"dOps")?)?),
-        b"fLaC" => {
-            let dfla = config(b"dfLa")?;
-            let block = dfla.get(8..).ok_or_else(|| Unsure::new("a short dfLa"))?;
-            if u8_at(dfla, 4)? & 0x7f != 0 {
-                return Err(Unsure::new("a dfLa without STREAMINFO first"));
-            }
-            ("flac", audio::flac_channels(block)?)
-        }
-        _ => return Err(Unsure::new("an audio codec the native probe does not read")),
-    };
-    Ok(AudioStream {
-        codec: codec.to_owned(),
-        channels: Some(channels).filter(|c| *c > 0),
-        language: t.language.clone(),
-        ..AudioStream::default()
+    Ok(Track {
+        tkhd,
+        enabled: be(tkhd, 0, 4)? & 1 == 1,
+        duration,
+        handler,
+        timescale,
+        language: language(lang as u16)?,
+        entry,
+        entry_body,
+        stbl,
     })
 }
 
@@ -398,12 +254,24 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     if !fragmented && !layout.moofs.is_empty() {
         return Err(Unsure::new("fragments without mvex").into());
     }
+    let has_tracks = boxes(moov)?.iter().any(|(kind, _)| kind == b"trak");
+    if child(moov, b"mvhd")?.is_none() && !has_tracks && !fragmented {
+        // Metadata alone (a tag editor's test file): no duration, no streams.
+        return Ok(MediaInfo { container: Some(CONTAINER.to_owned()), ..MediaInfo::default() });
+    }
     let mvhd = need(moov, b"mvhd")?;
-    let (timescale, duration) = match u8_at(mvhd, 0)? {
-        0 => (be(mvhd, 12, 4)?, be(mvhd, 16, 4)?),
-        1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?),
+    let (timescale, duration, matrix_at) = match u8_at(mvhd, 0)? {
+        0 => (be(mvhd, 12, 4)?, be(mvhd, 16, 4)?, 36),
+        1 => (be(mvhd, 20, 4)?, be(mvhd, 24, 8)?, 48),
         _ => return Err(Unsure::new("an unknown mvhd version").into()),
     };
+    // libavformat applies the movie's matrix to every track's: only the identity is read here.
+    let identity = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 1 << 30];
+    for (i, want) in identity.iter().enumerate() {
+        if be(mvhd, matrix_at + 4 * i, 4)? != *want {
+            return Err(Unsure::new("a movie display matrix").into());
+        }
+    }
     if duration == 0 && !fragmented && !boxes(moov)?.iter().any(|(kind, _)| kind == b"trak") {
         // A movie header and nothing else: libavformat reports a duration of 0 and no streams.
         return Ok(MediaInfo {
@@ -429,32 +297,52 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     let mut info =
         MediaInfo { container: Some(CONTAINER.to_owned()), duration_secs, bit_rate, ..MediaInfo::default() };
     let chapter_tracks = chapter_tracks(moov)?;
-    for (kind, trak) in boxes(moov)? {
-        if &kind != b"trak" {
-            continue;
-        }
-        if chapter_tracks.contains(&track_id(trak)?) {
-            // libavformat reads a QuickTime chapter track (HandBrake's markers) as chapters
-            // and lists it as a data stream, which the catalog does not store.
-            continue;
-        }
+    if chapter_tracks.len() > 1 {
+        return Err(Unsure::new("several QuickTime chapter tracks").into());
+    }
+    metadata(moov, &mut info)?;
+    // Every track is a stream, numbered in file order.
+    let traks = boxes(moov)?.into_iter().filter(|(kind, _)| kind == b"trak");
+    for (index, (_, trak)) in traks.enumerate() {
+        let index = u32::try_from(index).map_err(|_| Unsure::new("too many tracks"))?;
         let t = track(trak)?;
+        if chapter_tracks.contains(&track_id(trak)?) {
+            // libavformat lists it as a data stream (not stored) and reads it as chapters.
+            info.chapters = chapters::read(src, &t, trak)?;
+            continue;
+        }
         match &t.handler {
             b"vide" if info.video.is_none() => {
-                let first = if needs_first_sample(&t)? { Some(first_sample(src, t.stbl)?) } else { None };
-                let mut video = video_stream(&t, first.as_deref())?;
+                let first = if streams::needs_first_sample(&t)? {
+                    Some(streams::first_sample(src, t.stbl)?)
+                } else {
+                    None
+                };
+                let mut video = streams::video_stream(&t, first.as_deref(), index)?;
                 if fragmented {
                     let id = track_id(trak)?;
                     video.frame_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.frame_rate());
+                    video.avg_frame_rate = video.frame_rate;
+                    video.bit_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.bit_rate());
                 }
                 info.video = Some(video);
             }
             b"vide" => {}
-            b"soun" => info.audio.push(audio_stream(&t)?),
+            b"soun" => {
+                let mut audio = streams::audio_stream(src, &t, index)?;
+                if fragmented && !matches!(audio.codec.as_str(), "ac3" | "eac3") {
+                    let id = track_id(trak)?;
+                    audio.bit_rate = timings.iter().find(|t| t.id == id).and_then(|t| t.bit_rate());
+                }
+                info.audio.push(audio);
+            }
             b"sbtl" | b"subt" | b"text" => match &t.entry {
                 b"tx3g" => info.subtitles.push(SubtitleStream {
+                    index,
                     codec: "mov_text".to_owned(),
                     language: t.language,
+                    default: t.enabled,
+                    text: true,
                     ..SubtitleStream::default()
                 }),
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read").into()),
@@ -464,6 +352,68 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         }
     }
     Ok(info)
+}
+
+/// Movie metadata ffprobe turns into streams or chapters: cover art (`covr` in an iTunes
+/// `ilst`, an attached picture stream) and Nero chapters (`chpl`).
+fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
+    let mut seen_trak = false;
+    for (kind, payload) in boxes(moov)? {
+        match &kind {
+            b"trak" => seen_trak = true,
+            b"udta" | b"meta" => {
+                let udta = if &kind == b"meta" { moov_meta(payload)? } else { boxes(payload)? };
+                for (inner, body) in udta {
+                    let pictures = match &inner {
+                        b"chpl" => return Err(Unsure::new("Nero chapters")),
+                        b"meta" => cover_art(&boxes_of_meta(body)?)?,
+                        b"ilst" => cover_art(&[(inner, body)])?,
+                        _ => false,
+                    };
+                    if pictures && !seen_trak {
+                        // The picture's stream would come before the tracks' and renumber them.
+                        return Err(Unsure::new("cover art before the tracks"));
+                    }
+                    info.cover_art |= pictures;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A `meta` box's children, whether it is a full box (ISO) or not (QuickTime).
+fn boxes_of_meta(meta: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
+    match meta.get(4..8) {
+        Some(b"hdlr") => boxes(meta),
+        _ => boxes(meta.get(4..).unwrap_or_default()),
+    }
+}
+
+fn moov_meta(meta: &[u8]) -> Result<Vec<Mp4Box<'_>>, Unsure> {
+    Ok(vec![(*b"meta", meta)])
+}
+
+/// Whether an `ilst` among these boxes holds a picture ffmpeg turns into a stream (JPEG, PNG
+/// or BMP `data`).
+fn cover_art(children: &[Mp4Box<'_>]) -> Result<bool, Unsure> {
+    for (kind, ilst) in children {
+        if kind != b"ilst" {
+            continue;
+        }
+        for (item, body) in boxes(ilst)? {
+            if &item != b"covr" {
+                continue;
+            }
+            for (data, value) in boxes(body)? {
+                if &data == b"data" && matches!(be(value, 0, 4)?, 0xd | 0xe | 0x1b) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! H.264: the sequence parameter set, from `avcC`, Annex B streams or length-prefixed samples.
 
-use super::{UNSPECIFIED, VideoFacts, depth_of, gbr_pix_fmt, vui_colour, yuv_pix_fmt};
+use super::{Decoded, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -58,7 +58,7 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     let mut bits = Bits::new(sps);
     let profile_idc = bits.bits(8)? as u8;
     let constraints = bits.bits(8)? as u8;
-    bits.skip(8)?; // level_idc
+    let level = bits.bits(8)? as i32;
     bits.ue()?; // seq_parameter_set_id
     let (mut chroma, mut depth, mut separate_planes) = (1, 8, false);
     if matches!(profile_idc, 100 | 110 | 122 | 244 | 44 | 83 | 86 | 118 | 128 | 138 | 139 | 134 | 135) {
@@ -110,7 +110,12 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
             *c = u64::from(bits.ue()?);
         }
     }
-    let colour = if bits.flag()? { vui_colour(&mut bits)? } else { UNSPECIFIED };
+    let (colour, pic_struct) = if bits.flag()? { vui(&mut bits)? } else { (Vui::ABSENT, false) };
+    // A frame-only stream without picture timing structures is progressive; otherwise the
+    // field order is in the slices and SEI messages, which only a decoder reads.
+    if !frame_mbs_only || pic_struct {
+        return Err(Unsure::new("H.264 that may be interlaced"));
+    }
     let field = if frame_mbs_only { 1 } else { 2 };
     let (unit_x, unit_y) = match (chroma, separate_planes) {
         (0, _) | (3, true) => (1, field),
@@ -128,17 +133,65 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     // ffmpeg's H.264 decoder outputs monochrome (4:0:0) pictures as 4:2:0 with grey chroma,
     // and 4:4:4 with identity matrix coefficients as planar RGB.
     let pix_fmt = match chroma {
-        0 => yuv_pix_fmt(1, depth, colour.full_range, true)?,
-        3 if colour.matrix == 0 => gbr_pix_fmt(depth)?,
-        _ => yuv_pix_fmt(chroma, depth, colour.full_range, true)?,
+        0 => yuv_pix_fmt(1, depth, colour.full_range(), true)?,
+        3 if colour.matrix() == 0 => gbr_pix_fmt(depth)?,
+        _ => yuv_pix_fmt(chroma, depth, colour.full_range(), true)?,
+    };
+    // ffmpeg's decoder sets the range and colours only when the VUI signals them.
+    let decoded = Decoded {
+        level: Some(level),
+        sar: colour.sar,
+        range: colour.signal.map(|full| if full { 2 } else { 1 }),
+        description: colour.description,
+        matrix: None,
+        field_order: Some("progressive"),
     };
     Ok(VideoFacts {
+        decoded,
         profile: Some(h264_profile(profile_idc, constraints)?.to_owned()),
         pix_fmt,
         bit_depth: depth,
         width: u32::try_from(width).map_err(|_| Unsure::new("an implausible width"))?,
         height: u32::try_from(height).map_err(|_| Unsure::new("an implausible height"))?,
     })
+}
+
+/// An H.264 VUI: its colour and aspect ratio, and whether pictures carry timing structures.
+fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool), Unsure> {
+    let vui = vui_start(bits)?;
+    if bits.flag()? {
+        bits.ue()?; // chroma_sample_loc_type_top_field
+        bits.ue()?;
+    }
+    if bits.flag()? {
+        bits.skip(65)?; // num_units_in_tick, time_scale, fixed_frame_rate_flag
+    }
+    let nal_hrd = bits.flag()?;
+    if nal_hrd {
+        skip_hrd(bits)?;
+    }
+    let vcl_hrd = bits.flag()?;
+    if vcl_hrd {
+        skip_hrd(bits)?;
+    }
+    if nal_hrd || vcl_hrd {
+        bits.skip(1)?; // low_delay_hrd_flag
+    }
+    Ok((vui, bits.flag()?))
+}
+
+fn skip_hrd(bits: &mut Bits<'_>) -> Result<(), Unsure> {
+    let count = bits.ue()?;
+    if count > 31 {
+        return Err(Unsure::new("an implausible HRD"));
+    }
+    bits.skip(8)?; // bit_rate_scale, cpb_size_scale
+    for _ in 0..=count {
+        bits.ue()?;
+        bits.ue()?;
+        bits.skip(1)?;
+    }
+    bits.skip(20)
 }
 
 /// H.264 in Annex B form (start codes), as AVI carries it: its first sequence parameter set.

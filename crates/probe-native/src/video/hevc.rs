@@ -1,6 +1,6 @@
 //! HEVC: the sequence parameter set, from `hvcC`.
 
-use super::{UNSPECIFIED, VideoFacts, depth_of, gbr_pix_fmt, vui_colour, yuv_pix_fmt};
+use super::{Decoded, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -109,6 +109,8 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     let max_sub_layers_minus1 = bits.bits(3)?;
     bits.skip(1)?;
     let profile_idc = sps.get(1).map(|b| b & 0x1f).ok_or_else(|| Unsure::new("an SPS ends early"))?;
+    // general_level_idc ends the general profile, tier and level (12 bytes after the first).
+    let level = i32::from(*sps.get(12).ok_or_else(|| Unsure::new("an SPS ends early"))?);
     skip_profile_tier_level(&mut bits, max_sub_layers_minus1)?;
     bits.ue()?; // sps_seq_parameter_set_id
     let chroma = bits.ue()?;
@@ -162,7 +164,21 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         }
     }
     bits.skip(2)?; // sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag
-    let colour = if bits.flag()? { vui_colour(&mut bits)? } else { UNSPECIFIED };
+    let colour = if bits.flag()? {
+        let vui = vui_start(&mut bits)?;
+        if bits.flag()? {
+            bits.ue()?; // chroma_sample_loc_type_top_field
+            bits.ue()?;
+        }
+        bits.skip(1)?; // neutral_chroma_indication_flag
+        if bits.flag()? || bits.flag()? {
+            // field_seq_flag, frame_field_info_present_flag
+            return Err(Unsure::new("HEVC coded as fields, or with picture structures"));
+        }
+        vui
+    } else {
+        Vui::ABSENT
+    };
     let (sub_x, sub_y) = match chroma {
         1 => (2, 2),
         2 => (2, 1),
@@ -178,10 +194,22 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     };
     let depth = u8::try_from(depth).map_err(|_| Unsure::new("an unusual bit depth"))?;
     let pix_fmt = match chroma {
-        3 if colour.matrix == 0 => gbr_pix_fmt(depth)?,
-        _ => yuv_pix_fmt(chroma, depth, colour.full_range, chroma == 1)?,
+        3 if colour.matrix() == 0 => gbr_pix_fmt(depth)?,
+        _ => yuv_pix_fmt(chroma, depth, colour.full_range(), chroma == 1)?,
+    };
+    // ffmpeg's decoder always sets the range (limited unless signalled) and the colours
+    // (unspecified unless described).
+    let decoded = Decoded {
+        level: Some(level),
+        sar: colour.sar,
+        range: Some(if colour.full_range() { 2 } else { 1 }),
+        description: Some(colour.description.unwrap_or((2, 2, 2))),
+        matrix: None,
+        // The decoder leaves the field order to the container.
+        field_order: None,
     };
     Ok(VideoFacts {
+        decoded,
         profile: Some(hevc_profile(profile_idc)?.to_owned()),
         pix_fmt,
         bit_depth: depth,

@@ -7,8 +7,11 @@ use scanner_core::VideoStream;
 use crate::Unsure;
 use crate::bits::{Bits, u8_at};
 
+pub(crate) mod details;
 mod h264;
 mod hevc;
+
+pub(crate) use details::{Container, Decoded};
 
 #[cfg(test)]
 use h264::h264_profile;
@@ -22,6 +25,8 @@ pub(crate) struct VideoFacts {
     pub bit_depth: u8,
     pub width: u32,
     pub height: u32,
+    /// What the decoder reports beyond these: level, aspect ratio, colour, field order.
+    pub decoded: Decoded,
 }
 
 impl VideoFacts {
@@ -32,12 +37,18 @@ impl VideoFacts {
         width: u32,
         height: u32,
     ) -> Self {
-        Self { profile, pix_fmt, bit_depth, width, height }
+        Self { profile, pix_fmt, bit_depth, width, height, decoded: Decoded::default() }
     }
 
-    /// The stream as the catalog stores it.
-    pub(crate) fn stream(self, codec: &str, frame_rate: Option<f64>) -> VideoStream {
-        VideoStream {
+    /// The stream as the catalog stores it, with what the container says.
+    pub(crate) fn stream(
+        self,
+        codec: &str,
+        frame_rate: Option<f64>,
+        container: &Container,
+    ) -> Result<VideoStream, Unsure> {
+        let decoded = self.decoded;
+        let mut video = VideoStream {
             codec: codec.to_owned(),
             profile: self.profile,
             width: Some(self.width).filter(|w| *w > 0),
@@ -46,7 +57,9 @@ impl VideoFacts {
             pix_fmt: Some(self.pix_fmt),
             bit_depth: Some(self.bit_depth),
             ..VideoStream::default()
-        }
+        };
+        details::apply(&mut video, &decoded, container)?;
+        Ok(video)
     }
 }
 
@@ -73,37 +86,73 @@ pub(super) fn yuv_pix_fmt(
     })
 }
 
-/// What the VUI says about colour: `video_full_range_flag` and `matrix_coefficients` (2,
-/// "unspecified", when absent), after the aspect ratio and overscan fields.
-pub(super) struct Colour {
-    pub(super) full_range: bool,
-    pub(super) matrix: u32,
+/// The start of an H.264 or HEVC VUI: the sample aspect ratio, then the video signal type
+/// (`video_full_range_flag`, and primaries, transfer and matrix when described). The reader is
+/// left after the colour description, where the two codecs' VUIs part.
+pub(super) struct Vui {
+    /// `None` when the VUI gives no aspect ratio (ffmpeg's 0:1).
+    pub(super) sar: Option<(u64, u64)>,
+    /// `Some(full_range)` when the video signal type is present.
+    pub(super) signal: Option<bool>,
+    pub(super) description: Option<(u32, u32, u32)>,
 }
 
-pub(super) const UNSPECIFIED: Colour = Colour { full_range: false, matrix: 2 };
+impl Vui {
+    pub(super) const ABSENT: Vui = Vui { sar: None, signal: None, description: None };
 
-pub(super) fn vui_colour(bits: &mut Bits<'_>) -> Result<Colour, Unsure> {
+    pub(super) fn full_range(&self) -> bool {
+        self.signal == Some(true)
+    }
+
+    /// The matrix coefficients (2, "unspecified", when not described).
+    pub(super) fn matrix(&self) -> u32 {
+        self.description.map_or(2, |(_, _, m)| m)
+    }
+}
+
+/// Table E-1 of H.264 and HEVC: sample aspect ratios by `aspect_ratio_idc`.
+const SAR_TABLE: [(u64, u64); 17] = [
+    (0, 1),
+    (1, 1),
+    (12, 11),
+    (10, 11),
+    (16, 11),
+    (40, 33),
+    (24, 11),
+    (20, 11),
+    (32, 11),
+    (80, 33),
+    (18, 11),
+    (15, 11),
+    (64, 33),
+    (160, 99),
+    (4, 3),
+    (3, 2),
+    (2, 1),
+];
+
+pub(super) fn vui_start(bits: &mut Bits<'_>) -> Result<Vui, Unsure> {
+    let mut vui = Vui::ABSENT;
     if bits.flag()? {
         // aspect_ratio_info_present_flag
-        if bits.bits(8)? == 255 {
-            bits.skip(32)?;
-        }
+        let idc = bits.bits(8)?;
+        let sar = match idc {
+            255 => (u64::from(bits.bits(16)?), u64::from(bits.bits(16)?)),
+            i => *SAR_TABLE.get(i as usize).ok_or_else(|| Unsure::new("a reserved aspect ratio"))?,
+        };
+        vui.sar = Some(sar).filter(|(n, d)| *n > 0 && *d > 0);
     }
     if bits.flag()? {
         bits.skip(1)?; // overscan_appropriate_flag
     }
     if bits.flag()? {
         bits.skip(3)?; // video_format
-        let full_range = bits.flag()?;
-        let matrix = if bits.flag()? {
-            bits.skip(16)?; // colour_primaries, transfer_characteristics
-            bits.bits(8)?
-        } else {
-            2
-        };
-        return Ok(Colour { full_range, matrix });
+        vui.signal = Some(bits.flag()?);
+        if bits.flag()? {
+            vui.description = Some((bits.bits(8)?, bits.bits(8)?, bits.bits(8)?));
+        }
     }
-    Ok(UNSPECIFIED)
+    Ok(vui)
 }
 
 /// `bit_depth_minus8` as a bit depth, refusing values no codec uses.
@@ -124,41 +173,15 @@ pub(super) fn gbr_pix_fmt(depth: u8) -> Result<String, Unsure> {
     }
 }
 
-/// An `av1C` record's sequence header fields; the size comes from the container. For 4:4:4,
-/// whether the stream is RGB is in the sequence header among the configuration OBUs.
+/// An `av1C` record: the sequence header among its configuration OBUs (ffmpeg's decoder takes
+/// colour and level from it); the size comes from the container.
 pub(crate) fn av1(av1c: &[u8], width: u32, height: u32) -> Result<VideoFacts, Unsure> {
-    let marker = u8_at(av1c, 0)?;
-    if marker != 0x81 {
+    if u8_at(av1c, 0)? != 0x81 {
         return Err(Unsure::new("an unknown av1C version"));
     }
-    let b1 = u8_at(av1c, 1)?;
-    let b2 = u8_at(av1c, 2)?;
-    let profile = u32::from(b1 >> 5);
-    let high = b2 & 0x40 != 0;
-    let twelve = b2 & 0x20 != 0;
-    let mono = b2 & 0x10 != 0;
-    let (sx, sy) = (b2 & 0x08 != 0, b2 & 0x04 != 0);
-    let depth = match (high, twelve) {
-        (false, _) => 8,
-        (true, false) => 10,
-        (true, true) => 12,
-    };
-    let chroma = match (mono, sx, sy) {
-        (true, ..) => 0,
-        (false, true, true) => 1,
-        (false, true, false) => 2,
-        (false, false, false) => 3,
-        _ => return Err(Unsure::new("an unusual AV1 subsampling")),
-    };
-    let matrix = if chroma == 3 {
-        let obus = av1c.get(4..).filter(|o| !o.is_empty());
-        let obus =
-            obus.ok_or_else(|| Unsure::new("AV1 4:4:4 without a sequence header, which may be RGB"))?;
-        crate::av1::find_sequence_header(obus)?.matrix
-    } else {
-        2
-    };
-    av1_stream(crate::av1::SequenceHeader { profile, depth, chroma, matrix }, width, height)
+    let obus = av1c.get(4..).filter(|o| !o.is_empty());
+    let obus = obus.ok_or_else(|| Unsure::new("an av1C without a sequence header"))?;
+    av1_stream(crate::av1::find_sequence_header(obus)?, width, height)
 }
 
 /// An AV1 stream as its sequence header describes it (dav1d's pixel formats in ffmpeg).
@@ -177,7 +200,18 @@ pub(crate) fn av1_stream(
         3 if seq.matrix == 0 => gbr_pix_fmt(seq.depth)?,
         chroma => yuv_pix_fmt(chroma, seq.depth, false, false)?,
     };
-    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height })
+    // libdav1d sets the range and colours from the sequence header, the aspect ratio from the
+    // render size (the frame size in every stream seen).
+    let decoded = Decoded {
+        level: Some(seq.level as i32),
+        sar: Some((1, 1)),
+        range: Some(if seq.full_range { 2 } else { 1 }),
+        description: Some((seq.primaries, seq.transfer, seq.matrix)),
+        matrix: None,
+        // The decoder leaves the field order to the container.
+        field_order: None,
+    };
+    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height, decoded })
 }
 
 /// A `vpcC` (VP codec configuration, version 1) record; the size comes from the container.
@@ -202,7 +236,16 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
         3 if matrix == 0 => gbr_pix_fmt(depth)?,
         _ => yuv_pix_fmt(chroma, depth, false, false)?,
     };
-    Ok(VideoFacts { profile: Some(format!("Profile {profile}")), pix_fmt, bit_depth: depth, width, height })
+    let mut facts = VideoFacts::new(Some(format!("Profile {profile}")), pix_fmt, depth, width, height);
+    // The decoder's range and matrix, as the muxer copied them from the key frame.
+    facts.decoded = Decoded {
+        range: Some(if fields & 1 == 1 { 2 } else { 1 }),
+        matrix: Some(u32::from(matrix)),
+        // The decoder leaves the field order to the container.
+        field_order: None,
+        ..Decoded::default()
+    };
+    Ok(facts)
 }
 
 /// MPEG-4 Part 2: the profile from the visual object sequence header (`00 00 01 B0`) in
@@ -217,13 +260,30 @@ pub(crate) fn mpeg4(config: &[u8], width: u32, height: u32) -> Result<VideoFacts
         15 => "Advanced Simple Profile",
         _ => return Err(Unsure::new("an unusual MPEG-4 Part 2 profile")),
     };
-    Ok(VideoFacts {
-        profile: Some(profile.to_owned()),
-        pix_fmt: "yuv420p".to_owned(),
-        bit_depth: 8,
-        width,
-        height,
-    })
+    // ffmpeg reads simple profile level 8 as level 0.
+    let level = match *level {
+        0x08 => 0,
+        l => i32::from(l & 0x0f),
+    };
+    let mut facts = VideoFacts::new(Some(profile.to_owned()), "yuv420p".to_owned(), 8, width, height);
+    facts.decoded = Decoded { level: Some(level), sar: mpeg4_sar(config)?, ..Decoded::default() };
+    Ok(facts)
+}
+
+/// The pixel aspect ratio of an MPEG-4 Part 2 video object layer (`00 00 01 2x`).
+fn mpeg4_sar(config: &[u8]) -> Result<Option<(u64, u64)>, Unsure> {
+    let at = config.windows(4).position(|w| w[..3] == [0, 0, 1] && w[3] & 0xF0 == 0x20);
+    let at = at.ok_or_else(|| Unsure::new("no MPEG-4 video object layer header"))?;
+    let mut bits = Bits::new(&config[at + 4..]);
+    bits.skip(9)?; // random_accessible_vol, video_object_type_indication
+    if bits.flag()? {
+        bits.skip(7)?; // video_object_layer_verid, priority
+    }
+    let sar = match bits.bits(4)? {
+        15 => (u64::from(bits.bits(8)?), u64::from(bits.bits(8)?)),
+        i => *[(0, 1), (1, 1), (12, 11), (10, 11), (16, 11), (40, 33)].get(i as usize).unwrap_or(&(0, 1)),
+    };
+    Ok(Some(sar).filter(|(n, d)| *n > 0 && *d > 0))
 }
 
 #[cfg(test)]

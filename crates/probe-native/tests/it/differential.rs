@@ -162,6 +162,12 @@ pub(crate) fn differences(native: &MediaInfo, ffprobe: &MediaInfo) -> Vec<String
     if a.subtitles != b.subtitles {
         out.push(format!("subtitles {:?} vs {:?}", a.subtitles, b.subtitles));
     }
+    if a.cover_art != b.cover_art {
+        out.push(format!("cover_art {} vs {}", a.cover_art, b.cover_art));
+    }
+    if a.chapters != b.chapters {
+        out.push(format!("chapters {:?} vs {:?}", a.chapters, b.chapters));
+    }
     out
 }
 

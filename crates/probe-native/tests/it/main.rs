@@ -2,6 +2,7 @@
 //! real libraries are made: wherever the native probe answers, every field the catalog stores
 //! must equal what the ffprobe adapter reports.
 
+mod details;
 mod differential;
 mod realworld;
 

@@ -1,0 +1,128 @@
+//! QuickTime chapter tracks (`tref`/`chap`, HandBrake's markers): libavformat lists each
+//! sample of the referenced text track as a chapter — from its time to the next sample's (the
+//! track's duration for the last), titled by the sample's text (a 16-bit length, then UTF-8, or
+//! UTF-16 after a byte-order mark).
+
+use scanner_core::Chapter;
+
+use super::{Track, child, need};
+use crate::bits::{be, u8_at};
+use crate::source::Source;
+use crate::{Stop, Unsure, round3};
+
+/// Most chapters read: more is not a real file.
+const MAX_CHAPTERS: u64 = 4096;
+
+/// Where each sample of a track is: (offset, size), from `stsc`, `stco`/`co64` and `stsz`.
+fn sample_positions(stbl: &[u8]) -> Result<Vec<(u64, u64)>, Unsure> {
+    let stsz = need(stbl, b"stsz")?;
+    let (fixed, count) = (be(stsz, 4, 4)?, be(stsz, 8, 4)?);
+    if count > MAX_CHAPTERS {
+        return Err(Unsure::new("too many chapters"));
+    }
+    let size = |i: u64| -> Result<u64, Unsure> {
+        if fixed != 0 { Ok(fixed) } else { be(stsz, 12 + 4 * i as usize, 4) }
+    };
+    let (offsets, wide) = match (child(stbl, b"stco")?, child(stbl, b"co64")?) {
+        (Some(stco), _) => (stco, false),
+        (_, Some(co64)) => (co64, true),
+        _ => return Err(Unsure::new("a track without chunks")),
+    };
+    let chunks = be(offsets, 4, 4)?;
+    let chunk_offset = |c: u64| -> Result<u64, Unsure> {
+        if wide { be(offsets, 8 + 8 * c as usize, 8) } else { be(offsets, 8 + 4 * c as usize, 4) }
+    };
+    let stsc = need(stbl, b"stsc")?;
+    let entries = be(stsc, 4, 4)?.min(MAX_CHAPTERS);
+    let mut out = Vec::new();
+    let mut sample = 0u64;
+    for e in 0..entries as usize {
+        let first = be(stsc, 8 + 12 * e, 4)?.saturating_sub(1);
+        let per_chunk = be(stsc, 12 + 12 * e, 4)?;
+        let last =
+            if (e as u64) + 1 < entries { be(stsc, 8 + 12 * (e + 1), 4)?.saturating_sub(1) } else { chunks };
+        for chunk in first..last.min(chunks) {
+            let mut at = chunk_offset(chunk)?;
+            for _ in 0..per_chunk.min(MAX_CHAPTERS) {
+                if sample >= count {
+                    return Ok(out);
+                }
+                let len = size(sample)?;
+                out.push((at, len));
+                at = at.saturating_add(len);
+                sample += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A chapter sample's title, as libavformat decodes it.
+fn title(sample: &[u8]) -> Result<Option<String>, Unsure> {
+    let len = be(sample, 0, 2)? as usize;
+    if len + 2 > sample.len() {
+        return Err(Unsure::new("a chapter title longer than its sample"));
+    }
+    let text = &sample[2..2 + len];
+    let decoded = match text {
+        [0xfe, 0xff, rest @ ..] | [0xff, 0xfe, rest @ ..] => {
+            let big = text[0] == 0xfe;
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(
+                    |c| if big { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) },
+                )
+                .collect();
+            String::from_utf16(&units).map_err(|_| Unsure::new("a chapter title that is not UTF-16"))?
+        }
+        _ => {
+            String::from_utf8(text.to_vec()).map_err(|_| Unsure::new("a chapter title that is not UTF-8"))?
+        }
+    };
+    let end = decoded.find('\0').unwrap_or(decoded.len());
+    let trimmed = decoded[..end].trim();
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// The chapters of the text track `t`.
+pub(super) fn read(src: &mut Source<'_>, t: &Track<'_>, trak: &[u8]) -> Result<Vec<Chapter>, Stop> {
+    if &t.handler == b"vide" {
+        return Err(Unsure::new("a chapter track of pictures").into());
+    }
+    if let Some(edts) = child(trak, b"edts")? {
+        let elst = need(edts, b"elst")?;
+        let media_time = if u8_at(elst, 0)? == 0 { be(elst, 12, 4)? } else { be(elst, 16, 8)? };
+        if be(elst, 4, 4)? != 1 || media_time != 0 {
+            return Err(Unsure::new("a chapter track with an edit list").into());
+        }
+    }
+    if t.timescale == 0 {
+        return Err(Unsure::new("a chapter track without a time scale").into());
+    }
+    let stts = need(t.stbl, b"stts")?;
+    let mut times = Vec::new();
+    let mut now = 0u64;
+    for i in 0..be(stts, 4, 4)?.min(MAX_CHAPTERS) as usize {
+        let (n, delta) = (be(stts, 8 + 8 * i, 4)?, be(stts, 12 + 8 * i, 4)?);
+        for _ in 0..n.min(MAX_CHAPTERS) {
+            times.push(now);
+            now = now.saturating_add(delta);
+        }
+    }
+    let positions = sample_positions(t.stbl)?;
+    let secs = |v: u64| round3(v as f64 / t.timescale as f64);
+    let mut out = Vec::new();
+    for (i, (at, size)) in positions.iter().enumerate() {
+        let start = *times.get(i).ok_or_else(|| Unsure::new("a chapter sample without a time"))?;
+        let end = times.get(i + 1).copied().unwrap_or(t.duration);
+        if end < start {
+            return Err(Unsure::new("chapters out of order").into());
+        }
+        let sample = src.read(*at, (*size).min(4096))?;
+        if sample.len() < 2 || be(&sample, 0, 2)? + 2 > *size {
+            continue;
+        }
+        out.push(Chapter { start_secs: secs(start), end_secs: secs(end), title: title(&sample)? });
+    }
+    Ok(out)
+}
