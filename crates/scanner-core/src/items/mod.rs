@@ -8,7 +8,7 @@
 //! rescan or a move that keeps the name keeps the id. `docs/architecture.md` says why.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -142,7 +142,7 @@ pub struct Item {
     /// The duration of the first version: the sum of its parts' durations (`null` when none
     /// of them was probed).
     pub duration_secs: Option<f64>,
-    /// Versions by label (unlabelled first); at least one.
+    /// Versions by label (unlabelled first), then folder; at least one.
     pub versions: Vec<ItemVersion>,
     pub extras: Vec<ItemExtra>,
 }
@@ -163,19 +163,21 @@ fn build(id: ItemId, mut files: Vec<&MediaRecord>) -> Option<Item> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let is_extra = |r: &MediaRecord| r.parsed.extra_type.is_some() || r.parsed.kind == MediaKind::Extra;
     let main = files.iter().copied().find(|r| !is_extra(r))?;
-    let mut versions: BTreeMap<Option<String>, Vec<&MediaRecord>> = BTreeMap::new();
+    // A version is the files of one label in one folder: parts stack only where they sit
+    // together, and the copies of one film in two library roots are two versions.
+    let mut versions: BTreeMap<(Option<String>, Option<&Path>), Vec<&MediaRecord>> = BTreeMap::new();
     let mut extras = Vec::new();
     for record in &files {
         if is_extra(record) {
             let extra_type = record.parsed.extra_type.unwrap_or(ExtraType::Other);
             extras.push(ItemExtra { media_id: record.id, extra_type });
         } else {
-            versions.entry(record.parsed.label.clone()).or_default().push(record);
+            versions.entry((record.parsed.label.clone(), record.path.parent())).or_default().push(record);
         }
     }
     let versions: Vec<(ItemVersion, Option<f64>)> = versions
         .into_iter()
-        .map(|(label, mut parts)| {
+        .map(|((label, _), mut parts)| {
             parts.sort_by(|a, b| (a.parsed.part, &a.path).cmp(&(b.parsed.part, &b.path)));
             let durations: Vec<f64> = parts.iter().filter_map(|p| p.info.duration_secs).collect();
             let duration = (!durations.is_empty()).then(|| durations.iter().sum());

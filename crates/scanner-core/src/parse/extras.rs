@@ -1,8 +1,8 @@
 //! Extras, parts and versions: what a path says beyond show, season and episode.
 //!
 //! Runs after the name and its folders are merged (see `merge`): it names the type of an
-//! extra (by its folder or its suffix), the item it belongs to, whether a `Part N` is a part
-//! of one film, and the label that tells versions of one film or episode apart.
+//! extra (by its folder or its suffix), the item it belongs to, and the label that tells
+//! versions of one film or episode apart.
 
 use serde::{Deserialize, Serialize};
 
@@ -167,20 +167,7 @@ fn after_year(stem: &str) -> Option<String> {
     (!rest.is_empty() && !is_part).then(|| rest.to_owned())
 }
 
-/// Whether the stem writes its part as `cd`/`disc`/`disk` (a part wherever it stands), rather
-/// than `part`/`pt` (a part only inside the film's folder).
-fn disc_part(stem: &str) -> bool {
-    let lower = stem.to_lowercase();
-    ["cd", "disc", "disk"].iter().any(|w| {
-        lower.match_indices(w).any(|(at, _)| {
-            let before = lower[..at].chars().next_back();
-            let after = lower[at + w.len()..].trim_start_matches([' ', '.', '_']).chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_some_and(|c| c.is_ascii_digit())
-        })
-    })
-}
-
-/// Fills `extra_type`, `extra_of`, `extra_show`, `label` and settles `part`.
+/// Fills `extra_type`, `extra_of`, `extra_show` and `label`.
 pub(super) fn settle(out: &mut ParsedName, stem: &str, file: &NameInfo, ctx: &Context, folders: &[String]) {
     let movie_folder =
         ctx.show.as_ref().filter(|f| f.shape == Shape::Movie && (f.year.is_some() || !out.ids.is_empty()));
@@ -194,10 +181,6 @@ pub(super) fn settle(out: &mut ParsedName, stem: &str, file: &NameInfo, ctx: &Co
         out.extra_type = Some(extra_type.unwrap_or(ExtraType::Other));
         owner(out, file, movie_folder);
         return;
-    }
-    // `Part 2` is a part of one film only in the film's own folder; `CD2`, `Disc 2` anywhere.
-    if out.part.is_some() && !(disc_part(stem) || (out.kind == MediaKind::Movie && movie_folder.is_some())) {
-        out.part = None;
     }
     if matches!(out.kind, MediaKind::Movie | MediaKind::Episode) {
         out.label = label(stem, out.resolution.as_deref());
@@ -257,13 +240,5 @@ mod tests {
         // `Extendedly` is not an edition word.
         assert_eq!(label("Extendedly Yours (2004)", None), None);
         assert_eq!(label(&format!("F (2004) - {}", "x".repeat(200)), None).map(|l| l.len()), Some(MAX_LABEL));
-    }
-
-    #[test]
-    fn disc_parts_are_parts_anywhere() {
-        assert!(disc_part("Night Ferry CD2"));
-        assert!(disc_part("Night.Ferry.disc.1"));
-        assert!(!disc_part("Night Ferry Part 2"));
-        assert!(!disc_part("Discovery 2"));
     }
 }

@@ -345,8 +345,6 @@ mod tests {
             (part.kind, part.title.as_deref(), part.year, part.part),
             (MediaKind::Movie, Some("Copper Bay"), Some(2003), Some(2))
         );
-        // `Part 2` outside its film's folder is not a part of one film.
-        assert_eq!(p("Copper Bay Part 2 (2005).mkv").part, None);
         let uhd = p("Copper Bay (2003)/Copper Bay (2003) - 2160p.mkv");
         assert_eq!(
             (uhd.label.as_deref(), crate::items::item_id(&uhd)),
