@@ -85,7 +85,13 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         resolution: Set(keys.resolution.map(str::to_owned)),
         audio_codec: Set(keys.audio_codec),
         audio_channels: Set(keys.audio_channels.and_then(|c| i32::try_from(c).ok())),
+        item_id: Set(item_id(parsed)),
     })
+}
+
+/// The `item_id` column of a file parsed as `parsed`.
+pub(crate) fn item_id(parsed: &ParsedName) -> Option<String> {
+    scanner_core::items::filed_under(parsed).map(|id| id.to_string())
 }
 
 /// The report's grouping text of `playback`; `None` when nothing was decided.

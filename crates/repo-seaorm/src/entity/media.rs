@@ -72,6 +72,8 @@ pub struct Model {
     pub resolution: Option<String>,
     pub audio_codec: Option<String>,
     pub audio_channels: Option<i32>,
+    /// `scanner_core::items::filed_under` of `parsed`, hyphenated lower case.
+    pub item_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 
 mod catalog;
 pub mod contract;
+mod items;
 mod report;
 mod scans;
 
