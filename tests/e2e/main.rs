@@ -6,6 +6,7 @@ mod db;
 mod dbfaults;
 mod faults;
 mod incremental;
+mod items;
 mod load;
 mod nodes;
 mod parse;

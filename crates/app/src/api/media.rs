@@ -119,12 +119,12 @@ pub struct ShowList {
     pub next_offset: Option<u64>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_query", message)
 }
 
 /// Checks a text parameter as its schema says: no NUL, at most [`MAX_TEXT`] characters.
-fn text(name: &str, value: &Option<String>) -> Result<(), ApiError> {
+pub(super) fn text(name: &str, value: &Option<String>) -> Result<(), ApiError> {
     let Some(value) = value else { return Ok(()) };
     if value.contains('\0') {
         return Err(invalid(format!("{name} contains a NUL character")));

@@ -8,6 +8,7 @@
 
 mod error;
 mod guard;
+mod items;
 mod media;
 mod openapi;
 mod report;
@@ -29,6 +30,7 @@ use utoipa_axum::routes;
 
 pub use error::{ApiError, ErrorBody};
 pub use guard::{MAX_URI, host_allowed};
+pub use items::ITEM_CURSOR_PATTERN;
 pub use media::{CURSOR_PATTERN, LIBRARY_PATTERN, MAX_CURSOR, MAX_PATH_PREFIX, MAX_TEXT, TEXT_PATTERN};
 pub use server::{ConnectionLimits, serve_connections};
 
@@ -67,6 +69,8 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(media::list_media))
         .routes(routes!(media::get_media))
         .routes(routes!(media::list_shows))
+        .routes(routes!(items::get_show))
+        .routes(routes!(items::list_items))
         .routes(routes!(report::report))
         .routes(routes!(media::healthz))
         .routes(routes!(openapi::openapi_document));

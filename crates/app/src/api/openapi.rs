@@ -24,7 +24,7 @@ use super::{MAX_URI, OPEN_PATHS};
 pub struct ApiDoc;
 
 /// Operations that read the catalog, and so may meet it unavailable (503).
-const CATALOG_PATHS: [&str; 7] = [
+const CATALOG_PATHS: [&str; 9] = [
     "/api/v1/scans",
     "/api/v1/scans/{id}",
     "/api/v1/scans/{id}/cancel",
@@ -32,6 +32,8 @@ const CATALOG_PATHS: [&str; 7] = [
     "/api/v1/media",
     "/api/v1/media/{id}",
     "/api/v1/shows",
+    "/api/v1/shows/{show}",
+    "/api/v1/items",
 ];
 
 fn error(description: &str) -> RefOr<Response> {

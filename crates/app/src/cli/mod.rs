@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cancel;
+mod items;
 mod libraries;
 mod media;
 mod migrate;
@@ -51,6 +52,8 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the catalog, optionally filtered.
     Media(media::MediaArgs),
+    /// List films and episodes with their versions, parts and extras.
+    Items(items::ItemsArgs),
     /// The library at a glance: files and hours by container, codec, resolution, dynamic range
     /// and audio, and what each client profile needs to play them.
     Report(report::ReportArgs),
@@ -180,6 +183,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Scan(args) => scan::run(args, &config()?).await,
             Command::Media(args) => media::run(args, &config()?).await,
+            Command::Items(args) => items::run(args, &config()?).await,
             Command::Report(args) => report::run(args, &config()?).await,
             Command::Scans(args) => scans::run(args, &config()?).await,
             Command::Cancel(args) => cancel::cancel(args, &config()?).await,

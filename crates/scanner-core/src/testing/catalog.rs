@@ -12,8 +12,8 @@ use crate::media::{CatalogEntry, MediaId, MediaRecord, MediaStatus, micros};
 use crate::parse::MediaKind;
 use crate::path_key;
 use crate::ports::{
-    DirSummary, ItemQuery, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount, MissingScope,
-    Redecision, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
+    DirSummary, ItemQuery, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount,
+    MissingScope, Redecision, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
 };
 use crate::report::LibraryReport;
 use crate::scan::ScanId;
