@@ -13,6 +13,8 @@ use super::{MAX_URI, OPEN_PATHS};
 
 #[derive(OpenApi)]
 #[openapi(
+    // Schemas only parameters use (those of bodies are collected from the handlers).
+    components(schemas(super::items::ItemKind)),
     info(title = "mediascan", description = "Media-library scanner: scans, progress, and the catalog."),
     tags(
         (name = "scans", description = "Start, follow, cancel and delete scans of configured libraries"),
