@@ -210,6 +210,29 @@ fn owner(out: &mut ParsedName, file: &NameInfo, movie_folder: Option<&NameInfo>)
     }
 }
 
+/// The folder names and suffixes that make extras, as a Markdown table for `docs/naming.md`.
+pub fn extras_markdown() -> String {
+    let mut out = String::from("| extra_type | folders | suffixes |\n|---|---|---|\n");
+    let mut types: Vec<ExtraType> = EXTRA_FOLDERS.iter().chain(EXTRA_SUFFIXES).map(|(_, t)| *t).collect();
+    types.dedup();
+    let mut seen = Vec::new();
+    for extra_type in types {
+        if seen.contains(&extra_type) {
+            continue;
+        }
+        seen.push(extra_type);
+        let list = |table: &[(&str, ExtraType)], form: fn(&str) -> String| -> String {
+            let names: Vec<String> =
+                table.iter().filter(|(_, t)| *t == extra_type).map(|(name, _)| form(name)).collect();
+            names.join(", ")
+        };
+        let folders = list(EXTRA_FOLDERS, |name| format!("`{name}/`"));
+        let suffixes = list(EXTRA_SUFFIXES, |name| format!("`-{name}`"));
+        out.push_str(&format!("| `{}` | {folders} | {suffixes} |\n", extra_type.as_str()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

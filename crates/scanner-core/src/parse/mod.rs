@@ -18,7 +18,7 @@ mod rules;
 mod tags;
 mod tokens;
 
-pub use extras::{EXTRA_FOLDERS, EXTRA_SUFFIXES, ExtraType, MAX_LABEL};
+pub use extras::{EXTRA_FOLDERS, EXTRA_SUFFIXES, ExtraType, MAX_LABEL, extras_markdown};
 pub use ids::ProviderIds;
 pub use rules::markdown as rules_markdown;
 
