@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,6 +11,7 @@ use testkit::presets;
 use e2e::{Server, json_lines, mediascan, run, stderr};
 
 use crate::db::Db;
+use crate::server::get;
 use crate::{on_both, path_str};
 
 /// Films in `films` and `uhd` (one film in both), a show in `tv`.
@@ -163,13 +163,6 @@ on_both!(extras_parts_and_versions_become_items_with_stable_ids, |db| {
         "the row moved, same id"
     );
 });
-
-async fn get(server: &Server, path: &str) -> (StatusCode, Value) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let response = client.get(server.url(path)).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 on_both!(items_and_show_trees_are_served_paged_and_validated, |db| {
     let lib = Library::new();

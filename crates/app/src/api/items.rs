@@ -12,7 +12,7 @@ use scanner_core::{MediaKind, MediaStatus};
 
 use super::AppState;
 use super::error::{ApiError, ApiPath, ApiQuery, ErrorBody};
-use super::media::{invalid, library, text};
+use super::media::{invalid, library, searched_page, text};
 use crate::bounds;
 
 /// An item cursor: the last item's id, as given out in `next_cursor`.
@@ -93,9 +93,7 @@ pub async fn list_items(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ItemParams>,
 ) -> Result<axum::Json<ItemPage>, ApiError> {
-    text("q", &params.q)?;
-    library(&state, &params.library)?;
-    let limit = bounds::PAGE_LIMIT.check(params.limit.unwrap_or(100)).map_err(invalid)?;
+    let limit = searched_page(&state, &params.q, &params.library, params.limit)?;
     let offset = params.offset.map(|o| bounds::OFFSET.check(o)).transpose().map_err(invalid)?;
     let after = params.cursor.as_deref().map(cursor).transpose()?;
     let filter = MediaFilter {
