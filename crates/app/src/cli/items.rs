@@ -132,5 +132,5 @@ fn write(out: &mut impl Write, listed: &[Item]) -> io::Result<()> {
 }
 
 fn join(numbers: &[u32]) -> String {
-    numbers.iter().map(u32::to_string).collect::<Vec<_>>().join("-E")
+    numbers.iter().map(|n| format!("{n:02}")).collect::<Vec<_>>().join("-E")
 }
