@@ -7,6 +7,7 @@ mod dbfaults;
 mod edits;
 mod faults;
 mod incremental;
+mod items;
 mod load;
 mod nodes;
 mod parse;

@@ -11,7 +11,7 @@ use e2e::{Server, json_lines, mediascan, run, stderr};
 use crate::db::Db;
 use crate::{Tree, config, on_both, path_str, real_ffprobe, slow_ffprobe};
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
 }
 
@@ -22,7 +22,7 @@ async fn post_scan(server: &Server, library: &str) -> (StatusCode, Value) {
     (status, response.json().await.unwrap())
 }
 
-async fn get(server: &Server, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(server: &Server, path: &str) -> (StatusCode, Value) {
     let response = client().get(server.url(path)).send().await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))

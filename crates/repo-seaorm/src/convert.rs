@@ -88,7 +88,13 @@ pub fn to_active(record: &MediaRecord) -> Result<media::ActiveModel, RepoError> 
         metadata: Set(record.metadata.as_ref().map(json).transpose()?),
         artwork: Set(json(&record.artwork)?),
         sidecar_signature: Set(record.sidecar_signature.map(signed)),
+        item_id: Set(item_id(parsed)),
     })
+}
+
+/// The `item_id` column of a file parsed as `parsed`.
+pub(crate) fn item_id(parsed: &ParsedName) -> Option<String> {
+    scanner_core::items::filed_under(parsed).map(|id| id.to_string())
 }
 
 /// The report's grouping text of `playback`; `None` when nothing was decided.

@@ -9,11 +9,13 @@ use sea_orm::{
     QuerySelect, RelationTrait,
 };
 
+use scanner_core::items::ItemId;
 use scanner_core::ports::{
-    MediaFilter, MediaQueries, MediaQuery, RepoError, ShowSummary, check_offset, check_text,
+    ItemQuery, MAX_ITEM_IDS, MediaFilter, MediaQueries, MediaQuery, RepoError, ShowSummary, check_offset,
+    check_text,
 };
 use scanner_core::report::LibraryReport;
-use scanner_core::{MediaId, MediaKind, MediaRecord};
+use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use crate::edits::{self, effective, merge};
 use crate::entity::{media, media_override, media_playback};
@@ -85,6 +87,25 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
         all = all.add(media::Column::VideoCodec.eq(codec.clone()));
     }
     all
+}
+
+/// The present film and episode files matching `filter` that are filed under an item.
+fn item_rows(filter: &MediaFilter) -> sea_orm::Select<media::Entity> {
+    media::Entity::find()
+        .filter(condition(filter))
+        .filter(media::Column::ItemId.is_not_null())
+        .filter(media::Column::Kind.is_in([MediaKind::Movie.as_str(), MediaKind::Episode.as_str()]))
+        .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ItemIdRow {
+    item_id: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    n: i64,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -189,6 +210,58 @@ impl MediaQueries for SeaOrmMediaRepository {
     async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError> {
         filter.check()?;
         crate::report::report(&self.db, &filter).await
+    }
+
+    async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError> {
+        query.filter.check()?;
+        let offset = query.offset.map(check_offset).transpose()?;
+        let mut select = item_rows(&query.filter)
+            .select_only()
+            .column(media::Column::ItemId)
+            .distinct()
+            .order_by_asc(media::Column::ItemId)
+            .limit(Ord::min(query.limit, i64::MAX as u64));
+        if let Some(after) = query.after {
+            select = select.filter(media::Column::ItemId.gt(after.to_string()));
+        }
+        if let Some(offset) = offset {
+            select = select.offset(offset);
+        }
+        let rows = select.into_model::<ItemIdRow>().all(&self.db).await.map_err(db_error)?;
+        rows.into_iter()
+            .map(|row| {
+                row.item_id.parse().map_err(|_| RepoError::corrupt(format!("item id {:?}", row.item_id)))
+            })
+            .collect()
+    }
+
+    async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError> {
+        filter.check()?;
+        let row = item_rows(&filter)
+            .select_only()
+            .expr_as(Expr::cust("COUNT(DISTINCT item_id)"), "n")
+            .into_model::<CountRow>()
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(row.map_or(0, |r| u64::try_from(r.n).unwrap_or_default()))
+    }
+
+    async fn item_files(&self, ids: Vec<ItemId>) -> Result<Vec<MediaRecord>, RepoError> {
+        if ids.len() > MAX_ITEM_IDS {
+            return Err(RepoError::InvalidInput(format!("more than {MAX_ITEM_IDS} item ids")));
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let models = media::Entity::find()
+            .filter(media::Column::ItemId.is_in(ids.iter().map(ToString::to_string)))
+            .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+            .order_by_asc(media::Column::Path)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        models.into_iter().map(convert::from_model).collect()
     }
 
     async fn ping(&self) -> Result<(), RepoError> {

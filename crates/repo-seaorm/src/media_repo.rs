@@ -194,6 +194,7 @@ async fn apply_move(txn: &DatabaseTransaction, moved: &MediaMove) -> Result<(), 
         .col_expr(media::Column::Year, Expr::value(parsed.year.map(i32::from)))
         .col_expr(media::Column::Title, Expr::value(parsed.title.clone()))
         .col_expr(media::Column::SearchText, Expr::value(convert::search_text(parsed)))
+        .col_expr(media::Column::ItemId, Expr::value(convert::item_id(parsed)))
         .col_expr(media::Column::Status, back)
         .col_expr(media::Column::MissingSince, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(media::Column::AbsentScan, Expr::value(Option::<uuid::Uuid>::None))

@@ -13,6 +13,7 @@
 pub mod fixtures;
 mod hash;
 mod id;
+pub mod items;
 pub mod json_path;
 pub mod media;
 pub mod overrides;

@@ -119,12 +119,12 @@ pub struct ShowList {
     pub next_offset: Option<u64>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_query", message)
 }
 
 /// Checks a text parameter as its schema says: no NUL, at most [`MAX_TEXT`] characters.
-fn text(name: &str, value: &Option<String>) -> Result<(), ApiError> {
+pub(super) fn text(name: &str, value: &Option<String>) -> Result<(), ApiError> {
     let Some(value) = value else { return Ok(()) };
     if value.contains('\0') {
         return Err(invalid(format!("{name} contains a NUL character")));
@@ -186,6 +186,19 @@ pub(super) fn library<'a>(
         Some(library) => Ok(Some(library)),
         None => Err(ApiError::not_found("library_not_found", format!("no library named {name:?}"))),
     }
+}
+
+/// What `/shows` and `/items` check alike: the text `q`, the `library` and the page size
+/// (default 100), which it returns.
+pub(super) fn searched_page(
+    state: &AppState,
+    q: &Option<String>,
+    library_name: &Option<String>,
+    limit: Option<u64>,
+) -> Result<u64, ApiError> {
+    text("q", q)?;
+    library(state, library_name)?;
+    bounds::PAGE_LIMIT.check(limit.unwrap_or(100)).map_err(invalid)
 }
 
 /// The client profile named, which must be built in or configured (404 otherwise).
@@ -322,9 +335,7 @@ pub async fn list_shows(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ShowParams>,
 ) -> Result<axum::Json<ShowList>, ApiError> {
-    text("q", &params.q)?;
-    library(&state, &params.library)?;
-    let limit = bounds::PAGE_LIMIT.check(params.limit.unwrap_or(100)).map_err(invalid)?;
+    let limit = searched_page(&state, &params.q, &params.library, params.limit)?;
     let offset = bounds::OFFSET.check(params.offset.unwrap_or(0)).map_err(invalid)?;
     let filter =
         MediaFilter { library: params.library.clone(), search: params.q.clone(), ..MediaFilter::default() };

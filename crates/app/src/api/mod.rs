@@ -9,6 +9,7 @@
 mod edits;
 mod error;
 mod guard;
+mod items;
 mod media;
 mod openapi;
 mod report;
@@ -30,6 +31,7 @@ use utoipa_axum::routes;
 
 pub use error::{ApiError, ErrorBody};
 pub use guard::{MAX_URI, host_allowed};
+pub use items::ITEM_CURSOR_PATTERN;
 pub use media::{CURSOR_PATTERN, LIBRARY_PATTERN, MAX_CURSOR, MAX_PATH_PREFIX, MAX_TEXT, TEXT_PATTERN};
 pub use server::{ConnectionLimits, serve_connections};
 
@@ -70,6 +72,8 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(edits::clear_overrides))
         .routes(routes!(edits::media_history))
         .routes(routes!(media::list_shows))
+        .routes(routes!(items::get_show))
+        .routes(routes!(items::list_items))
         .routes(routes!(report::report))
         .routes(routes!(media::healthz))
         .routes(routes!(openapi::openapi_document));

@@ -13,6 +13,8 @@ use super::{MAX_URI, OPEN_PATHS};
 
 #[derive(OpenApi)]
 #[openapi(
+    // Schemas only parameters use (those of bodies are collected from the handlers).
+    components(schemas(super::items::ItemKind)),
     info(title = "mediascan", description = "Media-library scanner: scans, progress, and the catalog."),
     tags(
         (name = "scans", description = "Start, follow, cancel and delete scans of configured libraries"),
@@ -24,7 +26,7 @@ use super::{MAX_URI, OPEN_PATHS};
 pub struct ApiDoc;
 
 /// Operations that read the catalog, and so may meet it unavailable (503).
-const CATALOG_PATHS: [&str; 10] = [
+const CATALOG_PATHS: [&str; 12] = [
     "/api/v1/scans",
     "/api/v1/scans/{id}",
     "/api/v1/scans/{id}/cancel",
@@ -35,6 +37,8 @@ const CATALOG_PATHS: [&str; 10] = [
     "/api/v1/media/{id}/history",
     "/api/v1/shows",
     "/api/v1/report",
+    "/api/v1/shows/{show}",
+    "/api/v1/items",
 ];
 
 fn error(description: &str) -> RefOr<Response> {

@@ -8,6 +8,7 @@
 
 mod cancel;
 mod edit;
+mod items;
 mod libraries;
 mod media;
 mod migrate;
@@ -52,6 +53,8 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the catalog, optionally filtered.
     Media(media::MediaArgs),
+    /// List films and episodes with their versions, parts and extras.
+    Items(items::ItemsArgs),
     /// The library at a glance: files and hours by container, codec, resolution, dynamic range
     /// and audio, and what each client profile needs to play them.
     Report(report::ReportArgs),
@@ -186,6 +189,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Scan(args) => scan::run(args, &config()?).await,
             Command::Media(args) => media::run(args, &config()?).await,
+            Command::Items(args) => items::run(args, &config()?).await,
             Command::Report(args) => report::run(args, &config()?).await,
             Command::Edit(args) => edit::edit(args, &config()?).await,
             Command::History(args) => edit::history(args, &config()?).await,

@@ -68,6 +68,7 @@ fn valid_value(doc: &Value, schema: &Value) -> String {
         Some("boolean") => "true".to_owned(),
         _ => match schema["pattern"].as_str() {
             Some(p) if p.starts_with("^2f") => "2f61".to_owned(),
+            Some(p) if p.starts_with("^[0-9a-f]{8}-") => "00000000-0000-8000-8000-000000000000".to_owned(),
             Some(p) if p.contains("A-Za-z0-9_-") => "lib".to_owned(),
             _ => "x".to_owned(),
         },

@@ -277,6 +277,7 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
                 hearing_impaired: flags.hearing_impaired,
                 title: flags.title,
                 text: scanner_core::streams::is_text_subtitle(codec),
+                ..SubtitleStream::default()
             })
         }
         _ => return Err(Unsure::new("a track of an unknown kind")),

@@ -11,6 +11,7 @@ mod m0005_scan_totals;
 mod m0006_stream_details;
 mod m0007_sidecars;
 mod m0009_overrides;
+mod m0010_items;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_stream_details::Migration),
             Box::new(m0007_sidecars::Migration),
             Box::new(m0009_overrides::Migration),
+            Box::new(m0010_items::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! and on PostgreSQL (a fresh schema on the test server), and what is particular to this
 //! adapter: connecting, migrating, and opening a catalog read-only.
 
+mod backfill;
 mod schema;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 
 use nom::IResult;
 
+use super::extras::EXTRA_SUFFIXES;
 use super::markers::{self, Marker};
 use super::name::Noise;
 use super::tags::{self, Tag, TagKind};
@@ -29,21 +30,6 @@ pub(crate) struct Analysis<'a> {
     /// never part of a name or title.
     release_groups: Vec<usize>,
 }
-
-/// Plex-style suffixes marking bonus material (`Movie-trailer`, `Scene-deleted`).
-const EXTRA_SUFFIXES: &[&str] = &[
-    "trailer",
-    "teaser",
-    "featurette",
-    "behindthescenes",
-    "deleted",
-    "interview",
-    "short",
-    "extra",
-    "bts",
-    "scene",
-    "other",
-];
 
 /// Finds noise words and affixes; strips `-trailer`-style suffixes and a `sample-` prefix from
 /// their tokens. Returns the noise and which tokens are the bare word `sample`.
@@ -70,7 +56,8 @@ fn strip_noise(tokens: &mut [Token<'_>]) -> (Option<Noise>, Vec<bool>) {
                 token.text = head;
                 continue;
             }
-            if EXTRA_SUFFIXES.iter().any(|s| is(suffix, s)) {
+            // Plex-style suffixes marking bonus material (`Movie-trailer`, `Scene-deleted`).
+            if EXTRA_SUFFIXES.iter().any(|(s, _)| is(suffix, s)) {
                 noise.get_or_insert(Noise::Extra);
                 token.text = head;
                 continue;

@@ -1,6 +1,7 @@
 //! What the folders around a file say: a season (`Season 2`, `Specials`), noise (`Extras`,
 //! `Sample`), or the show or film they are named after.
 
+use super::extras::{EXTRA_FOLDERS, ExtraType};
 use super::name::{NameInfo, Noise, Shape, analyze};
 
 /// What a folder contributes.
@@ -12,15 +13,11 @@ enum Folder {
 
 fn classify_folder(name: &str) -> Folder {
     let lower = name.trim().to_lowercase();
-    match lower.as_str() {
-        "specials" | "special" | "speciale" | "extras & specials" => return Folder::Season(0),
-        "extras" | "extra" | "featurettes" | "featurette" | "behind the scenes" | "deleted scenes"
-        | "interviews" | "scenes" | "shorts" | "trailers" | "trailer" | "other" | "others" | "bonus"
-        | "bonus features" | "bonus material" | "special features" => {
-            return Folder::Noise(Noise::Extra);
-        }
-        "sample" | "samples" => return Folder::Noise(Noise::Sample),
-        _ => {}
+    if matches!(lower.as_str(), "specials" | "special" | "speciale" | "extras & specials") {
+        return Folder::Season(0);
+    }
+    if let Some((_, extra_type)) = EXTRA_FOLDERS.iter().find(|(folder, _)| *folder == lower) {
+        return Folder::Noise(if *extra_type == ExtraType::Sample { Noise::Sample } else { Noise::Extra });
     }
     let info = analyze(name);
     if info.shape == Shape::Season && info.name.is_none() {

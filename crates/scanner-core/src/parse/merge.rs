@@ -5,7 +5,7 @@ use super::folders::{Context, same_name};
 use super::name::{NameInfo, Noise, Shape};
 use super::{MediaKind, ParsedName};
 
-pub(super) fn merge(file: NameInfo, ctx: Context) -> ParsedName {
+pub(super) fn merge(file: &NameInfo, ctx: &Context) -> ParsedName {
     let mut out = ParsedName {
         part: file.part,
         version: file.version,
@@ -19,8 +19,8 @@ pub(super) fn merge(file: NameInfo, ctx: Context) -> ParsedName {
     };
     let noise = file.noise.or(ctx.noise);
     match noise {
-        Some(noise) if file.shape == Shape::Plain => bonus(&mut out, &file, &ctx, noise),
-        _ => identify(&mut out, &file, &ctx),
+        Some(noise) if file.shape == Shape::Plain => bonus(&mut out, file, ctx, noise),
+        _ => identify(&mut out, file, ctx),
     }
     if let Some(noise) = noise {
         out.kind = match noise {

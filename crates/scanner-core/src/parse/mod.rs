@@ -7,7 +7,9 @@
 //! written for users in `docs/naming.md`.
 
 mod analysis;
+mod extras;
 mod folders;
+mod ids;
 mod markers;
 mod merge;
 mod name;
@@ -16,6 +18,8 @@ mod rules;
 mod tags;
 mod tokens;
 
+pub use extras::{EXTRA_FOLDERS, EXTRA_SUFFIXES, ExtraType, MAX_LABEL, extras_markdown};
+pub use ids::ProviderIds;
 pub use rules::markdown as rules_markdown;
 
 use std::path::{Component, Path};
@@ -96,6 +100,19 @@ pub struct ParsedName {
     pub release_group: Option<String>,
     /// CRC32 checksum of fansub releases (`[ABCD1234]`).
     pub checksum: Option<String>,
+    /// For extras (`kind: extra`): what kind of bonus material.
+    pub extra_type: Option<ExtraType>,
+    /// For extras of a film or an episode: the id of the item they belong to.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub extra_of: Option<crate::items::ItemId>,
+    /// For extras of a show as a whole: the show.
+    pub extra_show: Option<String>,
+    /// What tells this version of a film or episode from others: edition words and resolution
+    /// (`Director's Cut 2160p`), or the words after ` - ` following the year. At most 64
+    /// characters.
+    pub label: Option<String>,
+    /// Provider ids written in the file's or its folders' names (`[tmdbid-603]`).
+    pub ids: ProviderIds,
 }
 
 /// Extensions stripped from the file name before parsing.
@@ -131,9 +148,25 @@ pub fn parse_path_in(relative: &Path, root_name: Option<&str>) -> ParsedName {
     let Some((file, folders)) = parts.split_last() else {
         return ParsedName::default();
     };
-    let file = analyze(stem(file));
+    // Provider tags are read, then cut out of every name before it is analysed: the file's
+    // own win over its folders', the nearest folder's over those above.
+    let (stem, mut ids) = ids::strip(stem(file));
+    let folders: Vec<String> = folders
+        .iter()
+        .rev()
+        .map(|folder| {
+            let (text, folder_ids) = ids::strip(folder);
+            ids.fill_from(&folder_ids);
+            text
+        })
+        .rev()
+        .collect();
+    let file = analyze(&stem);
     let ctx = folders::folder_context(folders.iter().map(String::as_str), root_name);
-    merge::merge(file, ctx)
+    let mut out = merge::merge(&file, &ctx);
+    out.ids = ids;
+    extras::settle(&mut out, &stem, &file, &ctx, &folders);
+    out
 }
 
 #[cfg(test)]
@@ -250,6 +283,82 @@ mod tests {
     #[test]
     fn extras_and_samples() {
         assert_eq!(p("Movie (2010)/Extras/Making Of.mkv").kind, MediaKind::Extra);
-        assert_eq!(p("Movie.2010.1080p-GRP/Sample/grp-sample.mkv").kind, MediaKind::Sample);
+        // A sample is an extra of its release, typed `sample`.
+        let sample = p("Movie.2010.1080p-GRP/Sample/grp-sample.mkv");
+        assert_eq!((sample.kind, sample.extra_type), (MediaKind::Extra, Some(ExtraType::Sample)));
+    }
+
+    #[test]
+    fn extras_are_typed_by_folder_and_suffix_and_point_at_their_film() {
+        let film = crate::items::item_id(&p("Copper Bay (2003)/Copper Bay (2003).mkv"));
+        assert!(film.is_some());
+        for (path, extra_type) in [
+            ("Copper Bay (2003)/Trailers/Main.mkv", ExtraType::Trailer),
+            ("Copper Bay (2003)/Featurettes/Sets.mkv", ExtraType::Featurette),
+            ("Copper Bay (2003)/Behind The Scenes/Day 1.mkv", ExtraType::BehindTheScenes),
+            ("Copper Bay (2003)/Deleted Scenes/Alt End.mkv", ExtraType::DeletedScene),
+            ("Copper Bay (2003)/Interviews/Lead.mkv", ExtraType::Interview),
+            ("Copper Bay (2003)/Scenes/Chase.mkv", ExtraType::Scene),
+            ("Copper Bay (2003)/Shorts/Prequel.mkv", ExtraType::Short),
+            ("Copper Bay (2003)/Extras/Gag Reel.mkv", ExtraType::Other),
+            ("Copper Bay (2003)/Other/Poster Shoot.mkv", ExtraType::Other),
+            ("Copper Bay (2003)/Copper Bay (2003)-trailer.mkv", ExtraType::Trailer),
+            ("Copper Bay (2003)/Making Of-featurette.mkv", ExtraType::Featurette),
+            ("Copper Bay (2003)/Crew-behindthescenes.mkv", ExtraType::BehindTheScenes),
+            ("Copper Bay (2003)/Lost Ending-deleted.mkv", ExtraType::DeletedScene),
+            ("Copper Bay (2003)/Director-interview.mkv", ExtraType::Interview),
+            ("Copper Bay (2003)/Opening-scene.mkv", ExtraType::Scene),
+            ("Copper Bay (2003)/Animated-short.mkv", ExtraType::Short),
+            ("Copper Bay (2003)/Storyboards-other.mkv", ExtraType::Other),
+            ("Copper Bay (2003)/sample.mkv", ExtraType::Sample),
+            ("Copper Bay (2003)-trailer.mkv", ExtraType::Trailer),
+        ] {
+            let parsed = p(path);
+            assert_eq!(parsed.kind, MediaKind::Extra, "{path}");
+            assert_eq!(parsed.extra_type, Some(extra_type), "{path}");
+            assert_eq!(parsed.extra_of, film, "{path}");
+            assert_eq!(parsed.extra_show, None, "{path}");
+        }
+    }
+
+    #[test]
+    fn extras_of_a_show_name_the_show_and_specials_stay_season_zero() {
+        for path in ["Pine Ridge/Extras/Cast Panel.mkv", "Pine Ridge/Season 2/Featurettes/Set Tour.mkv"] {
+            let parsed = p(path);
+            assert_eq!(parsed.kind, MediaKind::Extra, "{path}");
+            assert_eq!((parsed.extra_show.as_deref(), parsed.extra_of), (Some("Pine Ridge"), None), "{path}");
+        }
+        assert_eq!(
+            key(&p("Pine Ridge/Specials/Pine Ridge S00E02.mkv")),
+            episode("Pine Ridge", Some(0), &[2])
+        );
+    }
+
+    #[test]
+    fn parts_and_versions() {
+        let cd = p("Copper Bay (2003)/Copper Bay (2003) CD2.mkv");
+        assert_eq!((cd.kind, cd.part), (MediaKind::Movie, Some(2)));
+        let disc = p("Copper.Bay.2003.Disc.1.mkv");
+        assert_eq!(disc.part, Some(1));
+        let part = p("Copper Bay (2003)/Copper Bay - Part 2.mkv");
+        assert_eq!(
+            (part.kind, part.title.as_deref(), part.year, part.part),
+            (MediaKind::Movie, Some("Copper Bay"), Some(2003), Some(2))
+        );
+        let uhd = p("Copper Bay (2003)/Copper Bay (2003) - 2160p.mkv");
+        assert_eq!(
+            (uhd.label.as_deref(), crate::items::item_id(&uhd)),
+            (Some("2160p"), crate::items::item_id(&cd))
+        );
+    }
+
+    #[test]
+    fn provider_ids_are_read_from_names_and_folders_and_kept_out_of_titles() {
+        let parsed = p("Copper Bay (2003) [tmdbid-4711]/Copper Bay (2003) {imdb-tt0471100}.mkv");
+        assert_eq!((parsed.title.as_deref(), parsed.year), (Some("Copper Bay"), Some(2003)));
+        assert_eq!((parsed.ids.tmdb, parsed.ids.imdb.as_deref()), (Some(4711), Some("tt0471100")));
+        let show = p("Pine Ridge [tvdbid=90210]/Season 1/Pine Ridge S01E01.mkv");
+        assert_eq!(key(&show), episode("Pine Ridge", Some(1), &[1]));
+        assert_eq!(show.ids.tvdb, Some(90210));
     }
 }

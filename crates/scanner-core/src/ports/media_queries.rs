@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::RepoError;
+use crate::items::ItemId;
 use crate::media::{MediaId, MediaRecord, MediaStatus};
 use crate::parse::MediaKind;
 use crate::playback::DecisionMatch;
@@ -88,6 +89,9 @@ impl MediaFilter {
     }
 }
 
+/// Most ids `item_files` takes at once.
+pub const MAX_ITEM_IDS: usize = 1000;
+
 /// A page of the catalog, ordered by path.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MediaQuery {
@@ -98,6 +102,19 @@ pub struct MediaQuery {
     pub offset: Option<u64>,
     /// At most this many records; `None` for all.
     pub limit: Option<u64>,
+}
+
+/// A page of items (films and episodes), ordered by item id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemQuery {
+    /// Items with at least one present (not `missing`) film or episode file matching this.
+    pub filter: MediaFilter,
+    /// Only items whose id sorts after this one (keyset pagination).
+    pub after: Option<ItemId>,
+    /// Items to skip.
+    pub offset: Option<u64>,
+    /// At most this many items.
+    pub limit: u64,
 }
 
 /// A show in the catalog and how much of it there is.
@@ -141,6 +158,18 @@ pub trait MediaQueries: Send + Sync {
     /// audio stream's codec and channels, and by decision and reason in every profile. Grouped
     /// queries: a catalog of 100 000 files answers in well under a second.
     async fn report(&self, filter: MediaFilter) -> Result<LibraryReport, RepoError>;
+
+    /// The ids of the items matching `query`: distinct `items::filed_under` of the present
+    /// (not `missing`) files of kind `movie` or `episode` that match its filter, ascending
+    /// (byte order of the hyphenated lower-case id).
+    async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError>;
+
+    /// How many items `item_ids` would list without paging.
+    async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError>;
+
+    /// Every present file filed under one of `ids` — versions, parts and extras — in path order.
+    /// At most 1000 ids; more is `InvalidInput`.
+    async fn item_files(&self, ids: Vec<ItemId>) -> Result<Vec<MediaRecord>, RepoError>;
 
     /// Checks that the catalog answers at all (for health checks).
     async fn ping(&self) -> Result<(), RepoError>;

@@ -7,13 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::items::ItemId;
 use crate::media::{CatalogEntry, MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, Overrides};
 use crate::parse::{MediaKind, ParsedName};
 use crate::path_key;
 use crate::ports::{
-    DirSummary, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount, MissingScope,
-    Redecision, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
+    DirSummary, ItemQuery, MediaFilter, MediaQueries, MediaQuery, MediaRepository, MissingCount,
+    MissingScope, Redecision, RepoError, ShowSummary, WriteBatch, check_offset, check_text,
 };
 use crate::report::LibraryReport;
 use crate::scan::ScanId;
@@ -135,6 +136,10 @@ fn matches(row: &Row, key: &str, filter: &MediaFilter) -> bool {
 }
 
 impl State {
+    fn records(&self) -> impl Iterator<Item = (&String, &MediaRecord)> {
+        self.rows.iter().map(|(key, row)| (key, &row.record))
+    }
+
     fn eligible(&self, key: &str, row: &Row, scope: &MissingScope) -> bool {
         under(key, &scope.root)
             && row.record.status != MediaStatus::Missing
@@ -489,6 +494,21 @@ impl MediaQueries for InMemoryCatalog {
         let state = self.state();
         let selected = state.rows.iter().filter(|(key, row)| matches(row, key, &filter));
         Ok(super::report::report(selected.map(|(_, row)| &row.record)))
+    }
+
+    async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError> {
+        let state = self.state();
+        super::items::item_ids(state.records(), &query, |_, key, f| matches(&state.rows[key], key, f))
+    }
+
+    async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError> {
+        let state = self.state();
+        super::items::count_items(state.records(), &filter, |_, key, f| matches(&state.rows[key], key, f))
+    }
+
+    async fn item_files(&self, ids: Vec<ItemId>) -> Result<Vec<MediaRecord>, RepoError> {
+        let state = self.state();
+        super::items::item_files(state.records(), &ids)
     }
 
     async fn ping(&self) -> Result<(), RepoError> {

@@ -28,6 +28,16 @@ fn generated(file: &str, name: &str, source: &str, wanted: &str) {
 }
 
 #[test]
+fn docs_list_the_extra_folders_and_suffixes() {
+    generated(
+        "naming.md",
+        "extras",
+        "crates/scanner-core/src/parse/extras.rs",
+        &scanner_core::parse::extras_markdown(),
+    );
+}
+
+#[test]
 fn docs_list_the_naming_rules() {
     generated(
         "naming.md",

@@ -9,6 +9,7 @@
 
 pub mod edits;
 pub mod incremental;
+pub mod items;
 pub mod media;
 pub mod playback;
 pub mod queries;
@@ -54,7 +55,9 @@ macro_rules! catalog_contract {
             incremental::folder_summaries_are_kept_replaced_and_cleared,
             incremental::an_upsert_clears_the_absent_mark,
             incremental::any_under_tells_whether_a_folder_was_catalogued,
-            incremental::a_batch_applies_whole_or_not_at_all
+            incremental::a_batch_applies_whole_or_not_at_all,
+            items::items_are_listed_paged_and_filled_with_their_files,
+            items::missing_files_leave_their_items_and_moves_keep_item_ids
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),*) => {

@@ -1,0 +1,60 @@
+//! The item queries of [`super::InMemoryCatalog`], over its rows as `(path key, record)`.
+
+use std::collections::BTreeSet;
+
+use crate::items::{ItemId, filed_under};
+use crate::media::{MediaRecord, MediaStatus};
+use crate::parse::MediaKind;
+use crate::ports::{ItemQuery, MAX_ITEM_IDS, MediaFilter, RepoError, check_offset};
+
+/// The items of the present film and episode files `matches` selects, in id order.
+fn matching<'a>(
+    rows: impl Iterator<Item = (&'a String, &'a MediaRecord)>,
+    filter: &MediaFilter,
+    matches: impl Fn(&MediaRecord, &str, &MediaFilter) -> bool,
+) -> BTreeSet<ItemId> {
+    rows.filter(|(_, r)| r.status != MediaStatus::Missing)
+        .filter(|(_, r)| matches!(r.parsed.kind, MediaKind::Movie | MediaKind::Episode))
+        .filter(|(key, r)| matches(r, key, filter))
+        .filter_map(|(_, r)| filed_under(&r.parsed))
+        .collect()
+}
+
+pub(super) fn item_ids<'a>(
+    rows: impl Iterator<Item = (&'a String, &'a MediaRecord)>,
+    query: &ItemQuery,
+    matches: impl Fn(&MediaRecord, &str, &MediaFilter) -> bool,
+) -> Result<Vec<ItemId>, RepoError> {
+    query.filter.check()?;
+    let offset = query.offset.map(check_offset).transpose()?.unwrap_or(0);
+    Ok(matching(rows, &query.filter, matches)
+        .into_iter()
+        .filter(|id| query.after.is_none_or(|after| *id > after))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(query.limit).unwrap_or(usize::MAX))
+        .collect())
+}
+
+pub(super) fn count_items<'a>(
+    rows: impl Iterator<Item = (&'a String, &'a MediaRecord)>,
+    filter: &MediaFilter,
+    matches: impl Fn(&MediaRecord, &str, &MediaFilter) -> bool,
+) -> Result<u64, RepoError> {
+    filter.check()?;
+    Ok(matching(rows, filter, matches).len() as u64)
+}
+
+pub(super) fn item_files<'a>(
+    rows: impl Iterator<Item = (&'a String, &'a MediaRecord)>,
+    ids: &[ItemId],
+) -> Result<Vec<MediaRecord>, RepoError> {
+    if ids.len() > MAX_ITEM_IDS {
+        return Err(RepoError::InvalidInput(format!("more than {MAX_ITEM_IDS} item ids")));
+    }
+    let wanted: BTreeSet<&ItemId> = ids.iter().collect();
+    Ok(rows
+        .filter(|(_, r)| r.status != MediaStatus::Missing)
+        .filter(|(_, r)| filed_under(&r.parsed).is_some_and(|id| wanted.contains(&id)))
+        .map(|(_, r)| r.clone())
+        .collect())
+}
