@@ -208,8 +208,7 @@ impl Mediascan {
             self.libraries().get(name).ok_or_else(|| LibraryScanError::UnknownLibrary(name.to_owned()))?;
         let mut options = library.scan_options();
         flags.apply(&mut options);
-        let request =
-            ScanRequest { root: library.root.clone(), library: Some(library.name.clone()), options };
+        let request = ScanRequest { library: Some(library.name.clone()), options, ..ScanRequest::new(&library.root) };
         Ok(self.scanner.start(request).await?)
     }
 

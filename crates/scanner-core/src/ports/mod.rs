@@ -8,6 +8,7 @@
 //! documents the rules an adapter MUST follow.
 
 mod file_source;
+mod file_watcher;
 mod media_probe;
 mod media_queries;
 mod media_repository;
@@ -15,6 +16,7 @@ mod repo_error;
 mod scan_repository;
 
 pub use file_source::*;
+pub use file_watcher::*;
 pub use media_probe::*;
 pub use media_queries::*;
 pub use media_repository::*;

@@ -145,8 +145,9 @@ pub(crate) async fn compare_stage(
         }
         for (path, wanted, sig) in slow {
             let known = by_dir.remove(&path).unwrap_or_default();
-            if !compare_dir(job, shared, Folder { path, wanted, signature: sig, known }, &jobs, &writes).await
-            {
+            let (wanted, unsettled) = settled(job, wanted);
+            let folder = Folder { path, wanted, signature: sig, known, unsettled };
+            if !compare_dir(job, shared, folder, &jobs, &writes).await {
                 return;
             }
         }
@@ -169,6 +170,27 @@ struct Folder {
     wanted: Vec<FileStat>,
     signature: u64,
     known: HashMap<PathBuf, CatalogEntry>,
+    /// Files still being written, left for a later scan.
+    unsettled: Vec<PathBuf>,
+}
+
+/// How far in the future a modification time may lie and still count as a clock's skew (a
+/// file stamped later than that would otherwise wait for ever).
+const FUTURE_SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// Splits `files` into those that have stopped changing and those modified within the scan's
+/// `settle` time (the latter only by path): a file being copied is probed once, after the copy.
+fn settled(job: &ScanJob, files: Vec<FileStat>) -> (Vec<FileStat>, Vec<PathBuf>) {
+    let Some(settle) = job.options.settle.and_then(|s| chrono::TimeDelta::from_std(s).ok()) else {
+        return (files, Vec::new());
+    };
+    let now = crate::media::now();
+    let (ready, waiting): (Vec<FileStat>, Vec<FileStat>) =
+        files.into_iter().partition(|f| f.modified + settle <= now || f.modified > now + FUTURE_SKEW);
+    if !waiting.is_empty() {
+        job.state.defer(waiting.len() as u64);
+    }
+    (ready, waiting.into_iter().map(|f| f.path).collect())
 }
 
 /// Compares one folder file by file: new and changed files go to the probes, unchanged ones
@@ -181,7 +203,12 @@ async fn compare_dir(
     jobs: &mpsc::Sender<Job>,
     writes: &mpsc::Sender<Write>,
 ) -> bool {
-    let Folder { path, wanted, signature, mut known } = folder;
+    let Folder { path, wanted, signature, mut known, unsettled } = folder;
+    // A file still being written is neither probed nor absent; its folder gets no summary, so
+    // the next scan looks at it again.
+    for waiting in &unsettled {
+        known.remove(waiting);
+    }
     let files = wanted.len() as u64;
     let mut failed = 0u64;
     let mut to_probe = Vec::new();
@@ -207,6 +234,7 @@ async fn compare_dir(
     // are marked missing.
     let summary = DirSummary { signature, files, failed };
     let write = match (to_probe.len() as u64, absent) {
+        _ if !unsettled.is_empty() => Write::SeenDir(SeenDir { path, summary: None }),
         (0, 0) => Write::SeenDir(SeenDir { path, summary: Some(summary) }),
         (outstanding, 0) => Write::Awaiting { path, summary, outstanding },
         _ => Write::SeenDir(SeenDir { path, summary: None }),

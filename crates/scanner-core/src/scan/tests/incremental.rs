@@ -53,7 +53,7 @@ impl Setup {
 
     async fn scan_with(&self, options: ScanOptions) -> ScanProgress {
         self.probed.lock().unwrap().clear();
-        let request = ScanRequest { root: PathBuf::from(ROOT), library: None, options };
+        let request = ScanRequest { options, ..ScanRequest::new(ROOT) };
         let id = self.scanner.start(request).await.unwrap();
         self.scanner.wait(id).await.unwrap()
     }

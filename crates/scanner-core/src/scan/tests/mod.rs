@@ -1,7 +1,7 @@
 //! The scan service against mockall fakes of all four ports.
 
 mod catalog;
-mod fakes;
+pub(crate) mod fakes;
 mod incremental;
 
 use std::path::{Path, PathBuf};

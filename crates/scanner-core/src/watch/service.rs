@@ -1,0 +1,328 @@
+//! One library's watcher: file-system events (or polls) → settled folders → subtree scans.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use super::health::{WatchHealth, WatchMode, WatchState, WatchingMode};
+use super::plan::Pending;
+use crate::ports::{FileWatcher, Storage, WatchError, WatchSignal, WatchStream};
+use crate::scan::{ScanId, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus, ScanTrigger};
+use crate::{Scanner, StartScanError};
+
+/// How often the watcher checks that the library's folder is still there.
+const PRESENCE_CHECK: Duration = Duration::from_secs(2);
+/// How long a scope waits when the library is being scanned already.
+const BUSY_RETRY: Duration = Duration::from_secs(2);
+
+/// How one library is watched.
+#[derive(Debug, Clone)]
+pub struct WatchSettings {
+    pub mode: WatchMode,
+    pub poll_interval: Duration,
+    /// A file is probed once it has not changed for this long.
+    pub settle: Duration,
+    /// Scan the whole library when watching starts.
+    pub scan_on_start: bool,
+}
+
+/// A library to watch.
+#[derive(Debug, Clone)]
+pub struct WatchedLibrary {
+    pub name: String,
+    pub root: PathBuf,
+    pub options: ScanOptions,
+    pub settings: WatchSettings,
+}
+
+/// A running watcher: its health, and the way to stop it.
+#[derive(Debug, Clone)]
+pub struct WatchHandle {
+    health: Arc<Mutex<WatchHealth>>,
+    stop: CancellationToken,
+}
+
+impl WatchHandle {
+    pub fn health(&self) -> WatchHealth {
+        self.health.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Asks the watcher to stop (a running scan is left to the scanner's own shutdown).
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+/// Starts watching `library`; the task ends when `handle.stop()` is called.
+pub fn spawn(scanner: Scanner, watcher: Arc<dyn FileWatcher>, library: WatchedLibrary) -> (WatchHandle, JoinHandle<()>) {
+    let health = Arc::new(Mutex::new(WatchHealth::off()));
+    let handle = WatchHandle { health: health.clone(), stop: CancellationToken::new() };
+    let pending = Pending::new(library.root.clone(), library.settings.settle);
+    let run = Run { scanner, watcher, library, health, stop: handle.stop.clone(), pending, queue: VecDeque::new() };
+    let span = tracing::warn_span!("watch", library = %run.library.name);
+    let task = tokio::spawn(tracing::Instrument::instrument(run.run(), span));
+    (handle, task)
+}
+
+/// A scan the watcher started and waits for.
+struct Running {
+    scope: PathBuf,
+    poll: bool,
+    task: JoinHandle<Result<ScanProgress, ScanLookupError>>,
+}
+
+struct Run {
+    scanner: Scanner,
+    watcher: Arc<dyn FileWatcher>,
+    library: WatchedLibrary,
+    health: Arc<Mutex<WatchHealth>>,
+    stop: CancellationToken,
+    pending: Pending,
+    /// Scopes due and waiting for the library to be free.
+    queue: VecDeque<PathBuf>,
+}
+
+/// Why the inner loop ended.
+enum Restart {
+    Stop,
+    /// Look at the root and choose the mode again; with a reason to poll from now on.
+    Again(Option<String>),
+}
+
+impl Run {
+    fn update(&self, change: impl FnOnce(&mut WatchHealth)) {
+        change(&mut self.health.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    async fn run(mut self) {
+        let settings = self.library.settings.clone();
+        if settings.mode == WatchMode::Off {
+            return;
+        }
+        if settings.scan_on_start {
+            self.pending.everything(Instant::now());
+        }
+        let mut events_failed: Option<String> = None;
+        loop {
+            if !self.wait_for_root().await {
+                return;
+            }
+            let (stream, mode, warning) = self.choose(&events_failed).await;
+            let degraded = events_failed.is_some() && mode == WatchingMode::Poll;
+            let (watches, limit) = stream.as_ref().map_or((None, None), |s| (s.watches, s.watch_limit));
+            self.update(|h| {
+                h.mode = mode;
+                h.state = if degraded { WatchState::Degraded } else { WatchState::Ok };
+                h.warning = warning;
+                h.watches = watches;
+                h.watch_limit = limit;
+            });
+            info!(mode = ?mode, "watching {}", self.library.root.display());
+            match self.watch(stream).await {
+                Restart::Stop => return,
+                Restart::Again(reason) => {
+                    if let Some(reason) = reason {
+                        warn!(warning = %reason, "file-system events failed; polling instead");
+                        events_failed = Some(reason);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits while the root is missing (paused, never marking anything missing); false when
+    /// stopped meanwhile.
+    async fn wait_for_root(&mut self) -> bool {
+        let root = self.library.root.clone();
+        if self.watcher.present(root.clone()).await {
+            return true;
+        }
+        let warning = format!(
+            "{} is missing (unmounted?): watching is paused and nothing is marked missing until it is back",
+            root.display()
+        );
+        warn!("{warning}");
+        self.update(|h| {
+            h.state = WatchState::Paused;
+            h.warning = Some(warning);
+            h.next_scan_at = None;
+        });
+        loop {
+            tokio::select! {
+                () = self.stop.cancelled() => return false,
+                () = tokio::time::sleep(PRESENCE_CHECK) => {}
+            }
+            if self.watcher.present(root.clone()).await {
+                info!("{} is back: catching up with a scan", root.display());
+                self.pending.everything(Instant::now());
+                return true;
+            }
+        }
+    }
+
+    /// Events where configured and working, else polling; with the warning to show.
+    async fn choose(&self, events_failed: &Option<String>) -> (Option<WatchStream>, WatchingMode, Option<String>) {
+        let settings = &self.library.settings;
+        let root = self.library.root.clone();
+        if settings.mode == WatchMode::Poll {
+            return (None, WatchingMode::Poll, None);
+        }
+        if let Some(reason) = events_failed {
+            return (None, WatchingMode::Poll, Some(reason.clone()));
+        }
+        if settings.mode == WatchMode::Auto
+            && let Storage::Network(kind) = self.watcher.storage(root.clone()).await
+        {
+            let note = format!("{} is on a network file system ({kind}): polling", root.display());
+            return (None, WatchingMode::Poll, Some(note));
+        }
+        match self.watcher.watch(root).await {
+            Ok(stream) => (Some(stream), WatchingMode::Events, None),
+            Err(e @ (WatchError::Limit { .. } | WatchError::Unavailable(_))) => {
+                warn!(error = %e, "file-system events unavailable; polling instead");
+                (None, WatchingMode::Poll, Some(e.to_string()))
+            }
+            // Gone between the check and the watch: the next round pauses.
+            Err(e) => (None, WatchingMode::Poll, Some(e.to_string())),
+        }
+    }
+
+    /// Watches (or polls) until stopped, the root goes away or events fail.
+    async fn watch(&mut self, mut stream: Option<WatchStream>) -> Restart {
+        let settings = self.library.settings.clone();
+        let mut next_poll = stream.is_none().then(|| Instant::now() + settings.poll_interval);
+        let mut running: Option<Running> = None;
+        let mut presence = tokio::time::interval(PRESENCE_CHECK);
+        loop {
+            if running.is_none() {
+                running = self.start_next(next_poll.is_some()).await;
+            }
+            let wake = [self.pending.next_due(), next_poll].into_iter().flatten().min();
+            let wait_secs = wake.map(|w| w.saturating_duration_since(Instant::now()));
+            self.update(|h| h.next_scan_at = wait_secs.and_then(|d| chrono::TimeDelta::from_std(d).ok()).map(|d| crate::media::now() + d));
+            tokio::select! {
+                () = self.stop.cancelled() => return Restart::Stop,
+                signal = next_signal(&mut stream) => match signal {
+                    Some(WatchSignal::Changed(paths)) => {
+                        let now = Instant::now();
+                        let noticed = paths.iter().filter(|p| self.pending.changed(p, now)).count();
+                        if noticed > 0 {
+                            self.update(|h| h.last_event_at = Some(crate::media::now()));
+                        }
+                    }
+                    Some(WatchSignal::Overflow) => self.pending.everything(Instant::now() + settings.settle),
+                    Some(WatchSignal::RootGone) => return Restart::Again(None),
+                    Some(WatchSignal::Failed(reason)) => return Restart::Again(Some(reason)),
+                    None => return Restart::Again(Some("the file-system watch ended".to_owned())),
+                },
+                outcome = finished(&mut running) => {
+                    if let Some((scope, poll, outcome)) = outcome {
+                        self.finished(scope, poll, outcome).await;
+                    }
+                    running = None;
+                }
+                () = sleep_until(wake) => {
+                    if next_poll.is_some_and(|at| at <= Instant::now()) {
+                        self.pending.everything(Instant::now());
+                        next_poll = Some(Instant::now() + settings.poll_interval);
+                    }
+                }
+                _ = presence.tick() => {
+                    if !self.watcher.present(self.library.root.clone()).await {
+                        return Restart::Again(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts the next due scope's scan, if any.
+    async fn start_next(&mut self, polling: bool) -> Option<Running> {
+        let now = Instant::now();
+        self.queue.extend(self.pending.take_due(now));
+        while let Some(scope) = self.queue.pop_front() {
+            let scope = self.existing(scope).await;
+            let root = &self.library.root;
+            let mut options = self.library.options.clone();
+            options.settle = Some(self.library.settings.settle);
+            let request = ScanRequest {
+                root: root.clone(),
+                library: Some(self.library.name.clone()),
+                options,
+                trigger: ScanTrigger::Watch,
+                scope: (scope != *root).then(|| scope.clone()),
+            };
+            match self.scanner.start(request).await {
+                Ok(id) => {
+                    info!(scan_id = %id, scope = %scope.display(), "scanning changed folder");
+                    let scanner = self.scanner.clone();
+                    let task = tokio::spawn(async move { scanner.wait(id).await });
+                    return Some(Running { poll: polling && scope == *root, scope, task });
+                }
+                Err(StartScanError::AlreadyRunning { .. } | StartScanError::NodeBusy { .. }) => {
+                    // Try again shortly; the other scan may not have seen this change.
+                    self.pending.mark(scope, now + BUSY_RETRY);
+                }
+                Err(StartScanError::ShuttingDown) => return None,
+                Err(e) => warn!(error = %crate::ports::error_chain(&e), scope = %scope.display(), "cannot scan"),
+            }
+        }
+        None
+    }
+
+    /// `scope`, or its closest ancestor that still exists (a deleted folder's parent).
+    async fn existing(&self, scope: PathBuf) -> PathBuf {
+        let root = self.library.root.clone();
+        let mut dir = scope;
+        while dir != root && dir.starts_with(&root) && !self.watcher.present(dir.clone()).await {
+            dir = dir.parent().map_or_else(|| root.clone(), Path::to_path_buf);
+        }
+        if dir.starts_with(&root) { dir } else { root }
+    }
+
+    async fn finished(&mut self, scope: PathBuf, poll: bool, outcome: Result<ScanProgress, ScanLookupError>) {
+        let Ok(progress) = outcome else { return };
+        if progress.deferred_files > 0 {
+            // Files still being written: look again once they may have settled.
+            self.pending.mark(scope, Instant::now() + self.library.settings.settle);
+        }
+        let idle = progress.status == ScanStatus::Completed
+            && progress.new_files + progress.changed_files + progress.moved_files + progress.missing_files
+                == 0
+            && progress.deferred_files == 0
+            && progress.errors_total == 0
+            && progress.warnings_total == 0;
+        if poll && idle {
+            // A poll that found nothing leaves no record: a history of "nothing changed" every
+            // minute would bury the scans that did something.
+            let _ = self.scanner.delete(progress.scan_id).await;
+        }
+    }
+}
+
+async fn next_signal(stream: &mut Option<WatchStream>) -> Option<WatchSignal> {
+    match stream {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn finished(running: &mut Option<Running>) -> Option<(PathBuf, bool, Result<ScanProgress, ScanLookupError>)> {
+    let Some(run) = running.as_mut() else { return std::future::pending().await };
+    let outcome = (&mut run.task).await;
+    let scan = outcome.unwrap_or_else(|_| Err(ScanLookupError::NotFound(ScanId::new())));
+    Some((run.scope.clone(), run.poll, scan))
+}
