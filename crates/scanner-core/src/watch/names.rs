@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+#[derive(Debug)]
 /// One rule: a name pattern download tools and editors use for unfinished files.
 pub struct PartialRule {
     /// What writes such names (listed in docs/configuration.md).

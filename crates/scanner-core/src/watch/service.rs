@@ -88,6 +88,15 @@ struct Run {
     queue: VecDeque<PathBuf>,
 }
 
+/// How to watch, as chosen by [`Run::choose`].
+struct Choice {
+    stream: Option<WatchStream>,
+    mode: WatchingMode,
+    warning: Option<String>,
+    /// Worse than configured: events were wanted but are not to be had.
+    degraded: bool,
+}
+
 /// Why the inner loop ended.
 enum Restart {
     Stop,
@@ -113,8 +122,7 @@ impl Run {
             if !self.wait_for_root().await {
                 return;
             }
-            let (stream, mode, warning) = self.choose(&events_failed).await;
-            let degraded = events_failed.is_some() && mode == WatchingMode::Poll;
+            let Choice { stream, mode, warning, degraded } = self.choose(&events_failed).await;
             let (watches, limit) = stream.as_ref().map_or((None, None), |s| (s.watches, s.watch_limit));
             self.update(|h| {
                 h.mode = mode;
@@ -167,29 +175,29 @@ impl Run {
     }
 
     /// Events where configured and working, else polling; with the warning to show.
-    async fn choose(&self, events_failed: &Option<String>) -> (Option<WatchStream>, WatchingMode, Option<String>) {
+    async fn choose(&self, events_failed: &Option<String>) -> Choice {
         let settings = &self.library.settings;
         let root = self.library.root.clone();
+        let poll = |warning: Option<String>, degraded| Choice { stream: None, mode: WatchingMode::Poll, warning, degraded };
         if settings.mode == WatchMode::Poll {
-            return (None, WatchingMode::Poll, None);
+            return poll(None, false);
         }
         if let Some(reason) = events_failed {
-            return (None, WatchingMode::Poll, Some(reason.clone()));
+            return poll(Some(reason.clone()), true);
         }
         if settings.mode == WatchMode::Auto
             && let Storage::Network(kind) = self.watcher.storage(root.clone()).await
         {
-            let note = format!("{} is on a network file system ({kind}): polling", root.display());
-            return (None, WatchingMode::Poll, Some(note));
+            return poll(Some(format!("{} is on a network file system ({kind}): polling", root.display())), false);
         }
         match self.watcher.watch(root).await {
-            Ok(stream) => (Some(stream), WatchingMode::Events, None),
+            Ok(stream) => Choice { stream: Some(stream), mode: WatchingMode::Events, warning: None, degraded: false },
             Err(e @ (WatchError::Limit { .. } | WatchError::Unavailable(_))) => {
                 warn!(error = %e, "file-system events unavailable; polling instead");
-                (None, WatchingMode::Poll, Some(e.to_string()))
+                poll(Some(e.to_string()), true)
             }
             // Gone between the check and the watch: the next round pauses.
-            Err(e) => (None, WatchingMode::Poll, Some(e.to_string())),
+            Err(e) => poll(Some(e.to_string()), true),
         }
     }
 

@@ -3,6 +3,7 @@
 mod catalog;
 pub(crate) mod fakes;
 mod incremental;
+mod subtree;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
