@@ -9,6 +9,7 @@ mod m0003_incremental_scans;
 mod m0004_probes;
 mod m0005_scan_totals;
 mod m0006_stream_details;
+mod m0008_watch;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_probes::Migration),
             Box::new(m0005_scan_totals::Migration),
             Box::new(m0006_stream_details::Migration),
+            Box::new(m0008_watch::Migration),
         ]
     }
 }
