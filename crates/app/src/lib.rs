@@ -14,6 +14,8 @@ pub mod logging;
 pub mod node;
 pub mod profiles;
 pub mod settings;
+pub mod watch_config;
+mod watching;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -88,6 +90,7 @@ pub struct Mediascan {
     catalog: Arc<dyn MediaQueries>,
     database: SeaOrmMediaRepository,
     settings: Settings,
+    watchers: watching::Watchers,
 }
 
 impl std::fmt::Debug for Mediascan {
@@ -180,7 +183,13 @@ impl Mediascan {
         };
         let scanner = Scanner::new(ports, settings.scanner.clone());
         scanner.recover().await.map_err(|source| OpenError::Catalog { url, source })?;
-        Ok(Self { scanner, catalog: Arc::new(database.clone()), database, settings })
+        Ok(Self {
+            scanner,
+            catalog: Arc::new(database.clone()),
+            database,
+            settings,
+            watchers: watching::Watchers::default(),
+        })
     }
 
     /// The scan service: start, follow and cancel scans.
@@ -214,6 +223,7 @@ impl Mediascan {
 
     /// Cancels running scans, waits for them, and closes the catalog.
     pub async fn shutdown(&self) {
+        self.stop_watching().await;
         self.scanner.shutdown().await;
         if let Err(e) = self.database.close().await {
             tracing::warn!(error = %scanner_core::ports::error_chain(&e), "closing the catalog failed");
