@@ -12,6 +12,7 @@ mod parse;
 mod playback;
 mod security;
 mod server;
+mod watch;
 
 use std::fs;
 use std::path::{Path, PathBuf};
