@@ -37,6 +37,8 @@ pub struct ConfigFile {
     /// `hls`, `tv`).
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileSection>,
+    #[serde(default)]
+    pub hooks: crate::watch_config::HooksSection,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -355,6 +357,7 @@ impl Config {
             libraries.insert(name.clone(), library);
         }
         check_numbers(&file)?;
+        file.hooks.check()?;
         if let Some(token) = &file.server.token {
             check_token(token).map_err(|e| anyhow::anyhow!("server.token {e}"))?;
         }

@@ -1,7 +1,9 @@
 //! A library's watch settings in the configuration: `watch`, `poll_interval_secs`,
 //! `settle_secs` and `scan_on_start`, under `[scanner]` as defaults and per library.
 
-use serde::Serialize;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use scanner_core::watch::WatchMode;
 
@@ -42,3 +44,72 @@ pub struct LibraryWatch {
     pub scan_on_start: bool,
 }
 
+
+/// `[hooks]`: how paths in download managers' webhooks map onto this machine's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HooksSection {
+    /// Pairs `[from, to]`: a path starting with `from` (as the download manager, often in a
+    /// container, sees it) starts with `to` here. The longest matching `from` wins.
+    #[serde(default)]
+    pub path_map: Vec<(PathBuf, PathBuf)>,
+}
+
+/// The most pairs `path_map` may hold.
+const MAX_PATH_MAP: usize = 256;
+
+impl HooksSection {
+    pub(crate) fn check(&self) -> anyhow::Result<()> {
+        if self.path_map.len() > MAX_PATH_MAP {
+            anyhow::bail!("hooks.path_map has more than {MAX_PATH_MAP} pairs");
+        }
+        for (from, to) in &self.path_map {
+            if !clean_absolute(from) || !clean_absolute(to) {
+                anyhow::bail!(
+                    "hooks.path_map: {} → {}: both must be absolute paths without `..`",
+                    from.display(),
+                    to.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `path` rewritten by the longest matching pair (unchanged when none matches).
+    pub fn map(&self, path: &Path) -> PathBuf {
+        let best = self.path_map.iter().filter(|(from, _)| path.starts_with(from)).max_by_key(|(from, _)| {
+            from.components().count()
+        });
+        match best {
+            Some((from, to)) => to.join(path.strip_prefix(from).unwrap_or(path)),
+            None => path.to_path_buf(),
+        }
+    }
+}
+
+/// Absolute, and no `..` (which could climb out of a library after a prefix check).
+pub fn clean_absolute(path: &Path) -> bool {
+    path.is_absolute() && !path.components().any(|c| matches!(c, Component::ParentDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_prefix_maps_a_path() {
+        let hooks = HooksSection {
+            path_map: vec![
+                ("/tv".into(), "/srv/media/TV".into()),
+                ("/tv/anime".into(), "/srv/anime".into()),
+            ],
+        };
+        assert_eq!(hooks.map(Path::new("/tv/Show/S01/e.mkv")), Path::new("/srv/media/TV/Show/S01/e.mkv"));
+        assert_eq!(hooks.map(Path::new("/tv/anime/X/e.mkv")), Path::new("/srv/anime/X/e.mkv"));
+        assert_eq!(hooks.map(Path::new("/tvshows/e.mkv")), Path::new("/tvshows/e.mkv"), "a name prefix is not a folder");
+        assert!(hooks.check().is_ok());
+        let bad = HooksSection { path_map: vec![("tv".into(), "/srv".into())] };
+        assert!(bad.check().is_err());
+        assert!(!clean_absolute(Path::new("/srv/media/../etc")));
+    }
+}

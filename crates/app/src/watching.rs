@@ -17,9 +17,15 @@ pub(crate) struct Watchers(Arc<Mutex<BTreeMap<String, (WatchHandle, Option<JoinH
 
 impl Mediascan {
     /// Starts watching the libraries named (every configured one when `names` is empty), each
-    /// as configured, or in `mode` when given. A library configured `off` is left alone unless
-    /// a mode is given. Returns the libraries now watched.
-    pub fn start_watching(&self, names: &[String], mode: Option<WatchMode>) -> anyhow::Result<Vec<String>> {
+    /// as configured, or in `mode` when given. A library configured `off` gets a watcher only
+    /// `with_off` (the server's: it serves webhooks without watching). Returns the libraries
+    /// now watched.
+    pub fn start_watching(
+        &self,
+        names: &[String],
+        mode: Option<WatchMode>,
+        with_off: bool,
+    ) -> anyhow::Result<Vec<String>> {
         let watcher: Arc<dyn FileWatcher> = Arc::new(NotifyFileWatcher::default());
         let mut started = Vec::new();
         let mut watchers = self.watchers.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -36,12 +42,15 @@ impl Mediascan {
             if let Some(mode) = mode {
                 watched.settings.mode = mode;
             }
-            if watched.settings.mode == WatchMode::Off || watchers.contains_key(&library.name) {
+            if (watched.settings.mode == WatchMode::Off && !with_off) || watchers.contains_key(&library.name) {
                 continue;
             }
+            let off = watched.settings.mode == WatchMode::Off;
             let (handle, task) = watch::spawn(self.scanner().clone(), watcher.clone(), watched);
             watchers.insert(library.name.clone(), (handle, Some(task)));
-            started.push(library.name.clone());
+            if !off {
+                started.push(library.name.clone());
+            }
         }
         Ok(started)
     }
@@ -50,6 +59,13 @@ impl Mediascan {
     pub fn watch_health(&self, library: &str) -> WatchHealth {
         let watchers = self.watchers.0.lock().unwrap_or_else(|p| p.into_inner());
         watchers.get(library).map_or_else(WatchHealth::off, |(handle, _)| handle.health())
+    }
+
+    /// Hands a webhook's path to the watcher of `library`; false when it has none or too many
+    /// requests wait.
+    pub fn hook(&self, library: &str, path: std::path::PathBuf) -> bool {
+        let watchers = self.watchers.0.lock().unwrap_or_else(|p| p.into_inner());
+        watchers.get(library).is_some_and(|(handle, _)| handle.hook(path))
     }
 
     /// Stops every watcher and waits for them.

@@ -8,6 +8,7 @@
 
 mod error;
 mod guard;
+mod hooks;
 mod media;
 mod openapi;
 mod report;
@@ -64,6 +65,9 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(scans::cancel_scan))
         .routes(routes!(scans::scan_events))
         .routes(routes!(scans::list_libraries))
+        .routes(routes!(hooks::sonarr))
+        .routes(routes!(hooks::radarr))
+        .routes(routes!(hooks::path))
         .routes(routes!(media::list_media))
         .routes(routes!(media::get_media))
         .routes(routes!(media::list_shows))

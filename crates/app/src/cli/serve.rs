@@ -112,7 +112,7 @@ pub async fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         }
     };
     // Watching starts without a full scan (unless a library says `scan_on_start`).
-    let watched = match app.start_watching(&[], None) {
+    let watched = match app.start_watching(&[], None, true) {
         Ok(watched) => watched,
         Err(e) => {
             app.shutdown().await;

@@ -56,7 +56,7 @@ pub async fn run(args: WatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         app = Mediascan::open(settings) => app?,
         _ = interrupt.recv() => return Ok(ExitCode::from(INTERRUPTED)),
     };
-    let watched = match app.start_watching(&args.library, mode) {
+    let watched = match app.start_watching(&args.library, mode, false) {
         Ok(watched) if !watched.is_empty() => watched,
         Ok(_) => {
             app.shutdown().await;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +19,8 @@ use crate::{Scanner, StartScanError};
 
 /// How often the watcher checks that the library's folder is still there.
 const PRESENCE_CHECK: Duration = Duration::from_secs(2);
+/// Webhook requests waiting for the watcher's loop.
+const HOOK_QUEUE: usize = 1024;
 /// How long a scope waits when the library is being scanned already.
 const BUSY_RETRY: Duration = Duration::from_secs(2);
 
@@ -46,11 +49,19 @@ pub struct WatchedLibrary {
 pub struct WatchHandle {
     health: Arc<Mutex<WatchHealth>>,
     stop: CancellationToken,
+    hooks: mpsc::Sender<PathBuf>,
 }
 
 impl WatchHandle {
     pub fn health(&self) -> WatchHealth {
         self.health.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Asks for a scan of `path` (a file or a folder in the library) once it has settled, as a
+    /// download manager's webhook does; the scan's trigger is `hook`. False when too many
+    /// requests are waiting already.
+    pub fn hook(&self, path: PathBuf) -> bool {
+        self.hooks.try_send(path).is_ok()
     }
 
     /// Asks the watcher to stop (a running scan is left to the scanner's own shutdown).
@@ -62,9 +73,20 @@ impl WatchHandle {
 /// Starts watching `library`; the task ends when `handle.stop()` is called.
 pub fn spawn(scanner: Scanner, watcher: Arc<dyn FileWatcher>, library: WatchedLibrary) -> (WatchHandle, JoinHandle<()>) {
     let health = Arc::new(Mutex::new(WatchHealth::off()));
-    let handle = WatchHandle { health: health.clone(), stop: CancellationToken::new() };
+    let (hooks, hooks_rx) = mpsc::channel(HOOK_QUEUE);
+    let handle = WatchHandle { health: health.clone(), stop: CancellationToken::new(), hooks };
     let pending = Pending::new(library.root.clone(), library.settings.settle);
-    let run = Run { scanner, watcher, library, health, stop: handle.stop.clone(), pending, queue: VecDeque::new() };
+    let run = Run {
+        scanner,
+        watcher,
+        library,
+        health,
+        stop: handle.stop.clone(),
+        pending,
+        queue: VecDeque::new(),
+        hooks: hooks_rx,
+        hooked: Vec::new(),
+    };
     let span = tracing::warn_span!("watch", library = %run.library.name);
     let task = tokio::spawn(tracing::Instrument::instrument(run.run(), span));
     (handle, task)
@@ -86,6 +108,9 @@ struct Run {
     pending: Pending,
     /// Scopes due and waiting for the library to be free.
     queue: VecDeque<PathBuf>,
+    hooks: mpsc::Receiver<PathBuf>,
+    /// Folders a webhook asked for and not yet scanned: their scans say `hook`.
+    hooked: Vec<PathBuf>,
 }
 
 /// How to watch, as chosen by [`Run::choose`].
@@ -111,10 +136,7 @@ impl Run {
 
     async fn run(mut self) {
         let settings = self.library.settings.clone();
-        if settings.mode == WatchMode::Off {
-            return;
-        }
-        if settings.scan_on_start {
+        if settings.scan_on_start && settings.mode != WatchMode::Off {
             self.pending.everything(Instant::now());
         }
         let mut events_failed: Option<String> = None;
@@ -132,7 +154,7 @@ impl Run {
                 h.watch_limit = limit;
             });
             info!(mode = ?mode, "watching {}", self.library.root.display());
-            match self.watch(stream).await {
+            match self.watch(stream, mode).await {
                 Restart::Stop => return,
                 Restart::Again(reason) => {
                     if let Some(reason) = reason {
@@ -182,6 +204,10 @@ impl Run {
         if settings.mode == WatchMode::Poll {
             return poll(None, false);
         }
+        if settings.mode == WatchMode::Off {
+            // Not watched: the loop only serves webhooks.
+            return Choice { stream: None, mode: WatchingMode::Off, warning: None, degraded: false };
+        }
         if let Some(reason) = events_failed {
             return poll(Some(reason.clone()), true);
         }
@@ -202,9 +228,9 @@ impl Run {
     }
 
     /// Watches (or polls) until stopped, the root goes away or events fail.
-    async fn watch(&mut self, mut stream: Option<WatchStream>) -> Restart {
+    async fn watch(&mut self, mut stream: Option<WatchStream>, mode: WatchingMode) -> Restart {
         let settings = self.library.settings.clone();
-        let mut next_poll = stream.is_none().then(|| Instant::now() + settings.poll_interval);
+        let mut next_poll = (mode == WatchingMode::Poll).then(|| Instant::now() + settings.poll_interval);
         let mut running: Option<Running> = None;
         let mut presence = tokio::time::interval(PRESENCE_CHECK);
         loop {
@@ -229,6 +255,7 @@ impl Run {
                     Some(WatchSignal::Failed(reason)) => return Restart::Again(Some(reason)),
                     None => return Restart::Again(Some("the file-system watch ended".to_owned())),
                 },
+                Some(path) = self.hooks.recv() => self.hooked(path).await,
                 outcome = finished(&mut running) => {
                     if let Some((scope, poll, outcome)) = outcome {
                         self.finished(scope, poll, outcome).await;
@@ -250,6 +277,22 @@ impl Run {
         }
     }
 
+    /// A webhook's path: its folder (or the folder itself) comes due once settled.
+    async fn hooked(&mut self, path: PathBuf) {
+        let root = &self.library.root;
+        if !path.starts_with(root) {
+            return;
+        }
+        let folder = if self.watcher.present(path.clone()).await {
+            path
+        } else {
+            path.parent().filter(|p| p.starts_with(root)).map_or_else(|| root.clone(), Path::to_path_buf)
+        };
+        let settle = self.library.settings.settle;
+        self.pending.mark(folder.clone(), Instant::now() + settle);
+        self.hooked.push(folder);
+    }
+
     /// Starts the next due scope's scan, if any.
     async fn start_next(&mut self, polling: bool) -> Option<Running> {
         let now = Instant::now();
@@ -259,19 +302,26 @@ impl Run {
             let root = &self.library.root;
             let mut options = self.library.options.clone();
             options.settle = Some(self.library.settings.settle);
+            let trigger = if self.hooked.iter().any(|h| h.starts_with(&scope)) {
+                ScanTrigger::Hook
+            } else {
+                ScanTrigger::Watch
+            };
             let request = ScanRequest {
                 root: root.clone(),
                 library: Some(self.library.name.clone()),
                 options,
-                trigger: ScanTrigger::Watch,
+                trigger,
                 scope: (scope != *root).then(|| scope.clone()),
             };
             match self.scanner.start(request).await {
                 Ok(id) => {
+                    self.hooked.retain(|h| !h.starts_with(&scope));
                     info!(scan_id = %id, scope = %scope.display(), "scanning changed folder");
                     let scanner = self.scanner.clone();
                     let task = tokio::spawn(async move { scanner.wait(id).await });
-                    return Some(Running { poll: polling && scope == *root, scope, task });
+                    let poll = polling && scope == *root && trigger == ScanTrigger::Watch;
+                    return Some(Running { poll, scope, task });
                 }
                 Err(StartScanError::AlreadyRunning { .. } | StartScanError::NodeBusy { .. }) => {
                     // Try again shortly; the other scan may not have seen this change.
