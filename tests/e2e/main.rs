@@ -5,6 +5,7 @@ mod config;
 mod db;
 mod dbfaults;
 mod faults;
+mod hooks;
 mod incremental;
 mod load;
 mod nodes;
