@@ -60,7 +60,8 @@ on_both!(sonarr_and_radarr_hooks_scan_the_folders_they_name, |db| {
     let server = Server::start(&config, &db.url, &["--token", TOKEN]);
 
     // The Test event a webhook sends when saved: 200, nothing queued.
-    let test = json!({"eventType": "Test", "series": {"id": 1, "title": "Test Title", "path": "C:\\testpath"}});
+    let test =
+        json!({"eventType": "Test", "series": {"id": 1, "title": "Test Title", "path": "C:\\testpath"}});
     let (status, body) = post(&server, &format!("/api/v1/hooks/sonarr?token={TOKEN}"), &test).await;
     assert_eq!((status, body["queued"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{body}");
 
@@ -102,7 +103,10 @@ on_both!(sonarr_and_radarr_hooks_scan_the_folders_they_name, |db| {
     // A path outside every library: 422 with the error shape, nothing queued.
     let outside = json!({"path": "/etc/passwd"});
     let (status, body) = post(&server, &format!("/api/v1/hooks/path?token={TOKEN}"), &outside).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("path_outside_libraries")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("path_outside_libraries"))
+    );
     let climbing = json!({"path": format!("{}/../../etc", path_str(&tree.root))});
     let (status, _) = post(&server, &format!("/api/v1/hooks/path?token={TOKEN}"), &climbing).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -92,7 +92,8 @@ fn row(config: &Path, db: &str, path: &Path) -> Option<Value> {
 
 /// The scans the watcher ran (trigger `watch`), oldest first.
 fn watch_scans(config: &Path, db: &str) -> Vec<Value> {
-    let output = run(mediascan().arg("--config").arg(config).args(["scans", "--json", "--limit", "1000", "--db", db]));
+    let output =
+        run(mediascan().arg("--config").arg(config).args(["scans", "--json", "--limit", "1000", "--db", db]));
     assert!(output.status.success());
     let mut scans: Vec<Value> = json_lines(&output).into_iter().filter(|s| s["trigger"] == "watch").collect();
     scans.reverse();
@@ -121,7 +122,10 @@ on_both!(events_scan_only_the_folder_that_changed_and_keep_moves_and_deletes, |d
     testkit::copy(&presets::h264_aac_mp4(), &new);
     wait_until("the new episode in the catalog", DEADLINE, || row(&config, &db.url, &new).is_some());
     let catalog = media(&config, &db.url);
-    assert!(catalog.iter().all(|m| m["path"].as_str().unwrap().starts_with(path_str(&season))), "{catalog:?}");
+    assert!(
+        catalog.iter().all(|m| m["path"].as_str().unwrap().starts_with(path_str(&season))),
+        "{catalog:?}"
+    );
     let scans = watch_scans(&config, &db.url);
     assert_eq!(scans[0]["scope"], path_str(&season), "{scans:?}");
     assert_eq!(scans[0]["root"], path_str(&tree.root));
@@ -207,7 +211,8 @@ on_both!(a_burst_of_files_makes_few_scans_and_no_double_probe, |db| {
         }
     }
     wait_until("200 burst files in the catalog", DEADLINE, || {
-        media(&config, &db.url).iter().filter(|m| m["path"].as_str().unwrap().contains("/Burst/")).count() == 200
+        media(&config, &db.url).iter().filter(|m| m["path"].as_str().unwrap().contains("/Burst/")).count()
+            == 200
     });
     let scans = watch_scans(&config, &db.url);
     assert!(scans.len() <= 4, "coalesced into few scans: {}", scans.len());

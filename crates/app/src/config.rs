@@ -419,7 +419,10 @@ mod tests {
         assert_eq!(living_room.video.iter().map(|v| v.codec.as_str()).collect::<Vec<_>>(), ["h264", "hevc"]);
         assert!(movies.scan_options().walk.extensions.matches(Path::new("/x/a.mp4")));
         assert_eq!(tv.watching.watch, WatchMode::Auto);
-        assert_eq!((tv.watching.poll_interval_secs, tv.watching.settle_secs, tv.watching.scan_on_start), (300, 10, false));
+        assert_eq!(
+            (tv.watching.poll_interval_secs, tv.watching.settle_secs, tv.watching.scan_on_start),
+            (300, 10, false)
+        );
         assert!(config.library("music").unwrap_err().to_string().contains("no library named \"music\""));
     }
 
@@ -462,7 +465,10 @@ mod tests {
                 "[libraries.tv]\nroot = \"/x\"\npoll_interval_secs = 0",
                 "libraries.tv.poll_interval_secs must be between 1 and 86400 seconds",
             ),
-            ("[scanner]\nsettle_secs = 999999\n[libraries.tv]\nroot = \"/x\"", "libraries.tv.settle_secs must be"),
+            (
+                "[scanner]\nsettle_secs = 999999\n[libraries.tv]\nroot = \"/x\"",
+                "libraries.tv.settle_secs must be",
+            ),
             ("[libraries.tv]\nroot = 5", "invalid type"),
         ] {
             let err = format!("{:#}", Config::parse(text, None).unwrap_err());

@@ -217,7 +217,8 @@ impl Mediascan {
             self.libraries().get(name).ok_or_else(|| LibraryScanError::UnknownLibrary(name.to_owned()))?;
         let mut options = library.scan_options();
         flags.apply(&mut options);
-        let request = ScanRequest { library: Some(library.name.clone()), options, ..ScanRequest::new(&library.root) };
+        let request =
+            ScanRequest { library: Some(library.name.clone()), options, ..ScanRequest::new(&library.root) };
         Ok(self.scanner.start(request).await?)
     }
 

@@ -44,7 +44,6 @@ pub struct LibraryWatch {
     pub scan_on_start: bool,
 }
 
-
 /// `[hooks]`: how paths in download managers' webhooks map onto this machine's.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,9 +76,11 @@ impl HooksSection {
 
     /// `path` rewritten by the longest matching pair (unchanged when none matches).
     pub fn map(&self, path: &Path) -> PathBuf {
-        let best = self.path_map.iter().filter(|(from, _)| path.starts_with(from)).max_by_key(|(from, _)| {
-            from.components().count()
-        });
+        let best = self
+            .path_map
+            .iter()
+            .filter(|(from, _)| path.starts_with(from))
+            .max_by_key(|(from, _)| from.components().count());
         match best {
             Some((from, to)) => to.join(path.strip_prefix(from).unwrap_or(path)),
             None => path.to_path_buf(),
@@ -99,14 +100,15 @@ mod tests {
     #[test]
     fn the_longest_prefix_maps_a_path() {
         let hooks = HooksSection {
-            path_map: vec![
-                ("/tv".into(), "/srv/media/TV".into()),
-                ("/tv/anime".into(), "/srv/anime".into()),
-            ],
+            path_map: vec![("/tv".into(), "/srv/media/TV".into()), ("/tv/anime".into(), "/srv/anime".into())],
         };
         assert_eq!(hooks.map(Path::new("/tv/Show/S01/e.mkv")), Path::new("/srv/media/TV/Show/S01/e.mkv"));
         assert_eq!(hooks.map(Path::new("/tv/anime/X/e.mkv")), Path::new("/srv/anime/X/e.mkv"));
-        assert_eq!(hooks.map(Path::new("/tvshows/e.mkv")), Path::new("/tvshows/e.mkv"), "a name prefix is not a folder");
+        assert_eq!(
+            hooks.map(Path::new("/tvshows/e.mkv")),
+            Path::new("/tvshows/e.mkv"),
+            "a name prefix is not a folder"
+        );
         assert!(hooks.check().is_ok());
         let bad = HooksSection { path_map: vec![("tv".into(), "/srv".into())] };
         assert!(bad.check().is_err());

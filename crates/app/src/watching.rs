@@ -13,7 +13,10 @@ use crate::Mediascan;
 
 /// The watchers of a process, by library.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Watchers(Arc<Mutex<BTreeMap<String, (WatchHandle, Option<JoinHandle<()>>)>>>);
+pub(crate) struct Watchers(Arc<Mutex<BTreeMap<String, Watcher>>>);
+
+/// A library's watcher and its task (taken when it is stopped).
+type Watcher = (WatchHandle, Option<JoinHandle<()>>);
 
 impl Mediascan {
     /// Starts watching the libraries named (every configured one when `names` is empty), each
@@ -42,7 +45,8 @@ impl Mediascan {
             if let Some(mode) = mode {
                 watched.settings.mode = mode;
             }
-            if (watched.settings.mode == WatchMode::Off && !with_off) || watchers.contains_key(&library.name) {
+            if (watched.settings.mode == WatchMode::Off && !with_off) || watchers.contains_key(&library.name)
+            {
                 continue;
             }
             let off = watched.settings.mode == WatchMode::Off;

@@ -165,7 +165,7 @@ impl FileWatcher for NotifyFileWatcher {
     }
 
     async fn present(&self, root: PathBuf) -> bool {
-        if !std::fs::read_dir(&root).is_ok() {
+        if std::fs::read_dir(&root).is_err() {
             return false;
         }
         // A root that was a mount point and now sits on its parent's device was unmounted: the

@@ -128,11 +128,17 @@ fn queue(state: &AppState, paths: Vec<String>) -> Result<(StatusCode, axum::Json
     let mut targets = Vec::new();
     for given in paths {
         if given.len() > MAX_PATH || given.contains('\0') {
-            return Err(unprocessable("invalid_path", format!("a path must be at most {MAX_PATH} bytes, without NUL")));
+            return Err(unprocessable(
+                "invalid_path",
+                format!("a path must be at most {MAX_PATH} bytes, without NUL"),
+            ));
         }
         let path = hooks.map(&PathBuf::from(&given));
         if !clean_absolute(&path) {
-            return Err(unprocessable("invalid_path", format!("{given:?} is not an absolute path without `..`")));
+            return Err(unprocessable(
+                "invalid_path",
+                format!("{given:?} is not an absolute path without `..`"),
+            ));
         }
         let library = state.app.libraries().values().find(|l| path.starts_with(&l.root));
         let Some(library) = library else {

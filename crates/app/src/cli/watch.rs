@@ -60,7 +60,9 @@ pub async fn run(args: WatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         Ok(watched) if !watched.is_empty() => watched,
         Ok(_) => {
             app.shutdown().await;
-            anyhow::bail!("every library is configured with watch = \"off\"; name one with --library and --mode");
+            anyhow::bail!(
+                "every library is configured with watch = \"off\"; name one with --library and --mode"
+            );
         }
         Err(e) => {
             app.shutdown().await;

@@ -13,8 +13,14 @@ pub struct PartialRule {
 
 /// The rules, each with the tools that use it.
 pub const RULES: &[PartialRule] = &[
-    PartialRule { what: "Firefox, wget and many others: `movie.mkv.part`", matches: |n| ends_with(n, ".part") },
-    PartialRule { what: "KDE and rsync-like tools: `movie.mkv.partial~`", matches: |n| ends_with(n, ".partial~") },
+    PartialRule {
+        what: "Firefox, wget and many others: `movie.mkv.part`",
+        matches: |n| ends_with(n, ".part"),
+    },
+    PartialRule {
+        what: "KDE and rsync-like tools: `movie.mkv.partial~`",
+        matches: |n| ends_with(n, ".partial~"),
+    },
     PartialRule { what: "qBittorrent: `movie.mkv.!qB`", matches: |n| ends_with(n, ".!qb") },
     PartialRule { what: "Chrome: `movie.mkv.crdownload`", matches: |n| ends_with(n, ".crdownload") },
     PartialRule { what: "temporary files: `movie.mkv.tmp`", matches: |n| ends_with(n, ".tmp") },

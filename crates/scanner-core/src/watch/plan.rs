@@ -60,7 +60,8 @@ impl Pending {
             *at = (*at).max(due);
             return;
         }
-        let descendants: Vec<PathBuf> = self.dirty.keys().filter(|d| d.starts_with(&folder)).cloned().collect();
+        let descendants: Vec<PathBuf> =
+            self.dirty.keys().filter(|d| d.starts_with(&folder)).cloned().collect();
         let mut due = due;
         for dir in descendants {
             if let Some(at) = self.dirty.remove(&dir) {
@@ -95,7 +96,8 @@ impl Pending {
     /// [`MAX_SCOPES_PER_ROUND`], else their closest common folder (which then takes the
     /// waiting folders below it along).
     pub fn take_due(&mut self, now: Instant) -> Vec<PathBuf> {
-        let due: Vec<PathBuf> = self.dirty.iter().filter(|(_, at)| **at <= now).map(|(d, _)| d.clone()).collect();
+        let due: Vec<PathBuf> =
+            self.dirty.iter().filter(|(_, at)| **at <= now).map(|(d, _)| d.clone()).collect();
         if due.len() <= MAX_SCOPES_PER_ROUND {
             for dir in &due {
                 self.dirty.remove(dir);

@@ -71,7 +71,11 @@ impl WatchHandle {
 }
 
 /// Starts watching `library`; the task ends when `handle.stop()` is called.
-pub fn spawn(scanner: Scanner, watcher: Arc<dyn FileWatcher>, library: WatchedLibrary) -> (WatchHandle, JoinHandle<()>) {
+pub fn spawn(
+    scanner: Scanner,
+    watcher: Arc<dyn FileWatcher>,
+    library: WatchedLibrary,
+) -> (WatchHandle, JoinHandle<()>) {
     let health = Arc::new(Mutex::new(WatchHealth::off()));
     let (hooks, hooks_rx) = mpsc::channel(HOOK_QUEUE);
     let handle = WatchHandle { health: health.clone(), stop: CancellationToken::new(), hooks };
@@ -200,7 +204,12 @@ impl Run {
     async fn choose(&self, events_failed: &Option<String>) -> Choice {
         let settings = &self.library.settings;
         let root = self.library.root.clone();
-        let poll = |warning: Option<String>, degraded| Choice { stream: None, mode: WatchingMode::Poll, warning, degraded };
+        let poll = |warning: Option<String>, degraded| Choice {
+            stream: None,
+            mode: WatchingMode::Poll,
+            warning,
+            degraded,
+        };
         if settings.mode == WatchMode::Poll {
             return poll(None, false);
         }
@@ -214,10 +223,15 @@ impl Run {
         if settings.mode == WatchMode::Auto
             && let Storage::Network(kind) = self.watcher.storage(root.clone()).await
         {
-            return poll(Some(format!("{} is on a network file system ({kind}): polling", root.display())), false);
+            return poll(
+                Some(format!("{} is on a network file system ({kind}): polling", root.display())),
+                false,
+            );
         }
         match self.watcher.watch(root).await {
-            Ok(stream) => Choice { stream: Some(stream), mode: WatchingMode::Events, warning: None, degraded: false },
+            Ok(stream) => {
+                Choice { stream: Some(stream), mode: WatchingMode::Events, warning: None, degraded: false }
+            }
             Err(e @ (WatchError::Limit { .. } | WatchError::Unavailable(_))) => {
                 warn!(error = %e, "file-system events unavailable; polling instead");
                 poll(Some(e.to_string()), true)
@@ -239,7 +253,11 @@ impl Run {
             }
             let wake = [self.pending.next_due(), next_poll].into_iter().flatten().min();
             let wait_secs = wake.map(|w| w.saturating_duration_since(Instant::now()));
-            self.update(|h| h.next_scan_at = wait_secs.and_then(|d| chrono::TimeDelta::from_std(d).ok()).map(|d| crate::media::now() + d));
+            self.update(|h| {
+                h.next_scan_at = wait_secs
+                    .and_then(|d| chrono::TimeDelta::from_std(d).ok())
+                    .map(|d| crate::media::now() + d)
+            });
             tokio::select! {
                 () = self.stop.cancelled() => return Restart::Stop,
                 signal = next_signal(&mut stream) => match signal {
@@ -328,7 +346,9 @@ impl Run {
                     self.pending.mark(scope, now + BUSY_RETRY);
                 }
                 Err(StartScanError::ShuttingDown) => return None,
-                Err(e) => warn!(error = %crate::ports::error_chain(&e), scope = %scope.display(), "cannot scan"),
+                Err(e) => {
+                    warn!(error = %crate::ports::error_chain(&e), scope = %scope.display(), "cannot scan")
+                }
             }
         }
         None
@@ -378,7 +398,9 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-async fn finished(running: &mut Option<Running>) -> Option<(PathBuf, bool, Result<ScanProgress, ScanLookupError>)> {
+async fn finished(
+    running: &mut Option<Running>,
+) -> Option<(PathBuf, bool, Result<ScanProgress, ScanLookupError>)> {
     let Some(run) = running.as_mut() else { return std::future::pending().await };
     let outcome = (&mut run.task).await;
     let scan = outcome.unwrap_or_else(|_| Err(ScanLookupError::NotFound(ScanId::new())));

@@ -115,9 +115,7 @@ async fn a_missing_root_pauses_and_events_resume_when_it_is_back() {
     assert_eq!((back.watches, back.watch_limit, back.warning), (Some(3), Some(8192), None));
     // Events reach the health report.
     let tx = watcher.events.lock().unwrap().clone().unwrap();
-    tx.send(WatchSignal::Changed(vec![PathBuf::from(ROOT).join("a/b.mkv")]))
-        .await
-        .unwrap();
+    tx.send(WatchSignal::Changed(vec![PathBuf::from(ROOT).join("a/b.mkv")])).await.unwrap();
     health_becomes(&handle, |h| h.last_event_at.is_some()).await;
     // A failing watch degrades to polling.
     tx.send(WatchSignal::Failed("the kernel dropped the watch".into())).await.unwrap();

@@ -63,9 +63,9 @@ pub(crate) async fn conclude(job: &ScanJob, shared: &Shared) {
     let root = job.state.root.clone();
     for folder in [Some(&root), job.state.library_root.as_ref()].into_iter().flatten() {
         if let Err(e) = job.source.open_root(folder.clone()).await {
-            shared
-                .fatal
-                .raise(format!("the library folder vanished during the scan ({e}); nothing was marked missing"));
+            shared.fatal.raise(format!(
+                "the library folder vanished during the scan ({e}); nothing was marked missing"
+            ));
             return;
         }
     }
@@ -89,9 +89,14 @@ pub(crate) async fn conclude(job: &ScanJob, shared: &Shared) {
         // unmounted library, and its share is of the library's files, not the folder's.
         let count = match &job.state.library_root {
             Some(library_root) => {
-                let whole = MissingScope { scan: job.state.id, root: library_root.clone(), excluded: Vec::new() };
-                match retrying(job, "cannot count missing files", || job.repo.missing_count(whole.clone())).await {
-                    Ok(library) => MissingCount { candidates: count.candidates, catalogued: library.catalogued },
+                let whole =
+                    MissingScope { scan: job.state.id, root: library_root.clone(), excluded: Vec::new() };
+                match retrying(job, "cannot count missing files", || job.repo.missing_count(whole.clone()))
+                    .await
+                {
+                    Ok(library) => {
+                        MissingCount { candidates: count.candidates, catalogued: library.catalogued }
+                    }
                     Err(message) => return shared.fatal.raise(message),
                 }
             }

@@ -29,7 +29,10 @@ async fn a_subtree_scan_never_marks_files_outside_it_missing() {
     s.disk.put("Show/S1/new.mkv", 7_000, 50);
     let done = s.run(subtree("Show", None)).await;
     assert_eq!(done.status, ScanStatus::Completed);
-    assert_eq!((done.trigger, done.scope.clone()), (ScanTrigger::Watch, Some(PathBuf::from(ROOT).join("Show"))));
+    assert_eq!(
+        (done.trigger, done.scope.clone()),
+        (ScanTrigger::Watch, Some(PathBuf::from(ROOT).join("Show")))
+    );
     assert_eq!(done.root, PathBuf::from(ROOT), "the record names the library's root");
     assert_eq!((done.total_files, done.new_files, done.missing_files), (2, 1, 1));
     assert_eq!(s.probed(), ["Show/S1/new.mkv"]);
