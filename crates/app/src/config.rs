@@ -70,6 +70,10 @@ pub struct ScannerSection {
     pub settle_secs: Option<u64>,
     /// Scan the whole library when watching starts (default false).
     pub scan_on_start: Option<bool>,
+    /// A full scan every day at a local time: `"daily 03:00"`.
+    pub schedule: Option<String>,
+    /// A full scan every this many hours (1–8760); not with `schedule`.
+    pub interval_hours: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -128,6 +132,10 @@ pub struct LibrarySection {
     pub settle_secs: Option<u64>,
     /// Scan the whole library when watching starts (default false).
     pub scan_on_start: Option<bool>,
+    /// A full scan every day at a local time: `"daily 03:00"`.
+    pub schedule: Option<String>,
+    /// A full scan every this many hours (1–8760); not with `schedule`.
+    pub interval_hours: Option<u64>,
 }
 
 /// The watch settings of a `[scanner]` or library section (the same four keys in both).
@@ -138,6 +146,8 @@ macro_rules! watch_of {
             poll_interval_secs: $section.poll_interval_secs,
             settle_secs: $section.settle_secs,
             scan_on_start: $section.scan_on_start,
+            schedule: $section.schedule.clone(),
+            interval_hours: $section.interval_hours,
         }
     };
 }
@@ -197,6 +207,7 @@ impl Library {
                 poll_interval: std::time::Duration::from_secs(self.watching.poll_interval_secs),
                 settle: std::time::Duration::from_secs(self.watching.settle_secs),
                 scan_on_start: self.watching.scan_on_start,
+                schedule: self.watching.full_scans(),
             },
         }
     }

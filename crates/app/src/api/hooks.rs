@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::watch_config::clean_absolute;
 
 /// Longest path accepted in a payload (Linux's `PATH_MAX`).
@@ -164,7 +164,35 @@ fn queue(state: &AppState, paths: Vec<String>) -> Result<(StatusCode, axum::Json
     Ok((status, axum::Json(HookQueued { queued })))
 }
 
-fn arr(state: &AppState, payload: &ArrPayload) -> Result<(StatusCode, axum::Json<HookQueued>), ApiError> {
+/// Which download manager sent a webhook: both send the same shape.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HookTool {
+    Sonarr,
+    Radarr,
+}
+
+/// Sonarr's or Radarr's webhook ("Connect → Webhook", method POST).
+#[utoipa::path(post, path = "/api/v1/hooks/{tool}", tag = "hooks", request_body = ArrPayload,
+    params(
+        ("tool" = HookTool, Path, description = "`sonarr` or `radarr`"),
+        ("token" = Option<String>, Query, description = "The API token, for senders that cannot set an `Authorization` header (it may end up in logs: see docs/api.md)"),
+    ),
+    responses(
+        (status = 200, description = "A `Test` or another event that changes no file: nothing to do", body = HookQueued),
+        (status = 202, description = "The paths will be scanned once their files have settled", body = HookQueued),
+        (status = 400, description = "Malformed JSON, or a tool other than `sonarr` or `radarr`", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A path is outside every library, or the body has the wrong shape", body = ErrorBody),
+        (status = 503, description = "Too many scans waiting", body = ErrorBody),
+    ))]
+pub async fn arr(
+    State(state): State<AppState>,
+    ApiPath(_tool): ApiPath<HookTool>,
+    ApiJson(payload): ApiJson<ArrPayload>,
+) -> Result<(StatusCode, axum::Json<HookQueued>), ApiError> {
     if payload.event_type.len() > 64 {
         return Err(unprocessable("invalid_body", "eventType is at most 64 characters".into()));
     }
@@ -172,47 +200,7 @@ fn arr(state: &AppState, payload: &ArrPayload) -> Result<(StatusCode, axum::Json
         // `Test`, `Grab`, `Health` …: nothing on disk changed.
         return Ok((StatusCode::OK, axum::Json(HookQueued { queued: Vec::new() })));
     }
-    queue(state, payload.paths())
-}
-
-/// Sonarr's webhook ("Connect → Webhook", method POST).
-#[utoipa::path(post, path = "/api/v1/hooks/sonarr", tag = "hooks", request_body = ArrPayload,
-    params(("token" = Option<String>, Query, description = "The API token, for senders that cannot set an `Authorization` header (it may end up in logs: see docs/api.md)")),
-    responses(
-        (status = 200, description = "A `Test` or another event that changes no file: nothing to do", body = HookQueued),
-        (status = 202, description = "The paths will be scanned once their files have settled", body = HookQueued),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A path is outside every library, or the body has the wrong shape", body = ErrorBody),
-        (status = 503, description = "Too many scans waiting", body = ErrorBody),
-    ))]
-pub async fn sonarr(
-    State(state): State<AppState>,
-    ApiJson(payload): ApiJson<ArrPayload>,
-) -> Result<(StatusCode, axum::Json<HookQueued>), ApiError> {
-    arr(&state, &payload)
-}
-
-/// Radarr's webhook ("Connect → Webhook", method POST).
-#[utoipa::path(post, path = "/api/v1/hooks/radarr", tag = "hooks", request_body = ArrPayload,
-    params(("token" = Option<String>, Query, description = "The API token, for senders that cannot set an `Authorization` header (it may end up in logs: see docs/api.md)")),
-    responses(
-        (status = 200, description = "A `Test` or another event that changes no file: nothing to do", body = HookQueued),
-        (status = 202, description = "The paths will be scanned once their files have settled", body = HookQueued),
-        (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A path is outside every library, or the body has the wrong shape", body = ErrorBody),
-        (status = 503, description = "Too many scans waiting", body = ErrorBody),
-    ))]
-pub async fn radarr(
-    State(state): State<AppState>,
-    ApiJson(payload): ApiJson<ArrPayload>,
-) -> Result<(StatusCode, axum::Json<HookQueued>), ApiError> {
-    arr(&state, &payload)
+    queue(&state, payload.paths())
 }
 
 /// Any tool: scan the folder of `path` (or `path` itself, a folder) once settled.

@@ -7,10 +7,12 @@
 pub mod health;
 pub mod names;
 pub mod plan;
+pub mod schedule;
 pub mod service;
 
 pub use health::{WatchHealth, WatchMode, WatchState, WatchingMode};
 pub use names::is_partial_download;
+pub use schedule::Schedule;
 pub use service::{WatchHandle, WatchSettings, WatchedLibrary, spawn};
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use tracing::{info, warn};
 
 use super::health::{WatchHealth, WatchMode, WatchState, WatchingMode};
 use super::plan::Pending;
+use super::schedule::{Schedule, jitter_share};
 use crate::ports::{FileWatcher, Storage, WatchError, WatchSignal, WatchStream};
 use crate::scan::{ScanId, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus, ScanTrigger};
 use crate::{Scanner, StartScanError};
@@ -33,6 +34,8 @@ pub struct WatchSettings {
     pub settle: Duration,
     /// Scan the whole library when watching starts.
     pub scan_on_start: bool,
+    /// Full scans on a schedule, skipped while a scan of the library runs.
+    pub schedule: Option<Schedule>,
 }
 
 /// A library to watch.
@@ -90,6 +93,8 @@ pub fn spawn(
         queue: VecDeque::new(),
         hooks: hooks_rx,
         hooked: Vec::new(),
+        next_schedule: None,
+        scheduled: false,
     };
     let span = tracing::warn_span!("watch", library = %run.library.name);
     let task = tokio::spawn(tracing::Instrument::instrument(run.run(), span));
@@ -115,6 +120,10 @@ struct Run {
     hooks: mpsc::Receiver<PathBuf>,
     /// Folders a webhook asked for and not yet scanned: their scans say `hook`.
     hooked: Vec<PathBuf>,
+    /// When the next scheduled scan is due.
+    next_schedule: Option<Instant>,
+    /// A scheduled scan of the whole library is waiting to start: its scan says `schedule`.
+    scheduled: bool,
 }
 
 /// How to watch, as chosen by [`Run::choose`].
@@ -247,11 +256,14 @@ impl Run {
         let mut next_poll = (mode == WatchingMode::Poll).then(|| Instant::now() + settings.poll_interval);
         let mut running: Option<Running> = None;
         let mut presence = tokio::time::interval(PRESENCE_CHECK);
+        if self.next_schedule.is_none() {
+            self.plan_schedule();
+        }
         loop {
             if running.is_none() {
                 running = self.start_next(next_poll.is_some()).await;
             }
-            let wake = [self.pending.next_due(), next_poll].into_iter().flatten().min();
+            let wake = [self.pending.next_due(), next_poll, self.next_schedule].into_iter().flatten().min();
             let wait_secs = wake.map(|w| w.saturating_duration_since(Instant::now()));
             self.update(|h| {
                 h.next_scan_at = wait_secs
@@ -285,6 +297,15 @@ impl Run {
                         self.pending.everything(Instant::now());
                         next_poll = Some(Instant::now() + settings.poll_interval);
                     }
+                    if self.next_schedule.is_some_and(|at| at <= Instant::now()) {
+                        if running.is_some() {
+                            info!("scheduled scan skipped: the library is being scanned");
+                        } else {
+                            self.pending.everything(Instant::now());
+                            self.scheduled = true;
+                        }
+                        self.plan_schedule();
+                    }
                 }
                 _ = presence.tick() => {
                     if !self.watcher.present(self.library.root.clone()).await {
@@ -293,6 +314,15 @@ impl Run {
                 }
             }
         }
+    }
+
+    /// Sets when the next scheduled scan is due (none without a schedule).
+    fn plan_schedule(&mut self) {
+        self.next_schedule = self.library.settings.schedule.map(|schedule| {
+            let now = crate::media::now();
+            let next = schedule.next_after(now, jitter_share(&self.library.name));
+            Instant::now() + (next - now).to_std().unwrap_or_default()
+        });
     }
 
     /// A webhook's path: its folder (or the folder itself) comes due once settled.
@@ -320,7 +350,9 @@ impl Run {
             let root = &self.library.root;
             let mut options = self.library.options.clone();
             options.settle = Some(self.library.settings.settle);
-            let trigger = if self.hooked.iter().any(|h| h.starts_with(&scope)) {
+            let trigger = if self.scheduled && scope == *root {
+                ScanTrigger::Schedule
+            } else if self.hooked.iter().any(|h| h.starts_with(&scope)) {
                 ScanTrigger::Hook
             } else {
                 ScanTrigger::Watch
@@ -335,6 +367,7 @@ impl Run {
             match self.scanner.start(request).await {
                 Ok(id) => {
                     self.hooked.retain(|h| !h.starts_with(&scope));
+                    self.scheduled &= scope != *root;
                     info!(scan_id = %id, scope = %scope.display(), "scanning changed folder");
                     let scanner = self.scanner.clone();
                     let task = tokio::spawn(async move { scanner.wait(id).await });

@@ -59,6 +59,7 @@ fn library(mode: WatchMode) -> WatchedLibrary {
             poll_interval: Duration::from_secs(3600),
             settle: Duration::from_millis(10),
             scan_on_start: false,
+            schedule: None,
         },
     }
 }
@@ -121,6 +122,38 @@ async fn a_missing_root_pauses_and_events_resume_when_it_is_back() {
     tx.send(WatchSignal::Failed("the kernel dropped the watch".into())).await.unwrap();
     let degraded = health_becomes(&handle, |h| h.state == WatchState::Degraded).await;
     assert_eq!(degraded.mode, WatchingMode::Poll);
+    handle.stop();
+    task.await.unwrap();
+    scanner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_schedule_scans_the_whole_library_with_trigger_schedule() {
+    let stored = Stored::default();
+    let disk = Disk::default();
+    disk.put("Show/a.mkv", 1_000, 0);
+    let scans = crate::testing::InMemoryScans::default();
+    let scanner = crate::scan::tests::fakes::scanner_full(
+        disk.source(),
+        probe(),
+        stored.repo(),
+        scans.clone(),
+        crate::ScannerConfig::default(),
+    );
+    let mut watched = library(WatchMode::Off);
+    watched.settings.schedule = Some(Schedule::Every(Duration::from_millis(100)));
+    let (handle, task) = spawn(scanner.clone(), Arc::new(FakeWatcher::default()), watched);
+    let health = health_becomes(&handle, |h| h.next_scan_at.is_some()).await;
+    assert_eq!(health.mode, WatchingMode::Off, "not watched, only scheduled");
+    for _ in 0..3000 {
+        if stored.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(stored.len(), 1, "the scheduled scan catalogued the library");
+    let list = scanner.scans(crate::ports::ScanQuery::default()).await.unwrap();
+    assert!(list.iter().any(|s| s.trigger == crate::ScanTrigger::Schedule && s.scope.is_none()), "{list:?}");
     handle.stop();
     task.await.unwrap();
     scanner.shutdown().await;
