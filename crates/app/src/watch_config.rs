@@ -45,7 +45,9 @@ impl WatchSection {
             .transpose()?,
         })
         .and_then(|watch| match (&watch.schedule, watch.interval_hours) {
-            (Some(_), Some(_)) => Err(anyhow::anyhow!("libraries.{name}: set schedule or interval_hours, not both")),
+            (Some(_), Some(_)) => {
+                Err(anyhow::anyhow!("libraries.{name}: set schedule or interval_hours, not both"))
+            }
             _ => Ok(watch),
         })
     }
@@ -84,7 +86,8 @@ pub fn daily_time(text: &str) -> Result<u32, String> {
     let bad = || format!("schedule must be \"daily HH:MM\" (24-hour local time), not {text:?}");
     let time = text.trim().strip_prefix("daily ").ok_or_else(bad)?.trim();
     let (hours, minutes) = time.split_once(':').ok_or_else(bad)?;
-    let (hours, minutes): (u32, u32) = (hours.parse().map_err(|_| bad())?, minutes.parse().map_err(|_| bad())?);
+    let (hours, minutes): (u32, u32) =
+        (hours.parse().map_err(|_| bad())?, minutes.parse().map_err(|_| bad())?);
     if hours > 23 || minutes > 59 || time.len() > 5 {
         return Err(bad());
     }
@@ -177,7 +180,10 @@ mod tests {
             schedule: schedule.map(str::to_owned),
             interval_hours: hours,
         };
-        assert_eq!(watch(None, Some(6)).full_scans(), Some(Schedule::Every(std::time::Duration::from_secs(6 * 3600))));
+        assert_eq!(
+            watch(None, Some(6)).full_scans(),
+            Some(Schedule::Every(std::time::Duration::from_secs(6 * 3600)))
+        );
         assert!(matches!(watch(Some("daily 03:00"), None).full_scans(), Some(Schedule::DailyAt { .. })));
         assert_eq!(watch(None, None).full_scans(), None);
     }
