@@ -175,7 +175,7 @@ pub enum HookTool {
 /// Sonarr's or Radarr's webhook ("Connect → Webhook", method POST).
 #[utoipa::path(post, path = "/api/v1/hooks/{tool}", tag = "hooks", request_body = ArrPayload,
     params(
-        ("tool" = HookTool, Path, description = "`sonarr` or `radarr`"),
+        ("tool" = inline(HookTool), Path, description = "`sonarr` or `radarr`"),
         ("token" = Option<String>, Query, description = "The API token, for senders that cannot set an `Authorization` header (it may end up in logs: see docs/api.md)"),
     ),
     responses(
