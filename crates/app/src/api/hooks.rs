@@ -16,6 +16,8 @@ use crate::watch_config::clean_absolute;
 
 /// Longest path accepted in a payload (Linux's `PATH_MAX`).
 const MAX_PATH: usize = 4096;
+/// Largest webhook body accepted (a rename of a whole series lists every file).
+pub const HOOK_BODY: usize = 1024 * 1024;
 /// Most paths one payload may name.
 const MAX_PATHS: usize = 1000;
 
@@ -67,8 +69,9 @@ pub struct ArrPayload {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PathHook {
-    /// A file or folder inside a configured library (after `hooks.path_map`).
-    #[schema(max_length = 4096, example = "/srv/media/TV/Show/Season 1/Show.S01E01.mkv")]
+    /// A file or folder inside a configured library (after `hooks.path_map`), e.g.
+    /// `/srv/media/TV/Show/Season 1/Show.S01E01.mkv`.
+    #[schema(max_length = 4096)]
     pub path: String,
 }
 
@@ -109,6 +112,57 @@ impl ArrPayload {
         }
         paths
     }
+}
+
+/// Checks what serde alone would let through: the nested objects must be objects (not arrays),
+/// lists at most [`MAX_PATHS`] long, every path string at most [`MAX_PATH`] characters.
+fn well_formed(body: &serde_json::Value) -> Result<(), ApiError> {
+    let object = |key: &str, value: &serde_json::Value| {
+        if value.is_null() || value.is_object() {
+            return Ok(());
+        }
+        Err(unprocessable("invalid_body", format!("{key} must be an object or null")))
+    };
+    let strings = |key: &str, value: &serde_json::Value| {
+        let Some(fields) = value.as_object() else { return Ok(()) };
+        for (field, text) in fields {
+            if ["path", "relativePath", "previousPath", "folderPath"].contains(&field.as_str())
+                && text.as_str().is_some_and(|t| t.chars().count() > MAX_PATH)
+            {
+                return Err(unprocessable(
+                    "invalid_body",
+                    format!("{key}.{field} is longer than {MAX_PATH} characters"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    for key in ["series", "movie", "episodeFile", "movieFile"] {
+        if let Some(value) = body.get(key) {
+            object(key, value)?;
+            strings(key, value)?;
+        }
+    }
+    for key in ["renamedEpisodeFiles", "renamedMovieFiles"] {
+        match body.get(key) {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::Array(items)) if items.len() <= MAX_PATHS => {
+                for item in items {
+                    if !item.is_object() {
+                        return Err(unprocessable("invalid_body", format!("{key} must hold objects")));
+                    }
+                    strings(key, item)?;
+                }
+            }
+            Some(_) => {
+                return Err(unprocessable(
+                    "invalid_body",
+                    format!("{key} must be a list of at most {MAX_PATHS} objects"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The events that change files.
@@ -183,7 +237,7 @@ pub enum HookTool {
         (status = 202, description = "The paths will be scanned once their files have settled", body = HookQueued),
         (status = 400, description = "Malformed JSON, or a tool other than `sonarr` or `radarr`", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "A path is outside every library, or the body has the wrong shape", body = ErrorBody),
         (status = 503, description = "Too many scans waiting", body = ErrorBody),
@@ -191,9 +245,12 @@ pub enum HookTool {
 pub async fn arr(
     State(state): State<AppState>,
     ApiPath(_tool): ApiPath<HookTool>,
-    ApiJson(payload): ApiJson<ArrPayload>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, axum::Json<HookQueued>), ApiError> {
-    if payload.event_type.len() > 64 {
+    well_formed(&body)?;
+    let payload: ArrPayload = serde_json::from_value(body)
+        .map_err(|e| unprocessable("invalid_body", format!("invalid request body: {e}")))?;
+    if payload.event_type.chars().count() > 64 {
         return Err(unprocessable("invalid_body", "eventType is at most 64 characters".into()));
     }
     if !ACTED_ON.contains(&payload.event_type.as_str()) {
@@ -210,7 +267,7 @@ pub async fn arr(
         (status = 202, description = "The path will be scanned once its files have settled", body = HookQueued),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "The path is outside every library, not absolute, or the body has the wrong shape", body = ErrorBody),
         (status = 503, description = "Too many scans waiting", body = ErrorBody),
