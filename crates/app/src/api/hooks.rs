@@ -70,8 +70,8 @@ pub struct ArrPayload {
 #[serde(deny_unknown_fields)]
 pub struct PathHook {
     /// A file or folder inside a configured library (after `hooks.path_map`), e.g.
-    /// `/srv/media/TV/Show/Season 1/Show.S01E01.mkv`.
-    #[schema(max_length = 4096)]
+    /// `/srv/media/TV/Show/Season 1/Show.S01E01.mkv`. Absolute; one outside every library is 422.
+    #[schema(max_length = 4096, pattern = "^/")]
     pub path: String,
 }
 
