@@ -6,6 +6,7 @@ mod db;
 mod dbfaults;
 mod edits;
 mod faults;
+mod hooks;
 mod incremental;
 mod items;
 mod load;
@@ -15,6 +16,7 @@ mod playback;
 mod security;
 mod server;
 mod sidecars;
+mod watch;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -17,6 +17,7 @@ mod report_bench;
 mod sidecar_bench;
 #[cfg(test)]
 mod tidy;
+mod watch_bench;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -29,11 +30,12 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [watch] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             --peers: also score the parser on the peer suites in ../shared;
                             realistic: only the realistic library, which scan includes;
-                            report: the library report on 100 000 files, SQLite and PostgreSQL)
+                            report: the library report on 100 000 files, SQLite and PostgreSQL;
+                            watch: mediascan watch latency, a burst, an idle 100 000-file library)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
@@ -231,7 +233,7 @@ fn bench(args: &[String]) -> Result {
     let chosen: Vec<&str> =
         args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
-        if !["parser", "scan", "realistic", "report", "sidecars"].contains(arg) {
+        if !["parser", "scan", "realistic", "report", "sidecars", "watch"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -255,6 +257,9 @@ fn bench(args: &[String]) -> Result {
     }
     if wants("sidecars") {
         sidecar_bench::sidecars(quick)?;
+    }
+    if wants("watch") {
+        watch_bench::watch_bench()?;
     }
     Ok(())
 }

@@ -89,6 +89,12 @@ pub const LEASE_TTL: Bound<u64> = whole("scanner.lease_ttl_secs", 3, 3_600, "sec
 /// How long a scan retries an unavailable database.
 pub const DB_RETRY: Bound<u64> = whole("scanner.db_retry_secs", 0, 86_400, "seconds");
 /// Largest share of a library one scan may mark missing.
+/// Seconds between two polls of a polled library.
+pub const POLL_INTERVAL: Bound<u64> = whole("poll_interval_secs", 1, 86_400, "seconds");
+/// Seconds a file must stay unchanged before a watcher's scan probes it.
+pub const SETTLE: Bound<u64> = whole("settle_secs", 0, 86_400, "seconds");
+/// Hours between two scheduled full scans.
+pub const INTERVAL_HOURS: Bound<u64> = whole("interval_hours", 1, 8_760, "hours");
 pub const MAX_MISSING_SHARE: Bound<f64> = Bound { name: "max_missing_share", range: 0.0..=1.0, unit: "" };
 /// How long a client may take to send a request's headers.
 pub const HEADER_READ_TIMEOUT: Bound<u64> = whole("server.header_read_timeout_secs", 1, 300, "seconds");

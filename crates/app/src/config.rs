@@ -11,6 +11,10 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use scanner_core::ports::{VideoExtensions, WalkOptions};
+use scanner_core::watch::WatchMode;
+
+pub use crate::watch_config::LibraryWatch;
+use crate::watch_config::WatchSection;
 use scanner_core::{Profiles, ScanOptions};
 
 use crate::bounds;
@@ -33,6 +37,8 @@ pub struct ConfigFile {
     /// `hls`, `tv`).
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileSection>,
+    #[serde(default)]
+    pub hooks: crate::watch_config::HooksSection,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,6 +61,19 @@ pub struct ScannerSection {
     /// How long a scan keeps retrying while the database is unavailable before it fails
     /// (default 60).
     pub db_retry_secs: Option<u64>,
+    // Defaults of the libraries' watch settings.
+    /// `auto` (events, or polling on network file systems), `events`, `poll` or `off`.
+    pub watch: Option<WatchMode>,
+    /// Seconds between polls of a polled library (default 300).
+    pub poll_interval_secs: Option<u64>,
+    /// Seconds a file must stay unchanged before a watcher's scan probes it (default 10).
+    pub settle_secs: Option<u64>,
+    /// Scan the whole library when watching starts (default false).
+    pub scan_on_start: Option<bool>,
+    /// A full scan every day at a local time: `"daily 03:00"`.
+    pub schedule: Option<String>,
+    /// A full scan every this many hours (1–8760); not with `schedule`.
+    pub interval_hours: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -105,6 +124,32 @@ pub struct LibrarySection {
     pub retry_failed: bool,
     /// The largest share of the library one scan may mark missing (default 0.5).
     pub max_missing_share: Option<f64>,
+    /// `auto` (events, or polling on network file systems), `events`, `poll` or `off`.
+    pub watch: Option<WatchMode>,
+    /// Seconds between polls of a polled library (default 300).
+    pub poll_interval_secs: Option<u64>,
+    /// Seconds a file must stay unchanged before a watcher's scan probes it (default 10).
+    pub settle_secs: Option<u64>,
+    /// Scan the whole library when watching starts (default false).
+    pub scan_on_start: Option<bool>,
+    /// A full scan every day at a local time: `"daily 03:00"`.
+    pub schedule: Option<String>,
+    /// A full scan every this many hours (1–8760); not with `schedule`.
+    pub interval_hours: Option<u64>,
+}
+
+/// The watch settings of a `[scanner]` or library section (the same four keys in both).
+macro_rules! watch_of {
+    ($section:expr) => {
+        WatchSection {
+            watch: $section.watch,
+            poll_interval_secs: $section.poll_interval_secs,
+            settle_secs: $section.settle_secs,
+            scan_on_start: $section.scan_on_start,
+            schedule: $section.schedule.clone(),
+            interval_hours: $section.interval_hours,
+        }
+    };
 }
 
 fn yes() -> bool {
@@ -125,6 +170,8 @@ pub struct Library {
     pub prune_missing: bool,
     pub retry_failed: bool,
     pub max_missing_share: f64,
+    #[serde(flatten)]
+    pub watching: LibraryWatch,
     /// Every profile, with `compatibility` following this library's.
     #[serde(skip)]
     #[schema(ignore)]
@@ -145,6 +192,23 @@ impl Library {
             retry_failed: self.retry_failed,
             prune: self.prune_missing,
             max_missing_share: self.max_missing_share,
+            settle: None,
+        }
+    }
+
+    /// What a watcher of this library needs.
+    pub fn watched(&self) -> scanner_core::watch::WatchedLibrary {
+        scanner_core::watch::WatchedLibrary {
+            name: self.name.clone(),
+            root: self.root.clone(),
+            options: self.scan_options(),
+            settings: scanner_core::watch::WatchSettings {
+                mode: self.watching.watch,
+                poll_interval: std::time::Duration::from_secs(self.watching.poll_interval_secs),
+                settle: std::time::Duration::from_secs(self.watching.settle_secs),
+                scan_on_start: self.watching.scan_on_start,
+                schedule: self.watching.full_scans(),
+            },
         }
     }
 }
@@ -298,11 +362,13 @@ impl Config {
                 prune_missing: section.prune_missing,
                 retry_failed: section.retry_failed,
                 max_missing_share,
+                watching: watch_of!(section).resolve(&watch_of!(file.scanner), name)?,
                 profiles: library_profiles,
             };
             libraries.insert(name.clone(), library);
         }
         check_numbers(&file)?;
+        file.hooks.check()?;
         if let Some(token) = &file.server.token {
             check_token(token).map_err(|e| anyhow::anyhow!("server.token {e}"))?;
         }
@@ -363,6 +429,11 @@ mod tests {
         let living_room = movies.profiles.get("living-room").unwrap();
         assert_eq!(living_room.video.iter().map(|v| v.codec.as_str()).collect::<Vec<_>>(), ["h264", "hevc"]);
         assert!(movies.scan_options().walk.extensions.matches(Path::new("/x/a.mp4")));
+        assert_eq!(tv.watching.watch, WatchMode::Auto);
+        assert_eq!(
+            (tv.watching.poll_interval_secs, tv.watching.settle_secs, tv.watching.scan_on_start),
+            (300, 10, false)
+        );
         assert!(config.library("music").unwrap_err().to_string().contains("no library named \"music\""));
     }
 
@@ -400,6 +471,15 @@ mod tests {
                 "libraries.tv.max_missing_share must be between 0 and 1",
             ),
             ("databse = \"typo\"", "unknown field"),
+            ("[libraries.tv]\nroot = \"/x\"\nwatch = \"sometimes\"", "unknown variant"),
+            (
+                "[libraries.tv]\nroot = \"/x\"\npoll_interval_secs = 0",
+                "libraries.tv.poll_interval_secs must be between 1 and 86400 seconds",
+            ),
+            (
+                "[scanner]\nsettle_secs = 999999\n[libraries.tv]\nroot = \"/x\"",
+                "libraries.tv.settle_secs must be",
+            ),
             ("[libraries.tv]\nroot = 5", "invalid type"),
         ] {
             let err = format!("{:#}", Config::parse(text, None).unwrap_err());

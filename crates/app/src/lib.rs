@@ -14,6 +14,8 @@ pub mod logging;
 pub mod node;
 pub mod profiles;
 pub mod settings;
+pub mod watch_config;
+mod watching;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -89,6 +91,7 @@ pub struct Mediascan {
     edits: Arc<dyn MediaEdits>,
     database: SeaOrmMediaRepository,
     settings: Settings,
+    watchers: watching::Watchers,
 }
 
 impl std::fmt::Debug for Mediascan {
@@ -190,7 +193,7 @@ impl Mediascan {
         let scanner = Scanner::new(ports, settings.scanner.clone());
         scanner.recover().await.map_err(|source| OpenError::Catalog { url, source })?;
         let (catalog, edits) = (Arc::new(database.clone()), Arc::new(database.clone()));
-        Ok(Self { scanner, catalog, edits, database, settings })
+        Ok(Self { scanner, catalog, edits, database, settings, watchers: watching::Watchers::default() })
     }
 
     /// The scan service: start, follow and cancel scans.
@@ -224,12 +227,13 @@ impl Mediascan {
         let mut options = library.scan_options();
         flags.apply(&mut options);
         let request =
-            ScanRequest { root: library.root.clone(), library: Some(library.name.clone()), options };
+            ScanRequest { library: Some(library.name.clone()), options, ..ScanRequest::new(&library.root) };
         Ok(self.scanner.start(request).await?)
     }
 
     /// Cancels running scans, waits for them, and closes the catalog.
     pub async fn shutdown(&self) {
+        self.stop_watching().await;
         self.scanner.shutdown().await;
         if let Err(e) = self.database.close().await {
             tracing::warn!(error = %scanner_core::ports::error_chain(&e), "closing the catalog failed");

@@ -38,6 +38,8 @@ pub struct Settings {
     pub scanner: ScannerConfig,
     /// The configured libraries, by name.
     pub libraries: BTreeMap<String, Library>,
+    /// How webhook paths map onto this machine's.
+    pub hooks: crate::watch_config::HooksSection,
     /// Every client profile, built-in and configured.
     pub profiles: scanner_core::Profiles,
 }
@@ -56,6 +58,7 @@ impl Settings {
                 ..ScannerConfig::default()
             },
             libraries: BTreeMap::new(),
+            hooks: crate::watch_config::HooksSection::default(),
             profiles: scanner_core::Profiles::default(),
         }
     }
@@ -110,6 +113,7 @@ impl Settings {
             settings.native_max_bytes = bounds::NATIVE_MAX_BYTES.check(bytes).map_err(msg)?;
         }
         settings.libraries = config.libraries.clone();
+        settings.hooks = config.file.hooks.clone();
         settings.profiles = config.profiles.clone();
         Ok(settings)
     }

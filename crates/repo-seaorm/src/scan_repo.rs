@@ -19,7 +19,7 @@ use scanner_core::ports::{
     CancelRequest, Cause, LEASE_EXPIRED, LeaseHolder, LeaseOutcome, RepoError, ScanDeletion, ScanQuery,
     ScanRecord, ScanRepository,
 };
-use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
+use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus, ScanTrigger};
 
 use crate::entity::{scan, scan_lease};
 use crate::{convert, db_error, paths};
@@ -90,6 +90,10 @@ fn to_progress(model: scan::Model) -> Result<ScanRecord, RepoError> {
         probes: serde_json::from_str(&model.probes).map_err(corrupt("probes"))?,
         expected_files: model.expected_files.and_then(|n| u64::try_from(n).ok()),
         warnings_total: u64::try_from(model.warnings_total).unwrap_or_default(),
+        trigger: ScanTrigger::parse(&model.trigger)
+            .ok_or_else(|| RepoError::corrupt(format!("unknown scan trigger {:?}", model.trigger)))?,
+        scope: model.scope.as_deref().map(paths::decode),
+        deferred_files: u64::try_from(model.deferred_files).unwrap_or_default(),
     };
     let holder = LeaseHolder {
         host: model.holder_host,
@@ -126,6 +130,7 @@ fn progress_columns(p: &ScanProgress) -> Result<scan::ActiveModel, RepoError> {
         probes: Set(serde_json::to_string(&p.probes).map_err(corrupt("probes"))?),
         expected_files: Set(p.expected_files.map(count)),
         warnings_total: Set(count(p.warnings_total)),
+        deferred_files: Set(count(p.deferred_files)),
         ..Default::default()
     })
 }
@@ -212,6 +217,8 @@ impl ScanRepository for SeaOrmScanRepository {
         model.root = Set(paths::encode(&p.root));
         model.started_at = Set(convert::micros(p.started_at));
         model.node = Set(p.node.clone());
+        model.trigger = Set(p.trigger.as_str().to_owned());
+        model.scope = Set(p.scope.as_deref().map(paths::encode));
         model.holder_host = Set(record.holder.host.clone());
         model.holder_pid = Set(i64::from(record.holder.pid));
         model.holder_instance = Set(record.holder.instance);

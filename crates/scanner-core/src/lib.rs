@@ -27,6 +27,7 @@ pub mod sidecar;
 pub mod streams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod watch;
 
 pub use media::{
     AudioStream, CatalogEntry, Chapter, DoviConfig, FileIdentity, FileStat, HdrKind, MediaId, MediaInfo,
@@ -36,5 +37,6 @@ pub use parse::{MediaKind, ParsedName, parse_path, parse_path_in};
 pub use playback::{ClientProfile, Compatibility, Decision, DecisionMatch, Playback, Profiles};
 pub use scan::{
     CancelScanError, DeleteScanError, ScanId, ScanIssue, ScanLookupError, ScanOptions, ScanPhase,
-    ScanProgress, ScanRequest, ScanStatus, Scanner, ScannerConfig, ScannerPorts, StartScanError, lease_key,
+    ScanProgress, ScanRequest, ScanStatus, ScanTrigger, Scanner, ScannerConfig, ScannerPorts, StartScanError,
+    lease_key,
 };

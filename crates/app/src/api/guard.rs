@@ -29,6 +29,38 @@ fn bearer(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| credentials.trim())
 }
 
+/// Where the webhook endpoints live.
+const HOOKS: &str = "/api/v1/hooks/";
+
+/// The `token` parameter of a query string, percent-decoded (`None` when absent or not UTF-8).
+fn query_token(query: Option<&str>) -> Option<String> {
+    let raw = query?.split('&').find_map(|pair| pair.strip_prefix("token="))?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// With a token configured, every request but those to the open paths must carry it.
 pub async fn authorize(
     State(state): State<AppState>,
@@ -39,7 +71,12 @@ pub async fn authorize(
     if OPEN_PATHS.contains(&request.uri().path()) {
         return Ok(next.run(request).await);
     }
-    let given = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
+    let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
+    // Webhook senders (Sonarr on some versions) cannot set headers: on the hook endpoints only,
+    // the token may come in the query.
+    let query = request.uri().path().starts_with(HOOKS).then(|| query_token(request.uri().query())).flatten();
+    let given = header.map(str::to_owned).or(query);
+    let given = given.as_deref();
     match given {
         Some(given) if same_secret(given.as_bytes(), token.as_bytes()) => Ok(next.run(request).await),
         Some(_) => {

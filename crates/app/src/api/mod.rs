@@ -10,6 +10,7 @@ mod edits;
 mod error;
 mod guard;
 mod items;
+mod hooks;
 mod media;
 mod openapi;
 mod report;
@@ -67,6 +68,8 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(scans::cancel_scan))
         .routes(routes!(scans::scan_events))
         .routes(routes!(scans::list_libraries))
+        .routes(with_body_limit(routes!(hooks::arr), hooks::HOOK_BODY))
+        .routes(with_body_limit(routes!(hooks::path), hooks::HOOK_BODY))
         .routes(routes!(media::list_media))
         .routes(routes!(media::get_media, edits::edit_media))
         .routes(routes!(edits::clear_overrides))
@@ -80,6 +83,15 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = router.split_for_parts();
     utoipa::Modify::modify(&openapi::Shared, &mut document);
     (router, document)
+}
+
+/// `routes` with a body limit of their own (the webhooks' payloads are larger than the rest).
+fn with_body_limit(
+    routes: utoipa_axum::router::UtoipaMethodRouter<AppState>,
+    limit: usize,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    let (schemas, paths, router) = routes;
+    (schemas, paths, router.layer(DefaultBodyLimit::max(limit)))
 }
 
 /// The OpenAPI document and the router that serves it along with every endpoint.

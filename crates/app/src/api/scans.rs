@@ -11,6 +11,7 @@ use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 
 use scanner_core::ports::ScanQuery;
+use scanner_core::watch::WatchHealth;
 use scanner_core::{
     CancelScanError, DeleteScanError, ScanId, ScanLookupError, ScanProgress, ScanStatus, StartScanError,
 };
@@ -45,7 +46,16 @@ pub struct ScanList {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LibraryList {
-    pub libraries: Vec<Library>,
+    pub libraries: Vec<LibraryView>,
+}
+
+/// A configured library, and how its watcher on this node is doing.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LibraryView {
+    #[serde(flatten)]
+    pub library: Library,
+    /// The watcher's health on this node: `mode` `off` when this node does not watch it.
+    pub watch: WatchHealth,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -333,7 +343,13 @@ pub async fn scan_events(
 #[utoipa::path(get, path = "/api/v1/libraries", tag = "libraries",
     responses((status = 200, description = "The configured libraries", body = LibraryList)))]
 pub async fn list_libraries(State(state): State<AppState>) -> axum::Json<LibraryList> {
-    axum::Json(LibraryList { libraries: state.app.libraries().values().cloned().collect() })
+    let libraries = state
+        .app
+        .libraries()
+        .values()
+        .map(|library| LibraryView { watch: state.app.watch_health(&library.name), library: library.clone() })
+        .collect();
+    axum::Json(LibraryList { libraries })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod report;
 mod scan;
 mod scans;
 mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,8 +72,11 @@ pub enum Command {
     Forget(cancel::ScanIdArgs),
     /// List the configured libraries.
     Libraries(libraries::LibrariesArgs),
-    /// Run the HTTP API.
+    /// Run the HTTP API (and watch the configured libraries).
     Serve(serve::ServeArgs),
+    /// Keep libraries current in the foreground: watch them for changes and scan what changed;
+    /// Ctrl-C stops.
+    Watch(watch::WatchArgs),
     /// Show what the filename parser reads from paths (show, season, episodes, movie, year …).
     Parse(parse::ParseArgs),
     /// Bring the catalog's schema up to date (scans and the server do it too; listings never
@@ -198,6 +202,7 @@ pub fn main() -> ExitCode {
             Command::Forget(args) => cancel::forget(args, &config()?).await,
             Command::Libraries(args) => libraries::run(args, &config()?),
             Command::Serve(args) => serve::run(args, &config()?).await,
+            Command::Watch(args) => watch::run(args, &config()?).await,
             Command::Parse(args) => parse::run(args).await,
             Command::Migrate(args) => migrate::run(args, &config()?).await,
         }

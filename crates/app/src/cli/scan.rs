@@ -133,7 +133,7 @@ async fn scan(app: &Mediascan, args: &ScanArgs, interrupt: &mut Interrupt) -> an
                 let mut options =
                     ScanOptions { profiles: app.settings().profiles.clone(), ..ScanOptions::default() };
                 flags.apply(&mut options);
-                let request = ScanRequest { root: dir.clone(), library: None, options };
+                let request = ScanRequest { options, ..ScanRequest::new(dir.clone()) };
                 app.scanner().start(request).await.map_err(|e| match e {
                     StartScanError::Root(e) => anyhow::Error::new(e),
                     other => anyhow::Error::new(other).context(format!("cannot scan {target}")),

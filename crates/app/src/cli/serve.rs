@@ -111,6 +111,17 @@ pub async fn run(args: ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             return Err(e).with_context(|| format!("cannot listen on {listen}"));
         }
     };
+    // Watching starts without a full scan (unless a library says `scan_on_start`).
+    let watched = match app.start_watching(&[], None, true) {
+        Ok(watched) => watched,
+        Err(e) => {
+            app.shutdown().await;
+            return Err(e);
+        }
+    };
+    if !watched.is_empty() {
+        eprintln!("mediascan: watching {}", watched.join(", "));
+    }
     let local = listener.local_addr()?;
     // On stderr, whatever the log level: scripts and tests read the actual port here.
     eprintln!("mediascan: listening on http://{local}");

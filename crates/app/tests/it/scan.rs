@@ -137,13 +137,12 @@ async fn following_links_through_a_loop_catalogs_each_file_once() {
     let db = tempfile::tempdir().unwrap();
     let app = open(db.path(), |_| {}).await;
     let request = ScanRequest {
-        root: lib.root.clone(),
-        library: None,
         options: {
             let mut options = ScanOptions::default();
             options.walk.follow_symlinks = true;
             options
         },
+        ..ScanRequest::new(&lib.root)
     };
     let id = app.scanner().start(request).await.unwrap();
     let done = tokio::time::timeout(Duration::from_secs(60), app.scanner().wait(id)).await.unwrap().unwrap();

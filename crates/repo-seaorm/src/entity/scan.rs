@@ -44,6 +44,11 @@ pub struct Model {
     pub probes: String,
     pub expected_files: Option<i64>,
     pub warnings_total: i64,
+    /// `manual`, `watch`, `hook` or `schedule`.
+    pub trigger: String,
+    /// The folder a subtree scan covered, encoded by `paths::encode`; null for a whole library.
+    pub scope: Option<String>,
+    pub deferred_files: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m0004_probes;
 mod m0005_scan_totals;
 mod m0006_stream_details;
 mod m0007_sidecars;
+mod m0008_watch;
 mod m0009_overrides;
 mod m0010_items;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_scan_totals::Migration),
             Box::new(m0006_stream_details::Migration),
             Box::new(m0007_sidecars::Migration),
+            Box::new(m0008_watch::Migration),
             Box::new(m0009_overrides::Migration),
             Box::new(m0010_items::Migration),
         ]

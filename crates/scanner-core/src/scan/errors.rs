@@ -9,6 +9,9 @@ use crate::ports::{FileSourceError, ProbeError, RepoError};
 pub enum StartScanError {
     #[error(transparent)]
     Root(#[from] FileSourceError),
+    /// A subtree scan's scope is not inside the library's root.
+    #[error("{} is not inside {}", .scope.display(), .root.display())]
+    OutsideRoot { scope: std::path::PathBuf, root: std::path::PathBuf },
     /// The library (or folder) is being scanned already, here or on another node.
     #[error("{} is already being scanned{}", .key, .scan.map(|s| format!(" (scan {s})")).unwrap_or_default())]
     AlreadyRunning { key: String, scan: Option<ScanId> },

@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, warn_span};
 
 pub use errors::{CancelScanError, DeleteScanError, ScanLookupError, StartScanError};
-pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
+pub use progress::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus, ScanTrigger};
 pub use request::{ScanOptions, ScanRequest, ScannerConfig, lease_key};
 
 use crate::ports::{
@@ -153,6 +153,17 @@ impl Scanner {
             return Err(StartScanError::ShuttingDown);
         }
         let root = inner.ports.source.open_root(request.root).await?;
+        // A subtree scan walks its scope; the scope must exist and lie inside the root.
+        let scope = match request.scope {
+            Some(scope) => {
+                let scope = inner.ports.source.open_root(scope).await?;
+                if !scope.starts_with(&root) {
+                    return Err(StartScanError::OutsideRoot { scope, root });
+                }
+                (scope != root).then_some(scope)
+            }
+            None => None,
+        };
         inner.ports.probe.check().await.map_err(StartScanError::ProbeUnavailable)?;
         let key = lease_key(request.library.as_deref(), &root);
 
@@ -188,8 +199,16 @@ impl Scanner {
             }
             Err(e) => return Err(StartScanError::Catalog(e)),
         }
-        let mut state = ProgressState::new(id, request.library, root, inner.config.max_errors);
+        let mut state = match scope {
+            Some(scope) => {
+                let mut state = ProgressState::new(id, request.library, scope, inner.config.max_errors);
+                state.library_root = Some(root);
+                state
+            }
+            None => ProgressState::new(id, request.library, root, inner.config.max_errors),
+        };
         state.node = Some(holder.label());
+        state.trigger = request.trigger;
         let state = Arc::new(state);
         let record = ScanRecord { progress: state.snapshot(), lease_key: key.clone(), holder };
         if let Err(e) = scans.insert(record).await {
@@ -435,4 +454,4 @@ async fn cleanup_loop(inner: Weak<Inner>, shutdown: CancellationToken) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use tokio::sync::watch;
 
-pub use super::status::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
+pub use super::status::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus, ScanTrigger};
 
 #[derive(Debug, Default)]
 struct Ending {
@@ -59,7 +59,11 @@ pub(crate) struct ProgressState {
     pub id: ScanId,
     pub library: Option<String>,
     pub node: Option<String>,
+    /// The folder the scan walks: the library's root, or the subtree it was asked to cover.
     pub root: PathBuf,
+    /// The library's root when the scan covers only `root`, a folder below it.
+    pub library_root: Option<PathBuf>,
+    pub trigger: ScanTrigger,
     pub started_at: DateTime<Utc>,
     max_errors: usize,
     status: watch::Sender<ScanStatus>,
@@ -77,6 +81,7 @@ pub(crate) struct ProgressState {
     unchanged: AtomicU64,
     moved: AtomicU64,
     missing: AtomicU64,
+    deferred: AtomicU64,
     current: Mutex<Option<PathBuf>>,
     issues: Mutex<IssueLog>,
     warnings: Mutex<IssueLog<String>>,
@@ -99,6 +104,8 @@ impl ProgressState {
             library,
             node: None,
             root,
+            library_root: None,
+            trigger: ScanTrigger::Manual,
             started_at: crate::media::now(),
             max_errors,
             status: watch::Sender::new(ScanStatus::Running),
@@ -115,6 +122,7 @@ impl ProgressState {
             unchanged: AtomicU64::new(0),
             moved: AtomicU64::new(0),
             missing: AtomicU64::new(0),
+            deferred: AtomicU64::new(0),
             current: Mutex::new(None),
             issues: Mutex::new(IssueLog::default()),
             warnings: Mutex::new(IssueLog::default()),
@@ -205,6 +213,11 @@ impl ProgressState {
 
     pub fn missing(&self, n: u64) {
         self.missing.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// `n` files were left for a later scan: they were still being written.
+    pub fn defer(&self, n: u64) {
+        self.deferred.fetch_add(n, Ordering::Relaxed);
     }
 
     pub fn warn(&self, warning: String) {
@@ -299,8 +312,10 @@ impl ProgressState {
         ScanProgress {
             scan_id: self.id,
             library: self.library.clone(),
-            root: self.root.clone(),
+            root: self.library_root.clone().unwrap_or_else(|| self.root.clone()),
             node: self.node.clone(),
+            trigger: self.trigger,
+            scope: self.library_root.as_ref().map(|_| self.root.clone()),
             status,
             phase,
             total_files: total,
@@ -314,6 +329,7 @@ impl ProgressState {
             unchanged_files: self.unchanged.load(Ordering::Relaxed),
             moved_files: self.moved.load(Ordering::Relaxed),
             missing_files: self.missing.load(Ordering::Relaxed),
+            deferred_files: self.deferred.load(Ordering::Relaxed),
             files_per_sec: (files_per_sec * 10.0).round() / 10.0,
             eta_secs: eta_secs.map(|s| s.round()),
             current_file: lock(&self.current).clone(),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::pipeline;
+use super::status::ScanTrigger;
 use crate::playback::Profiles;
 use crate::ports::{LeaseHolder, WalkOptions};
 
@@ -72,6 +73,10 @@ pub struct ScanOptions {
     /// The largest share of a library's catalogued files one scan may mark missing; beyond it
     /// nothing is marked (a NAS that failed to mount must never wipe a catalog).
     pub max_missing_share: f64,
+    /// Leave files modified less than this long ago for a later scan (they are still being
+    /// written). Scans started by a watcher or a hook set it; a manual scan probes what is
+    /// there.
+    pub settle: Option<Duration>,
 }
 
 impl Default for ScanOptions {
@@ -83,6 +88,7 @@ impl Default for ScanOptions {
             retry_failed: false,
             prune: false,
             max_missing_share: 0.5,
+            settle: None,
         }
     }
 }
@@ -94,12 +100,23 @@ pub struct ScanRequest {
     /// Name of the configured library being scanned, if any.
     pub library: Option<String>,
     pub options: ScanOptions,
+    /// What asked for the scan.
+    pub trigger: ScanTrigger,
+    /// A folder at or below `root` to scan instead of all of it (a subtree scan): only files
+    /// under it are compared, probed or marked missing. The lease is still the library's.
+    pub scope: Option<PathBuf>,
 }
 
 impl ScanRequest {
     /// Scans `root` with the default options.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into(), library: None, options: ScanOptions::default() }
+        Self {
+            root: root.into(),
+            library: None,
+            options: ScanOptions::default(),
+            trigger: ScanTrigger::Manual,
+            scope: None,
+        }
     }
 }
 

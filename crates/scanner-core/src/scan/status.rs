@@ -94,6 +94,44 @@ impl fmt::Display for ScanPhase {
     }
 }
 
+/// What started a scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScanTrigger {
+    /// A person or a program asked for it (`mediascan scan`, `POST /api/v1/scans`).
+    #[default]
+    Manual,
+    /// A library watcher saw changes (file-system events or a poll).
+    Watch,
+    /// A download manager's webhook.
+    Hook,
+    /// The library's schedule.
+    Schedule,
+}
+
+impl ScanTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Watch => "watch",
+            Self::Hook => "hook",
+            Self::Schedule => "schedule",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Manual, Self::Watch, Self::Hook, Self::Schedule].into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for ScanTrigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One recorded problem: a file that failed or a folder that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -117,6 +155,15 @@ pub struct ScanProgress {
     pub root: PathBuf,
     /// The process running the scan (`host:pid`).
     pub node: Option<String>,
+    /// What started the scan.
+    #[serde(default)]
+    pub trigger: ScanTrigger,
+    /// The folder under `root` the scan covered, when it covered only part of the library (a
+    /// watcher's or a hook's scan); `null` for the whole library. Files outside it are never
+    /// marked missing by this scan. Lossy where the path is not UTF-8.
+    #[serde(default, serialize_with = "crate::json_path::lossy_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub scope: Option<PathBuf>,
     pub status: ScanStatus,
     pub phase: ScanPhase,
     /// Video files found so far; final once `walk_complete` is true.
@@ -143,6 +190,10 @@ pub struct ScanProgress {
     pub moved_files: u64,
     /// Catalogued files this scan marked missing (only a completed scan marks any).
     pub missing_files: u64,
+    /// Files left for a later scan because they were still being written (changed within the
+    /// library's `settle_secs`); only scans started by a watcher or a hook wait for files.
+    #[serde(default)]
+    pub deferred_files: u64,
     /// Files processed per second since the scan started, to one decimal.
     pub files_per_sec: f64,
     /// Seconds left at the current rate; `null` until the number of files is known

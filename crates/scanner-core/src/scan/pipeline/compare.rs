@@ -153,7 +153,8 @@ pub(crate) async fn compare_stage(
         }
         for (path, wanted, signature, sidecars) in slow {
             let known = by_dir.remove(&path).unwrap_or_default();
-            let folder = Folder { path, wanted, signature, known, sidecars };
+            let (wanted, unsettled) = settled(job, wanted);
+            let folder = Folder { path, wanted, signature, known, sidecars, unsettled };
             if !compare_dir(job, shared, folder, &jobs, &writes).await {
                 return;
             }
@@ -178,6 +179,27 @@ struct Folder {
     signature: u64,
     known: HashMap<PathBuf, CatalogEntry>,
     sidecars: Vec<FileStat>,
+    /// Files still being written, left for a later scan.
+    unsettled: Vec<PathBuf>,
+}
+
+/// How far in the future a modification time may lie and still count as a clock's skew (a
+/// file stamped later than that would otherwise wait for ever).
+const FUTURE_SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// Splits `files` into those that have stopped changing and those modified within the scan's
+/// `settle` time (the latter only by path): a file being copied is probed once, after the copy.
+fn settled(job: &ScanJob, files: Vec<FileStat>) -> (Vec<FileStat>, Vec<PathBuf>) {
+    let Some(settle) = job.options.settle.and_then(|s| chrono::TimeDelta::from_std(s).ok()) else {
+        return (files, Vec::new());
+    };
+    let now = crate::media::now();
+    let (ready, waiting): (Vec<FileStat>, Vec<FileStat>) =
+        files.into_iter().partition(|f| f.modified + settle <= now || f.modified > now + FUTURE_SKEW);
+    if !waiting.is_empty() {
+        job.state.defer(waiting.len() as u64);
+    }
+    (ready, waiting.into_iter().map(|f| f.path).collect())
 }
 
 /// Compares one folder file by file: new and changed files go to the probes, unchanged ones
@@ -190,7 +212,12 @@ async fn compare_dir(
     jobs: &mpsc::Sender<Job>,
     writes: &mpsc::Sender<Write>,
 ) -> bool {
-    let Folder { path, wanted, signature, mut known, sidecars } = folder;
+    let Folder { path, wanted, signature, mut known, sidecars, unsettled } = folder;
+    // A file still being written is neither probed nor absent; its folder gets no summary, so
+    // the next scan looks at it again.
+    for waiting in &unsettled {
+        known.remove(waiting);
+    }
     let files = wanted.len() as u64;
     let mut failed = 0u64;
     let mut to_probe = Vec::new();
@@ -223,6 +250,7 @@ async fn compare_dir(
     // are marked missing.
     let summary = DirSummary { signature, files, failed };
     let write = match (to_probe.len() as u64, absent) {
+        _ if !unsettled.is_empty() => Write::SeenDir(SeenDir { path, summary: None }),
         (0, 0) => Write::SeenDir(SeenDir { path, summary: Some(summary) }),
         (outstanding, 0) => Write::Awaiting { path, summary, outstanding },
         _ => Write::SeenDir(SeenDir { path, summary: None }),

@@ -7,7 +7,7 @@ use tracing::info;
 use super::{ScanJob, Shared, retrying};
 use crate::media::now;
 use crate::playback::Profiles;
-use crate::ports::{MissingScope, Redecision};
+use crate::ports::{MissingCount, MissingScope, Redecision};
 
 /// Records re-decided per transaction.
 const REDECIDE_PAGE: u64 = 500;
@@ -61,11 +61,13 @@ pub(crate) async fn conclude(job: &ScanJob, shared: &Shared) {
     }
     job.state.finishing();
     let root = job.state.root.clone();
-    if let Err(e) = job.source.open_root(root.clone()).await {
-        shared
-            .fatal
-            .raise(format!("the library folder vanished during the scan ({e}); nothing was marked missing"));
-        return;
+    for folder in [Some(&root), job.state.library_root.as_ref()].into_iter().flatten() {
+        if let Err(e) = job.source.open_root(folder.clone()).await {
+            shared.fatal.raise(format!(
+                "the library folder vanished during the scan ({e}); nothing was marked missing"
+            ));
+            return;
+        }
     }
     let Some(excluded) = shared.unreadable_folders() else {
         job.state.warn("too many folders could not be read: nothing was marked missing".to_owned());
@@ -83,7 +85,24 @@ pub(crate) async fn conclude(job: &ScanJob, shared: &Shared) {
         };
     if count.candidates > 0 {
         let found = job.state.snapshot().total_files;
-        if found == 0 {
+        // A subtree scan judges by the whole library: a folder emptied by a delete is not an
+        // unmounted library, and its share is of the library's files, not the folder's.
+        let count = match &job.state.library_root {
+            Some(library_root) => {
+                let whole =
+                    MissingScope { scan: job.state.id, root: library_root.clone(), excluded: Vec::new() };
+                match retrying(job, "cannot count missing files", || job.repo.missing_count(whole.clone()))
+                    .await
+                {
+                    Ok(library) => {
+                        MissingCount { candidates: count.candidates, catalogued: library.catalogued }
+                    }
+                    Err(message) => return shared.fatal.raise(message),
+                }
+            }
+            None => count,
+        };
+        if found == 0 && job.state.library_root.is_none() {
             job.state.warn(format!(
                 "{} has no video files but {} are catalogued: is it mounted? Nothing was marked missing",
                 root.display(),

@@ -194,7 +194,9 @@ where
 pub(crate) async fn run(job: ScanJob) {
     let stop = job.cancel.child_token();
     let root = job.state.root.clone();
-    let moves_possible = !job.options.force && job.repo.any_under(root.clone()).await.unwrap_or(true);
+    // A subtree scan's new file may come from anywhere in the library.
+    let library_root = job.state.library_root.clone().unwrap_or_else(|| root.clone());
+    let moves_possible = !job.options.force && job.repo.any_under(library_root).await.unwrap_or(true);
     let shared = Shared {
         stop: stop.clone(),
         fatal: Fatal { stop: stop.clone(), message: Mutex::new(None) },

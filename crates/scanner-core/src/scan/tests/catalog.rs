@@ -35,7 +35,7 @@ fn quick() -> ScannerConfig {
 }
 
 fn library(name: &str) -> ScanRequest {
-    ScanRequest { root: PathBuf::from(ROOT), library: Some(name.to_owned()), options: ScanOptions::default() }
+    ScanRequest { library: Some(name.to_owned()), ..ScanRequest::new(ROOT) }
 }
 
 #[tokio::test]

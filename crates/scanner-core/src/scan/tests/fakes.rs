@@ -62,6 +62,13 @@ impl Disk {
         path
     }
 
+    /// Sets a file's modification time (a write in progress, say).
+    pub fn touch(&self, path: &str, modified: chrono::DateTime<Utc>) {
+        if let Some((stat, _)) = self.0.lock().unwrap().get_mut(&PathBuf::from(ROOT).join(path)) {
+            stat.modified = modified;
+        }
+    }
+
     pub fn remove(&self, path: &str) {
         self.0.lock().unwrap().remove(&PathBuf::from(ROOT).join(path));
     }
@@ -82,9 +89,9 @@ impl Disk {
         let mut source = MockFileSource::new();
         source.expect_open_root().returning(Ok);
         let files = self.0.clone();
-        source.expect_walk().returning(move |_, _| {
+        source.expect_walk().returning(move |root, _| {
             let mut dirs: BTreeMap<PathBuf, Vec<FileStat>> = BTreeMap::new();
-            for (stat, _) in files.lock().unwrap().values() {
+            for (stat, _) in files.lock().unwrap().values().filter(|(s, _)| s.path.starts_with(&root)) {
                 dirs.entry(stat.path.parent().unwrap().to_path_buf()).or_default().push(stat.clone());
             }
             let events = dirs

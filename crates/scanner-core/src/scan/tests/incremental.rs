@@ -32,15 +32,15 @@ fn counting_probe() -> (MockMediaProbe, Arc<Mutex<Vec<PathBuf>>>) {
 }
 
 /// A disk, a catalog, and a way to scan the one into the other.
-struct Setup {
-    disk: Disk,
-    catalog: Stored,
+pub(super) struct Setup {
+    pub disk: Disk,
+    pub catalog: Stored,
     probed: Arc<Mutex<Vec<PathBuf>>>,
-    scanner: Scanner,
+    pub scanner: Scanner,
 }
 
 impl Setup {
-    fn new(files: &[&str]) -> Self {
+    pub fn new(files: &[&str]) -> Self {
         let disk = Disk::default();
         for (i, file) in files.iter().enumerate() {
             disk.put(file, 1_000 + i as u64, i as i64);
@@ -52,17 +52,20 @@ impl Setup {
     }
 
     async fn scan_with(&self, options: ScanOptions) -> ScanProgress {
+        self.run(ScanRequest { options, ..ScanRequest::new(ROOT) }).await
+    }
+
+    pub async fn run(&self, request: ScanRequest) -> ScanProgress {
         self.probed.lock().unwrap().clear();
-        let request = ScanRequest { root: PathBuf::from(ROOT), library: None, options };
         let id = self.scanner.start(request).await.unwrap();
         self.scanner.wait(id).await.unwrap()
     }
 
-    async fn scan(&self) -> ScanProgress {
+    pub async fn scan(&self) -> ScanProgress {
         self.scan_with(ScanOptions::default()).await
     }
 
-    fn probed(&self) -> Vec<String> {
+    pub fn probed(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .probed
             .lock()

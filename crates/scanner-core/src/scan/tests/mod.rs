@@ -1,8 +1,9 @@
 //! The scan service against mockall fakes of all four ports.
 
 mod catalog;
-mod fakes;
+pub(crate) mod fakes;
 mod incremental;
+mod subtree;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use crate::ports::{
     CancelRequest, LEASE_EXPIRED, LeaseHolder, LeaseOutcome, ScanDeletion, ScanQuery, ScanRecord,
     ScanRepository,
 };
-use crate::scan::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus};
+use crate::scan::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus, ScanTrigger};
 
 fn holder(host: &str) -> LeaseHolder {
     LeaseHolder { host: host.into(), pid: 4242, instance: uuid::Uuid::new_v4() }
@@ -22,6 +22,9 @@ fn progress(library: &str, started_secs: i64) -> ScanProgress {
         library: Some(library.into()),
         root: PathBuf::from(format!("/srv/{library}")),
         node: Some("box:4242".into()),
+        // A subtree scan by a hook: trigger and scope must come back as stored.
+        trigger: ScanTrigger::Hook,
+        scope: Some(PathBuf::from(format!("/srv/{library}/Show"))),
         status: ScanStatus::Running,
         total_files: 0,
         walk_complete: false,
@@ -40,6 +43,7 @@ fn progress(library: &str, started_secs: i64) -> ScanProgress {
         unchanged_files: 0,
         moved_files: 0,
         missing_files: 0,
+        deferred_files: 2,
         files_per_sec: 0.0,
         eta_secs: None,
         warnings: vec![],
