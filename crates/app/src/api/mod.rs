@@ -9,8 +9,8 @@
 mod edits;
 mod error;
 mod guard;
-mod items;
 mod hooks;
+mod items;
 mod media;
 mod openapi;
 mod report;

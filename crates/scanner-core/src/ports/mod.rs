@@ -8,8 +8,8 @@
 //! documents the rules an adapter MUST follow.
 
 mod file_source;
-mod media_edits;
 mod file_watcher;
+mod media_edits;
 mod media_probe;
 mod media_queries;
 mod media_repository;
@@ -17,8 +17,8 @@ mod repo_error;
 mod scan_repository;
 
 pub use file_source::*;
-pub use media_edits::*;
 pub use file_watcher::*;
+pub use media_edits::*;
 pub use media_probe::*;
 pub use media_queries::*;
 pub use media_repository::*;
