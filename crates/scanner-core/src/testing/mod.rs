@@ -5,6 +5,7 @@
 mod catalog;
 pub mod contract;
 mod edits;
+mod filter;
 mod items;
 mod report;
 mod scans;
