@@ -61,3 +61,27 @@ fn parse_without_paths_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("--stdin"), "{}", stderr(&output));
 }
+
+#[test]
+fn many_paths_from_stdin_come_out_in_input_order() {
+    // More than one batch, parsed on several threads: the output follows the input.
+    let input: String =
+        (1..=20_000).map(|i| format!("Show {}/Season 1/Show.S01E{:02}.mkv\n", i % 7, i % 90 + 1)).collect();
+    let mut child = mediascan()
+        .args(["parse", "--stdin", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 20_000);
+    for (i, line) in (1..=20_000).zip(&lines) {
+        assert_eq!(line["path"], format!("Show {}/Season 1/Show.S01E{:02}.mkv", i % 7, i % 90 + 1));
+        assert_eq!(line["episodes"][0], i % 90 + 1);
+    }
+}

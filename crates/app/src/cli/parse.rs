@@ -44,16 +44,59 @@ pub async fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
         print(&mut out, path, &args)?;
     }
     if args.stdin {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS);
+        let mut batch = Vec::with_capacity(BATCH);
         for line in io::stdin().lock().lines() {
             let line = line?;
             let line = line.trim_end_matches('\r');
             if !line.trim().is_empty() {
-                print(&mut out, Path::new(line), &args)?;
+                batch.push(line.to_owned());
+            }
+            if batch.len() == BATCH {
+                write_batch(&mut out, &mut batch, &args, threads)?;
             }
         }
+        write_batch(&mut out, &mut batch, &args, threads)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Paths read from standard input per batch: enough to keep every core busy, few enough that
+/// output streams and memory stays small.
+const BATCH: usize = 8_192;
+/// Threads that parse a batch at most.
+const MAX_THREADS: usize = 8;
+
+/// Parses `batch` on up to `threads` threads and writes the results in input order.
+fn write_batch(
+    out: &mut impl Write,
+    batch: &mut Vec<String>,
+    args: &ParseArgs,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let render = |paths: &[String]| -> anyhow::Result<Vec<u8>> {
+        let mut text = Vec::with_capacity(paths.len() * 256);
+        for path in paths {
+            print(&mut text, Path::new(path), args)?;
+        }
+        Ok(text)
+    };
+    let per_thread = batch.len().div_ceil(threads.max(1)).max(1);
+    let rendered: Vec<anyhow::Result<Vec<u8>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = batch.chunks(per_thread).map(|chunk| s.spawn(move || render(chunk))).collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the parser failed on a path of this batch")))
+            })
+            .collect()
+    });
+    for text in rendered {
+        out.write_all(&text?)?;
+    }
+    batch.clear();
+    Ok(())
 }
 
 fn parse(path: &Path, root: Option<&Path>) -> ParsedName {

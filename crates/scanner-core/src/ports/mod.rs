@@ -4,7 +4,7 @@
 //! Adapters implement them (`fs-jwalk`, `probe-native`, `probe-ffprobe`, `repo-seaorm`). Tests
 //! use the mockall mocks (`MockFileSource`, `MockMediaProbe` …; other crates get them with the
 //! `mocks` feature) or, for the repositories, the in-memory implementations of
-//! [`crate::testing`], which pass the same contract suite as the SQL adapter. Each method
+//! `scanner_core::testing` (feature `testing`), which pass the same contract suite as the SQL adapter. Each method
 //! documents the rules an adapter MUST follow.
 
 mod file_source;

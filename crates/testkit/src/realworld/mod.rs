@@ -6,7 +6,7 @@
 //! at 320×240), cached in `target/test-fixtures/realworld` under a name that hashes the commands,
 //! so a changed recipe makes a new file. A missing tool fails the test with the package to
 //! install, unless `MEDIASCAN_SKIP_MEDIA_TOOLS=1` is set: then the recipes needing it
-//! are skipped, loudly (see [`crate::skip`]).
+//! are skipped, loudly (see [`crate::unavailable`]).
 
 mod recipes;
 
