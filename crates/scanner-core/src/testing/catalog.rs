@@ -31,6 +31,13 @@ pub(super) struct Row {
     absent_scan: Option<ScanId>,
 }
 
+impl Row {
+    /// The record as scans wrote it: `parsed` what the name says, no overrides.
+    pub(super) fn as_scanned(&self) -> MediaRecord {
+        MediaRecord { parsed: self.named.clone(), overrides: Default::default(), ..self.record.clone() }
+    }
+}
+
 /// What the catalog knows of a folder: the last scan that listed it, and its summary.
 #[derive(Debug, Clone, Copy)]
 struct Dir {
@@ -91,10 +98,6 @@ fn entry(record: &MediaRecord, with_fingerprint: bool) -> CatalogEntry {
 }
 
 impl State {
-    fn records(&self) -> impl Iterator<Item = (&String, &MediaRecord)> {
-        self.rows.iter().map(|(key, row)| (key, &row.record))
-    }
-
     fn eligible(&self, key: &str, row: &Row, scope: &MissingScope) -> bool {
         under(key, &scope.root)
             && row.record.status != MediaStatus::Missing
@@ -453,17 +456,17 @@ impl MediaQueries for InMemoryCatalog {
 
     async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError> {
         let state = self.state();
-        super::items::item_ids(state.records(), &query, |_, key, f| matches(&state.rows[key], key, f))
+        super::items::item_ids(state.rows.iter(), &query)
     }
 
     async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError> {
         let state = self.state();
-        super::items::count_items(state.records(), &filter, |_, key, f| matches(&state.rows[key], key, f))
+        super::items::count_items(state.rows.iter(), &filter)
     }
 
     async fn item_files(&self, ids: Vec<ItemId>) -> Result<Vec<MediaRecord>, RepoError> {
         let state = self.state();
-        super::items::item_files(state.records(), &ids)
+        super::items::item_files(state.rows.iter(), &ids)
     }
 
     async fn ping(&self) -> Result<(), RepoError> {
