@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap::builder::TypedValueParser;
 
 use scanner_core::overrides::{Field, MAX_EPISODES, MAX_TEXT, OverrideEdit, Overrides, Value};
 use scanner_core::{MediaId, MediaKind, MediaRecord};
@@ -21,13 +22,14 @@ pub enum Target {
     Path(PathBuf),
 }
 
-fn parse_target(s: &str) -> Result<Target, String> {
+/// A path need not be UTF-8 (the catalog keeps any path): only an id is read as text.
+fn parse_target(s: std::ffi::OsString) -> Result<Target, String> {
     if s.is_empty() {
         return Err("name a file by its path or its id".to_owned());
     }
-    Ok(match uuid::Uuid::parse_str(s) {
-        Ok(id) => Target::Id(MediaId(id)),
-        Err(_) => Target::Path(PathBuf::from(s)),
+    Ok(match s.to_str().map(uuid::Uuid::parse_str) {
+        Some(Ok(id)) => Target::Id(MediaId(id)),
+        _ => Target::Path(PathBuf::from(s)),
     })
 }
 
@@ -63,7 +65,7 @@ pub struct EditArgs {
     pub db: DbArgs,
 
     /// The file: its path, or its id.
-    #[arg(value_name = "PATH|ID", value_parser = parse_target)]
+    #[arg(value_name = "PATH|ID", value_parser = clap::builder::OsStringValueParser::new().try_map(parse_target))]
     pub target: Target,
 
     /// The show the file belongs to.
@@ -101,7 +103,7 @@ pub struct HistoryArgs {
     pub db: DbArgs,
 
     /// The file: its path, or its id.
-    #[arg(value_name = "PATH|ID", value_parser = parse_target)]
+    #[arg(value_name = "PATH|ID", value_parser = clap::builder::OsStringValueParser::new().try_map(parse_target))]
     pub target: Target,
 
     /// One JSON object per change instead of a table.
@@ -218,4 +220,20 @@ pub async fn history(args: HistoryArgs, config: &Config) -> anyhow::Result<ExitC
     }
     table.write(&mut out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::ffi::OsStringExt;
+
+    use super::*;
+
+    #[test]
+    fn a_file_is_named_by_any_path_or_by_its_id() {
+        let odd = std::ffi::OsString::from_vec(b"/m/\xff.mkv".to_vec());
+        assert!(matches!(parse_target(odd.clone()), Ok(Target::Path(p)) if p.as_os_str() == odd));
+        let id = "3f0c6c4e-8d55-4f7a-9a43-8f2a9f1e0b11";
+        assert!(matches!(parse_target(id.into()), Ok(Target::Id(MediaId(u))) if u.to_string() == id));
+        assert!(parse_target("".into()).is_err());
+    }
 }
