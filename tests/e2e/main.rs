@@ -17,6 +17,7 @@ mod security;
 mod server;
 mod sidecars;
 mod watch;
+mod watch_nodes;
 
 use std::fs;
 use std::path::{Path, PathBuf};

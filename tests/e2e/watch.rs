@@ -16,16 +16,16 @@ use crate::db::Db;
 use crate::{Tree, config, on_both, path_str, real_ffprobe, wait_until};
 
 /// Generous: a busy machine is slow, never wrong.
-const DEADLINE: Duration = Duration::from_secs(90);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(90);
 
 /// A `mediascan watch` process, killed when dropped, its stderr collected.
-struct Watching {
+pub(crate) struct Watching {
     child: Child,
     log: Arc<Mutex<String>>,
 }
 
 impl Watching {
-    fn start(config: &Path, db: &str, extra: &[&str]) -> Self {
+    pub(crate) fn start(config: &Path, db: &str, extra: &[&str]) -> Self {
         let mut child = mediascan()
             .arg("--config")
             .arg(config)
@@ -49,7 +49,7 @@ impl Watching {
     }
 
     /// Waits until stderr holds `text`.
-    fn says(&self, text: &str) {
+    pub(crate) fn says(&self, text: &str) {
         self.says_times(text, 1);
     }
 
@@ -60,7 +60,7 @@ impl Watching {
         });
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 }
@@ -86,7 +86,7 @@ fn media(config: &Path, db: &str) -> Vec<Value> {
     json_lines(&output)
 }
 
-fn row(config: &Path, db: &str, path: &Path) -> Option<Value> {
+pub(crate) fn row(config: &Path, db: &str, path: &Path) -> Option<Value> {
     media(config, db).into_iter().find(|m| m["path"] == path_str(path))
 }
 

@@ -158,6 +158,11 @@ impl CatalogReader {
         Ok(self.scans.list(query).await?.into_iter().map(|r| r.progress).collect())
     }
 
+    /// The health that live watchers (on any node) published, by library.
+    pub async fn watch_health(&self) -> Result<Vec<scanner_core::ports::PublishedHealth>, RepoError> {
+        self.scans.watch_health().await
+    }
+
     pub async fn close(&self) {
         if let Err(e) = self.database.close().await {
             tracing::warn!(error = %scanner_core::ports::error_chain(&e), "closing the catalog failed");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use fs_notify::NotifyFileWatcher;
-use scanner_core::ports::FileWatcher;
+use scanner_core::ports::{FileWatcher, ScanRepository};
 use scanner_core::watch::{self, WatchHandle, WatchHealth, WatchMode};
 use tokio::task::JoinHandle;
 
@@ -63,6 +63,32 @@ impl Mediascan {
     pub fn watch_health(&self, library: &str) -> WatchHealth {
         let watchers = self.watchers.0.lock().unwrap_or_else(|p| p.into_inner());
         watchers.get(library).map_or_else(WatchHealth::off, |(handle, _)| handle.health())
+    }
+
+    /// The health of every configured library's watcher, whichever node runs it: this node's
+    /// own where it watches (or is paused), else what the watching node published in the
+    /// catalog, else this node's view (`off`, or `standby` while another node holds the lease
+    /// but has not published yet).
+    pub async fn libraries_watch_health(&self) -> BTreeMap<String, WatchHealth> {
+        let published = match self.database.scans().watch_health().await {
+            Ok(published) => published,
+            Err(e) => {
+                tracing::warn!(error = %scanner_core::ports::error_chain(&e), "cannot read watchers' health");
+                Vec::new()
+            }
+        };
+        self.libraries()
+            .keys()
+            .map(|name| {
+                let local = self.watch_health(name);
+                let watching_here = local.node.is_some();
+                let health = match published.iter().find(|p| p.library == *name) {
+                    Some(p) if !watching_here => p.health.clone(),
+                    _ => local,
+                };
+                (name.clone(), health)
+            })
+            .collect()
     }
 
     /// Hands a webhook's path to the watcher of `library`; false when it has none or too many

@@ -19,6 +19,7 @@ mod paths;
 mod report;
 mod scan_repo;
 mod schema;
+mod watch_health;
 
 use std::path::Path;
 use std::time::Duration;

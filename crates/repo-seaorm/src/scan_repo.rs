@@ -16,8 +16,8 @@ use sea_orm::{
 };
 
 use scanner_core::ports::{
-    CancelRequest, Cause, LEASE_EXPIRED, LeaseHolder, LeaseOutcome, RepoError, ScanDeletion, ScanQuery,
-    ScanRecord, ScanRepository,
+    CancelRequest, Cause, LEASE_EXPIRED, LeaseHolder, LeaseOutcome, PublishedHealth, RepoError, ScanDeletion,
+    ScanQuery, ScanRecord, ScanRepository,
 };
 use scanner_core::{ScanId, ScanIssue, ScanPhase, ScanProgress, ScanStatus, ScanTrigger};
 
@@ -37,7 +37,7 @@ impl SeaOrmScanRepository {
 }
 
 /// The database's clock in milliseconds since the Unix epoch.
-fn now_ms(backend: DbBackend) -> Expr {
+pub(crate) fn now_ms(backend: DbBackend) -> Expr {
     match backend {
         DbBackend::Postgres => Expr::cust("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"),
         _ => Expr::cust("CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
@@ -326,5 +326,19 @@ impl ScanRepository for SeaOrmScanRepository {
             return Ok(ScanDeletion::Deleted);
         }
         Ok(if self.get(id).await?.is_some() { ScanDeletion::Running } else { ScanDeletion::NotFound })
+    }
+
+    async fn publish_watch_health(
+        &self,
+        library: String,
+        watcher: ScanId,
+        node: String,
+        health: scanner_core::watch::WatchHealth,
+    ) -> Result<(), RepoError> {
+        crate::watch_health::publish(&self.db, library, watcher, node, &health).await
+    }
+
+    async fn watch_health(&self) -> Result<Vec<PublishedHealth>, RepoError> {
+        crate::watch_health::live(&self.db).await
     }
 }

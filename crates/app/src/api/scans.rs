@@ -343,11 +343,15 @@ pub async fn scan_events(
 #[utoipa::path(get, path = "/api/v1/libraries", tag = "libraries",
     responses((status = 200, description = "The configured libraries", body = LibraryList)))]
 pub async fn list_libraries(State(state): State<AppState>) -> axum::Json<LibraryList> {
+    let mut health = state.app.libraries_watch_health().await;
     let libraries = state
         .app
         .libraries()
         .values()
-        .map(|library| LibraryView { watch: state.app.watch_health(&library.name), library: library.clone() })
+        .map(|library| LibraryView {
+            watch: health.remove(&library.name).unwrap_or_else(WatchHealth::off),
+            library: library.clone(),
+        })
         .collect();
     axum::Json(LibraryList { libraries })
 }

@@ -200,7 +200,7 @@ pub fn main() -> ExitCode {
             Command::Scans(args) => scans::run(args, &config()?).await,
             Command::Cancel(args) => cancel::cancel(args, &config()?).await,
             Command::Forget(args) => cancel::forget(args, &config()?).await,
-            Command::Libraries(args) => libraries::run(args, &config()?),
+            Command::Libraries(args) => libraries::run(args, &config()?).await,
             Command::Serve(args) => serve::run(args, &config()?).await,
             Command::Watch(args) => watch::run(args, &config()?).await,
             Command::Parse(args) => parse::run(args).await,

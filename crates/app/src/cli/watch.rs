@@ -76,7 +76,9 @@ pub async fn run(args: WatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         for (name, shown) in watched.iter().zip(shown.iter_mut()) {
             let health = app.watch_health(name);
             let now = (health.mode, health.state, health.warning.clone());
-            if health.mode != scanner_core::watch::WatchingMode::Off && shown.as_ref() != Some(&now) {
+            let worth = health.mode != scanner_core::watch::WatchingMode::Off
+                || health.state != scanner_core::watch::WatchState::Ok;
+            if worth && shown.as_ref() != Some(&now) {
                 let warning = health.warning.map(|w| format!(": {w}")).unwrap_or_default();
                 let mode = serde_json::to_value(health.mode).unwrap_or_default();
                 let state = serde_json::to_value(health.state).unwrap_or_default();

@@ -8,3 +8,4 @@ pub mod media_override_history;
 pub mod media_playback;
 pub mod scan;
 pub mod scan_lease;
+pub mod watch_health;

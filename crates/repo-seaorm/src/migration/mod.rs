@@ -13,6 +13,7 @@ mod m0007_sidecars;
 mod m0008_watch;
 mod m0009_overrides;
 mod m0010_items;
+mod m0011_watch_health;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_watch::Migration),
             Box::new(m0009_overrides::Migration),
             Box::new(m0010_items::Migration),
+            Box::new(m0011_watch_health::Migration),
         ]
     }
 }

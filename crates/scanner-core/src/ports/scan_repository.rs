@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RepoError;
 use crate::scan::{ScanId, ScanProgress, ScanStatus};
+use crate::watch::WatchHealth;
 
 /// The process holding a lease: which host, which process, which run of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,6 +68,15 @@ pub struct ScanRecord {
     pub holder: LeaseHolder,
 }
 
+/// The health a library's watcher published, read by every node and by the CLI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedHealth {
+    pub library: String,
+    /// The node that watches (`host:pid`).
+    pub node: String,
+    pub health: WatchHealth,
+}
+
 /// Which scans to list, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScanQuery {
@@ -118,4 +128,19 @@ pub trait ScanRepository: Send + Sync {
 
     /// Removes a finished scan's record from the history. A running scan is not removed.
     async fn delete(&self, id: ScanId) -> Result<ScanDeletion, RepoError>;
+
+    /// Publishes the health of `library`'s watcher, the one holding the lease
+    /// [`crate::watch::watch_lease_key`] under the id `watcher`; replaces what was published
+    /// before for the library.
+    async fn publish_watch_health(
+        &self,
+        library: String,
+        watcher: ScanId,
+        node: String,
+        health: WatchHealth,
+    ) -> Result<(), RepoError>;
+
+    /// What live watchers published: only libraries whose watch lease is held, unexpired, by
+    /// the watcher that published (a stopped or dead watcher's health is never returned).
+    async fn watch_health(&self) -> Result<Vec<PublishedHealth>, RepoError>;
 }

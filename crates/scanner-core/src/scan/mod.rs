@@ -138,6 +138,11 @@ impl Scanner {
         &self.inner.config
     }
 
+    /// The scan records and leases, for the watchers' own lease (one watcher per library).
+    pub(crate) fn scan_repository(&self) -> &Arc<dyn ScanRepository> {
+        &self.inner.ports.scans
+    }
+
     /// Starts scanning `root` with the default options. See [`Self::start`].
     pub async fn start_scan(&self, root: impl Into<PathBuf>) -> Result<ScanId, StartScanError> {
         self.start(ScanRequest::new(root)).await

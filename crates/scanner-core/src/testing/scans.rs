@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::ports::{
-    CancelRequest, LeaseHolder, LeaseOutcome, RepoError, ScanDeletion, ScanQuery, ScanRecord, ScanRepository,
+    CancelRequest, LeaseHolder, LeaseOutcome, PublishedHealth, RepoError, ScanDeletion, ScanQuery,
+    ScanRecord, ScanRepository,
 };
 use crate::scan::{ScanId, ScanPhase, ScanStatus};
 
@@ -23,6 +24,8 @@ struct State {
     records: HashMap<ScanId, (ScanRecord, bool)>,
     saves: usize,
     lose_leases: bool,
+    /// Published watcher health by library: the watcher's id and what it said.
+    health: HashMap<String, (ScanId, PublishedHealth)>,
 }
 
 /// Scan records and leases in memory: a plain implementation of [`ScanRepository`] that
@@ -203,5 +206,35 @@ impl ScanRepository for InMemoryScans {
                 Ok(ScanDeletion::Deleted)
             }
         }
+    }
+
+    async fn publish_watch_health(
+        &self,
+        library: String,
+        watcher: ScanId,
+        node: String,
+        health: crate::watch::WatchHealth,
+    ) -> Result<(), RepoError> {
+        let published = PublishedHealth { library: library.clone(), node, health };
+        self.state().health.insert(library, (watcher, published));
+        Ok(())
+    }
+
+    async fn watch_health(&self) -> Result<Vec<PublishedHealth>, RepoError> {
+        let state = self.state();
+        let now = Instant::now();
+        let mut live: Vec<PublishedHealth> = state
+            .health
+            .iter()
+            .filter(|(library, (watcher, _))| {
+                state
+                    .leases
+                    .get(&crate::watch::watch_lease_key(library))
+                    .is_some_and(|l| l.scan == *watcher && l.until >= now)
+            })
+            .map(|(_, (_, published))| published.clone())
+            .collect();
+        live.sort_by(|a, b| a.library.cmp(&b.library));
+        Ok(live)
     }
 }

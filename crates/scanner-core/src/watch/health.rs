@@ -42,6 +42,9 @@ pub enum WatchState {
     /// Not working for now (the library's folder is missing: unmounted?); nothing is marked
     /// missing meanwhile, and watching resumes when the folder is back.
     Paused,
+    /// Another node watches the library (it holds the watch lease in the shared catalog);
+    /// this one serves webhooks and takes over within `lease_ttl_secs` if that node stops.
+    Standby,
 }
 
 /// A library watcher's health.
@@ -58,8 +61,11 @@ pub struct WatchHealth {
     pub last_event_at: Option<DateTime<Utc>>,
     /// Why the watcher is degraded or paused, in words to act on.
     pub warning: Option<String>,
-    /// When the watcher will next scan (a settled change, or the next poll).
+    /// When the watcher will next scan (a settled change, the next poll or scheduled scan).
     pub next_scan_at: Option<DateTime<Utc>>,
+    /// The node that watches (`host:pid`), when one does.
+    #[serde(default)]
+    pub node: Option<String>,
 }
 
 impl WatchHealth {
@@ -73,6 +79,7 @@ impl WatchHealth {
             last_event_at: None,
             warning: None,
             next_scan_at: None,
+            node: None,
         }
     }
 }

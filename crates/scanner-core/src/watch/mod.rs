@@ -5,12 +5,14 @@
 //! library's watcher over the [`crate::ports::FileWatcher`] port and the [`crate::Scanner`].
 
 pub mod health;
+mod lease;
 pub mod names;
 pub mod plan;
 pub mod schedule;
 pub mod service;
 
 pub use health::{WatchHealth, WatchMode, WatchState, WatchingMode};
+pub use lease::watch_lease_key;
 pub use names::is_partial_download;
 pub use schedule::Schedule;
 pub use service::{WatchHandle, WatchSettings, WatchedLibrary, spawn};

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use super::health::{WatchHealth, WatchMode, WatchState, WatchingMode};
+use super::lease::{LeaseChange, WatchLease};
 use super::plan::Pending;
 use super::schedule::{Schedule, jitter_share};
 use crate::ports::{FileWatcher, Storage, WatchError, WatchSignal, WatchStream};
@@ -83,7 +84,10 @@ pub fn spawn(
     let (hooks, hooks_rx) = mpsc::channel(HOOK_QUEUE);
     let handle = WatchHandle { health: health.clone(), stop: CancellationToken::new(), hooks };
     let pending = Pending::new(library.root.clone(), library.settings.settle);
+    let lease = WatchLease::new(scanner.clone(), &library.name);
     let run = Run {
+        lease,
+        standing_by: false,
         scanner,
         watcher,
         library,
@@ -109,6 +113,10 @@ struct Running {
 }
 
 struct Run {
+    /// The claim on watching this library: only its holder watches and schedules.
+    lease: WatchLease,
+    /// This node stood by while another watched: a takeover catches up with a scan.
+    standing_by: bool,
     scanner: Scanner,
     watcher: Arc<dyn FileWatcher>,
     library: WatchedLibrary,
@@ -131,8 +139,7 @@ struct Choice {
     stream: Option<WatchStream>,
     mode: WatchingMode,
     warning: Option<String>,
-    /// Worse than configured: events were wanted but are not to be had.
-    degraded: bool,
+    state: WatchState,
 }
 
 /// Why the inner loop ended.
@@ -147,28 +154,52 @@ impl Run {
         change(&mut self.health.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
+    /// Shares the health with the other nodes and the CLI (when this node watches).
+    async fn publish(&mut self) {
+        let health = self.health.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        self.lease.publish(&health).await;
+    }
+
     async fn run(mut self) {
         let settings = self.library.settings.clone();
         if settings.scan_on_start && settings.mode != WatchMode::Off {
             self.pending.everything(Instant::now());
         }
         let mut events_failed: Option<String> = None;
+        if self.leased() {
+            if self.lease.tick().await == LeaseChange::Gained {
+                self.gained();
+            } else {
+                self.standing_by = true;
+            }
+        }
         loop {
             if !self.wait_for_root().await {
+                self.lease.release().await;
                 return;
             }
-            let Choice { stream, mode, warning, degraded } = self.choose(&events_failed).await;
+            let Choice { stream, mode, warning, state } = self.choose(&events_failed).await;
             let (watches, limit) = stream.as_ref().map_or((None, None), |s| (s.watches, s.watch_limit));
+            let node = self.lease.held().then(|| self.lease.node());
             self.update(|h| {
                 h.mode = mode;
-                h.state = if degraded { WatchState::Degraded } else { WatchState::Ok };
+                h.state = state;
                 h.warning = warning;
                 h.watches = watches;
                 h.watch_limit = limit;
+                h.node = node;
             });
-            info!(mode = ?mode, "watching {}", self.library.root.display());
+            self.publish().await;
+            if state == WatchState::Standby {
+                info!("standing by: another node watches {}", self.library.root.display());
+            } else {
+                info!(mode = ?mode, "watching {}", self.library.root.display());
+            }
             match self.watch(stream, mode).await {
-                Restart::Stop => return,
+                Restart::Stop => {
+                    self.lease.release().await;
+                    return;
+                }
                 Restart::Again(reason) => {
                     if let Some(reason) = reason {
                         warn!(warning = %reason, "file-system events failed; polling instead");
@@ -177,6 +208,21 @@ impl Run {
                 }
             }
         }
+    }
+
+    /// The lease was taken: scan on start as configured, or catch up after a takeover (the
+    /// node that died may have missed changes).
+    fn gained(&mut self) {
+        if self.library.settings.scan_on_start || self.standing_by {
+            self.pending.everything(Instant::now());
+        }
+        self.standing_by = false;
+    }
+
+    /// Whether this watcher takes part in the lease: one node watches and schedules a library;
+    /// a library neither watched nor scheduled only serves webhooks, on every node.
+    fn leased(&self) -> bool {
+        self.library.settings.mode != WatchMode::Off || self.library.settings.schedule.is_some()
     }
 
     /// Waits while the root is missing (paused, never marking anything missing); false when
@@ -196,11 +242,16 @@ impl Run {
             h.warning = Some(warning);
             h.next_scan_at = None;
         });
+        self.publish().await;
         loop {
             tokio::select! {
                 () = self.stop.cancelled() => return false,
                 () = tokio::time::sleep(PRESENCE_CHECK) => {}
             }
+            if self.leased() && self.lease.tick().await == LeaseChange::Gained {
+                self.standing_by = false;
+            }
+            self.publish().await;
             if self.watcher.present(root.clone()).await {
                 info!("{} is back: catching up with a scan", root.display());
                 self.pending.everything(Instant::now());
@@ -217,14 +268,27 @@ impl Run {
             stream: None,
             mode: WatchingMode::Poll,
             warning,
-            degraded,
+            state: if degraded { WatchState::Degraded } else { WatchState::Ok },
         };
+        if self.leased() && !self.lease.held() {
+            // Another node watches: this one serves webhooks and asks for the lease again.
+            let secs = self.scanner.config().lease_ttl.as_secs();
+            let warning = format!(
+                "another node watches this library; this node takes over within {secs} s if that node stops"
+            );
+            return Choice {
+                stream: None,
+                mode: WatchingMode::Off,
+                warning: Some(warning),
+                state: WatchState::Standby,
+            };
+        }
         if settings.mode == WatchMode::Poll {
             return poll(None, false);
         }
         if settings.mode == WatchMode::Off {
-            // Not watched: the loop only serves webhooks.
-            return Choice { stream: None, mode: WatchingMode::Off, warning: None, degraded: false };
+            // Not watched: the loop only serves webhooks (and a schedule).
+            return Choice { stream: None, mode: WatchingMode::Off, warning: None, state: WatchState::Ok };
         }
         if let Some(reason) = events_failed {
             return poll(Some(reason.clone()), true);
@@ -238,9 +302,12 @@ impl Run {
             );
         }
         match self.watcher.watch(root).await {
-            Ok(stream) => {
-                Choice { stream: Some(stream), mode: WatchingMode::Events, warning: None, degraded: false }
-            }
+            Ok(stream) => Choice {
+                stream: Some(stream),
+                mode: WatchingMode::Events,
+                warning: None,
+                state: WatchState::Ok,
+            },
             Err(e @ (WatchError::Limit { .. } | WatchError::Unavailable(_))) => {
                 warn!(error = %e, "file-system events unavailable; polling instead");
                 poll(Some(e.to_string()), true)
@@ -256,15 +323,20 @@ impl Run {
         let mut next_poll = (mode == WatchingMode::Poll).then(|| Instant::now() + settings.poll_interval);
         let mut running: Option<Running> = None;
         let mut presence = tokio::time::interval(PRESENCE_CHECK);
-        if self.next_schedule.is_none() {
+        if !self.lease.held() {
+            self.next_schedule = None;
+        } else if self.next_schedule.is_none() {
             self.plan_schedule();
         }
         loop {
             if running.is_none() {
                 running = self.start_next(next_poll.is_some()).await;
             }
-            let wake = [self.pending.next_due(), next_poll, self.next_schedule].into_iter().flatten().min();
-            let wait_secs = wake.map(|w| w.saturating_duration_since(Instant::now()));
+            let scan_due =
+                [self.pending.next_due(), next_poll, self.next_schedule].into_iter().flatten().min();
+            let lease_due = self.leased().then(|| self.lease.due());
+            let wake = [scan_due, lease_due].into_iter().flatten().min();
+            let wait_secs = scan_due.map(|w| w.saturating_duration_since(Instant::now()));
             self.update(|h| {
                 h.next_scan_at = wait_secs
                     .and_then(|d| chrono::TimeDelta::from_std(d).ok())
@@ -293,6 +365,19 @@ impl Run {
                     running = None;
                 }
                 () = sleep_until(wake) => {
+                    if self.leased() {
+                        match self.lease.tick().await {
+                            LeaseChange::Gained => {
+                                self.gained();
+                                return Restart::Again(None);
+                            }
+                            LeaseChange::Lost => {
+                                self.standing_by = true;
+                                return Restart::Again(None);
+                            }
+                            LeaseChange::None => self.publish().await,
+                        }
+                    }
                     if next_poll.is_some_and(|at| at <= Instant::now()) {
                         self.pending.everything(Instant::now());
                         next_poll = Some(Instant::now() + settings.poll_interval);

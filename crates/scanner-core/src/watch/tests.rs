@@ -158,3 +158,64 @@ async fn a_schedule_scans_the_whole_library_with_trigger_schedule() {
     task.await.unwrap();
     scanner.shutdown().await;
 }
+
+/// Two nodes on one catalog (the scans port shared), each with its own holder identity and a
+/// short lease.
+fn node(scans: &crate::testing::InMemoryScans, host: &str) -> crate::Scanner {
+    let config = crate::ScannerConfig {
+        lease_ttl: Duration::from_millis(300),
+        holder: crate::ports::LeaseHolder { host: host.into(), ..Default::default() },
+        ..crate::ScannerConfig::default()
+    };
+    crate::scan::tests::fakes::scanner_full(
+        Disk::default().source(),
+        probe(),
+        Stored::default().repo(),
+        scans.clone(),
+        config,
+    )
+}
+
+#[tokio::test]
+async fn one_node_watches_a_library_and_another_takes_over_when_it_stops() {
+    let scans = crate::testing::InMemoryScans::default();
+    let (a, b) = (node(&scans, "a"), node(&scans, "b"));
+    let (handle_a, task_a) = spawn(a.clone(), Arc::new(FakeWatcher::default()), library(WatchMode::Events));
+    health_becomes(&handle_a, |h| h.mode == WatchingMode::Events && h.state == WatchState::Ok).await;
+    let (handle_b, task_b) = spawn(b.clone(), Arc::new(FakeWatcher::default()), library(WatchMode::Events));
+    let standby = health_becomes(&handle_b, |h| h.state == WatchState::Standby).await;
+    assert_eq!(standby.mode, WatchingMode::Off);
+    assert!(standby.warning.unwrap().contains("another node watches this library"));
+    // A stays the watcher while it renews.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(handle_a.health().mode, WatchingMode::Events);
+    assert_eq!(handle_b.health().state, WatchState::Standby);
+    // An orderly stop gives the lease up: B takes over.
+    handle_a.stop();
+    task_a.await.unwrap();
+    health_becomes(&handle_b, |h| h.mode == WatchingMode::Events && h.state == WatchState::Ok).await;
+    handle_b.stop();
+    task_b.await.unwrap();
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_node_that_dies_is_replaced_once_its_watch_lease_expires() {
+    let scans = crate::testing::InMemoryScans::default();
+    let (a, b) = (node(&scans, "a"), node(&scans, "b"));
+    let (handle_a, task_a) = spawn(a.clone(), Arc::new(FakeWatcher::default()), library(WatchMode::Poll));
+    health_becomes(&handle_a, |h| h.mode == WatchingMode::Poll).await;
+    let (handle_b, task_b) = spawn(b.clone(), Arc::new(FakeWatcher::default()), library(WatchMode::Poll));
+    health_becomes(&handle_b, |h| h.state == WatchState::Standby).await;
+    // Killed: no release, no more renewals.
+    task_a.abort();
+    let _ = task_a.await;
+    let taken = std::time::Instant::now();
+    health_becomes(&handle_b, |h| h.mode == WatchingMode::Poll && h.state == WatchState::Ok).await;
+    assert!(taken.elapsed() < Duration::from_secs(5), "took over in {:?}", taken.elapsed());
+    handle_b.stop();
+    task_b.await.unwrap();
+    a.shutdown().await;
+    b.shutdown().await;
+}

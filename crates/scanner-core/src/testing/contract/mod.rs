@@ -85,7 +85,8 @@ macro_rules! scans_contract {
             an_expired_lease_is_taken_over_by_the_database_clock,
             of_many_simultaneous_acquirers_exactly_one_wins,
             running_scans_without_a_live_lease_are_interrupted,
-            finished_scans_can_be_deleted_running_ones_cannot
+            finished_scans_can_be_deleted_running_ones_cannot,
+            only_a_live_watchers_published_health_is_read
         );
     };
     (@cases $fresh:path; $($case:ident),*) => {

@@ -242,3 +242,33 @@ pub async fn finished_scans_can_be_deleted_running_ones_cannot(scans: Arc<dyn Sc
     let left = scans.list(ScanQuery::default()).await.unwrap();
     assert_eq!(left.len(), 1);
 }
+
+pub async fn only_a_live_watchers_published_health_is_read(scans: Arc<dyn ScanRepository>) {
+    use crate::watch::{WatchHealth, WatchState, WatchingMode, watch_lease_key};
+    let ttl = Duration::from_secs(60);
+    let (tv, films) = (ScanId::new(), ScanId::new());
+    let mut health = WatchHealth::off();
+    health.mode = WatchingMode::Events;
+    health.watches = Some(12);
+    health.last_event_at = Some(Utc.timestamp_opt(1_700_000_000, 0).unwrap());
+    health.warning = Some("polling \"soon\" 💾".into());
+    // Published without holding the lease: never read.
+    scans.publish_watch_health("tv".into(), tv, "a:1".into(), health.clone()).await.unwrap();
+    assert_eq!(scans.watch_health().await.unwrap(), vec![]);
+    let lease = |id| scans.acquire_lease(watch_lease_key("tv"), id, holder("a"), ttl);
+    assert_eq!(lease(tv).await.unwrap(), LeaseOutcome::Acquired);
+    let read = scans.watch_health().await.unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!((read[0].library.as_str(), read[0].node.as_str()), ("tv", "a:1"));
+    assert_eq!(read[0].health, health);
+    // A newer report replaces the old one.
+    health.state = WatchState::Degraded;
+    scans.publish_watch_health("tv".into(), tv, "a:1".into(), health.clone()).await.unwrap();
+    assert_eq!(scans.watch_health().await.unwrap()[0].health.state, WatchState::Degraded);
+    // Another library's watcher without a lease, and a watcher that is not the holder.
+    scans.publish_watch_health("films".into(), films, "b:2".into(), health.clone()).await.unwrap();
+    assert_eq!(scans.watch_health().await.unwrap().len(), 1);
+    // Released (stopped): nothing is read any more.
+    scans.release_lease(watch_lease_key("tv"), tv).await.unwrap();
+    assert_eq!(scans.watch_health().await.unwrap(), vec![]);
+}
