@@ -291,3 +291,24 @@ on_both!(an_unmounted_root_pauses_and_marks_nothing_missing, |db| {
     drop(watch);
     let _ = Command::new("umount").arg(&mount).status();
 });
+
+on_both!(a_file_held_open_by_its_writer_is_probed_only_once_closed, |db| {
+    let (tree, config) = library(1);
+    let watch = Watching::start(&config, &db.url, &["--mode", "events"]);
+    watch.says("lib: events ok");
+    // The whole file is there, but its writer (a paused download) still holds it open.
+    let path = tree.root.join("Movies/Paused (2020).mp4");
+    std::fs::write(&path, std::fs::read(presets::h264_aac_mp4()).unwrap()).unwrap();
+    let writer = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    // Two scans that leave it for later: the second comes after the settle time, when only
+    // the open writer holds it back.
+    wait_until("two watch scans to leave the open file for later", DEADLINE, || {
+        watch_scans(&config, &db.url).iter().filter(|s| s["deferred_files"].as_u64() > Some(0)).count() >= 2
+    });
+    assert!(row(&config, &db.url, &path).is_none(), "an open file is not probed: {}", watch.log());
+    drop(writer);
+    wait_until("the closed file in the catalog", DEADLINE, || {
+        row(&config, &db.url, &path).is_some_and(|m| m["status"] == "ok")
+    });
+    drop(watch);
+});

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 mod rules;
 mod sidecars;
+mod writers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -129,6 +130,10 @@ impl FileSource for JwalkFileSource {
             .await
             .map_err(|e| blocking_error(&path, &e))?
             .map_err(|e| unreadable(&path, &e))
+    }
+
+    async fn open_for_writing(&self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+        tokio::task::spawn_blocking(move || writers::open_for_writing(&paths)).await.unwrap_or_default()
     }
 
     async fn open_root(&self, root: PathBuf) -> Result<PathBuf, FileSourceError> {

@@ -211,4 +211,10 @@ pub trait FileSource: Send + Sync {
     ///
     /// MUST read at most `limit` bytes and return `NotFound` when nothing is at `path`.
     async fn read_head(&self, path: PathBuf, limit: u64) -> Result<Vec<u8>, FileSourceError>;
+
+    /// Which of `paths` a process holds open for writing right now, where the platform can
+    /// tell (on Linux, the processes whose `/proc/<pid>/fd` this user may read); empty where it
+    /// cannot. Scans that wait for files to settle leave these for a later scan. MUST NOT fail:
+    /// what cannot be inspected counts as not open.
+    async fn open_for_writing(&self, paths: Vec<PathBuf>) -> Vec<PathBuf>;
 }

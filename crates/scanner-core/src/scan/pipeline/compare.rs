@@ -202,6 +202,29 @@ fn settled(job: &ScanJob, files: Vec<FileStat>) -> (Vec<FileStat>, Vec<PathBuf>)
     (ready, waiting.into_iter().map(|f| f.path).collect())
 }
 
+/// In a scan that waits for files to settle, takes the new and changed files some process
+/// still holds open for writing (a download paused mid-file has a steady size and mtime) out
+/// of `to_probe`, deferred to a later scan like files modified within the settle time. True
+/// when any was.
+async fn held_open(job: &ScanJob, to_probe: &mut Vec<Job>) -> bool {
+    if job.options.settle.is_none() {
+        return false;
+    }
+    let candidates: Vec<PathBuf> =
+        to_probe.iter().filter(|j| j.reprobe).map(|j| j.file.path.clone()).collect();
+    if candidates.is_empty() {
+        return false;
+    }
+    let open = job.source.open_for_writing(candidates).await;
+    if open.is_empty() {
+        return false;
+    }
+    tracing::debug!(files = open.len(), "held open for writing: left for a later scan");
+    to_probe.retain(|j| !open.contains(&j.file.path));
+    job.state.defer(open.len() as u64);
+    true
+}
+
 /// Compares one folder file by file: new and changed files go to the probes, unchanged ones
 /// are counted, rows whose file is gone are marked absent, and the folder is marked seen (with
 /// a summary when the catalog will match it). Returns false when the scan is stopping.
@@ -235,6 +258,7 @@ async fn compare_dir(
             None => failed += u64::from(entry.is_some_and(|e| e.status == MediaStatus::Failed)),
         }
     }
+    let held_open = held_open(job, &mut to_probe).await;
     let mut absent = 0u64;
     for (gone, entry) in known {
         if entry.status != MediaStatus::Missing {
@@ -250,7 +274,7 @@ async fn compare_dir(
     // are marked missing.
     let summary = DirSummary { signature, files, failed };
     let write = match (to_probe.len() as u64, absent) {
-        _ if !unsettled.is_empty() => Write::SeenDir(SeenDir { path, summary: None }),
+        _ if !unsettled.is_empty() || held_open => Write::SeenDir(SeenDir { path, summary: None }),
         (0, 0) => Write::SeenDir(SeenDir { path, summary: Some(summary) }),
         (outstanding, 0) => Write::Awaiting { path, summary, outstanding },
         _ => Write::SeenDir(SeenDir { path, summary: None }),

@@ -1,7 +1,7 @@
 //! Fakes of the ports for the scanner's tests: mockall mocks for the file source and the probe,
 //! and the in-memory repositories (which pass the repository contract) for the catalog.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -42,13 +42,24 @@ pub fn source(dirs: &[(&str, &[&str])]) -> MockFileSource {
 }
 
 /// A file system in memory: files with size, modification time, inode and content, changeable
-/// between scans.
+/// between scans; and the files some process holds open for writing.
 #[derive(Clone, Default)]
-pub struct Disk(pub Arc<Mutex<BTreeMap<PathBuf, (FileStat, String)>>>);
+pub struct Disk(pub Arc<Mutex<BTreeMap<PathBuf, (FileStat, String)>>>, pub Arc<Mutex<BTreeSet<PathBuf>>>);
 
 impl Disk {
     /// Puts a file (path relative to [`ROOT`]) with a size and a modification time offset; its
     /// content fingerprint follows from both.
+    /// Marks a file (path relative to [`ROOT`]) held open for writing by some process, or not.
+    pub fn writing(&self, path: &str, open: bool) {
+        let path = PathBuf::from(ROOT).join(path);
+        let mut writing = self.1.lock().unwrap();
+        if open {
+            writing.insert(path);
+        } else {
+            writing.remove(&path);
+        }
+    }
+
     pub fn put(&self, path: &str, size: u64, mtime: i64) -> PathBuf {
         let path = PathBuf::from(ROOT).join(path);
         let inode = self.0.lock().unwrap().len() as u64 + 1;
@@ -88,6 +99,11 @@ impl Disk {
     pub fn source(&self) -> MockFileSource {
         let mut source = MockFileSource::new();
         source.expect_open_root().returning(Ok);
+        let writing = self.1.clone();
+        source.expect_open_for_writing().returning(move |paths| {
+            let writing = writing.lock().unwrap();
+            paths.into_iter().filter(|p| writing.contains(p)).collect()
+        });
         let files = self.0.clone();
         source.expect_walk().returning(move |root, _| {
             let mut dirs: BTreeMap<PathBuf, Vec<FileStat>> = BTreeMap::new();

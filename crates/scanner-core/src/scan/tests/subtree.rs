@@ -77,3 +77,28 @@ async fn a_file_still_being_written_waits_and_is_probed_once_after() {
     let manual = s.scan().await;
     assert_eq!((manual.deferred_files, manual.changed_files), (0, 1));
 }
+
+#[tokio::test]
+async fn a_file_held_open_for_writing_waits_however_old_its_mtime() {
+    let s = Setup::new(&["Show/S1/a.mkv"]);
+    s.scan().await;
+    // A download paused mid-file: unchanged for an hour, still open.
+    s.disk.put("Show/S1/paused.mkv", 500, -3600);
+    s.disk.writing("Show/S1/paused.mkv", true);
+    let settle = Some(Duration::from_secs(10));
+    let waiting = s.run(subtree("Show/S1", settle)).await;
+    assert_eq!((waiting.deferred_files, waiting.new_files), (1, 0));
+    assert_eq!(s.probed(), Vec::<String>::new());
+    assert!(s.catalog.get("Show/S1/paused.mkv").is_none());
+    // A manual scan probes what is there.
+    let manual = s.scan().await;
+    assert_eq!((manual.deferred_files, manual.new_files), (0, 1));
+
+    // Once closed, a settling scan probes it (here: a changed copy).
+    s.disk.put("Show/S1/other.mkv", 700, -3600);
+    s.disk.writing("Show/S1/other.mkv", true);
+    assert_eq!(s.run(subtree("Show/S1", settle)).await.deferred_files, 1);
+    s.disk.writing("Show/S1/other.mkv", false);
+    let done = s.run(subtree("Show/S1", settle)).await;
+    assert_eq!((done.deferred_files, done.new_files), (0, 1));
+}
