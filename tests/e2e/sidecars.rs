@@ -238,3 +238,46 @@ on_both!(sidecars_added_changed_and_removed_are_picked_up_without_a_probe, |db| 
     assert_eq!((counts(&again), probed.len()), ([0, 0, 3, 0, 0], 0));
     assert_eq!(r.media(), media, "nothing changes on an unchanged rescan");
 });
+
+on_both!(a_season_packs_subs_folders_per_episode_are_read_and_rescanned_without_a_probe, |db| {
+    testkit::require_ffmpeg();
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap().join("media");
+    let season = "TV/Pack/Season 01";
+    let video = presets::h264_aac_mp4();
+    for episode in ["Pack.S01E01.720p.WEB", "Pack.S01E02.720p.WEB"] {
+        testkit::place(&video, &root.join(season).join(format!("{episode}.mp4")));
+    }
+    let put = |relative: &str| testkit::write(&root.join(season).join(relative), SRT);
+    put("Subs/Pack.S01E01.720p.WEB/2_English.srt");
+    put("Subs/Pack.S01E01.720p.WEB/4_Spanish.forced.srt");
+    put("Subs/Pack.S01E02.720p.WEB/2_English.srt");
+    let r = Rescans::with_tree(&db, Tree { dir, root });
+    let (done, probed) = r.scan(&[]);
+    assert_eq!((counts(&done)[0], probed.len()), (2, 2));
+    let media = r.media();
+    assert_eq!(
+        externals(record(&media, "Pack.S01E01.720p.WEB.mp4")),
+        [
+            sub("2_English.srt", "subrip", "eng", false, false),
+            sub("4_Spanish.forced.srt", "subrip", "spa", true, false)
+        ]
+    );
+    assert_eq!(
+        externals(record(&media, "Pack.S01E02.720p.WEB.mp4")),
+        [sub("2_English.srt", "subrip", "eng", false, false)]
+    );
+
+    // A subtitle added two folders down is picked up by the next rescan, with no probe.
+    testkit::write(&r.path(&format!("{season}/Subs/Pack.S01E02.720p.WEB/3_French.srt")), SRT);
+    let (_, probed) = r.scan(&[]);
+    assert!(probed.is_empty(), "{probed:?}");
+    let media = r.media();
+    assert_eq!(
+        externals(record(&media, "Pack.S01E02.720p.WEB.mp4")),
+        [
+            sub("2_English.srt", "subrip", "eng", false, false),
+            sub("3_French.srt", "subrip", "fre", false, false)
+        ]
+    );
+});

@@ -4,7 +4,10 @@
 //!    (`settle_secs` 2, `poll_interval_secs` 5): 20 files one after another, p50 and p99.
 //! 2. A burst of 10 000 new files in 100 folders: scans run, time until every row is there,
 //!    files probed (new + changed over the watcher's scans: 10 000 means none twice).
-//! 3. An unchanged 100 000-file library watched with events: CPU time of the process over
+//! 3. A 2 GB file copied slowly (`SLOW_RATE` bytes/s by a paced writer) into a watched
+//!    library: how many times it was probed (1 is right), the duration stored against
+//!    ffprobe's, and the time from the copy's end to its row.
+//! 4. An unchanged 100 000-file library watched with events: CPU time of the process over
 //!    `IDLE_SECS` and its RSS at the start and the end.
 
 use std::fs;
@@ -18,7 +21,9 @@ use crate::bench::{Report, build, driver, finish, median, release};
 const SETTLE: u64 = 2;
 const POLL: u64 = 5;
 const SAMPLES: usize = 20;
-const IDLE_SECS: u64 = 120;
+const IDLE_SECS: u64 = 600;
+/// 20 MB/s: a copy from a slow disk or over a network.
+const SLOW_RATE: u64 = 20_000_000;
 
 fn config(dir: &Path, root: &Path) -> Result<PathBuf> {
     let path = dir.join("watch-bench.toml");
@@ -198,6 +203,99 @@ fn burst(report: &mut Report, data: &Path, clip: &Path) -> Result {
     Ok(())
 }
 
+/// A 2 GB Matroska file of raw 1080p video (quick to make, and as big as a film).
+fn big_file(data: &Path) -> Result<PathBuf> {
+    let path = data.join("big-2gb.mkv");
+    if path.is_file() {
+        return Ok(path);
+    }
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "26"])
+        .args(["-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-f", "matroska"])
+        .arg(&path)
+        .status()
+        .map_err(|e| format!("ffmpeg: {e}"))?;
+    if !status.success() {
+        return Err("ffmpeg could not make the 2 GB file".into());
+    }
+    Ok(path)
+}
+
+/// Seconds of `file` as ffprobe reads its container.
+fn ffprobe_duration(file: &Path) -> f64 {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"])
+        .arg(file)
+        .output();
+    output.ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok()).unwrap_or(f64::NAN)
+}
+
+fn slow_copy(report: &mut Report, data: &Path) -> Result {
+    use std::io::{Read, Write};
+    let source = big_file(data)?;
+    let root = data.join("slow-copy");
+    fresh(&root)?;
+    let db = format!("sqlite://{}", data.join("slow-copy.db").display());
+    let _ = fs::remove_file(data.join("slow-copy.db"));
+    let config = config(data, &root)?;
+    // Raw video is ffprobe's to read: probe as a user's default does.
+    let text = fs::read_to_string(&config).map_err(|e| e.to_string())?;
+    fs::write(&config, text.replace("probe = \"native\"", "probe = \"auto\"")).map_err(|e| e.to_string())?;
+    let watch = Watch::start(&config, &db, "events", &data.join("slow-copy.log"))?;
+    let target = root.join("Big Film (2024).mkv");
+    let mut reader = fs::File::open(&source).map_err(|e| e.to_string())?;
+    let mut writer = fs::File::create(&target).map_err(|e| e.to_string())?;
+    let mut chunk = vec![0u8; 4 << 20];
+    let (started, mut copied) = (Instant::now(), 0u64);
+    loop {
+        let n = reader.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        writer.write_all(&chunk[..n]).map_err(|e| e.to_string())?;
+        copied += n as u64;
+        let due = Duration::from_secs_f64(copied as f64 / SLOW_RATE as f64);
+        if let Some(ahead) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(ahead);
+        }
+    }
+    drop(writer);
+    let ended = Instant::now();
+    let copy_secs = started.elapsed().as_secs_f64();
+    let wanted = target.display().to_string();
+    wait("the copied file's row", Duration::from_secs(600), || {
+        std::thread::sleep(Duration::from_millis(200));
+        catalogued(&config, &db, &root).contains(&wanted)
+    })?;
+    let latency = ended.elapsed().as_secs_f64();
+    drop(watch);
+    let (_, probed) = watch_scans(&config, &db);
+    let output = Command::new(release("mediascan"))
+        .arg("--config")
+        .arg(&config)
+        .args(["media", "--json", "--db", &db])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let row = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stored = crate::bench::field(&row, "duration_secs");
+    let gb = copied as f64 / 1e9;
+    report.add(
+        "watch_slow_copy_gb",
+        format!("  slow copy: file size: GB (at {} MB/s)", SLOW_RATE / 1_000_000),
+        gb,
+    );
+    report.add("watch_slow_copy_secs", "  slow copy: copying: s".into(), copy_secs);
+    report.add("watch_slow_copy_probes", "  slow copy: times probed (target 1)".into(), probed);
+    report.add("watch_slow_copy_latency_secs", "  slow copy: end of copy → row: s".into(), latency);
+    report.add("watch_slow_copy_duration_secs", "  slow copy: duration stored: s".into(), stored);
+    report.add(
+        "watch_slow_copy_ffprobe_secs",
+        "  slow copy: duration by ffprobe: s".into(),
+        ffprobe_duration(&source),
+    );
+    Ok(())
+}
+
 fn idle(report: &mut Report, data: &Path) -> Result {
     let root = data.join("watch-100k");
     if !root.is_dir() {
@@ -239,6 +337,7 @@ pub fn watch_bench() -> Result {
     latency(&mut report, &data, &clip, "events")?;
     latency(&mut report, &data, &clip, "poll")?;
     burst(&mut report, &data, &clip)?;
+    slow_copy(&mut report, &data)?;
     idle(&mut report, &data)?;
     finish(&report, "watch")
 }

@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use scanner_core::FileStat;
@@ -21,28 +21,49 @@ pub(crate) struct DirState {
     pub inherited: Arc<Vec<FileStat>>,
 }
 
-/// Files in a `Subs/` folder that are subtitles, with their metadata. A folder that cannot be
+/// Folders of a `Subs/` folder looked into (`Subs/<video>/`), at most: a season pack has one
+/// per episode.
+const MAX_VIDEO_FOLDERS: usize = 256;
+
+/// Files in a `Subs/` folder that are subtitles, and those in its folders named after videos
+/// (`Subs/<video>/2_English.srt`, one level down), with their metadata. A folder that cannot be
 /// read gives none: its subtitles are simply not found (the folder is walked, and reported, on
 /// its own as well).
 pub(crate) fn subtitle_folder(dir: &Path, skip_hidden: bool) -> Vec<FileStat> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if (skip_hidden && rules::is_hidden(entry.file_name().as_os_str(), false))
-            || sidecar::names::kind(&name) != Some(sidecar::Kind::Subtitle)
-        {
-            continue;
-        }
-        if let Ok(meta) = entry.metadata()
-            && meta.is_file()
-        {
-            found.push(crate::file_stat(entry.path(), &meta));
-        }
+    let mut folders = Vec::new();
+    list_subtitles(dir, skip_hidden, &mut found, Some(&mut folders));
+    for folder in folders.iter().take(MAX_VIDEO_FOLDERS) {
+        list_subtitles(folder, skip_hidden, &mut found, None);
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found
+}
+
+/// The subtitle files of `dir` into `found`, and its folders into `folders` when asked.
+fn list_subtitles(
+    dir: &Path,
+    skip_hidden: bool,
+    found: &mut Vec<FileStat>,
+    mut folders: Option<&mut Vec<PathBuf>>,
+) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if skip_hidden && rules::is_hidden(entry.file_name().as_os_str(), false) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            if let Some(folders) = folders.as_mut() {
+                folders.push(entry.path());
+            }
+            continue;
+        }
+        let name = entry.file_name();
+        if meta.is_file() && sidecar::names::kind(&name.to_string_lossy()) == Some(sidecar::Kind::Subtitle) {
+            found.push(crate::file_stat(entry.path(), &meta));
+        }
+    }
 }
 
 /// The sidecars of a folder its subfolders inherit.

@@ -47,7 +47,8 @@ fn linux(paths: &[PathBuf]) -> Vec<PathBuf> {
             }
             let Ok(target) = fs::read_link(fd.path()) else { continue };
             let Some(original) = wanted.get(&target) else { continue };
-            let info = fs::read_to_string(process.path().join("fdinfo").join(fd.file_name())).unwrap_or_default();
+            let info =
+                fs::read_to_string(process.path().join("fdinfo").join(fd.file_name())).unwrap_or_default();
             if info.lines().find_map(|line| line.strip_prefix("flags:")).is_some_and(writable) {
                 found.insert((*original).clone());
             }

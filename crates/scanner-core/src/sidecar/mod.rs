@@ -63,6 +63,9 @@ enum Place {
     Beside,
     /// In a `Subs/` or `Subtitles/` folder beside the videos.
     InSubs,
+    /// In a folder of `Subs/` named after one video (`Subs/<video>/2_English.srt`, as TV
+    /// season packs lay them out).
+    InVideoSubs,
     /// In the parent folder (a show's folder, seen from a season folder).
     Parent,
 }
@@ -75,6 +78,11 @@ fn place(dir: &Path, sidecar: &Path) -> Place {
         && parent.file_name().is_some_and(|n| is_subtitle_folder(&n.to_string_lossy()))
     {
         Place::InSubs
+    } else if let Some(subs) = parent.parent()
+        && subs.parent() == Some(dir)
+        && subs.file_name().is_some_and(|n| is_subtitle_folder(&n.to_string_lossy()))
+    {
+        Place::InVideoSubs
     } else {
         Place::Parent
     }
@@ -122,7 +130,19 @@ pub fn assign<'a>(dir: &Path, videos: &[FileStat], sidecars: &'a [FileStat]) -> 
                     None => continue,
                 }
             }
-            Place::InSubs => continue,
+            Place::InVideoSubs if kind == Kind::Subtitle => {
+                // The folder names the video; a lone video owns a lone folder's subtitles.
+                let folder = sidecar.path.parent().map(file_name).unwrap_or_default();
+                match stems
+                    .iter()
+                    .position(|s| s.eq_ignore_ascii_case(&folder))
+                    .or((videos.len() == 1).then_some(0))
+                {
+                    Some(found) => Some(found),
+                    None => continue,
+                }
+            }
+            Place::InSubs | Place::InVideoSubs => continue,
         };
         match owner {
             Some(i) => out[i].push(sidecar),
@@ -270,6 +290,7 @@ fn subtitle(
     }
     let words = match place(dir, &sidecar.path) {
         Place::InSubs => names::after_stem(stem, video_stem, &['.', '_']).unwrap_or(stem),
+        Place::InVideoSubs => stem,
         _ => names::after_stem(stem, video_stem, &['.']).unwrap_or_default(),
     };
     let parsed = names::subtitle_name(words);

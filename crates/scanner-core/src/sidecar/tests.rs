@@ -66,6 +66,38 @@ fn a_subs_folder_beside_a_single_video_needs_no_names() {
 }
 
 #[test]
+fn a_season_packs_subs_folders_named_after_episodes_go_to_those_episodes() {
+    let dir = Path::new("/tv/Show/Season 1");
+    let videos =
+        [stat("/tv/Show/Season 1/Show.S01E01.720p.mkv"), stat("/tv/Show/Season 1/Show.S01E02.720p.mkv")];
+    let sidecars = [
+        stat("/tv/Show/Season 1/Subs/Show.S01E01.720p/2_English.srt"),
+        stat("/tv/Show/Season 1/Subs/Show.S01E01.720p/3_Spanish.forced.srt"),
+        stat("/tv/Show/Season 1/Subs/show.s01e02.720p/2_English.srt"),
+        // A folder named after no video, in a folder of two: nobody's.
+        stat("/tv/Show/Season 1/Subs/Other.S01E09/2_English.srt"),
+    ];
+    let got = assign(dir, &videos, &sidecars);
+    assert_eq!(
+        names(&got[0]),
+        [
+            "/tv/Show/Season 1/Subs/Show.S01E01.720p/2_English.srt",
+            "/tv/Show/Season 1/Subs/Show.S01E01.720p/3_Spanish.forced.srt"
+        ]
+    );
+    assert_eq!(names(&got[1]), ["/tv/Show/Season 1/Subs/show.s01e02.720p/2_English.srt"]);
+    let read = got[0].iter().map(|f| Read { path: f.path.clone(), bytes: None }).collect();
+    let data = build(&videos[0].path, Some(1), read);
+    let langs: Vec<_> = data.subtitles.iter().map(|s| (s.language.as_deref(), s.forced)).collect();
+    assert_eq!(langs, [(Some("eng"), false), (Some("spa"), true)]);
+    // A lone video owns a lone folder of subtitles, whatever its name.
+    let one = [stat("/m/Film/Film.mkv")];
+    let subs = [stat("/m/Film/Subs/Film.2010.1080p.BluRay/English.srt")];
+    let got = assign(Path::new("/m/Film"), &one, &subs);
+    assert_eq!(got[0].len(), 1);
+}
+
+#[test]
 fn build_reads_codecs_from_content_pairs_vobsub_and_picks_the_nfo() {
     let video = Path::new("/tv/Show/Season 01/Show - S01E01.mkv");
     let read = |path: &str, bytes: Option<&[u8]>| Read {
