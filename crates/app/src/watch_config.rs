@@ -69,16 +69,20 @@ pub struct LibraryWatch {
 }
 
 impl LibraryWatch {
-    /// The schedule for the core: a local daily time turned into UTC with today's offset.
+    /// The schedule for the core: a daily local time, turned into UTC with the system time
+    /// zone's offset at each run (so it follows daylight saving changes).
     pub fn full_scans(&self) -> Option<Schedule> {
         if let Some(hours) = self.interval_hours {
             return Some(Schedule::Every(std::time::Duration::from_secs(hours * 3600)));
         }
         let local_secs = daily_time(self.schedule.as_deref()?).ok()?;
-        let offset = i64::from(chrono::Local::now().offset().local_minus_utc());
-        let utc_secs = (i64::from(local_secs) - offset).rem_euclid(86_400);
-        Some(Schedule::DailyAt { utc_secs: u32::try_from(utc_secs).unwrap_or(0) })
+        Some(Schedule::DailyAt { local_secs, offset_at: local_offset_at })
     }
+}
+
+/// The system time zone's UTC offset at `at`.
+fn local_offset_at(at: chrono::DateTime<chrono::Utc>) -> i32 {
+    at.with_timezone(&chrono::Local).offset().local_minus_utc()
 }
 
 /// Seconds after midnight of `daily HH:MM`; the message completes "schedule …".
@@ -180,11 +184,11 @@ mod tests {
             schedule: schedule.map(str::to_owned),
             interval_hours: hours,
         };
-        assert_eq!(
+        assert!(matches!(
             watch(None, Some(6)).full_scans(),
-            Some(Schedule::Every(std::time::Duration::from_secs(6 * 3600)))
-        );
+            Some(Schedule::Every(d)) if d == std::time::Duration::from_secs(6 * 3600)
+        ));
         assert!(matches!(watch(Some("daily 03:00"), None).full_scans(), Some(Schedule::DailyAt { .. })));
-        assert_eq!(watch(None, None).full_scans(), None);
+        assert!(watch(None, None).full_scans().is_none());
     }
 }
