@@ -15,6 +15,7 @@ mod av1;
 mod avi;
 mod avi_index;
 mod bits;
+mod estimate;
 mod mkv;
 mod mp4;
 mod source;

@@ -12,7 +12,7 @@ use scanner_core::MediaInfo;
 use self::track::{Need, Stream};
 use crate::bits::{be, u8_at};
 use crate::source::Source;
-use crate::{Stop, Unsure, audio, format_timing, vpx};
+use crate::{Stop, Unsure, audio, estimate, format_timing, vpx};
 
 pub(crate) const CONTAINER: &str = "matroska,webm";
 
@@ -270,6 +270,36 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
     Ok(())
 }
 
+/// The frame rates of video tracks without a default frame duration, as libavformat estimates
+/// them (`estimate`): only where every packet it reads gets the duration derived from the
+/// codec, which the blocks of the first Clusters are checked for (none may carry its own
+/// duration, and there must be at least the three packets the estimate needs).
+fn estimate_rates(
+    src: &mut Source<'_>,
+    cluster: Option<u64>,
+    scale: u64,
+    tracks: &mut [track::Track],
+) -> Result<(), Stop> {
+    // The stream's time base: TimestampScale nanoseconds.
+    let time_base = (scale, 1_000_000_000);
+    for t in tracks.iter_mut() {
+        let (Some(frame_time), Stream::Video(video)) = (t.estimate, &mut t.stream) else { continue };
+        let unsure = || Unsure::new("a frame rate libavformat estimates another way");
+        let ticks = estimate::packet_ticks(frame_time, time_base).ok_or_else(unsure)?;
+        let rate = estimate::average_frame_rate(ticks, time_base).ok_or_else(unsure)?;
+        // find_stream_info reads about 5 s of packets (max_analyze_duration): a few more.
+        let tick_ns = u128::from(ticks) * u128::from(scale);
+        let enough = usize::try_from(5_000_000_000 / tick_ns.max(1) + 4).unwrap_or(usize::MAX);
+        let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
+        if cluster::blocks_without_duration(src, cluster, t.number, enough)? < 3 {
+            return Err(Unsure::new("too few video blocks to estimate a frame rate").into());
+        }
+        video.frame_rate = Some(rate);
+        video.avg_frame_rate = Some(rate);
+    }
+    Ok(())
+}
+
 /// Whether the Attachments element at `at` holds a picture libavformat lists as an attached
 /// picture (complete attachments whose type is JPEG or PNG); other pictures are unsure.
 fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
@@ -320,6 +350,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     complete(src, seg.cluster, &mut tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
+    estimate_rates(src, seg.cluster, scale, &mut tracks)?;
     let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), cover_art, ..MediaInfo::default() };
     for t in tracks {
         match t.stream {

@@ -215,5 +215,6 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         bit_depth: depth,
         width,
         height,
+        frame_time: None,
     })
 }

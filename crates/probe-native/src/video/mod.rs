@@ -27,6 +27,9 @@ pub(crate) struct VideoFacts {
     pub height: u32,
     /// What the decoder reports beyond these: level, aspect ratio, colour, field order.
     pub decoded: Decoded,
+    /// How long a frame lasts in seconds, as a fraction, where the bitstream says (H.264 VUI
+    /// timing): libavformat's parser-derived packet durations, when the container gives none.
+    pub frame_time: Option<(u64, u64)>,
 }
 
 impl VideoFacts {
@@ -37,7 +40,7 @@ impl VideoFacts {
         width: u32,
         height: u32,
     ) -> Self {
-        Self { profile, pix_fmt, bit_depth, width, height, decoded: Decoded::default() }
+        Self { profile, pix_fmt, bit_depth, width, height, decoded: Decoded::default(), frame_time: None }
     }
 
     /// The stream as the catalog stores it, with what the container says.
@@ -211,7 +214,15 @@ pub(crate) fn av1_stream(
         // The decoder leaves the field order to the container.
         field_order: None,
     };
-    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height, decoded })
+    Ok(VideoFacts {
+        profile: Some(name.to_owned()),
+        pix_fmt,
+        bit_depth: seq.depth,
+        width,
+        height,
+        decoded,
+        frame_time: None,
+    })
 }
 
 /// A `vpcC` (VP codec configuration, version 1) record; the size comes from the container.
