@@ -33,13 +33,13 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-/// `num / den` in lowest terms, if both then fit `max` (`av_reduce` approximates beyond, which
-/// is not modelled here).
+/// `num / den` in lowest terms, if neither is zero and both then fit `max` (`av_reduce`
+/// approximates beyond, which is not modelled here).
 fn reduce(num: u64, den: u64, max: u64) -> Option<(u64, u64)> {
-    let g = gcd(num, den);
-    if g == 0 {
+    if num == 0 || den == 0 {
         return None;
     }
+    let g = gcd(num, den);
     let (num, den) = (num / g, den / g);
     (num <= max && den <= max).then_some((num, den))
 }

@@ -7,14 +7,13 @@ use super::{id_at, size_at};
 use crate::source::Source;
 use crate::{Stop, Unsure};
 
-const CLUSTER: u32 = 0x1F43_B675;
-const BLOCK_GROUP: u32 = 0xA0;
-const BLOCK: u32 = 0xA1;
-const SIMPLE_BLOCK: u32 = 0xA3;
-const BLOCK_DURATION: u32 = 0x9B;
+pub(super) const CLUSTER: u32 = 0x1F43_B675;
+pub(super) const BLOCK_GROUP: u32 = 0xA0;
+pub(super) const BLOCK: u32 = 0xA1;
+pub(super) const SIMPLE_BLOCK: u32 = 0xA3;
 
 /// Element headers walked at most looking for the wanted tracks' first blocks.
-const MAX_ELEMENTS: usize = 1024;
+pub(super) const MAX_ELEMENTS: usize = 1024;
 /// Bytes read from the start of a block: enough for any frame header and, for AC-3, the next
 /// frame's header too.
 const BLOCK_START: u64 = 8192;
@@ -22,7 +21,7 @@ const BLOCK_START: u64 = 8192;
 const MAX_WHOLE_BLOCK: u64 = 1 << 20;
 
 /// A block's first frame: where it starts in the block, and the block's track.
-fn first_frame(block: &[u8]) -> Result<(u64, usize), Unsure> {
+pub(super) fn first_frame(block: &[u8]) -> Result<(u64, usize), Unsure> {
     let (track, len) = size_at(block, 0)?;
     let track = track.ok_or_else(|| Unsure::new("a block without a track number"))?;
     let flags = *block.get(len + 2).ok_or_else(|| Unsure::new("a short block"))?;
@@ -94,66 +93,6 @@ pub(super) fn first_frames(
         }
     }
     Ok(found)
-}
-
-/// Walks the Clusters from `cluster` until `enough` blocks of `track` were seen or the file
-/// ends, and returns how many were seen: none of them may carry a BlockDuration (libavformat
-/// would take that duration over the one it derives). Blocks are told apart by their first
-/// bytes; BlockGroups are entered, their Block and BlockDuration matched up at their end.
-pub(super) fn blocks_without_duration(
-    src: &mut Source<'_>,
-    cluster: u64,
-    track: u64,
-    enough: usize,
-) -> Result<usize, Stop> {
-    // The BlockGroup being walked: where it ends, its block's track, whether it has a duration.
-    let mut group: Option<(u64, Option<u64>, bool)> = None;
-    let mut seen = 0;
-    let mut at = cluster;
-    for _ in 0..MAX_ELEMENTS {
-        if let Some((_, block_track, duration)) = group.filter(|(end, ..)| at >= *end) {
-            if block_track == Some(track) {
-                if duration {
-                    return Err(Unsure::new("a video block with its own duration").into());
-                }
-                seen += 1;
-            }
-            group = None;
-        }
-        if seen >= enough || at.saturating_add(2) > src.len {
-            return Ok(seen);
-        }
-        let head = src.read(at, 12)?;
-        let (id, id_len) = id_at(&head, 0)?;
-        let (size, size_len) = size_at(&head, id_len)?;
-        let body = at + (id_len + size_len) as u64;
-        match (id, size) {
-            (CLUSTER, _) => at = body,
-            (BLOCK_GROUP, Some(size)) if group.is_none() => {
-                group = Some((body.saturating_add(size), None, false));
-                at = body;
-            }
-            (SIMPLE_BLOCK | BLOCK | BLOCK_DURATION, Some(size)) => {
-                if id == BLOCK_DURATION {
-                    let Some(g) = group.as_mut() else {
-                        return Err(Unsure::new("a BlockDuration outside a BlockGroup").into());
-                    };
-                    g.2 = true;
-                } else {
-                    let (number, _) = first_frame(&src.read(body, size.min(64))?)?;
-                    match group.as_mut() {
-                        Some(g) if id == BLOCK => g.1 = Some(number),
-                        None if id == SIMPLE_BLOCK => seen += usize::from(number == track),
-                        _ => return Err(Unsure::new("a block out of place").into()),
-                    }
-                }
-                at = body.saturating_add(size);
-            }
-            (_, Some(size)) => at = body.saturating_add(size),
-            (_, None) => return Err(Unsure::new("an element of unknown size among the clusters").into()),
-        }
-    }
-    Err(Unsure::new("too many elements before enough video blocks").into())
 }
 
 #[cfg(test)]

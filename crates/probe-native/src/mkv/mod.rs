@@ -2,6 +2,7 @@
 //! stream is only described by its frames, the first block of that track (`cluster.rs`).
 //! Codecs, layouts and encodings not listed here are [`Unsure`].
 
+mod blocks;
 mod chapters;
 mod cluster;
 mod details;
@@ -291,11 +292,31 @@ fn estimate_rates(
         let tick_ns = u128::from(ticks) * u128::from(scale);
         let enough = usize::try_from(5_000_000_000 / tick_ns.max(1) + 4).unwrap_or(usize::MAX);
         let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
-        if cluster::blocks_without_duration(src, cluster, t.number, enough)? < 3 {
+        if blocks::blocks_without_duration(src, cluster, t.number, enough)? < 3 {
             return Err(Unsure::new("too few video blocks to estimate a frame rate").into());
         }
         video.frame_rate = Some(rate);
         video.avg_frame_rate = Some(rate);
+    }
+    Ok(())
+}
+
+/// MPEG audio's bit rate in Matroska is the average libavformat's parser takes over the
+/// frames it reads (about five seconds of them): the first frame's only if they all agree.
+fn constant_mpeg_audio(
+    src: &mut Source<'_>,
+    cluster: Option<u64>,
+    tracks: &[track::Track],
+) -> Result<(), Stop> {
+    for t in tracks {
+        let (Some(Need::MpegAudio), Stream::Audio(a)) = (&t.need, &t.stream) else { continue };
+        let (Some(rate), Some(sample_rate)) = (a.bit_rate, a.sample_rate.filter(|r| *r > 0)) else {
+            return Err(Unsure::new("MPEG audio without a bit rate").into());
+        };
+        let per_frame = if a.codec == "mp3" && sample_rate < 32_000 { 576 } else { 1152 };
+        let enough = usize::try_from(5 * u64::from(sample_rate) / per_frame + 4).unwrap_or(usize::MAX);
+        let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
+        blocks::mpeg_audio_rate_is_constant(src, cluster, t.number, &t.encoding, enough, rate)?;
     }
     Ok(())
 }
@@ -348,6 +369,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         None => false,
     };
     complete(src, seg.cluster, &mut tracks)?;
+    constant_mpeg_audio(src, seg.cluster, &tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
     estimate_rates(src, seg.cluster, scale, &mut tracks)?;

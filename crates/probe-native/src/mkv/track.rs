@@ -281,7 +281,8 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
                 "S_TEXT/ASS" | "S_TEXT/SSA" | "S_ASS" | "S_SSA" => "ass",
                 "S_HDMV/PGS" => "hdmv_pgs_subtitle",
                 "S_VOBSUB" => "dvd_subtitle",
-                "S_TEXT/WEBVTT" => "webvtt",
+                // ffmpeg's muxer writes WebVTT under the codec ID of the WebM specification.
+                "S_TEXT/WEBVTT" | "D_WEBVTT/SUBTITLES" => "webvtt",
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
             };
             Stream::Subtitle(SubtitleStream {
