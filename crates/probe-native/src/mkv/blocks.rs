@@ -22,6 +22,13 @@ struct Block {
     duration: bool,
 }
 
+/// A BlockGroup being walked: where it ends, and its block's track and place once seen.
+struct Group {
+    end: u64,
+    track: Option<u64>,
+    block: Block,
+}
+
 /// Walks the Clusters from `cluster`, handing each block of `track` to `visit`, which says how
 /// many packets it holds, until `enough` packets were seen or the file ends; returns how many
 /// were seen. BlockGroups are entered, their Block and BlockDuration matched at their end.
@@ -32,16 +39,16 @@ fn track_blocks(
     enough: usize,
     mut visit: impl FnMut(&mut Source<'_>, &Block) -> Result<usize, Stop>,
 ) -> Result<usize, Stop> {
-    // The BlockGroup being walked: where it ends, its block (track, body, size), a duration.
-    let mut group: Option<(u64, Option<(u64, u64, u64)>, bool)> = None;
+    // The BlockGroup being walked: where it ends, its block's track, the block.
+    let mut group: Option<Group> = None;
     let mut seen = 0;
     let mut at = cluster;
     for _ in 0..MAX_ELEMENTS {
-        if let Some((_, block, duration)) = group.filter(|(end, ..)| at >= *end) {
-            if let Some((_, body, size)) = block.filter(|(t, ..)| *t == track) {
-                seen += visit(src, &Block { body, size, duration })?;
-            }
-            group = None;
+        // A group is done when the walk passes its end; only its track's are visited.
+        if let Some(g) = group.take_if(|g| at >= g.end)
+            && g.track == Some(track)
+        {
+            seen += visit(src, &g.block)?;
         }
         if seen >= enough || at.saturating_add(2) > src.len {
             return Ok(seen);
@@ -53,18 +60,21 @@ fn track_blocks(
         match (id, size) {
             (CLUSTER, _) => at = body,
             (BLOCK_GROUP, Some(size)) if group.is_none() => {
-                group = Some((body.saturating_add(size), None, false));
+                let block = Block { body: 0, size: 0, duration: false };
+                group = Some(Group { end: body.saturating_add(size), track: None, block });
                 at = body;
             }
             (BLOCK_DURATION, Some(size)) => {
                 let g = group.as_mut().ok_or_else(|| Unsure::new("a BlockDuration outside a BlockGroup"))?;
-                g.2 = true;
+                g.block.duration = true;
                 at = body.saturating_add(size);
             }
             (SIMPLE_BLOCK | BLOCK, Some(size)) => {
                 let (number, _) = first_frame(&src.read(body, size.min(64))?)?;
                 match group.as_mut() {
-                    Some(g) if id == BLOCK => g.1 = Some((number, body, size)),
+                    Some(g) if id == BLOCK => {
+                        (g.track, g.block.body, g.block.size) = (Some(number), body, size);
+                    }
                     None if id == SIMPLE_BLOCK && number == track => {
                         seen += visit(src, &Block { body, size, duration: false })?;
                     }
@@ -98,7 +108,7 @@ pub(super) fn blocks_without_duration(
 
 /// The frames of a block whose start is `head` and whose size is `size`: (offset in the
 /// block, length) of each, from its lacing (none, Xiph, fixed-size or EBML).
-fn laced_frames(head: &[u8], size: u64) -> Result<Vec<(u64, u64)>, Unsure> {
+pub(crate) fn laced_frames(head: &[u8], size: u64) -> Result<Vec<(u64, u64)>, Unsure> {
     let short = || Unsure::new("a short block");
     let (_, header) = first_frame(head)?;
     let (_, len) = size_at(head, 0)?;

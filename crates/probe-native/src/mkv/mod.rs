@@ -10,6 +10,7 @@ mod track;
 
 use scanner_core::MediaInfo;
 
+pub(crate) use self::blocks::laced_frames;
 use self::track::{Need, Stream};
 use crate::bits::{be, u8_at};
 use crate::source::Source;

@@ -86,9 +86,12 @@ fn title(sample: &[u8]) -> Result<Option<String>, Unsure> {
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
+/// Nero chapters: (start in 100 ns units, title) of each.
+pub(crate) type NeroList = Vec<(u64, Option<String>)>;
+
 /// Nero chapters: each one's start (in 100 ns units) and title, as `mov_read_chpl` reads them
 /// (it stops quietly where the box says it ends).
-pub(super) fn nero(chpl: &[u8]) -> Result<Vec<(u64, Option<String>)>, Unsure> {
+pub(crate) fn nero(chpl: &[u8]) -> Result<NeroList, Unsure> {
     let version = u8_at(chpl, 0)?;
     let mut left = chpl.len() as i64 - 5;
     let mut at = if version != 0 { 8 } else { 4 };

@@ -7,6 +7,8 @@ mod chapters;
 mod fragments;
 mod streams;
 
+pub(crate) use self::chapters::nero;
+
 use crate::bits::{be, u8_at};
 use crate::source::Source;
 use crate::{Stop, Unsure, format_timing};
@@ -365,7 +367,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
 
 /// Movie metadata ffprobe turns into streams or chapters: cover art (`covr` in an iTunes
 /// `ilst`, an attached picture stream) and Nero chapters (`chpl`).
-fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<Option<Vec<(u64, Option<String>)>>, Unsure> {
+fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<Option<chapters::NeroList>, Unsure> {
     let mut seen_trak = false;
     let mut nero = None;
     for (kind, payload) in boxes(moov)? {

@@ -1,6 +1,6 @@
 //! H.264: the sequence parameter set, from `avcC`, Annex B streams or length-prefixed samples.
 
-use super::{Decoded, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
+use super::{Decoded, Fraction, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -161,7 +161,7 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
 /// An H.264 VUI: its colour and aspect ratio, whether pictures carry timing structures, and
 /// the time a frame lasts in seconds (two ticks: `2 × num_units_in_tick / time_scale`) when
 /// the timing information is present.
-fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool, Option<(u64, u64)>), Unsure> {
+fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool, Option<Fraction>), Unsure> {
     let vui = vui_start(bits)?;
     if bits.flag()? {
         bits.ue()?; // chroma_sample_loc_type_top_field

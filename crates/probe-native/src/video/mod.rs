@@ -18,6 +18,9 @@ use h264::h264_profile;
 pub(crate) use h264::{h264, h264_annex_b, h264_length_prefixed};
 pub(crate) use hevc::hevc;
 
+/// A fraction: (numerator, denominator).
+pub(crate) type Fraction = (u64, u64);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct VideoFacts {
     pub profile: Option<String>,
@@ -29,7 +32,7 @@ pub(crate) struct VideoFacts {
     pub decoded: Decoded,
     /// How long a frame lasts in seconds, as a fraction, where the bitstream says (H.264 VUI
     /// timing): libavformat's parser-derived packet durations, when the container gives none.
-    pub frame_time: Option<(u64, u64)>,
+    pub frame_time: Option<Fraction>,
 }
 
 impl VideoFacts {
