@@ -111,6 +111,12 @@ mod tests {
         // 66 ms: 15.15… snaps to 91/6.
         assert_eq!(rate(15, 1), Some(15.167));
         assert_eq!(rate(10, 1), Some(10.0));
+        // HEVC: one tick a frame (x265 writes 1/24 in its VPS).
+        assert_eq!(average_frame_rate(packet_ticks((1, 24), MS).unwrap(), MS), Some(24.417));
+        // A finer time base (TimestampScale 100 µs): 416 ticks, 24.038… snaps to 24.
+        let fine = (1, 10_000);
+        assert_eq!(packet_ticks((1, 24), fine), Some(416));
+        assert_eq!(average_frame_rate(416, fine), Some(24.0));
     }
 
     #[test]

@@ -237,9 +237,10 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
             };
             let rate = frame_rate(&fields)?;
             if rate.is_none() {
-                // libavformat estimates the rate from packet durations it derives, for H.264,
-                // from the VUI timing (see `estimate`); other codecs are left to ffprobe.
-                estimate = facts.frame_time.filter(|_| codec == "h264");
+                // libavformat estimates the rate from packet durations it derives, for H.264
+                // and HEVC, from the parameter sets' timing (see `estimate`); other codecs are
+                // left to ffprobe.
+                estimate = facts.frame_time.filter(|_| matches!(codec, "h264" | "hevc"));
                 estimate.ok_or_else(no_default_duration)?;
             }
             Stream::Video(facts.stream(codec, rate, &container)?)

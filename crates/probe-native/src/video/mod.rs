@@ -30,8 +30,9 @@ pub(crate) struct VideoFacts {
     pub height: u32,
     /// What the decoder reports beyond these: level, aspect ratio, colour, field order.
     pub decoded: Decoded,
-    /// How long a frame lasts in seconds, as a fraction, where the bitstream says (H.264 VUI
-    /// timing): libavformat's parser-derived packet durations, when the container gives none.
+    /// How long a frame lasts in seconds, as a fraction, where the parameter sets say (H.264:
+    /// two ticks of the VUI timing; HEVC: one tick of the VPS's timing, else the VUI's): what
+    /// libavformat derives packet durations from when the container gives none.
     pub frame_time: Option<Fraction>,
 }
 

@@ -192,6 +192,8 @@ pub const RECIPES: &[Recipe] = &[
     // VLC.
     r("vlc mkv h264 aac 25 fps", "VLC", "mkv", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 25}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
     r("vlc mkv h264 aac NTSC", "VLC", "mkv", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 ntsc}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc mkv hevc remux", "VLC", "mkv", &[&["cvlc", "-q", "{x265 copied into mp4 by ffmpeg}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc mkv remux of a HandBrake H.265 mkv", "VLC", "mkv", &[&["cvlc", "-q", "{handbrake preset H.265 MKV 720p30}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
     r("vlc avi mpeg4 mp2", "VLC", "avi", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4}", "--sout", "#transcode{vcodec=mp4v,acodec=mpga,ab=128,channels=2}:std{access=file,mux=avi,dst={out}}", "vlc://quit"]]),
     r("vlc mp4 remux", "VLC", "mp4", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 25}", "--sout", "#std{access=file,mux=mp4,dst={out}}", "vlc://quit"]]),
     // ffmpeg with odd options.
