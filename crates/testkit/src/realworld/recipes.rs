@@ -118,6 +118,14 @@ pub const RECIPES: &[Recipe] = &[
         &["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "{out}"],
         &["AtomicParsley", "{out}", "--title", "Episode", "--TVShowName", "Show", "--TVSeasonNum", "1", "--overWrite"],
     ]),
+    r("atomicparsley artwork and TV tags on a HandBrake m4v", "AtomicParsley", "m4v", &[
+        &["ffmpeg", Q, E, "-i", "{handbrake m4v no markers}", "-c", "copy", "-map", "0", "{out}"],
+        &["AtomicParsley", "{out}", "--artwork", "{cover jpg}", "--stik", "TV Show", "--TVShowName", "Show", "--TVEpisodeNum", "2", "--description", "An episode", "--overWrite"],
+    ]),
+    r("atomicparsley artwork on a HandBrake mp4 with chapters", "AtomicParsley", "mp4", &[
+        &["ffmpeg", Q, E, "-i", "{handbrake mp4 chapter track}", "-c", "copy", "-map", "0", "{out}"],
+        &["AtomicParsley", "{out}", "--artwork", "{cover jpg}", "--title", "Film", "--overWrite"],
+    ]),
     // Odd ffmpeg outputs.
     r("ffmpeg fragmented mp4 empty moov", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "{out}"]]),
     r("ffmpeg fragmented mp4 dash", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "-movflags", "frag_keyframe+empty_moov+default_base_moof+global_sidx", "{out}"]]),
