@@ -15,11 +15,13 @@ const BLOCK_DURATION: u32 = 0x9B;
 /// Bytes of a block read for its header and lace sizes.
 const BLOCK_HEAD: u64 = 1024;
 
-/// A block of the walked track: where its body is, its size, whether it has a BlockDuration.
+/// A block of the walked track: where its body is, its size, whether it has a BlockDuration,
+/// and its first bytes (64 at most).
 struct Block {
     body: u64,
     size: u64,
     duration: bool,
+    head: Vec<u8>,
 }
 
 /// A BlockGroup being walked: where it ends, and its block's track and place once seen.
@@ -60,7 +62,7 @@ fn track_blocks(
         match (id, size) {
             (CLUSTER, _) => at = body,
             (BLOCK_GROUP, Some(size)) if group.is_none() => {
-                let block = Block { body: 0, size: 0, duration: false };
+                let block = Block { body: 0, size: 0, duration: false, head: Vec::new() };
                 group = Some(Group { end: body.saturating_add(size), track: None, block });
                 at = body;
             }
@@ -70,13 +72,15 @@ fn track_blocks(
                 at = body.saturating_add(size);
             }
             (SIMPLE_BLOCK | BLOCK, Some(size)) => {
-                let (number, _) = first_frame(&src.read(body, size.min(64))?)?;
+                let head = src.read(body, size.min(64))?;
+                let (number, _) = first_frame(&head)?;
                 match group.as_mut() {
                     Some(g) if id == BLOCK => {
-                        (g.track, g.block.body, g.block.size) = (Some(number), body, size);
+                        g.track = Some(number);
+                        (g.block.body, g.block.size, g.block.head) = (body, size, head);
                     }
                     None if id == SIMPLE_BLOCK && number == track => {
-                        seen += visit(src, &Block { body, size, duration: false })?;
+                        seen += visit(src, &Block { body, size, duration: false, head })?;
                     }
                     None if id == SIMPLE_BLOCK => {}
                     _ => return Err(Unsure::new("a block out of place").into()),
@@ -185,8 +189,11 @@ pub(super) fn mpeg_audio_rate_is_constant(
         return Err(Unsure::new("compressed MPEG audio frames").into());
     }
     track_blocks(src, cluster, track, enough, |src, block| {
-        let head = src.read(block.body, block.size.min(BLOCK_HEAD))?;
-        let frames = laced_frames(&head, block.size)?;
+        // Lace sizes may run past the first bytes: then more of the block is read.
+        let frames = match laced_frames(&block.head, block.size) {
+            Ok(frames) => frames,
+            Err(_) => laced_frames(&src.read(block.body, block.size.min(BLOCK_HEAD))?, block.size)?,
+        };
         for (offset, len) in &frames {
             let start = src.read(block.body + offset, (*len).min(4))?;
             let facts = audio::mpeg_audio_header(&encoding.decode(&start)?)?;
