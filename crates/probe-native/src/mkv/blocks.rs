@@ -151,7 +151,10 @@ pub(crate) fn laced_frames(head: &[u8], size: u64) -> Result<Vec<(u64, u64)>, Un
                 // A signed difference: the raw value less half its range.
                 let bias = (1u64 << (7 * n - 1)) - 1;
                 let raw = raw.ok_or_else(short)?;
-                frame = (frame + raw).checked_sub(bias).ok_or_else(|| Unsure::new("a negative lace size"))?;
+                frame = frame
+                    .checked_add(raw)
+                    .and_then(|f| f.checked_sub(bias))
+                    .ok_or_else(|| Unsure::new("a lace size out of range"))?;
                 sizes.push(frame);
             }
         }
