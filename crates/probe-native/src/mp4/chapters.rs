@@ -7,7 +7,7 @@
 
 use scanner_core::Chapter;
 
-use super::{Track, child, need};
+use super::{Track, boxes, child, need};
 use crate::bits::{be, u8_at};
 use crate::source::Source;
 use crate::{Stop, Unsure, round3};
@@ -84,6 +84,29 @@ fn title(sample: &[u8]) -> Result<Option<String>, Unsure> {
     let end = decoded.find('\0').unwrap_or(decoded.len());
     let trimmed = decoded[..end].trim();
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// Whether a track's edit list starts with an empty edit (media time -1): the track, and so
+/// perhaps the file, then starts after zero.
+pub(super) fn starts_late(moov: &[u8]) -> Result<bool, Unsure> {
+    for (kind, trak) in boxes(moov)? {
+        let Some(elst) = (if &kind == b"trak" { child(trak, b"edts")? } else { None })
+            .map(|edts| child(edts, b"elst"))
+            .transpose()?
+            .flatten()
+        else {
+            continue;
+        };
+        if be(elst, 4, 4)? == 0 {
+            continue;
+        }
+        let empty =
+            if u8_at(elst, 0)? == 0 { be(elst, 12, 4)? == 0xFFFF_FFFF } else { be(elst, 16, 8)? == u64::MAX };
+        if empty {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Nero chapters: (start in 100 ns units, title) of each.
@@ -223,5 +246,24 @@ mod tests {
         let mut bad = chpl(0, &[(0, "x")]);
         *bad.last_mut().unwrap() = 0xff;
         assert!(nero(&bad).is_err());
+    }
+
+    fn wrap(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn an_empty_edit_starts_a_track_late() {
+        let moov = |media_time: [u8; 4]| {
+            let mut elst = vec![0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 100];
+            elst.extend_from_slice(&media_time);
+            wrap(b"trak", &wrap(b"edts", &wrap(b"elst", &elst)))
+        };
+        assert!(starts_late(&moov([0xFF; 4])).unwrap());
+        assert!(!starts_late(&moov([0, 0, 4, 0])).unwrap());
+        assert!(!starts_late(&wrap(b"trak", &[])).unwrap());
     }
 }

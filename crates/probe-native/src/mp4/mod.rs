@@ -306,7 +306,7 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     if let Some(list) = nero.as_deref().filter(|_| chapter_tracks.is_empty()) {
         // The last chapter ends at the file's end: its duration after its start time, which
         // a track starting late (an empty edit) moves from zero.
-        if starts_late(moov)? {
+        if chapters::starts_late(moov)? {
             return Err(Unsure::new("Nero chapters in a file whose tracks start late").into());
         }
         info.chapters = chapters::nero_chapters(list, micros);
@@ -368,29 +368,6 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         }
     }
     Ok(info)
-}
-
-/// Whether a track's edit list starts with an empty edit (media time -1): the track, and so
-/// perhaps the file, then starts after zero.
-fn starts_late(moov: &[u8]) -> Result<bool, Unsure> {
-    for (kind, trak) in boxes(moov)? {
-        let Some(elst) = (if &kind == b"trak" { child(trak, b"edts")? } else { None })
-            .map(|edts| child(edts, b"elst"))
-            .transpose()?
-            .flatten()
-        else {
-            continue;
-        };
-        if be(elst, 4, 4)? == 0 {
-            continue;
-        }
-        let empty =
-            if u8_at(elst, 0)? == 0 { be(elst, 12, 4)? == 0xFFFF_FFFF } else { be(elst, 16, 8)? == u64::MAX };
-        if empty {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// Movie metadata ffprobe turns into streams or chapters: cover art (`covr` in an iTunes
@@ -478,24 +455,5 @@ mod tests {
         assert!(boxes(&[0, 0, 0, 4, b'f', b'r', b'e', b'e']).is_err());
         let ok = boxes(&[0, 0, 0, 9, b'f', b'r', b'e', b'e', 7]).unwrap();
         assert_eq!(ok, vec![(*b"free", &[7u8][..])]);
-    }
-
-    fn wrap(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-        let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(body);
-        out
-    }
-
-    #[test]
-    fn an_empty_edit_starts_a_track_late() {
-        let moov = |media_time: [u8; 4]| {
-            let mut elst = vec![0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 100];
-            elst.extend_from_slice(&media_time);
-            wrap(b"trak", &wrap(b"edts", &wrap(b"elst", &elst)))
-        };
-        assert!(starts_late(&moov([0xFF; 4])).unwrap());
-        assert!(!starts_late(&moov([0, 0, 4, 0])).unwrap());
-        assert!(!starts_late(&wrap(b"trak", &[])).unwrap());
     }
 }
