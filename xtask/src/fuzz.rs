@@ -7,8 +7,8 @@ use std::process::Command;
 
 use crate::{Result, cargo, root, run};
 
-const TARGETS: [&str; 6] =
-    ["parse_path", "ffprobe_json", "native_mp4", "native_mkv", "native_avi", "native_codecs"];
+const TARGETS: [&str; 7] =
+    ["parse_path", "ffprobe_json", "native_mp4", "native_mkv", "native_avi", "native_codecs", "native_parts"];
 
 pub fn fuzz(args: &[String]) -> Result {
     let mut seconds = 60u64;
@@ -38,6 +38,7 @@ pub fn fuzz(args: &[String]) -> Result {
         ("native_mkv", &["mkv", "webm"]),
         ("native_avi", &["avi"]),
         ("native_codecs", &["264", "hevc", "aac", "ac3", "eac3", "mp3", "ivf"]),
+        ("native_parts", &["mp3", "aac"]),
     ] {
         seed_media(&fuzz_dir.join("corpus").join(target), extensions)?;
     }
@@ -147,7 +148,7 @@ fn seed_media(dir: &Path, extensions: &[&str]) -> Result {
             }
             let name = path.file_name().unwrap_or_default();
             let mut bytes = fs::read(&path).map_err(|e| e.to_string())?;
-            if dir.ends_with("native_codecs") {
+            if dir.ends_with("native_codecs") || dir.ends_with("native_parts") {
                 bytes.truncate(4096);
             }
             fs::write(dir.join(name), bytes).map_err(|e| e.to_string())?;

@@ -57,7 +57,10 @@ impl AudioFacts {
 /// the stream into HE-AAC (SBR left implicit at a core rate of 24 kHz or less, or signalled
 /// only by the backward-compatible extension), the answer is unsure.
 pub(crate) fn aac(asc: &[u8]) -> Result<AudioFacts, Unsure> {
-    let mut bits = Bits::new(asc);
+    // ffmpeg reads configurations from a buffer padded with zeros: a GASpecificConfig cut
+    // short (as some taggers leave it) reads as zero bits.
+    let padded = [asc, &[0; 8]].concat();
+    let mut bits = Bits::new(&padded);
     let object_type = |bits: &mut Bits<'_>| -> Result<u32, Unsure> {
         match bits.bits(5)? {
             31 => Ok(32 + bits.bits(6)?),
@@ -93,6 +96,9 @@ pub(crate) fn aac(asc: &[u8]) -> Result<AudioFacts, Unsure> {
     if !(1..=4).contains(&aot) {
         return Err(Unsure::new("an AAC object type other than Main, LC, SSR or LTP"));
     }
+    if bits.position() > asc.len() * 8 {
+        return Err(Unsure::new("an AudioSpecificConfig cut short"));
+    }
     let channels = match config {
         c @ 1..=6 => c,
         7 => 8,
@@ -108,7 +114,7 @@ pub(crate) fn aac(asc: &[u8]) -> Result<AudioFacts, Unsure> {
     // Like ffmpeg, look for the sync word bit by bit in what follows.
     if !hierarchical {
         let start = bits.position();
-        for offset in 0..bits.left().saturating_sub(15) {
+        for offset in 0..(asc.len() * 8).saturating_sub(start).saturating_sub(15) {
             let mut ext = Bits::new(asc);
             ext.skip(start + offset)?;
             if ext.bits(11)? != 0x2b7 {
@@ -220,6 +226,16 @@ pub(crate) fn ac3_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
 /// that carries a VBR header (Xing, Info, VBRI) is unsure: ffmpeg averages the bit rate of the
 /// frames it reads.
 pub(crate) fn mpeg_audio_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
+    let facts = mpeg_audio_header(data)?;
+    let head = data.get(..data.len().min(200)).unwrap_or_default();
+    if [b"Xing", b"Info", b"VBRI"].iter().any(|tag| head.windows(4).any(|w| w == *tag)) {
+        return Err(Unsure::new("MPEG audio with a VBR header"));
+    }
+    Ok(facts)
+}
+
+/// What the 4-byte header of an MPEG audio frame says: channels, sample rate, bit rate.
+pub(crate) fn mpeg_audio_header(data: &[u8]) -> Result<AudioFacts, Unsure> {
     let channels = mpeg_audio_frame_channels(data)?;
     let header = be(data, 0, 4)? as u32;
     let version = (header >> 19) & 3; // 0: MPEG 2.5, 2: MPEG 2, 3: MPEG 1
@@ -241,10 +257,6 @@ pub(crate) fn mpeg_audio_frame(data: &[u8]) -> Result<AudioFacts, Unsure> {
         (false, _) => [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
     };
     let kbps = *table.get(index).filter(|k| **k > 0).ok_or_else(|| Unsure::new("a free-format frame"))?;
-    let head = data.get(..data.len().min(200)).unwrap_or_default();
-    if [b"Xing", b"Info", b"VBRI"].iter().any(|tag| head.windows(4).any(|w| w == *tag)) {
-        return Err(Unsure::new("MPEG audio with a VBR header"));
-    }
     let mut facts = AudioFacts::plain(channels, sample_rate, false)?;
     facts.bit_rate = Some(kbps * 1000);
     Ok(facts)
@@ -376,5 +388,21 @@ mod tests {
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0xC4]).unwrap(), 1);
         assert_eq!(mpeg_audio_frame_channels(&[0xFF, 0xFB, 0x90, 0x44]).unwrap(), 2);
         assert!(mpeg_audio_frame_channels(&[0x00, 0xFB, 0x90, 0x44]).is_err());
+    }
+
+    #[test]
+    fn a_configuration_cut_short_reads_on_as_zeros() {
+        // LC, 44.1 kHz, stereo, dependsOnCoreCoder set but no core coder delay (mutagen's
+        // ep7.m4b): ffmpeg reads zeros past the end, as the native probe does.
+        let facts = aac(&[0x12, 0x12]).unwrap();
+        assert_eq!((facts.profile, facts.sample_rate, facts.channels), (Some("LC"), 44100, 2));
+        // Cut before the channel configuration: unsure.
+        assert!(aac(&[0x12]).is_err());
+        // A VBR header in the first frame is unsure; the header alone is read.
+        let mut info = vec![0xFF, 0xFB, 0x90, 0x44];
+        info.extend_from_slice(&[0; 32]);
+        info.extend_from_slice(b"Info");
+        assert!(mpeg_audio_frame(&info).is_err());
+        assert_eq!(mpeg_audio_header(&info).unwrap().bit_rate, Some(128_000));
     }
 }

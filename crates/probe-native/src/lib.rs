@@ -15,6 +15,7 @@ mod av1;
 mod avi;
 mod avi_index;
 mod bits;
+mod estimate;
 mod mkv;
 mod mp4;
 mod source;
@@ -133,6 +134,28 @@ pub fn read_codec_headers(data: &[u8]) -> usize {
         audio::ac3_frame_channels(data).is_ok(),
         audio::mpeg_audio_frame_channels(data).is_ok(),
         audio::vorbis_id_channels(data).is_ok(),
+    ]
+    .iter()
+    .filter(|ok| **ok)
+    .count()
+}
+
+/// Runs the readers of container parts that depend on every packet libavformat reads, not on
+/// headers alone, on `data`: Matroska block lacing, Nero chapter lists, MPEG audio frame
+/// headers, and the frame rate estimate from numbers taken from the bytes. Returns how many
+/// gave an answer. For fuzzing: each must return, whatever the bytes.
+pub fn read_container_parts(data: &[u8]) -> usize {
+    let number =
+        |at: usize| data.get(at..at + 8).map_or(0, |b| u64::from_be_bytes(b.try_into().unwrap_or_default()));
+    let (frame_time, time_base) = ((number(0), number(8)), (number(16), number(24)));
+    let ticks = estimate::packet_ticks(frame_time, time_base);
+    [
+        mkv::laced_frames(data, data.len() as u64).is_ok(),
+        mkv::laced_frames(data, number(0)).is_ok(),
+        mp4::nero(data).is_ok(),
+        audio::mpeg_audio_header(data).is_ok(),
+        ticks.is_some(),
+        estimate::average_frame_rate(ticks.unwrap_or(number(32)), time_base).is_some(),
     ]
     .iter()
     .filter(|ok| **ok)

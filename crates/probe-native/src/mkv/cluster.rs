@@ -7,13 +7,13 @@ use super::{id_at, size_at};
 use crate::source::Source;
 use crate::{Stop, Unsure};
 
-const CLUSTER: u32 = 0x1F43_B675;
-const BLOCK_GROUP: u32 = 0xA0;
-const BLOCK: u32 = 0xA1;
-const SIMPLE_BLOCK: u32 = 0xA3;
+pub(super) const CLUSTER: u32 = 0x1F43_B675;
+pub(super) const BLOCK_GROUP: u32 = 0xA0;
+pub(super) const BLOCK: u32 = 0xA1;
+pub(super) const SIMPLE_BLOCK: u32 = 0xA3;
 
 /// Element headers walked at most looking for the wanted tracks' first blocks.
-const MAX_ELEMENTS: usize = 1024;
+pub(super) const MAX_ELEMENTS: usize = 1024;
 /// Bytes read from the start of a block: enough for any frame header and, for AC-3, the next
 /// frame's header too.
 const BLOCK_START: u64 = 8192;
@@ -21,7 +21,7 @@ const BLOCK_START: u64 = 8192;
 const MAX_WHOLE_BLOCK: u64 = 1 << 20;
 
 /// A block's first frame: where it starts in the block, and the block's track.
-fn first_frame(block: &[u8]) -> Result<(u64, usize), Unsure> {
+pub(super) fn first_frame(block: &[u8]) -> Result<(u64, usize), Unsure> {
     let (track, len) = size_at(block, 0)?;
     let track = track.ok_or_else(|| Unsure::new("a block without a track number"))?;
     let flags = *block.get(len + 2).ok_or_else(|| Unsure::new("a short block"))?;

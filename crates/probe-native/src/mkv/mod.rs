@@ -2,6 +2,7 @@
 //! stream is only described by its frames, the first block of that track (`cluster.rs`).
 //! Codecs, layouts and encodings not listed here are [`Unsure`].
 
+mod blocks;
 mod chapters;
 mod cluster;
 mod details;
@@ -9,10 +10,11 @@ mod track;
 
 use scanner_core::MediaInfo;
 
+pub(crate) use self::blocks::laced_frames;
 use self::track::{Need, Stream};
 use crate::bits::{be, u8_at};
 use crate::source::Source;
-use crate::{Stop, Unsure, audio, format_timing, vpx};
+use crate::{Stop, Unsure, audio, estimate, format_timing, vpx};
 
 pub(crate) const CONTAINER: &str = "matroska,webm";
 
@@ -270,6 +272,56 @@ fn complete(src: &mut Source<'_>, cluster: Option<u64>, tracks: &mut [track::Tra
     Ok(())
 }
 
+/// The frame rates of video tracks without a default frame duration, as libavformat estimates
+/// them (`estimate`): only where every packet it reads gets the duration derived from the
+/// codec, which the blocks of the first Clusters are checked for (none may carry its own
+/// duration, and there must be at least the three packets the estimate needs).
+fn estimate_rates(
+    src: &mut Source<'_>,
+    cluster: Option<u64>,
+    scale: u64,
+    tracks: &mut [track::Track],
+) -> Result<(), Stop> {
+    // The stream's time base: TimestampScale nanoseconds.
+    let time_base = (scale, 1_000_000_000);
+    for t in tracks.iter_mut() {
+        let (Some(frame_time), Stream::Video(video)) = (t.estimate, &mut t.stream) else { continue };
+        let unsure = || Unsure::new("a frame rate libavformat estimates another way");
+        let ticks = estimate::packet_ticks(frame_time, time_base).ok_or_else(unsure)?;
+        let rate = estimate::average_frame_rate(ticks, time_base).ok_or_else(unsure)?;
+        // find_stream_info reads about 5 s of packets (max_analyze_duration): a few more.
+        let tick_ns = u128::from(ticks) * u128::from(scale);
+        let enough = usize::try_from(5_000_000_000 / tick_ns.max(1) + 4).unwrap_or(usize::MAX);
+        let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
+        if blocks::blocks_without_duration(src, cluster, t.number, enough)? < 3 {
+            return Err(Unsure::new("too few video blocks to estimate a frame rate").into());
+        }
+        video.frame_rate = Some(rate);
+        video.avg_frame_rate = Some(rate);
+    }
+    Ok(())
+}
+
+/// MPEG audio's bit rate in Matroska is the average libavformat's parser takes over the
+/// frames it reads (about five seconds of them): the first frame's only if they all agree.
+fn constant_mpeg_audio(
+    src: &mut Source<'_>,
+    cluster: Option<u64>,
+    tracks: &[track::Track],
+) -> Result<(), Stop> {
+    for t in tracks {
+        let (Some(Need::MpegAudio), Stream::Audio(a)) = (&t.need, &t.stream) else { continue };
+        let (Some(rate), Some(sample_rate)) = (a.bit_rate, a.sample_rate.filter(|r| *r > 0)) else {
+            return Err(Unsure::new("MPEG audio without a bit rate").into());
+        };
+        let per_frame = if a.codec == "mp3" && sample_rate < 32_000 { 576 } else { 1152 };
+        let enough = usize::try_from(5 * u64::from(sample_rate) / per_frame + 4).unwrap_or(usize::MAX);
+        let cluster = cluster.ok_or_else(|| Unsure::new("no Cluster near the start of the file"))?;
+        blocks::mpeg_audio_rate_is_constant(src, cluster, t.number, &t.encoding, enough, rate)?;
+    }
+    Ok(())
+}
+
 /// Whether the Attachments element at `at` holds a picture libavformat lists as an attached
 /// picture (complete attachments whose type is JPEG or PNG); other pictures are unsure.
 fn cover_art(src: &mut Source<'_>, at: u64) -> Result<bool, Stop> {
@@ -318,8 +370,10 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
         None => false,
     };
     complete(src, seg.cluster, &mut tracks)?;
+    constant_mpeg_audio(src, seg.cluster, &tracks)?;
     let info = elements(seg.info.as_deref().ok_or_else(|| Unsure::new("no Info"))?)?;
     let scale = find(&info, TIMESTAMP_SCALE).map(uint).transpose()?.unwrap_or(1_000_000);
+    estimate_rates(src, seg.cluster, scale, &mut tracks)?;
     let mut media = MediaInfo { container: Some(CONTAINER.to_owned()), cover_art, ..MediaInfo::default() };
     for t in tracks {
         match t.stream {

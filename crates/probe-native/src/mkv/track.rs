@@ -102,6 +102,9 @@ pub(super) struct Track {
     pub stream: Stream,
     pub need: Option<Need>,
     pub encoding: Encoding,
+    /// A video track without a default frame duration whose codec says how long a frame lasts
+    /// (seconds, as a fraction): its frame rate is libavformat's estimate from the packets.
+    pub estimate: Option<(u64, u64)>,
 }
 
 /// ContentEncodings: zlib or header stripping, of the frames and/or the CodecPrivate.
@@ -139,11 +142,15 @@ fn encodings(fields: &[(u32, &[u8])]) -> Result<(Encoding, Encoding), Unsure> {
     Ok((frames, private))
 }
 
-fn frame_rate(fields: &[(u32, &[u8])]) -> Result<f64, Unsure> {
+fn frame_rate(fields: &[(u32, &[u8])]) -> Result<Option<f64>, Unsure> {
     match find(fields, DEFAULT_DURATION).map(uint).transpose()?.unwrap_or(0) {
-        0 => Err(Unsure::new("no default frame duration")),
-        ns => Ok(round3(1e9 / ns as f64)),
+        0 => Ok(None),
+        ns => Ok(Some(round3(1e9 / ns as f64))),
     }
+}
+
+fn no_default_duration() -> Unsure {
+    Unsure::new("no default frame duration")
 }
 
 /// The channel count in a Vorbis CodecPrivate: Xiph-laced headers, the first the
@@ -203,6 +210,7 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
     let language = find(&fields, LANGUAGE).map_or_else(|| "eng".to_owned(), text);
     let language = (!language.is_empty() && language != "und").then_some(language);
     let mut need = None;
+    let mut estimate = None;
     let flags = details::flags(&fields)?;
     let mut container = Container { index, ..Container::default() };
     let stream = match find(&fields, TRACK_TYPE).map(uint).transpose()? {
@@ -217,16 +225,25 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
                 "V_MPEGH/ISO/HEVC" => ("hevc", video::hevc(private)?),
                 "V_AV1" => ("av1", video::av1(private, width, height)?),
                 "V_VP8" | "V_VP9" => {
-                    let rate = Some(frame_rate(&fields)?);
+                    let rate = Some(frame_rate(&fields)?.ok_or_else(no_default_duration)?);
                     need = Some(match codec_id.as_str() {
                         "V_VP8" => Need::Vp8 { width, height, rate },
                         _ => Need::Vp9 { width, height, rate },
                     });
-                    return Ok(Track { number, container, stream: Stream::InFirstFrame, need, encoding });
+                    let stream = Stream::InFirstFrame;
+                    return Ok(Track { number, container, stream, need, encoding, estimate: None });
                 }
                 _ => return Err(Unsure::new("a video codec the native probe does not read")),
             };
-            Stream::Video(facts.stream(codec, Some(frame_rate(&fields)?), &container)?)
+            let rate = frame_rate(&fields)?;
+            if rate.is_none() {
+                // libavformat estimates the rate from packet durations it derives, for H.264
+                // and HEVC, from the parameter sets' timing (see `estimate`); other codecs are
+                // left to ffprobe.
+                estimate = facts.frame_time.filter(|_| matches!(codec, "h264" | "hevc"));
+                estimate.ok_or_else(no_default_duration)?;
+            }
+            Stream::Video(facts.stream(codec, rate, &container)?)
         }
         Some(2) => {
             let sound = find(&fields, AUDIO).map(elements).transpose()?.unwrap_or_default();
@@ -265,7 +282,8 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
                 "S_TEXT/ASS" | "S_TEXT/SSA" | "S_ASS" | "S_SSA" => "ass",
                 "S_HDMV/PGS" => "hdmv_pgs_subtitle",
                 "S_VOBSUB" => "dvd_subtitle",
-                "S_TEXT/WEBVTT" => "webvtt",
+                // ffmpeg's muxer writes WebVTT under the codec ID of the WebM specification.
+                "S_TEXT/WEBVTT" | "D_WEBVTT/SUBTITLES" => "webvtt",
                 _ => return Err(Unsure::new("a subtitle format the native probe does not read")),
             };
             Stream::Subtitle(SubtitleStream {
@@ -282,7 +300,7 @@ pub(super) fn track(entry: &[u8], index: u32) -> Result<Track, Unsure> {
         }
         _ => return Err(Unsure::new("a track of an unknown kind")),
     };
-    Ok(Track { number, container, stream, need, encoding })
+    Ok(Track { number, container, stream, need, encoding, estimate })
 }
 
 #[cfg(test)]

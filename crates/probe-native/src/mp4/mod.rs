@@ -7,6 +7,8 @@ mod chapters;
 mod fragments;
 mod streams;
 
+pub(crate) use self::chapters::nero;
+
 use crate::bits::{be, u8_at};
 use crate::source::Source;
 use crate::{Stop, Unsure, format_timing};
@@ -300,15 +302,29 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
     if chapter_tracks.len() > 1 {
         return Err(Unsure::new("several QuickTime chapter tracks").into());
     }
-    metadata(moov, &mut info)?;
+    let nero = metadata(moov, &mut info)?;
+    if let Some(list) = nero.as_deref().filter(|_| chapter_tracks.is_empty()) {
+        // The last chapter ends at the file's end: its duration after its start time, which
+        // a track starting late (an empty edit) moves from zero.
+        if chapters::starts_late(moov)? {
+            return Err(Unsure::new("Nero chapters in a file whose tracks start late").into());
+        }
+        info.chapters = chapters::nero_chapters(list, micros);
+    }
     // Every track is a stream, numbered in file order.
     let traks = boxes(moov)?.into_iter().filter(|(kind, _)| kind == b"trak");
     for (index, (_, trak)) in traks.enumerate() {
         let index = u32::try_from(index).map_err(|_| Unsure::new("too many tracks"))?;
         let t = track(trak)?;
         if chapter_tracks.contains(&track_id(trak)?) {
-            // libavformat lists it as a data stream (not stored) and reads it as chapters.
-            info.chapters = chapters::read(src, &t, trak)?;
+            // libavformat lists it as a data stream (not stored) and reads it as chapters,
+            // numbered by sample: they replace the Nero chapters of the same numbers.
+            let (list, samples) = chapters::read(src, &t, trak)?;
+            if nero.as_ref().is_some_and(|n| !n.is_empty() && (n.len() > list.len() || list.len() < samples))
+            {
+                return Err(Unsure::new("Nero chapters a chapter track does not replace").into());
+            }
+            info.chapters = list;
             continue;
         }
         match &t.handler {
@@ -356,8 +372,9 @@ pub(crate) fn probe(src: &mut Source<'_>) -> Result<MediaInfo, Stop> {
 
 /// Movie metadata ffprobe turns into streams or chapters: cover art (`covr` in an iTunes
 /// `ilst`, an attached picture stream) and Nero chapters (`chpl`).
-fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
+fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<Option<chapters::NeroList>, Unsure> {
     let mut seen_trak = false;
+    let mut nero = None;
     for (kind, payload) in boxes(moov)? {
         match &kind {
             b"trak" => seen_trak = true,
@@ -365,7 +382,11 @@ fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
                 let udta = if &kind == b"meta" { moov_meta(payload)? } else { boxes(payload)? };
                 for (inner, body) in udta {
                     let pictures = match &inner {
-                        b"chpl" => return Err(Unsure::new("Nero chapters")),
+                        b"chpl" if nero.is_some() => return Err(Unsure::new("several Nero chapter lists")),
+                        b"chpl" => {
+                            nero = Some(chapters::nero(body)?);
+                            false
+                        }
                         b"meta" => cover_art(&boxes_of_meta(body)?)?,
                         b"ilst" => cover_art(&[(inner, body)])?,
                         _ => false,
@@ -380,7 +401,7 @@ fn metadata(moov: &[u8], info: &mut MediaInfo) -> Result<(), Unsure> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(nero)
 }
 
 /// A `meta` box's children, whether it is a full box (ISO) or not (QuickTime).

@@ -237,6 +237,30 @@ pub(super) fn video_stream(t: &Track<'_>, first: Option<&[u8]>, index: u32) -> R
     facts.stream(codec, frame_rate(t)?, &container(t, children, index)?)
 }
 
+/// PCM in QuickTime: ffmpeg's PCM decoders name no channel layout, so ffprobe gives the one of
+/// the sample entry's `chan` box (Core Audio layout tags for mono and stereo), or none.
+fn pcm(
+    codec: &'static str,
+    channels: u32,
+    rate: u32,
+    children: &[u8],
+) -> Result<(&'static str, audio::AudioFacts), Unsure> {
+    let mut facts = audio::AudioFacts::plain(channels, rate, false)?;
+    facts.layout = match child(children, b"chan")? {
+        None if child(children, b"wave")?.is_some() => {
+            return Err(Unsure::new("PCM with a wave box"));
+        }
+        None => None,
+        Some(chan) => match (be(chan, 4, 4)?, channels) {
+            // kAudioChannelLayoutTag_Mono and _Stereo: (100 << 16) | 1, (101 << 16) | 2.
+            (0x64_0001, 1) => Some("mono"),
+            (0x65_0002, 2) => Some("stereo"),
+            _ => return Err(Unsure::new("a QuickTime channel layout the native probe does not name")),
+        },
+    };
+    Ok((codec, facts))
+}
+
 pub(super) fn audio_stream(src: &mut Source<'_>, t: &Track<'_>, index: u32) -> Result<AudioStream, Stop> {
     let body = t.entry_body;
     let version = be(body, 8, 2)?;
@@ -277,10 +301,10 @@ pub(super) fn audio_stream(src: &mut Source<'_>, t: &Track<'_>, index: u32) -> R
         },
         // QuickTime's entry for MP3, and PCM by byte order and sample size.
         b".mp3" => plain("mp3")?,
-        b"sowt" if sample_bits == 16 => plain("pcm_s16le")?,
-        b"twos" if sample_bits == 16 => plain("pcm_s16be")?,
+        b"sowt" if sample_bits == 16 => pcm("pcm_s16le", entry_channels, entry_rate, children)?,
+        b"twos" if sample_bits == 16 => pcm("pcm_s16be", entry_channels, entry_rate, children)?,
         b"in24" if child(children, b"enda")?.is_none() && child(children, b"wave")?.is_none() => {
-            plain("pcm_s24be")?
+            pcm("pcm_s24be", entry_channels, entry_rate, children)?
         }
         b"alac" => {
             // The magic cookie: version and flags, then ALACSpecificConfig (numChannels at 9,

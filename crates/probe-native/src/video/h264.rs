@@ -1,6 +1,6 @@
 //! H.264: the sequence parameter set, from `avcC`, Annex B streams or length-prefixed samples.
 
-use super::{Decoded, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
+use super::{Decoded, Fraction, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -110,7 +110,8 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
             *c = u64::from(bits.ue()?);
         }
     }
-    let (colour, pic_struct) = if bits.flag()? { vui(&mut bits)? } else { (Vui::ABSENT, false) };
+    let (colour, pic_struct, frame_time) =
+        if bits.flag()? { vui(&mut bits)? } else { (Vui::ABSENT, false, None) };
     // A frame-only stream without picture timing structures is progressive; otherwise the
     // field order is in the slices and SEI messages, which only a decoder reads.
     if !frame_mbs_only || pic_struct {
@@ -148,6 +149,7 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     };
     Ok(VideoFacts {
         decoded,
+        frame_time,
         profile: Some(h264_profile(profile_idc, constraints)?.to_owned()),
         pix_fmt,
         bit_depth: depth,
@@ -156,15 +158,21 @@ fn h264_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
     })
 }
 
-/// An H.264 VUI: its colour and aspect ratio, and whether pictures carry timing structures.
-fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool), Unsure> {
+/// An H.264 VUI: its colour and aspect ratio, whether pictures carry timing structures, and
+/// the time a frame lasts in seconds (two ticks: `2 × num_units_in_tick / time_scale`) when
+/// the timing information is present.
+fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool, Option<Fraction>), Unsure> {
     let vui = vui_start(bits)?;
     if bits.flag()? {
         bits.ue()?; // chroma_sample_loc_type_top_field
         bits.ue()?;
     }
+    let mut frame_time = None;
     if bits.flag()? {
-        bits.skip(65)?; // num_units_in_tick, time_scale, fixed_frame_rate_flag
+        let units_in_tick = u64::from(bits.bits(32)?);
+        let time_scale = u64::from(bits.bits(32)?);
+        bits.skip(1)?; // fixed_frame_rate_flag
+        frame_time = (units_in_tick > 0 && time_scale > 0).then_some((2 * units_in_tick, time_scale));
     }
     let nal_hrd = bits.flag()?;
     if nal_hrd {
@@ -177,7 +185,7 @@ fn vui(bits: &mut Bits<'_>) -> Result<(Vui, bool), Unsure> {
     if nal_hrd || vcl_hrd {
         bits.skip(1)?; // low_delay_hrd_flag
     }
-    Ok((vui, bits.flag()?))
+    Ok((vui, bits.flag()?, frame_time))
 }
 
 fn skip_hrd(bits: &mut Bits<'_>) -> Result<(), Unsure> {

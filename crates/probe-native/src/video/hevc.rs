@@ -1,6 +1,6 @@
 //! HEVC: the sequence parameter set, from `hvcC`.
 
-use super::{Decoded, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
+use super::{Decoded, Fraction, VideoFacts, Vui, depth_of, gbr_pix_fmt, vui_start, yuv_pix_fmt};
 use crate::Unsure;
 use crate::bits::{Bits, be, u8_at, unescape};
 
@@ -87,6 +87,7 @@ pub(crate) fn hevc(hvcc: &[u8]) -> Result<VideoFacts, Unsure> {
     }
     let arrays = u8_at(hvcc, 22)?;
     let mut at = 23;
+    let mut vps = Vec::new();
     for _ in 0..arrays {
         let nal_type = u8_at(hvcc, at)? & 0x3f;
         let count = be(hvcc, at + 1, 2)?;
@@ -94,13 +95,56 @@ pub(crate) fn hevc(hvcc: &[u8]) -> Result<VideoFacts, Unsure> {
         for _ in 0..count {
             let len = be(hvcc, at, 2)? as usize;
             let nal = hvcc.get(at + 2..at + 2 + len).ok_or_else(|| Unsure::new("an hvcC ends early"))?;
+            if nal_type == 32 && nal.len() > 2 {
+                vps.push(nal);
+            }
             if nal_type == 33 && nal.len() > 2 {
-                return hevc_sps(&unescape(&nal[2..]));
+                let mut facts = hevc_sps(&unescape(&nal[2..]))?;
+                // The frame time ffmpeg's parser takes: the VPS's timing before the SPS's. With
+                // several (or no readable) video parameter sets, it is not known here.
+                facts.frame_time = match vps.as_slice() {
+                    [] => facts.frame_time,
+                    [one] => vps_timing(&unescape(&one[2..])).ok().and_then(|t| t.or(facts.frame_time)),
+                    _ => None,
+                };
+                return Ok(facts);
             }
             at += 2 + len;
         }
     }
     Err(Unsure::new("an hvcC without a sequence parameter set"))
+}
+
+/// The timing of a video parameter set: (num_units_in_tick, time_scale), when present.
+fn vps_timing(vps: &[u8]) -> Result<Option<Fraction>, Unsure> {
+    let mut bits = Bits::new(vps);
+    bits.skip(4 + 1 + 1 + 6)?; // id, base layer flags, vps_max_layers_minus1
+    let max_sub_layers_minus1 = bits.bits(3)?;
+    bits.skip(1 + 16)?; // temporal_id_nesting_flag, reserved 0xffff
+    skip_profile_tier_level(&mut bits, max_sub_layers_minus1)?;
+    let all_layers = bits.flag()?;
+    for _ in if all_layers { 0 } else { max_sub_layers_minus1 }..=max_sub_layers_minus1 {
+        bits.ue()?;
+        bits.ue()?;
+        bits.ue()?;
+    }
+    let max_layer_id = bits.bits(6)? as usize;
+    let layer_sets = bits.ue()?;
+    if layer_sets > 1023 {
+        return Err(Unsure::new("too many layer sets"));
+    }
+    bits.skip(layer_sets as usize * (max_layer_id + 1))?;
+    timing(&mut bits)
+}
+
+/// `timing_info_present_flag`, then (num_units_in_tick, time_scale) if set and not zero.
+fn timing(bits: &mut Bits<'_>) -> Result<Option<Fraction>, Unsure> {
+    if !bits.flag()? {
+        return Ok(None);
+    }
+    let units_in_tick = u64::from(bits.bits(32)?);
+    let time_scale = u64::from(bits.bits(32)?);
+    Ok((units_in_tick > 0 && time_scale > 0).then_some((units_in_tick, time_scale)))
 }
 
 fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
@@ -164,6 +208,7 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         }
     }
     bits.skip(2)?; // sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag
+    let mut frame_time = None;
     let colour = if bits.flag()? {
         let vui = vui_start(&mut bits)?;
         if bits.flag()? {
@@ -175,6 +220,18 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
             // field_seq_flag, frame_field_info_present_flag
             return Err(Unsure::new("HEVC coded as fields, or with picture structures"));
         }
+        // The timing after the default display window; a VUI that ends early only leaves it
+        // unknown.
+        frame_time = (|| {
+            if bits.flag()? {
+                for _ in 0..4 {
+                    bits.ue()?;
+                }
+            }
+            timing(&mut bits)
+        })()
+        .ok()
+        .flatten();
         vui
     } else {
         Vui::ABSENT
@@ -215,5 +272,6 @@ fn hevc_sps(sps: &[u8]) -> Result<VideoFacts, Unsure> {
         bit_depth: depth,
         width,
         height,
+        frame_time,
     })
 }

@@ -18,6 +18,9 @@ use h264::h264_profile;
 pub(crate) use h264::{h264, h264_annex_b, h264_length_prefixed};
 pub(crate) use hevc::hevc;
 
+/// A fraction: (numerator, denominator).
+pub(crate) type Fraction = (u64, u64);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct VideoFacts {
     pub profile: Option<String>,
@@ -27,6 +30,10 @@ pub(crate) struct VideoFacts {
     pub height: u32,
     /// What the decoder reports beyond these: level, aspect ratio, colour, field order.
     pub decoded: Decoded,
+    /// How long a frame lasts in seconds, as a fraction, where the parameter sets say (H.264:
+    /// two ticks of the VUI timing; HEVC: one tick of the VPS's timing, else the VUI's): what
+    /// libavformat derives packet durations from when the container gives none.
+    pub frame_time: Option<Fraction>,
 }
 
 impl VideoFacts {
@@ -37,7 +44,7 @@ impl VideoFacts {
         width: u32,
         height: u32,
     ) -> Self {
-        Self { profile, pix_fmt, bit_depth, width, height, decoded: Decoded::default() }
+        Self { profile, pix_fmt, bit_depth, width, height, decoded: Decoded::default(), frame_time: None }
     }
 
     /// The stream as the catalog stores it, with what the container says.
@@ -211,7 +218,15 @@ pub(crate) fn av1_stream(
         // The decoder leaves the field order to the container.
         field_order: None,
     };
-    Ok(VideoFacts { profile: Some(name.to_owned()), pix_fmt, bit_depth: seq.depth, width, height, decoded })
+    Ok(VideoFacts {
+        profile: Some(name.to_owned()),
+        pix_fmt,
+        bit_depth: seq.depth,
+        width,
+        height,
+        decoded,
+        frame_time: None,
+    })
 }
 
 /// A `vpcC` (VP codec configuration, version 1) record; the size comes from the container.
@@ -249,7 +264,8 @@ pub(crate) fn vp9(vpcc: &[u8], width: u32, height: u32) -> Result<VideoFacts, Un
 }
 
 /// MPEG-4 Part 2: the profile from the visual object sequence header (`00 00 01 B0`) in
-/// `config` (decoder-specific info, or the first frame); the size comes from the container.
+/// `config` (decoder-specific info, or the first frame); the size is the video object layer's
+/// where it gives one (ffmpeg's decoder takes it over the container's), else the container's.
 pub(crate) fn mpeg4(config: &[u8], width: u32, height: u32) -> Result<VideoFacts, Unsure> {
     let at = config.windows(4).position(|w| w == [0, 0, 1, 0xB0]);
     let level = at
@@ -265,13 +281,21 @@ pub(crate) fn mpeg4(config: &[u8], width: u32, height: u32) -> Result<VideoFacts
         0x08 => 0,
         l => i32::from(l & 0x0f),
     };
+    let vol = mpeg4_vol(config)?;
+    let (width, height) = vol.size.unwrap_or((width, height));
     let mut facts = VideoFacts::new(Some(profile.to_owned()), "yuv420p".to_owned(), 8, width, height);
-    facts.decoded = Decoded { level: Some(level), sar: mpeg4_sar(config)?, ..Decoded::default() };
+    facts.decoded = Decoded { level: Some(level), sar: vol.sar, ..Decoded::default() };
     Ok(facts)
 }
 
-/// The pixel aspect ratio of an MPEG-4 Part 2 video object layer (`00 00 01 2x`).
-fn mpeg4_sar(config: &[u8]) -> Result<Option<(u64, u64)>, Unsure> {
+/// What an MPEG-4 Part 2 video object layer (`00 00 01 2x`) says: the pixel aspect ratio, and
+/// the picture size when it is not zero.
+struct Vol {
+    sar: Option<(u64, u64)>,
+    size: Option<(u32, u32)>,
+}
+
+fn mpeg4_vol(config: &[u8]) -> Result<Vol, Unsure> {
     let at = config.windows(4).position(|w| w[..3] == [0, 0, 1] && w[3] & 0xF0 == 0x20);
     let at = at.ok_or_else(|| Unsure::new("no MPEG-4 video object layer header"))?;
     let mut bits = Bits::new(&config[at + 4..]);
@@ -283,7 +307,30 @@ fn mpeg4_sar(config: &[u8]) -> Result<Option<(u64, u64)>, Unsure> {
         15 => (u64::from(bits.bits(8)?), u64::from(bits.bits(8)?)),
         i => *[(0, 1), (1, 1), (12, 11), (10, 11), (16, 11), (40, 33)].get(i as usize).unwrap_or(&(0, 1)),
     };
-    Ok(Some(sar).filter(|(n, d)| *n > 0 && *d > 0))
+    let sar = Some(sar).filter(|(n, d)| *n > 0 && *d > 0);
+    if bits.flag()? {
+        // vol_control_parameters: chroma_format, low_delay, then the VBV parameters.
+        bits.skip(3)?;
+        if bits.flag()? {
+            bits.skip(79)?;
+        }
+    }
+    if bits.bits(2)? != 0 {
+        return Err(Unsure::new("an MPEG-4 video object layer that is not rectangular"));
+    }
+    bits.skip(1)?; // marker
+    let resolution = bits.bits(16)?;
+    bits.skip(1)?; // marker
+    if bits.flag()? {
+        // fixed_vop_time_increment, in as many bits as the resolution needs (at least one).
+        bits.skip(resolution.saturating_sub(1).checked_ilog2().map_or(1, |l| l as usize + 1))?;
+    }
+    bits.skip(1)?; // marker
+    let width = bits.bits(13)?;
+    bits.skip(1)?; // marker
+    let height = bits.bits(13)?;
+    let size = (width > 0 && height > 0).then_some((width, height));
+    Ok(Vol { sar, size })
 }
 
 #[cfg(test)]

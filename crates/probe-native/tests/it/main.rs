@@ -18,6 +18,7 @@ fn fuzz_findings_are_read_without_panicking() {
             assert!(info.bit_rate.is_none() || info.duration_secs.is_some_and(|d| d > 0.0), "{info:?}");
         }
         probe_native::read_codec_headers(&bytes);
+        probe_native::read_container_parts(&bytes);
         seen += 1;
     }
     assert!(seen >= 1);

