@@ -174,7 +174,7 @@ fn cursor_decode(cursor: &str) -> Result<PathBuf, ApiError> {
 }
 
 /// The library named, which must be configured (404 otherwise).
-pub(super) fn library<'a>(
+pub(crate) fn library<'a>(
     state: &'a AppState,
     name: &Option<String>,
 ) -> Result<Option<&'a crate::Library>, ApiError> {
