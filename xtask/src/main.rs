@@ -101,24 +101,47 @@ fn is_root() -> bool {
 
 /// FFmpeg's ffprobe runs in every scan test; install it with apt when we may.
 fn ensure_ffmpeg() -> Result {
-    if works("ffprobe", "-version") && works("ffmpeg", "-version") {
+    ensure_apt(&["ffmpeg"], &["ffprobe", "ffmpeg"], "FFmpeg (ffmpeg and ffprobe)")
+}
+
+/// The dashboard's browser tests drive Debian's Chromium through its WebDriver.
+fn ensure_browser() -> Result {
+    ensure_apt(&["chromium", "chromium-driver"], &["chromium", "chromedriver"], "Chromium and chromedriver")
+}
+
+/// Installs `packages` with apt when one of `programs` does not answer `-version`/`--version`
+/// and we may (root with apt).
+fn ensure_apt(packages: &[&str], programs: &[&str], what: &str) -> Result {
+    let present = || programs.iter().all(|p| works(p, "-version") || works(p, "--version"));
+    if present() {
         return Ok(());
     }
     if is_root() && works("apt-get", "--version") {
-        let install =
-            || Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]).status();
+        let install = || {
+            Command::new("apt-get")
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(packages)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+        };
         if !install().is_ok_and(|s| s.success()) {
             run("apt-get update", Command::new("apt-get").arg("update"))?;
             run(
-                "install ffmpeg",
-                Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]),
+                &format!("install {}", packages.join(" ")),
+                Command::new("apt-get")
+                    .args(["install", "-y", "--no-install-recommends"])
+                    .args(packages)
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
             )?;
         }
-        if works("ffprobe", "-version") {
+        if present() {
             return Ok(());
         }
     }
-    Err("FFmpeg (ffmpeg and ffprobe) is required by the tests: install it, e.g. `sudo apt-get install ffmpeg`".into())
+    Err(format!(
+        "{what} is required by the tests: install it, e.g. `sudo apt-get install {}`",
+        packages.join(" ")
+    ))
 }
 
 /// The Debian packages the real-world test corpus is made with (`testkit::realworld::APT_PACKAGES`
@@ -267,6 +290,7 @@ fn bench(args: &[String]) -> Result {
 fn ci() -> Result {
     let started = Instant::now();
     ensure_ffmpeg()?;
+    ensure_browser()?;
     ensure_media_tools()?;
     let skips = target_dir().join("test-skips.log");
     let _ = std::fs::remove_file(&skips);

@@ -34,6 +34,8 @@ pub(crate) fn page(title: &str, nav: Nav, ctx: &Ctx, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
+                // No favicon request (a 404 in every page's console).
+                link rel="icon" href="data:,";
                 title { (title) " · mediascan" }
                 link rel="stylesheet" href=(assets::css_url());
                 script src=(assets::js_url()) defer {}
