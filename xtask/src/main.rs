@@ -12,6 +12,7 @@
 mod api;
 mod bench;
 mod fuzz;
+mod pages_bench;
 mod peers;
 mod report_bench;
 mod sidecar_bench;
@@ -30,12 +31,13 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [watch] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [watch] [pages] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             --peers: also score the parser on the peer suites in ../shared;
                             realistic: only the realistic library, which scan includes;
                             report: the library report on 100 000 files, SQLite and PostgreSQL;
-                            watch: mediascan watch latency, a burst, an idle 100 000-file library)
+                            watch: mediascan watch latency, a burst, an idle 100 000-file library;
+                            pages: each dashboard page on 100 000 files, SQLite and PostgreSQL)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
@@ -256,7 +258,7 @@ fn bench(args: &[String]) -> Result {
     let chosen: Vec<&str> =
         args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
-        if !["parser", "scan", "realistic", "report", "sidecars", "watch"].contains(arg) {
+        if !["parser", "scan", "realistic", "report", "sidecars", "watch", "pages"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -283,6 +285,9 @@ fn bench(args: &[String]) -> Result {
     }
     if wants("watch") {
         watch_bench::watch_bench()?;
+    }
+    if wants("pages") {
+        pages_bench::pages_bench()?;
     }
     Ok(())
 }

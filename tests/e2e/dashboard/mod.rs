@@ -149,6 +149,10 @@ on_both!(browse_to_an_episode_and_edit_it_so_the_edit_survives_a_rescan, |db| {
 
     // No token: no login, the first page is the libraries.
     visit(&browser, &server, "/", None).await;
+    // The console check sees what a page logs.
+    browser.script("console.error('mediascan console probe');", json!([])).await;
+    let logged = browser.console_errors().await;
+    assert!(logged.iter().any(|e| e.contains("mediascan console probe")), "{logged:?}");
     browser.click("form[action='/libraries/lib/scan'] button.primary").await;
     browser.wait_for("the scan to complete", &format!("{STATUS} === 'completed'")).await;
 

@@ -18,39 +18,19 @@ const KINDS: [MediaKind; 5] =
     [MediaKind::Movie, MediaKind::Episode, MediaKind::Extra, MediaKind::Sample, MediaKind::Unknown];
 const STATUSES: [MediaStatus; 3] = [MediaStatus::Ok, MediaStatus::Failed, MediaStatus::Missing];
 
-/// A `<select>` of `options` (value, label) with `current` chosen and "any" first.
-fn select(label: &str, name: &str, current: Option<&str>, options: &[(String, String)]) -> Markup {
-    html! {
-        label { (label)
-            select name=(name) {
-                option value="" { "Any" }
-                @for (value, text) in options {
-                    option value=(value) selected[current == Some(value.as_str())] { (text) }
-                }
-            }
-        }
-    }
-}
-
-fn pairs<I: IntoIterator<Item = &'static str>>(names: I) -> Vec<(String, String)> {
-    names.into_iter().map(|n| (n.to_owned(), n.replace('_', " "))).collect()
-}
-
 fn filters(state: &AppState, p: &MediaParams) -> Markup {
-    let libraries: Vec<(String, String)> =
-        state.app.libraries().keys().map(|n| (n.clone(), n.clone())).collect();
     let profiles: Vec<(String, String)> =
         state.app.settings().profiles.all().iter().map(|p| (p.name.clone(), p.name.clone())).collect();
     html! {
         form.filters method="get" action="/catalog" role="search" {
             label { "Search" input type="search" name="q" value=[p.q.as_deref()] maxlength="1000" placeholder="show or title"; }
-            (select("Library", "library", p.library.as_deref(), &libraries))
-            (select("Kind", "kind", p.kind.map(MediaKind::as_str), &pairs(KINDS.map(MediaKind::as_str))))
+            (layout::library_select(state, p.library.as_deref()))
+            (layout::select("Kind", "kind", p.kind.map(MediaKind::as_str), &layout::options(KINDS.map(MediaKind::as_str))))
             label { "Video codec" input name="codec" value=[p.codec.as_deref()] size="8" maxlength="64" pattern="[A-Za-z0-9_]{1,64}" placeholder="hevc"; }
-            (select("HDR", "hdr", p.hdr.map(HdrKind::as_str), &pairs(HdrKind::ALL.map(HdrKind::as_str))))
-            (select("Profile", "profile", p.profile.as_deref(), &profiles))
-            (select("Decision", "decision", p.decision.map(Decision::as_str), &pairs(Decision::ALL.map(Decision::as_str))))
-            (select("Status", "status", p.status.map(MediaStatus::as_str), &pairs(STATUSES.map(MediaStatus::as_str))))
+            (layout::select("HDR", "hdr", p.hdr.map(HdrKind::as_str), &layout::options(HdrKind::ALL.map(HdrKind::as_str))))
+            (layout::select("Profile", "profile", p.profile.as_deref(), &profiles))
+            (layout::select("Decision", "decision", p.decision.map(Decision::as_str), &layout::options(Decision::ALL.map(Decision::as_str))))
+            (layout::select("Status", "status", p.status.map(MediaStatus::as_str), &layout::options(STATUSES.map(MediaStatus::as_str))))
             button type="submit" { "Search" }
             a href="/catalog" { "Clear" }
         }
@@ -148,13 +128,11 @@ pub(crate) async fn shows(
 ) -> PageResult {
     let (q, library, offset) = (params.q.clone(), params.library.clone(), params.offset.unwrap_or(0));
     let axum::Json(list) = crate::api::media::list_shows(State(state.clone()), ApiQuery(params)).await?;
-    let libraries: Vec<(String, String)> =
-        state.app.libraries().keys().map(|n| (n.clone(), n.clone())).collect();
     let body = html! {
         h1 { "Shows" }
         form.filters method="get" action="/shows" role="search" {
             label { "Search" input type="search" name="q" value=[q.as_deref()] maxlength="1000"; }
-            (select("Library", "library", library.as_deref(), &libraries))
+            (layout::library_select(&state, library.as_deref()))
             button type="submit" { "Search" }
         }
         p { (count(list.total)) " shows." }

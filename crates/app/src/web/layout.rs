@@ -100,6 +100,31 @@ pub(crate) fn button_form(
     }
 }
 
+/// A `<select>` of `options` (value, text) with `current` chosen and "Any" first.
+pub(crate) fn select(label: &str, name: &str, current: Option<&str>, options: &[(String, String)]) -> Markup {
+    html! {
+        label { (label)
+            select name=(name) {
+                option value="" { "Any" }
+                @for (value, text) in options {
+                    option value=(value) selected[current == Some(value.as_str())] { (text) }
+                }
+            }
+        }
+    }
+}
+
+/// Names as options, `_` read as a space.
+pub(crate) fn options<const N: usize>(names: [&str; N]) -> Vec<(String, String)> {
+    names.into_iter().map(|n| (n.to_owned(), n.replace('_', " "))).collect()
+}
+
+/// The choice of a configured library (or any).
+pub(crate) fn library_select(state: &crate::api::AppState, current: Option<&str>) -> Markup {
+    let names: Vec<(String, String)> = state.app.libraries().keys().map(|n| (n.clone(), n.clone())).collect();
+    select("Library", "library", current, &names)
+}
+
 /// `1 234 567` → `1,234,567`.
 pub(crate) fn count(n: u64) -> String {
     let digits = n.to_string();

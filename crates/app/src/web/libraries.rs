@@ -23,7 +23,7 @@ use crate::{Library, ScanFlags};
 
 /// A library's figures (or the whole catalog's): computing them reads every row, so they are
 /// kept until the library's next scan ends (or for [`FIGURES_TTL`], for edits and other nodes'
-/// scans). While a scan runs they move, and are computed afresh.
+/// scans); while a scan runs, for [`RUNNING_TTL`].
 #[derive(Debug)]
 pub(crate) struct Figures {
     pub report: LibraryReport,
@@ -31,6 +31,9 @@ pub(crate) struct Figures {
 }
 
 const FIGURES_TTL: Duration = Duration::from_secs(60);
+/// How long figures are kept while a scan of theirs runs (a page shown during a scan of a large
+/// library must not read every row each time).
+const RUNNING_TTL: Duration = Duration::from_secs(10);
 
 type Cached = (String, Instant, Arc<Figures>);
 
@@ -54,16 +57,17 @@ pub(crate) async fn figures(
     let catalog_error = crate::api::ApiError::catalog;
     let query = ScanQuery { library: library.map(str::to_owned), status: None, limit: Some(1) };
     let last = state.app.scanner().scans(query).await.map_err(catalog_error)?;
-    let key = match last.first() {
-        Some(scan) if scan.status == ScanStatus::Running => None,
-        Some(scan) => Some(format!("{}:{}", scan.scan_id, scan.status.as_str())),
-        None => Some(String::new()),
+    let (key, ttl) = match last.first() {
+        Some(scan) if scan.status == ScanStatus::Running => {
+            (format!("{}:running", scan.scan_id), RUNNING_TTL)
+        }
+        Some(scan) => (format!("{}:{}", scan.scan_id, scan.status.as_str()), FIGURES_TTL),
+        None => (String::new(), FIGURES_TTL),
     };
     let name = library.map(str::to_owned);
-    if let Some(key) = &key
-        && let Some((cached_key, at, figures)) = web.figures.lock().get(&name)
-        && cached_key == key
-        && at.elapsed() < FIGURES_TTL
+    if let Some((cached_key, at, figures)) = web.figures.lock().get(&name)
+        && *cached_key == key
+        && at.elapsed() < ttl
     {
         return Ok(figures.clone());
     }
@@ -72,10 +76,23 @@ pub(crate) async fn figures(
     let report = catalog.report(filter.clone()).await.map_err(catalog_error)?;
     let items = catalog.count_items(filter).await.map_err(catalog_error)?;
     let figures = Arc::new(Figures { report, items });
-    if let Some(key) = key {
-        web.figures.lock().insert(name, (key, Instant::now(), figures.clone()));
-    }
+    web.figures.lock().insert(name, (key, Instant::now(), figures.clone()));
     Ok(figures)
+}
+
+/// Computes every library's figures in the background, so that the first page shown after the
+/// server starts does not wait for them.
+pub(crate) fn warm(state: &AppState, web: &Arc<Web>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    let (state, web) = (state.clone(), web.clone());
+    runtime.spawn(async move {
+        let names: Vec<String> = state.app.libraries().keys().cloned().collect();
+        for name in names.iter().map(|n| Some(n.as_str())).chain([None]) {
+            if let Err(e) = figures(&state, &web, name).await {
+                tracing::warn!(library = ?name, error = %e.message, "computing the dashboard's figures failed");
+            }
+        }
+    });
 }
 
 fn watcher(state: &AppState, library: &Library) -> Markup {

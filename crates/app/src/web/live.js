@@ -58,7 +58,8 @@
     list(root, "warnings", p.warnings, p.warnings_total);
     if (p.status !== "running") {
       root.querySelectorAll("[data-running-only]").forEach(function (el) { el.hidden = true; });
-      set(root, "ended", "ended " + p.status);
+      // As the server writes times: `2026-11-28 19:14 UTC`.
+      if (p.ended_at) set(root, "ended", new Date(p.ended_at).toISOString().slice(0, 16).replace("T", " ") + " UTC");
     }
   }
 

@@ -56,6 +56,7 @@ pub fn is_api_path(path: &str) -> bool {
 pub fn router(state: &AppState) -> axum::Router<AppState> {
     let web =
         Arc::new(Web { sessions: session::Sessions::default(), figures: libraries::FiguresCache::default() });
+    libraries::warm(state, &web);
     axum::Router::new()
         .route("/", get(libraries::page))
         .route("/libraries/{name}/scan", post(libraries::scan))

@@ -111,11 +111,13 @@ fn missing_section(ctx: &Ctx, missing: &[MediaRecord], total: u64) -> Markup {
 
 fn transcode_section(report: &scanner_core::report::LibraryReport, library: Option<&str>) -> Markup {
     html! {
-        h2 #transcode { "Needing a transcode, by profile" }
+        h2 #transcode { "Not playing directly, by profile" }
+        p.hint { "The reasons count every file a profile cannot play as it is (a file may have several)." }
         @for (profile, p) in &report.profiles {
             @let transcodes: u64 = p.decisions.iter().filter(|(d, _)| d.starts_with("transcode")).map(|(_, t)| t.files).sum();
+            @let remuxes = p.decisions.get("remux").map_or(0, |t| t.files);
             section aria-label=(profile) {
-                h3 { (profile) ": " (count(transcodes)) " files "
+                h3 { (profile) ": " (count(transcodes)) " to transcode, " (count(remuxes)) " to remux "
                     a href=(format!("/catalog{}", layout::query(&[("library", library), ("profile", Some(profile)), ("decision", Some("transcode"))]))) { "list them" }
                 }
                 @if !p.top_reasons.is_empty() {
@@ -140,14 +142,7 @@ pub(crate) async fn page(
     let body = html! {
         h1 { "Problems" }
         form.filters method="get" action="/problems" {
-            label { "Library"
-                select name="library" {
-                    option value="" { "All" }
-                    @for name in state.app.libraries().keys() {
-                        option value=(name) selected[params.library.as_deref() == Some(name.as_str())] { (name) }
-                    }
-                }
-            }
+            (layout::library_select(&state, params.library.as_deref()))
             button type="submit" { "Show" }
         }
         (failed_section(&ctx, &failed, failed_total))

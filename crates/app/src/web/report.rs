@@ -107,14 +107,7 @@ pub(crate) async fn page(
     let body = html! {
         h1 { "Report" }
         form.filters method="get" action="/report" {
-            label { "Library"
-                select name="library" {
-                    option value="" { "All" }
-                    @for name in state.app.libraries().keys() {
-                        option value=(name) selected[params.library.as_deref() == Some(name.as_str())] { (name) }
-                    }
-                }
-            }
+            (layout::library_select(&state, params.library.as_deref()))
             button type="submit" { "Show" }
         }
         p {

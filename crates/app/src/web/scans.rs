@@ -75,7 +75,7 @@ fn progress_view(ctx: &Ctx, p: &ScanProgress) -> Markup {
                 dt { "Status" } dd { strong class=(status_class(p.status)) data-field="status" { (p.status.as_str()) } }
                 dt { "Phase" } dd data-field="phase" { (p.phase.as_str()) }
                 dt { "Started" } dd { (when(p.started_at)) " by " (p.trigger.as_str()) @if let Some(node) = &p.node { " on " (node) } }
-                dt { "Ended" } dd { (when_opt(p.ended_at)) }
+                dt { "Ended" } dd data-field="ended" { (when_opt(p.ended_at)) }
             }
             @match bar_total(p) {
                 Some(total) => progress aria-labelledby="bar-text" max=(total.max(1)) value=(p.processed.min(total.max(1))) {}
@@ -160,20 +160,8 @@ pub(crate) async fn history(
     let body = html! {
         h1 { "Scans" }
         form.filters method="get" action="/scans" {
-            label { "Library"
-                select name="library" {
-                    option value="" { "All" }
-                    @for name in state.app.libraries().keys() {
-                        option value=(name) selected[library.as_deref() == Some(name.as_str())] { (name) }
-                    }
-                }
-            }
-            label { "Status"
-                select name="status" {
-                    option value="" { "Any" }
-                    @for s in STATUSES { option value=(s.as_str()) selected[status == Some(s)] { (s.as_str()) } }
-                }
-            }
+            (layout::library_select(&state, library.as_deref()))
+            (layout::select("Status", "status", status.map(ScanStatus::as_str), &layout::options(STATUSES.map(ScanStatus::as_str))))
             button type="submit" { "Filter" }
         }
         @if list.scans.is_empty() { p.muted { "No scans yet." } }
