@@ -90,7 +90,7 @@ fn table(rows: &[(String, Tally)]) -> Markup {
 
 fn sorted(values: &BTreeMap<String, Tally>) -> Vec<(String, Tally)> {
     let mut rows: Vec<(String, Tally)> =
-        values.iter().map(|(k, v)| (k.replace('_', " "), v.clone())).collect();
+        values.iter().map(|(k, v)| (k.replace('_', " "), *v)).collect();
     rows.sort_by(|a, b| b.1.files.cmp(&a.1.files).then_with(|| a.0.cmp(&b.0)));
     rows
 }
@@ -127,7 +127,7 @@ pub(crate) async fn page(
         h2 { "Playback by profile" }
         @for (profile, p) in &report.profiles {
             @let rows: Vec<(String, Tally)> = scanner_core::Decision::ALL.iter()
-                .map(|d| (d.as_str().replace('_', " "), p.decisions.get(d.as_str()).cloned().unwrap_or_default())).collect();
+                .map(|d| (d.as_str().replace('_', " "), p.decisions.get(d.as_str()).copied().unwrap_or_default())).collect();
             section aria-label=(profile) {
                 h3 { (profile) }
                 (chart(&format!("Decisions for {profile}"), &rows))
