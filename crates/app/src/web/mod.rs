@@ -4,7 +4,7 @@
 //! Every page works without JavaScript (forms are plain POSTs answered with a redirect); the
 //! script only follows a running scan over the API's Server-Sent Events. With a token
 //! configured, a login page trades the token for a session cookie; every POST carries a CSRF
-//! token checked before its handler runs (see [`session`]). Pages call the API's handlers in
+//! token checked before its handler runs (see `session.rs`). Pages call the API's handlers in
 //! process for reads, so a query the API refuses is refused here alike (as a 4xx page).
 
 mod assets;
