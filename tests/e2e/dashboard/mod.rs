@@ -196,6 +196,19 @@ on_both!(browse_to_an_episode_and_edit_it_so_the_edit_survives_a_rescan, |db| {
     visit(&browser, &server, "/report", Some("report")).await;
     visit(&browser, &server, "/scans", None).await;
     visit(&browser, &server, "/problems", None).await;
+
+    // On a phone's width nothing makes the page scroll sideways (wide tables scroll inside).
+    browser.resize(390, 844).await;
+    for (path, shot) in
+        [("/", None), ("/catalog", Some("catalog-phone")), (media_url.as_str(), None), ("/report", None)]
+    {
+        let path = path.strip_prefix(&server.base).unwrap_or(path);
+        visit(&browser, &server, path, shot).await;
+        let widths = browser
+            .script("return [document.documentElement.scrollWidth, window.innerWidth];", json!([]))
+            .await;
+        assert!(widths[0].as_u64() <= widths[1].as_u64(), "{path} is wider than the phone: {widths}");
+    }
 });
 
 /// The guards over plain HTTP: pages redirect to the login, POSTs need a session and a CSRF

@@ -116,6 +116,11 @@ impl Browser {
         self.command("POST", "/url", Some(json!({ "url": url }))).await;
     }
 
+    /// Resizes the window (a phone's is about 390 × 844).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).await;
+    }
+
     pub async fn url(&self) -> String {
         self.command("GET", "/url", None).await.as_str().unwrap_or_default().to_owned()
     }

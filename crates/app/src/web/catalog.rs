@@ -54,14 +54,14 @@ fn rows(records: &[MediaRecord], profile: Option<&str>) -> Markup {
     html! {
         div.scroll { table {
             thead { tr {
-                th { "File" } th { "Kind" } th { "Show / title" } th.hide-narrow { "Video" } th.hide-narrow { "HDR" }
+                th { "File" } th.hide-narrow { "Kind" } th { "Show / title" } th.hide-narrow { "Video" } th.hide-narrow { "HDR" }
                 th.num { "Size" } th.num.hide-narrow { "Length" } th { "Status" } th { "Playback" }
             } }
             tbody { @for r in records {
                 @let video = r.info.video.as_ref();
                 tr {
                     td.path { a href=(format!("/media/{}", r.id)) { (r.path.file_name().map_or_else(|| r.path.display().to_string(), |n| n.to_string_lossy().into_owned())) } }
-                    td { (r.parsed.kind.as_str()) }
+                    td.hide-narrow { (r.parsed.kind.as_str()) }
                     td {
                         @if let Some(show) = &r.parsed.show {
                             a href=(format!("/shows/{}", layout::encode(show))) { (show) }

@@ -89,8 +89,7 @@ fn table(rows: &[(String, Tally)]) -> Markup {
 }
 
 fn sorted(values: &BTreeMap<String, Tally>) -> Vec<(String, Tally)> {
-    let mut rows: Vec<(String, Tally)> =
-        values.iter().map(|(k, v)| (k.replace('_', " "), *v)).collect();
+    let mut rows: Vec<(String, Tally)> = values.iter().map(|(k, v)| (k.replace('_', " "), *v)).collect();
     rows.sort_by(|a, b| b.1.files.cmp(&a.1.files).then_with(|| a.0.cmp(&b.0)));
     rows
 }
