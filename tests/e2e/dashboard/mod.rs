@@ -209,6 +209,14 @@ on_both!(browse_to_an_episode_and_edit_it_so_the_edit_survives_a_rescan, |db| {
             .await;
         assert!(widths[0].as_u64() <= widths[1].as_u64(), "{path} is wider than the phone: {widths}");
     }
+
+    // Dark or light by the system setting.
+    let background = "return getComputedStyle(document.body).backgroundColor;";
+    let light = browser.script(background, json!([])).await;
+    browser.color_scheme("dark").await;
+    visit(&browser, &server, "/catalog", Some("catalog-dark")).await;
+    let dark = browser.script(background, json!([])).await;
+    assert_ne!(light, dark, "the page follows prefers-color-scheme");
 });
 
 /// The guards over plain HTTP: pages redirect to the login, POSTs need a session and a CSRF

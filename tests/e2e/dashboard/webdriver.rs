@@ -121,6 +121,13 @@ impl Browser {
         self.command("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).await;
     }
 
+    /// Makes pages see `prefers-color-scheme: dark` (or light), through Chromium's DevTools.
+    pub async fn color_scheme(&self, scheme: &str) {
+        let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        let command = json!({ "cmd": "Emulation.setEmulatedMedia", "params": params });
+        self.command("POST", "/goog/cdp/execute", Some(command)).await;
+    }
+
     pub async fn url(&self) -> String {
         self.command("GET", "/url", None).await.as_str().unwrap_or_default().to_owned()
     }

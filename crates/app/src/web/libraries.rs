@@ -40,11 +40,21 @@ type Cached = (String, Instant, Arc<Figures>);
 #[derive(Debug, Default)]
 pub(crate) struct FiguresCache {
     by_library: Mutex<HashMap<Option<String>, Cached>>,
+    /// Held while figures are computed: requests arriving meanwhile wait and take the result,
+    /// rather than reading every row once more each.
+    computing: tokio::sync::Mutex<()>,
 }
 
 impl FiguresCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, Cached>> {
         self.by_library.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The figures cached under `key`, if younger than `ttl`.
+    fn cached(&self, name: &Option<String>, key: &str, ttl: Duration) -> Option<Arc<Figures>> {
+        let cache = self.lock();
+        let (cached_key, at, figures) = cache.get(name)?;
+        (cached_key == key && at.elapsed() < ttl).then(|| figures.clone())
     }
 }
 
@@ -65,11 +75,12 @@ pub(crate) async fn figures(
         None => (String::new(), FIGURES_TTL),
     };
     let name = library.map(str::to_owned);
-    if let Some((cached_key, at, figures)) = web.figures.lock().get(&name)
-        && *cached_key == key
-        && at.elapsed() < ttl
-    {
-        return Ok(figures.clone());
+    if let Some(figures) = web.figures.cached(&name, &key, ttl) {
+        return Ok(figures);
+    }
+    let _computing = web.figures.computing.lock().await;
+    if let Some(figures) = web.figures.cached(&name, &key, ttl) {
+        return Ok(figures);
     }
     let catalog = state.app.catalog();
     let filter = MediaFilter { library: name.clone(), ..MediaFilter::default() };
