@@ -12,6 +12,7 @@
 mod api;
 mod bench;
 mod fuzz;
+mod pages_bench;
 mod peers;
 mod report_bench;
 mod sidecar_bench;
@@ -30,12 +31,13 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                        fmt check, clippy, tests, docs, cargo-deny
-  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [watch] [--quick]
+  bench [parser [--peers]] [scan] [realistic] [report] [sidecars] [watch] [pages] [--quick]
                             benchmarks; results in target/bench/*.json (--quick: smaller trees;
                             --peers: also score the parser on the peer suites in ../shared;
                             realistic: only the realistic library, which scan includes;
                             report: the library report on 100 000 files, SQLite and PostgreSQL;
-                            watch: mediascan watch latency, a burst, an idle 100 000-file library)
+                            watch: mediascan watch latency, a burst, an idle 100 000-file library;
+                            pages: each dashboard page on 100 000 files, SQLite and PostgreSQL)
   api [--seconds N]         validate the OpenAPI document and run schemathesis against a live
                             server on SQLite and PostgreSQL, N s each (default 60)
   fuzz [--seconds N] [T…]   run the cargo-fuzz targets (parse_path, ffprobe_json, native_mp4, native_mkv, native_avi, native_codecs) N s each";
@@ -101,24 +103,47 @@ fn is_root() -> bool {
 
 /// FFmpeg's ffprobe runs in every scan test; install it with apt when we may.
 fn ensure_ffmpeg() -> Result {
-    if works("ffprobe", "-version") && works("ffmpeg", "-version") {
+    ensure_apt(&["ffmpeg"], &["ffprobe", "ffmpeg"], "FFmpeg (ffmpeg and ffprobe)")
+}
+
+/// The dashboard's browser tests drive Debian's Chromium through its WebDriver.
+fn ensure_browser() -> Result {
+    ensure_apt(&["chromium", "chromium-driver"], &["chromium", "chromedriver"], "Chromium and chromedriver")
+}
+
+/// Installs `packages` with apt when one of `programs` does not answer `-version`/`--version`
+/// and we may (root with apt).
+fn ensure_apt(packages: &[&str], programs: &[&str], what: &str) -> Result {
+    let present = || programs.iter().all(|p| works(p, "-version") || works(p, "--version"));
+    if present() {
         return Ok(());
     }
     if is_root() && works("apt-get", "--version") {
-        let install =
-            || Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]).status();
+        let install = || {
+            Command::new("apt-get")
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(packages)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+        };
         if !install().is_ok_and(|s| s.success()) {
             run("apt-get update", Command::new("apt-get").arg("update"))?;
             run(
-                "install ffmpeg",
-                Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "ffmpeg"]),
+                &format!("install {}", packages.join(" ")),
+                Command::new("apt-get")
+                    .args(["install", "-y", "--no-install-recommends"])
+                    .args(packages)
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
             )?;
         }
-        if works("ffprobe", "-version") {
+        if present() {
             return Ok(());
         }
     }
-    Err("FFmpeg (ffmpeg and ffprobe) is required by the tests: install it, e.g. `sudo apt-get install ffmpeg`".into())
+    Err(format!(
+        "{what} is required by the tests: install it, e.g. `sudo apt-get install {}`",
+        packages.join(" ")
+    ))
 }
 
 /// The Debian packages the real-world test corpus is made with (`testkit::realworld::APT_PACKAGES`
@@ -233,7 +258,7 @@ fn bench(args: &[String]) -> Result {
     let chosen: Vec<&str> =
         args.iter().map(String::as_str).filter(|a| !["--quick", "--peers"].contains(a)).collect();
     for arg in &chosen {
-        if !["parser", "scan", "realistic", "report", "sidecars", "watch"].contains(arg) {
+        if !["parser", "scan", "realistic", "report", "sidecars", "watch", "pages"].contains(arg) {
             return Err(format!("unknown benchmark {arg:?}; try `cargo xtask help`"));
         }
     }
@@ -261,12 +286,16 @@ fn bench(args: &[String]) -> Result {
     if wants("watch") {
         watch_bench::watch_bench()?;
     }
+    if wants("pages") {
+        pages_bench::pages_bench()?;
+    }
     Ok(())
 }
 
 fn ci() -> Result {
     let started = Instant::now();
     ensure_ffmpeg()?;
+    ensure_browser()?;
     ensure_media_tools()?;
     let skips = target_dir().join("test-skips.log");
     let _ = std::fs::remove_file(&skips);

@@ -16,6 +16,7 @@ pub mod profiles;
 pub mod settings;
 pub mod watch_config;
 mod watching;
+pub mod web;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -227,12 +228,27 @@ impl Mediascan {
 
     /// Starts a scan of a configured library.
     pub async fn scan_library(&self, name: &str, flags: ScanFlags) -> Result<ScanId, LibraryScanError> {
+        self.scan_library_under(name, flags, None).await
+    }
+
+    /// Starts a scan of a configured library, of only the folder `scope` below its root when
+    /// given (the dashboard's "retry" of one failed file scans the file's folder).
+    pub async fn scan_library_under(
+        &self,
+        name: &str,
+        flags: ScanFlags,
+        scope: Option<std::path::PathBuf>,
+    ) -> Result<ScanId, LibraryScanError> {
         let library =
             self.libraries().get(name).ok_or_else(|| LibraryScanError::UnknownLibrary(name.to_owned()))?;
         let mut options = library.scan_options();
         flags.apply(&mut options);
-        let request =
-            ScanRequest { library: Some(library.name.clone()), options, ..ScanRequest::new(&library.root) };
+        let request = ScanRequest {
+            library: Some(library.name.clone()),
+            options,
+            scope,
+            ..ScanRequest::new(&library.root)
+        };
         Ok(self.scanner.start(request).await?)
     }
 

@@ -77,7 +77,15 @@ fn record(i: usize, profiles: &Profiles) -> MediaRecord {
         identity: None,
         status: MediaStatus::Ok,
         error: None,
-        parsed: ParsedName::default(),
+        // What the path says: 200 shows of 10 seasons of 50 episodes (the dashboard's show
+        // and item pages need them).
+        parsed: ParsedName {
+            kind: scanner_core::MediaKind::Episode,
+            show: Some(format!("Show {}", i / 500)),
+            season: Some((i / 50 % 10) as u32),
+            episodes: vec![(i % 50 + 1) as u32],
+            ..ParsedName::default()
+        },
         overrides: Default::default(),
         compatibility: Profiles::compatibility(&playback, profiles.main()),
         playback,

@@ -46,6 +46,8 @@ pub enum Resource {
     Unshare,
     /// The tools that make the native probe's real-world corpus (mkvmerge, GStreamer …).
     MediaTools,
+    /// Chromium and its WebDriver (`chromium`, `chromedriver`), for the dashboard's browser tests.
+    Browser,
 }
 
 impl Resource {
@@ -57,6 +59,7 @@ impl Resource {
             Self::Setpriv => "MEDIASCAN_SKIP_SETPRIV",
             Self::Unshare => "MEDIASCAN_SKIP_UNSHARE",
             Self::MediaTools => "MEDIASCAN_SKIP_MEDIA_TOOLS",
+            Self::Browser => "MEDIASCAN_SKIP_BROWSER",
         }
     }
 

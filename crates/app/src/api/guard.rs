@@ -19,7 +19,7 @@ use super::{AppState, OPEN_PATHS};
 pub const MAX_URI: usize = 48 * 1024;
 
 /// Compares in time independent of where the strings differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -68,7 +68,8 @@ pub async fn authorize(
     next: Next,
 ) -> Result<Response, ApiError> {
     let Some(token) = &state.token else { return Ok(next.run(request).await) };
-    if OPEN_PATHS.contains(&request.uri().path()) {
+    // The dashboard checks its own sessions (a browser cannot send a bearer token).
+    if OPEN_PATHS.contains(&request.uri().path()) || !crate::web::is_api_path(request.uri().path()) {
         return Ok(next.run(request).await);
     }
     let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
@@ -181,7 +182,7 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }

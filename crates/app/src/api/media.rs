@@ -174,7 +174,7 @@ fn cursor_decode(cursor: &str) -> Result<PathBuf, ApiError> {
 }
 
 /// The library named, which must be configured (404 otherwise).
-pub(super) fn library<'a>(
+pub(crate) fn library<'a>(
     state: &'a AppState,
     name: &Option<String>,
 ) -> Result<Option<&'a crate::Library>, ApiError> {
@@ -293,7 +293,9 @@ pub async fn list_media(
     let catalog = state.app.catalog();
     // One more than asked tells whether there is a next page.
     let query = MediaQuery { filter: filter.clone(), after_path, offset, limit: Some(limit + 1) };
-    let mut items = catalog.list(query).await.map_err(ApiError::catalog)?;
+    // The page and the count at once: on a large catalog each can read many rows.
+    let (items, total) = futures_util::future::join(catalog.list(query), catalog.count(filter)).await;
+    let (mut items, total) = (items.map_err(ApiError::catalog)?, total.map_err(ApiError::catalog)?);
     let more = items.len() as u64 > limit;
     items.truncate(limit as usize);
     if let Some(profile) = &params.profile {
@@ -301,7 +303,6 @@ pub async fn list_media(
             item.playback.retain(|name, _| name == profile);
         }
     }
-    let total = catalog.count(filter).await.map_err(ApiError::catalog)?;
     let next_cursor = more.then(|| items.last().map(|r| cursor_encode(&r.path))).flatten();
     Ok(axum::Json(MediaPage { items, total, next_cursor }))
 }

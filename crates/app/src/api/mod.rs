@@ -7,14 +7,14 @@
 //! open); without one, only requests addressed to loopback names are served.
 
 mod edits;
-mod error;
+pub(crate) mod error;
 mod guard;
 mod hooks;
-mod items;
-mod media;
+pub(crate) mod items;
+pub(crate) mod media;
 mod openapi;
 mod report;
-mod scans;
+pub(crate) mod scans;
 mod server;
 
 use std::sync::Arc;
@@ -31,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use error::{ApiError, ErrorBody};
+pub(crate) use guard::same_secret;
 pub use guard::{MAX_URI, host_allowed};
 pub use items::ITEM_CURSOR_PATTERN;
 pub use media::{CURSOR_PATTERN, LIBRARY_PATTERN, MAX_CURSOR, MAX_PATH_PREFIX, MAX_TEXT, TEXT_PATTERN};
@@ -106,6 +107,7 @@ pub fn router_with(state: AppState, extra: axum::Router<AppState>) -> axum::Rout
     let request_id = HeaderName::from_static("x-request-id");
     api_router
         .merge(extra)
+        .merge(crate::web::router(&state))
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(guard::panic_response))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -127,8 +129,14 @@ pub fn openapi_json() -> String {
     serde_json::to_string_pretty(openapi::document()).unwrap_or_default()
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found("not_found", "no such endpoint")
+/// An unknown path: the API's JSON error under `/api`, the dashboard's page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if crate::web::is_api_path(uri.path()) {
+        ApiError::not_found("not_found", "no such endpoint").into_response()
+    } else {
+        crate::web::not_found_page()
+    }
 }
 
 /// How long in-flight requests may run after shutdown began.

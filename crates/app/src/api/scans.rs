@@ -101,7 +101,7 @@ fn lookup_error(e: ScanLookupError) -> ApiError {
     }
 }
 
-fn start_error(e: LibraryScanError) -> ApiError {
+pub(crate) fn start_error(e: LibraryScanError) -> ApiError {
     match e {
         LibraryScanError::UnknownLibrary(name) => {
             ApiError::not_found("library_not_found", format!("no library named {name:?}"))

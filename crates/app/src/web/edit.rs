@@ -1,0 +1,242 @@
+//! The edit form of a file's overrides (show, season, episodes, title, year, kind), clearing
+//! them all, and undoing the last edit. Scans, re-probes and moves keep what is set here.
+
+use axum::extract::State;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides, Value};
+use scanner_core::{MediaId, MediaKind, MediaRecord};
+
+use super::layout::{self, when};
+use super::{Ctx, PageResult, WebError, WebForm, WebPath, see_other};
+use crate::api::{ApiError, AppState};
+
+/// Who dashboard edits are recorded as.
+const ACTOR: &str = "dashboard";
+/// Most episode numbers one file may list.
+const MAX_EPISODES: usize = 1000;
+
+const KINDS: [MediaKind; 5] =
+    [MediaKind::Episode, MediaKind::Movie, MediaKind::Extra, MediaKind::Sample, MediaKind::Unknown];
+
+fn show_value(value: &Option<Value>) -> String {
+    match value {
+        None => "–".to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Numbers(n)) => n.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+        Some(Value::Text(s)) => s.clone(),
+    }
+}
+
+/// The form, filled with the overrides in force; an emptied field drops its override.
+pub(crate) fn form(ctx: &Ctx, r: &MediaRecord, history: &[OverrideChange]) -> Markup {
+    let o = &r.overrides;
+    let p = &r.parsed;
+    let action = format!("/media/{}/edit", r.id);
+    let episodes = |e: &[u32]| e.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    html! {
+        p.hint { "Filled fields override what the name says; empty ones follow the name (shown greyed)." }
+        form.edit method="post" action=(action) {
+            input type="hidden" name="csrf" value=(ctx.csrf);
+            label { "Show" input name="show" maxlength="1000" value=[o.show.as_deref()] placeholder=[p.show.as_deref()]; }
+            label { "Season" input name="season" inputmode="numeric" pattern="[0-9]{1,10}" value=[o.season] placeholder=[p.season]; }
+            label { "Episodes" input name="episodes" pattern="[0-9, ]{0,8000}" value=[o.episodes.as_deref().map(episodes)] placeholder=(episodes(&p.episodes)); }
+            label { "Title" input name="title" maxlength="1000" value=[o.title.as_deref()] placeholder=[p.title.as_deref()]; }
+            label { "Year" input name="year" inputmode="numeric" pattern="[0-9]{1,4}" value=[o.year] placeholder=[p.year]; }
+            label { "Kind"
+                select name="kind" {
+                    option value="" { "as the name says (" (p.kind.as_str()) ")" }
+                    @for kind in KINDS { option value=(kind.as_str()) selected[o.kind == Some(kind)] { (kind.as_str()) } }
+                }
+            }
+            button.primary type="submit" { "Save" }
+        }
+        div.actions {
+            @if *o != Overrides::default() { (layout::button_form(ctx, &format!("/media/{}/clear", r.id), &[], "Clear all edits", "danger")) }
+            @if !history.is_empty() { (layout::button_form(ctx, &format!("/media/{}/undo", r.id), &[], "Undo the last edit", "")) }
+        }
+        @if !history.is_empty() {
+            details {
+                summary { "History (" (history.len()) " changes)" }
+                div.scroll { table {
+                    thead { tr { th { "When" } th { "Who" } th { "Field" } th { "From" } th { "To" } } }
+                    tbody { @for c in history.iter().rev() { tr {
+                        td { (when(c.at)) } td { (c.actor) } td { (c.field.as_str()) } td { (show_value(&c.old)) } td { (show_value(&c.new)) }
+                    } } }
+                } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EditForm {
+    show: Option<String>,
+    season: Option<String>,
+    episodes: Option<String>,
+    title: Option<String>,
+    year: Option<String>,
+    kind: Option<String>,
+}
+
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, WebError> {
+    let text = text.trim();
+    if text.len() > 10 {
+        return Err(WebError::bad_request(format!("{name} is too large")));
+    }
+    text.parse().map_err(|_| WebError::bad_request(format!("{name} must be a whole number, not {text:?}")))
+}
+
+/// The edit the form asks for against the overrides in force: filled fields set, emptied ones
+/// cleared.
+fn edit_of(form: EditForm, current: &Overrides) -> Result<OverrideEdit, WebError> {
+    let mut edit = OverrideEdit::default();
+    let episodes = match form.episodes.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(text) => {
+            let numbers: Vec<&str> = text.split([',', ' ']).filter(|s| !s.is_empty()).collect();
+            if numbers.len() > MAX_EPISODES {
+                return Err(WebError::bad_request(format!("episodes lists at most {MAX_EPISODES} numbers")));
+            }
+            Some(
+                numbers
+                    .into_iter()
+                    .map(|n| number("an episode number", n))
+                    .collect::<Result<Vec<u32>, _>>()?,
+            )
+        }
+        None => None,
+    };
+    let kind = match form.kind.as_deref() {
+        Some(kind) => Some(
+            MediaKind::parse(kind).ok_or_else(|| WebError::bad_request("kind is not one of the kinds"))?,
+        ),
+        None => None,
+    };
+    edit.set = Overrides {
+        show: form.show.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        season: form.season.as_deref().map(|s| number("season", s)).transpose()?,
+        episodes,
+        title: form.title.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        year: form.year.as_deref().map(|s| number("year", s)).transpose()?,
+        kind,
+    };
+    let s = &edit.set;
+    let cleared = [
+        (Field::Show, current.show.is_some() && s.show.is_none()),
+        (Field::Season, current.season.is_some() && s.season.is_none()),
+        (Field::Episodes, current.episodes.is_some() && s.episodes.is_none()),
+        (Field::Title, current.title.is_some() && s.title.is_none()),
+        (Field::Year, current.year.is_some() && s.year.is_none()),
+        (Field::Kind, current.kind.is_some() && s.kind.is_none()),
+    ];
+    edit.clear = cleared.into_iter().filter(|(_, clear)| *clear).map(|(field, _)| field).collect();
+    Ok(edit)
+}
+
+async fn apply(state: &AppState, id: MediaId, edit: OverrideEdit) -> PageResult {
+    edit.set.check().map_err(WebError::bad_request)?;
+    let edited = state.app.edits().edit(id, edit, ACTOR.to_owned(), chrono::Utc::now()).await;
+    match edited.map_err(ApiError::catalog)? {
+        Some(_) => Ok(see_other(&format!("/media/{id}"))),
+        None => Err(WebError::not_found(format!("no media with id {id}"))),
+    }
+}
+
+async fn current(state: &AppState, id: MediaId) -> Result<MediaRecord, WebError> {
+    let record = state.app.catalog().get(id).await.map_err(ApiError::catalog)?;
+    record.ok_or_else(|| WebError::not_found(format!("no media with id {id}")))
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    WebPath(id): WebPath<MediaId>,
+    WebForm(form): WebForm<EditForm>,
+) -> PageResult {
+    let record = current(&state, id).await?;
+    let edit = edit_of(form, &record.overrides)?;
+    apply(&state, id, edit).await
+}
+
+pub(crate) async fn clear(State(state): State<AppState>, WebPath(id): WebPath<MediaId>) -> PageResult {
+    apply(&state, id, OverrideEdit { clear_all: true, ..OverrideEdit::default() }).await
+}
+
+/// Sets `field` back to `old` (absent, or of another type than the field's: cleared).
+fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
+    let set = &mut edit.set;
+    let restored = match (field, old) {
+        (Field::Show, Some(Value::Text(s))) => {
+            set.show = Some(s.clone());
+            true
+        }
+        (Field::Title, Some(Value::Text(s))) => {
+            set.title = Some(s.clone());
+            true
+        }
+        (Field::Season, Some(Value::Number(n))) => {
+            set.season = Some(*n);
+            true
+        }
+        (Field::Episodes, Some(Value::Numbers(n))) => {
+            set.episodes = Some(n.clone());
+            true
+        }
+        (Field::Year, Some(Value::Number(n))) => {
+            set.year = u16::try_from(*n).ok();
+            set.year.is_some()
+        }
+        (Field::Kind, Some(Value::Text(k))) => {
+            set.kind = MediaKind::parse(k);
+            set.kind.is_some()
+        }
+        _ => false,
+    };
+    if !restored {
+        edit.clear.push(field);
+    }
+}
+
+/// Undoes the last edit: every field it changed goes back to what it was.
+pub(crate) async fn undo(State(state): State<AppState>, WebPath(id): WebPath<MediaId>) -> PageResult {
+    let history = state.app.edits().history(id).await.map_err(ApiError::catalog)?;
+    let history = history.ok_or_else(|| WebError::not_found(format!("no media with id {id}")))?;
+    let Some(last) = history.last().map(|c| c.at) else { return Ok(see_other(&format!("/media/{id}"))) };
+    let mut edit = OverrideEdit::default();
+    for change in history.iter().filter(|c| c.at == last) {
+        restore(&mut edit, change.field, change.old.as_ref());
+    }
+    apply(&state, id, edit).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filled_fields_set_and_emptied_ones_clear() {
+        let current = Overrides { title: Some("Old".into()), ..Overrides::default() };
+        let form =
+            EditForm { season: Some(" 3 ".into()), episodes: Some("4, 5".into()), ..EditForm::default() };
+        let edit = edit_of(form, &current).unwrap();
+        assert_eq!((edit.set.season, edit.set.episodes.as_deref()), (Some(3), Some(&[4, 5][..])));
+        assert_eq!(edit.clear, vec![Field::Title]);
+        for bad in ["x", "-1", "99999999999"] {
+            let form = EditForm { season: Some(bad.into()), ..EditForm::default() };
+            assert!(edit_of(form, &current).is_err(), "{bad}");
+        }
+        let form = EditForm { kind: Some("film".into()), ..EditForm::default() };
+        assert!(edit_of(form, &current).is_err());
+    }
+
+    #[test]
+    fn undo_restores_old_values_or_clears() {
+        let mut edit = OverrideEdit::default();
+        restore(&mut edit, Field::Season, Some(&Value::Number(2)));
+        restore(&mut edit, Field::Title, None);
+        restore(&mut edit, Field::Kind, Some(&Value::Text("movie".into())));
+        restore(&mut edit, Field::Year, Some(&Value::Text("odd".into())));
+        assert_eq!((edit.set.season, edit.set.kind), (Some(2), Some(MediaKind::Movie)));
+        assert_eq!(edit.clear, vec![Field::Title, Field::Year]);
+    }
+}
