@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use scanner_core::ports::{MediaFilter, ScanQuery};
 use scanner_core::report::LibraryReport;
-use scanner_core::watch::{WatchState, WatchingMode};
+use scanner_core::watch::{WatchHealth, WatchState, WatchingMode};
 use scanner_core::{ScanProgress, ScanStatus};
 
 use super::layout::{self, Nav, count, duration, when, when_opt};
@@ -106,8 +106,7 @@ pub(crate) fn warm(state: &AppState, web: &Arc<Web>) {
     });
 }
 
-fn watcher(state: &AppState, library: &Library) -> Markup {
-    let health = state.app.watch_health(&library.name);
+fn watcher(health: &WatchHealth, library: &Library) -> Markup {
     let mode = match health.mode {
         WatchingMode::Events => "file-system events",
         WatchingMode::Poll => "polling",
@@ -117,6 +116,7 @@ fn watcher(state: &AppState, library: &Library) -> Markup {
         WatchState::Ok => ("ok", "ok"),
         WatchState::Degraded => ("warn", "degraded"),
         WatchState::Paused => ("bad", "paused"),
+        WatchState::Standby => ("muted", "standby"),
     };
     let schedule = match (&library.watching.schedule, library.watching.interval_hours) {
         (Some(daily), _) => Some(daily.clone()),
@@ -127,7 +127,8 @@ fn watcher(state: &AppState, library: &Library) -> Markup {
         dt { "Watcher" }
         dd {
             (mode)
-            @if health.mode != WatchingMode::Off { ", " span class=(class) { (word) } }
+            @if health.mode != WatchingMode::Off || health.state != WatchState::Ok { ", " span class=(class) { (word) } }
+            @if let Some(node) = &health.node { span.muted { " on " (node) } }
             @if let Some(watches) = health.watches {
                 span.muted { " (" (count(watches)) @if let Some(limit) = health.watch_limit { " of " (count(limit)) } " watches)" }
             }
@@ -168,7 +169,7 @@ fn last_scan(last: Option<&ScanProgress>) -> Markup {
 
 fn card(
     ctx: &Ctx,
-    state: &AppState,
+    health: &WatchHealth,
     library: &Library,
     figures: &Figures,
     last: Option<&ScanProgress>,
@@ -189,7 +190,7 @@ fn card(
                     }
                 }
                 (last_scan(last))
-                (watcher(state, library))
+                (watcher(health, library))
             }
             @if let Some(scan) = running {
                 p { strong.ok { "Scanning now: " } a href=(format!("/scans/{}", scan.scan_id)) { "follow the scan" } }
@@ -209,12 +210,15 @@ pub(crate) async fn page(
     Extension(ctx): Extension<Ctx>,
 ) -> PageResult {
     let mut cards = Vec::new();
+    // Whichever node watches a library: its health as published in the catalog.
+    let health = state.app.libraries_watch_health().await;
     for library in state.app.libraries().values() {
         let query = ScanQuery { library: Some(library.name.clone()), status: None, limit: Some(1) };
         let scans = state.app.scanner().scans(query).await.map_err(crate::api::ApiError::catalog)?;
         let last = scans.first();
         let figures = figures(&state, &web, Some(&library.name)).await?;
-        cards.push(card(&ctx, &state, library, &figures, last));
+        let watch = health.get(&library.name).cloned().unwrap_or_else(WatchHealth::off);
+        cards.push(card(&ctx, &watch, library, &figures, last));
     }
     let body = html! {
         h1 { "Libraries" }
