@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use scanner_core::items::ItemId;
+use scanner_core::items::{ItemId, check_edit, edits_file};
 use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
 use scanner_core::ports::{MediaEdits, RepoError, check_text};
 use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
@@ -287,15 +287,13 @@ impl MediaEdits for SeaOrmMediaRepository {
         let overrides = overrides_of(&txn, &ids).await?;
         let mut edited = Vec::new();
         for model in models {
-            // Its film or episode files, as the item shows them: not its extras.
-            let scanned = convert::from_model(model.clone())?;
-            let parsed = match overrides.get(&model.id) {
-                Some(set) => set.apply(&scanned.parsed),
-                None => scanned.parsed,
-            };
-            if !matches!(parsed.kind, MediaKind::Movie | MediaKind::Episode) || parsed.extra_type.is_some() {
+            let named = convert::from_model(model.clone())?.parsed;
+            let before = overrides.get(&model.id).cloned().unwrap_or_default();
+            if !edits_file(item, &named, &before) {
                 continue;
             }
+            // Refused after some files were edited: the transaction, dropped, undoes them.
+            check_edit(&named, &before, &edit).map_err(RepoError::InvalidInput)?;
             edited.push(edit_file(&txn, model, &edit, &actor, at).await?);
         }
         if edited.is_empty() {

@@ -10,6 +10,7 @@ mod edits;
 mod error;
 mod guard;
 mod hooks;
+mod item_edits;
 mod items;
 mod media;
 mod openapi;
@@ -77,6 +78,8 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(media::list_shows))
         .routes(routes!(items::get_show))
         .routes(routes!(items::list_items))
+        .routes(routes!(item_edits::get_item, item_edits::edit_item))
+        .routes(routes!(item_edits::clear_item_overrides))
         .routes(routes!(report::report))
         .routes(routes!(media::healthz))
         .routes(routes!(openapi::openapi_document));

@@ -32,7 +32,8 @@ pub trait MediaEdits: Send + Sync {
 
     /// Applies `edit` to every present film or episode file filed under item `item` — every
     /// part of every version, not its extras — in one transaction, each file audited as
-    /// [`Self::edit`] audits it. Refuses what `edit` refuses. Files are filed by their values in
+    /// [`Self::edit`] audits it. Refuses what `edit` refuses, and, as `InvalidInput`, an edit
+    /// that would leave a file in no item (`items::check_edit`), changing nothing. Files are filed by their values in
     /// force, so an edit that changes the item's key (a provider id, a title) refiles them: the
     /// catalog's item queries see the new id as soon as this returns. Returns the edited records
     /// as they now read, in path order; `None` when no such file is filed under `item`.

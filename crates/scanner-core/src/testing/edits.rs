@@ -5,10 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::InMemoryCatalog;
 use super::catalog::State;
-use crate::items::{ItemId, filed_under};
+use crate::items::{ItemId, check_edit, edits_file};
 use crate::media::{MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, OverrideEdit};
-use crate::parse::MediaKind;
 use crate::ports::{MediaEdits, RepoError};
 
 /// Applies `edit` to file `id` and audits it; the record as it now reads.
@@ -67,14 +66,15 @@ impl MediaEdits for InMemoryCatalog {
         let files: Vec<MediaId> = state
             .rows
             .values()
-            .map(|r| &r.record)
-            .filter(|r| r.status != MediaStatus::Missing)
-            .filter(|r| matches!(r.parsed.kind, MediaKind::Movie | MediaKind::Episode))
-            .filter(|r| r.parsed.extra_type.is_none() && filed_under(&r.parsed) == Some(item))
-            .map(|r| r.id)
+            .filter(|r| r.record.status != MediaStatus::Missing)
+            .filter(|r| edits_file(item, &r.named, &r.record.overrides))
+            .map(|r| r.record.id)
             .collect();
         if files.is_empty() {
             return Ok(None);
+        }
+        for row in state.rows.values().filter(|r| files.contains(&r.record.id)) {
+            check_edit(&row.named, &row.record.overrides, &edit).map_err(RepoError::InvalidInput)?;
         }
         Ok(Some(files.into_iter().filter_map(|id| edit_one(&mut state, id, &edit, &actor, at)).collect()))
     }

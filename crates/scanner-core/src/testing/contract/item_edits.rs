@@ -93,6 +93,10 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
     assert!(repo.edit_item(unknown, tmdb("603"), "api".into(), Utc::now()).await.unwrap().is_none());
     let refused = repo.edit_item(film, tmdb("0"), "api".into(), Utc::now()).await;
     assert!(matches!(refused, Err(RepoError::InvalidInput(_))), "{refused:?}");
+    let numbered = set(Overrides { season: Some(1), ..Overrides::default() });
+    let refused = repo.edit_item(film, numbered, "api".into(), Utc::now()).await;
+    assert!(matches!(refused, Err(RepoError::InvalidInput(_))), "a film has no season: {refused:?}");
+    assert_eq!(repo.history(films[0].id).await.unwrap().unwrap(), [], "nothing refused is applied");
 
     // Matched to one TMDB id, both are versions of one item, keyed by that id.
     let edited = repo.edit_item(film, tmdb("603"), "api".into(), Utc::now()).await.unwrap().unwrap();
