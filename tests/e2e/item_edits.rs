@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -156,18 +155,9 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     let first = item_of(&before, "Film (2010) - 1080p.mkv")["id"].as_str().unwrap().to_owned();
     let second = item_of(&before, "Das Film (2010).mp4")["id"].as_str().unwrap().to_owned();
     let server = Server::start(&films.config, &db.url, &[]);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
     let send = |method: reqwest::Method, path: String, body: Option<Value>| {
-        let request = client.request(method, server.url(&path));
-        let request = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        };
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status();
-            (status, response.json::<Value>().await.unwrap_or(Value::Null))
-        }
+        let server = &server;
+        async move { crate::server::send(server, method, &path, body).await }
     };
     let get = |item: &str| send(reqwest::Method::GET, format!("/api/v1/items/{item}"), None);
     let patch =
@@ -224,7 +214,7 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     assert_eq!(patch(unknown, json!({"tmdb": "1"})).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(unknown).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get("not-a-uuid").await.0, StatusCode::BAD_REQUEST);
-    let malformed = client
+    let malformed = crate::server::client()
         .patch(server.url(&format!("/api/v1/items/{id}")))
         .header("content-type", "application/json")
         .body("{\"tmdb\":")

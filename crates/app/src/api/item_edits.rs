@@ -81,6 +81,14 @@ fn unprocessable(message: String) -> ApiError {
     ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message)
 }
 
+/// The item id of a path, as [`super::ITEM_CURSOR_PATTERN`] describes it (an id this server
+/// gives out); anything else is 400.
+fn path_id(text: &str) -> Result<ItemId, ApiError> {
+    super::items::item_id(text).ok_or_else(|| {
+        ApiError::bad_request("invalid_id", "an item id is a UUID in lower case, as `/items` gives it out")
+    })
+}
+
 fn not_found(id: ItemId) -> ApiError {
     ApiError::not_found("item_not_found", format!("no item with id {id}"))
 }
@@ -112,17 +120,18 @@ async fn apply(state: &AppState, id: ItemId, edit: OverrideEdit) -> Result<Vec<I
 
 /// One film or episode, as `/items` lists it.
 #[utoipa::path(get, path = "/api/v1/items/{id}", tag = "media",
-    params(("id" = uuid::Uuid, Path, description = "Item id")),
+    params(("id" = String, Path, description = "Item id (lower case, as `/items` gives it out)",
+        pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, description = "The item", body = Item),
-        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 400, description = "The id is not an item id (a UUID in lower case)", body = ErrorBody),
         (status = 404, description = "No item with this id", body = ErrorBody),
     ))]
 pub async fn get_item(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<ItemId>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<axum::Json<Item>, ApiError> {
-    find(&state, id).await.map(axum::Json)
+    find(&state, path_id(&id)?).await.map(axum::Json)
 }
 
 /// Sets or removes overrides on every film or episode file of the item (every part of every
@@ -131,20 +140,22 @@ pub async fn get_item(
 /// provider id, the item is keyed by that id from then on). Should the files now fall under
 /// several items (an override removed where their names disagree), the first file's is given.
 #[utoipa::path(patch, path = "/api/v1/items/{id}", tag = "media",
-    params(("id" = uuid::Uuid, Path, description = "Item id")),
+    params(("id" = String, Path, description = "Item id (lower case, as `/items` gives it out)",
+        pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     request_body = ItemEditBody,
     responses(
         (status = 200, description = "The item after the edit, with its id now", body = Item),
-        (status = 400, description = "The id is not a UUID, or the body is not JSON", body = ErrorBody),
+        (status = 400, description = "The id is not an item id (a UUID in lower case), or the body is not JSON", body = ErrorBody),
         (status = 404, description = "No item with this id", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "A field is unknown, of the wrong type or out of range; numbers a film; or would leave a file in no item", body = ErrorBody),
     ))]
 pub async fn edit_item(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<ItemId>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ItemEditBody>,
 ) -> Result<axum::Json<Item>, ApiError> {
+    let id = path_id(&id)?;
     let mut items = apply(&state, id, body.into_edit()).await?;
     // The catalog refuses an edit that leaves a file in no item: an empty answer means the
     // files went between the edit and the read.
@@ -156,16 +167,18 @@ pub async fn edit_item(
 
 /// Removes every override of the item's film and episode files: each is filed by its name again.
 #[utoipa::path(delete, path = "/api/v1/items/{id}/overrides", tag = "media",
-    params(("id" = uuid::Uuid, Path, description = "Item id")),
+    params(("id" = String, Path, description = "Item id (lower case, as `/items` gives it out)",
+        pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, description = "The items the files now make", body = ClearedItem),
-        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 400, description = "The id is not an item id (a UUID in lower case)", body = ErrorBody),
         (status = 404, description = "No item with this id", body = ErrorBody),
     ))]
 pub async fn clear_item_overrides(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<ItemId>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<axum::Json<ClearedItem>, ApiError> {
+    let id = path_id(&id)?;
     let items = apply(&state, id, OverrideEdit { clear_all: true, ..OverrideEdit::default() }).await?;
     Ok(axum::Json(ClearedItem { items }))
 }
