@@ -213,7 +213,7 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     let unknown = "00000000-0000-4000-8000-000000000000";
     assert_eq!(patch(unknown, json!({"tmdb": "1"})).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(unknown).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get("not-a-uuid").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(get("not-a-uuid").await.0, StatusCode::NOT_FOUND, "no item has that id");
     let malformed = crate::server::client()
         .patch(server.url(&format!("/api/v1/items/{id}")))
         .header("content-type", "application/json")

@@ -82,10 +82,14 @@ fn unprocessable(message: String) -> ApiError {
 }
 
 /// The item id of a path, as [`super::ITEM_CURSOR_PATTERN`] describes it (an id this server
-/// gives out); anything else is 400.
+/// gives out). Anything else names no item: 404, as for an unknown id (clients that follow a
+/// show's `item_id` of a missing episode, `null`, meet the same answer as for a gone item).
 fn path_id(text: &str) -> Result<ItemId, ApiError> {
     super::items::item_id(text).ok_or_else(|| {
-        ApiError::bad_request("invalid_id", "an item id is a UUID in lower case, as `/items` gives it out")
+        ApiError::not_found(
+            "item_not_found",
+            format!("no item with id {text:?} (ids are UUIDs in lower case)"),
+        )
     })
 }
 
@@ -124,8 +128,7 @@ async fn apply(state: &AppState, id: ItemId, edit: OverrideEdit) -> Result<Vec<I
         pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, description = "The item", body = Item),
-        (status = 400, description = "The id is not an item id (a UUID in lower case)", body = ErrorBody),
-        (status = 404, description = "No item with this id", body = ErrorBody),
+        (status = 404, description = "No item with this id (or the id is not one)", body = ErrorBody),
     ))]
 pub async fn get_item(
     State(state): State<AppState>,
@@ -145,8 +148,8 @@ pub async fn get_item(
     request_body = ItemEditBody,
     responses(
         (status = 200, description = "The item after the edit, with its id now", body = Item),
-        (status = 400, description = "The id is not an item id (a UUID in lower case), or the body is not JSON", body = ErrorBody),
-        (status = 404, description = "No item with this id", body = ErrorBody),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 404, description = "No item with this id (or the id is not one)", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "A field is unknown, of the wrong type or out of range; numbers a film; or would leave a file in no item", body = ErrorBody),
     ))]
@@ -171,8 +174,7 @@ pub async fn edit_item(
         pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, description = "The items the files now make", body = ClearedItem),
-        (status = 400, description = "The id is not an item id (a UUID in lower case)", body = ErrorBody),
-        (status = 404, description = "No item with this id", body = ErrorBody),
+        (status = 404, description = "No item with this id (or the id is not one)", body = ErrorBody),
     ))]
 pub async fn clear_item_overrides(
     State(state): State<AppState>,
