@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -124,18 +123,9 @@ on_both!(edits_over_http_are_validated_and_audited, |db| {
         .unwrap()
         .to_owned();
     let server = Server::start(&config, &db.url, &[]);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
     let send = |method: reqwest::Method, path: String, body: Option<Value>| {
-        let request = client.request(method, server.url(&path));
-        let request = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        };
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status();
-            (status, response.json::<Value>().await.unwrap_or(Value::Null))
-        }
+        let server = &server;
+        async move { crate::server::send(server, method, &path, body).await }
     };
     let patch = |body: Value| send(reqwest::Method::PATCH, format!("/api/v1/media/{id}"), Some(body));
 

@@ -9,6 +9,7 @@ mod edits;
 mod faults;
 mod hooks;
 mod incremental;
+mod item_edits;
 mod items;
 mod load;
 mod nodes;

@@ -23,7 +23,22 @@ async fn post_scan(server: &Server, library: &str) -> (StatusCode, Value) {
 }
 
 pub(crate) async fn get(server: &Server, path: &str) -> (StatusCode, Value) {
-    let response = client().get(server.url(path)).send().await.unwrap();
+    send(server, reqwest::Method::GET, path, None).await
+}
+
+/// A request with an optional JSON body; the status and the JSON answer (null if none).
+pub(crate) async fn send(
+    server: &Server,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let request = client().request(method, server.url(path));
+    let request = match body {
+        Some(body) => request.json(&body),
+        None => request,
+    };
+    let response = request.send().await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }

@@ -1,6 +1,7 @@
 //! `MediaEdits` over SeaORM. Overrides live in `media_overrides`, apart from the rows scans
 //! write, with their history in `media_override_history`; reads merge them into `parsed`
-//! ([`merge`]) and filters see the merged values ([`effective`]).
+//! ([`merge`]) and filters see the merged values ([`effective`]); `media.item_id` files each
+//! row by its values in force ([`crate::refile`]).
 
 use std::collections::HashMap;
 
@@ -9,18 +10,19 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
+use scanner_core::items::{ItemId, check_edit, edits_file};
 use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
 use scanner_core::ports::{MediaEdits, RepoError, check_text};
-use scanner_core::{MediaId, MediaKind, MediaRecord};
+use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use crate::convert::{json, micros};
 use crate::entity::{media, media_override, media_override_history as history};
-use crate::{SeaOrmMediaRepository, convert, db_error};
+use crate::{SeaOrmMediaRepository, convert, db_error, refile};
 
 /// Ids per `IN (…)` list: far below both backends' bound-parameter limits.
 const CHUNK: usize = 500;
@@ -41,6 +43,9 @@ fn from_model(model: media_override::Model) -> Result<Overrides, RepoError> {
         title: model.title,
         year: model.year.map(|y| u16::try_from(y).map_err(|_| corrupt("year"))).transpose()?,
         kind: model.kind.map(|k| MediaKind::parse(&k).ok_or_else(|| corrupt("kind"))).transpose()?,
+        tmdb: model.tmdb,
+        imdb: model.imdb,
+        tvdb: model.tvdb,
     })
 }
 
@@ -56,12 +61,15 @@ fn to_model(id: Uuid, overrides: &Overrides) -> Result<media_override::ActiveMod
         title: Set(overrides.title.clone()),
         year: Set(overrides.year.map(i32::from)),
         kind: Set(overrides.kind.map(|k| k.as_str().to_owned())),
+        tmdb: Set(overrides.tmdb.clone()),
+        imdb: Set(overrides.imdb.clone()),
+        tvdb: Set(overrides.tvdb.clone()),
         search_text: Set((!search.is_empty()).then(|| search.join(" ").to_lowercase())),
     })
 }
 
 /// The overrides of the files `ids`, by id (files without any are absent).
-async fn overrides_of(
+pub(crate) async fn overrides_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Overrides>, RepoError> {
@@ -93,7 +101,7 @@ pub(crate) async fn merge(db: &impl ConnectionTrait, records: &mut [MediaRecord]
 }
 
 /// A file's overrides row, if it has one, as a subquery's condition.
-fn overridden(extra: SimpleExpr) -> SimpleExpr {
+pub(crate) fn overridden(extra: SimpleExpr) -> SimpleExpr {
     Expr::exists(
         Query::select()
             .expr(Expr::value(1))
@@ -161,6 +169,78 @@ fn history_from_model(model: history::Model) -> Result<OverrideChange, RepoError
     })
 }
 
+/// Takes the write lock first on SQLite, so that the transaction waits its busy timeout for it
+/// instead of failing with SQLITE_BUSY_SNAPSHOT when a read must become a write after another
+/// connection wrote. The statement changes nothing. (PostgreSQL takes the files' row locks
+/// first: locking overrides rows first could deadlock.)
+async fn write_lock(txn: &DatabaseTransaction) -> Result<(), RepoError> {
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        media_override::Entity::update_many()
+            .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId))
+            .filter(Expr::value(false))
+            .exec(txn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Applies `edit` to the overrides of the file `model` (locked by the caller), audits it and
+/// refiles the file; the record as it now reads.
+async fn edit_file(
+    txn: &DatabaseTransaction,
+    model: media::Model,
+    edit: &OverrideEdit,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<MediaRecord, RepoError> {
+    let id = MediaId(model.id);
+    let before = overrides_of(txn, &[id.0]).await?.remove(&id.0).unwrap_or_default();
+    let after = before.edited(edit);
+    let changes = before.changes(&after, id, actor, micros(at));
+    if after.is_empty() {
+        media_override::Entity::delete_by_id(id.0).exec(txn).await.map_err(db_error)?;
+    } else {
+        let columns = [
+            media_override::Column::Show,
+            media_override::Column::Season,
+            media_override::Column::Episodes,
+            media_override::Column::Title,
+            media_override::Column::Year,
+            media_override::Column::Kind,
+            media_override::Column::Tmdb,
+            media_override::Column::Imdb,
+            media_override::Column::Tvdb,
+            media_override::Column::SearchText,
+        ];
+        media_override::Entity::insert(to_model(id.0, &after)?)
+            .on_conflict(
+                OnConflict::column(media_override::Column::MediaId).update_columns(columns).to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_error)?;
+    }
+    if !changes.is_empty() {
+        let rows = changes.iter().map(history_model).collect::<Result<Vec<_>, _>>()?;
+        history::Entity::insert_many(rows).exec_without_returning(txn).await.map_err(db_error)?;
+    }
+    let stored_item = model.item_id.clone();
+    let mut record = convert::from_model(model)?;
+    let filed = refile::item_id(&record.parsed, &after);
+    if filed != stored_item {
+        refile::set_item(txn, id.0, filed).await?;
+    }
+    record.parsed = after.apply(&record.parsed);
+    record.overrides = after;
+    Ok(record)
+}
+
+fn check(edit: &OverrideEdit, actor: &str) -> Result<(), RepoError> {
+    edit.set.check().map_err(RepoError::InvalidInput)?;
+    check_text("actor", actor)
+}
+
 #[async_trait]
 impl MediaEdits for SeaOrmMediaRepository {
     async fn edit(
@@ -170,59 +250,57 @@ impl MediaEdits for SeaOrmMediaRepository {
         actor: String,
         at: DateTime<Utc>,
     ) -> Result<Option<MediaRecord>, RepoError> {
-        edit.set.check().map_err(RepoError::InvalidInput)?;
-        check_text("actor", &actor)?;
+        check(&edit, &actor)?;
         let txn = self.db.begin().await.map_err(db_error)?;
-        // SQLite: a write first, so that the transaction takes the write lock at once (waiting
-        // its busy timeout) instead of failing with SQLITE_BUSY_SNAPSHOT when a read must become
-        // a write after another connection wrote. It changes nothing. (PostgreSQL takes the
-        // file's row lock below first: locking the overrides row first could deadlock.)
-        if txn.get_database_backend() == DbBackend::Sqlite {
-            media_override::Entity::update_many()
-                .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId))
-                .filter(media_override::Column::MediaId.eq(id.0))
-                .exec(&txn)
-                .await
-                .map_err(db_error)?;
-        }
+        write_lock(&txn).await?;
         // The row lock (PostgreSQL; SQLite has one writer) orders concurrent edits of one file.
         let Some(model) =
             media::Entity::find_by_id(id.0).lock_exclusive().one(&txn).await.map_err(db_error)?
         else {
             return Ok(None);
         };
-        let before = overrides_of(&txn, &[id.0]).await?.remove(&id.0).unwrap_or_default();
-        let after = before.edited(&edit);
-        let changes = before.changes(&after, id, &actor, micros(at));
-        if after.is_empty() {
-            media_override::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_error)?;
-        } else {
-            let columns = [
-                media_override::Column::Show,
-                media_override::Column::Season,
-                media_override::Column::Episodes,
-                media_override::Column::Title,
-                media_override::Column::Year,
-                media_override::Column::Kind,
-                media_override::Column::SearchText,
-            ];
-            media_override::Entity::insert(to_model(id.0, &after)?)
-                .on_conflict(
-                    OnConflict::column(media_override::Column::MediaId).update_columns(columns).to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await
-                .map_err(db_error)?;
+        let record = edit_file(&txn, model, &edit, &actor, at).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(Some(record))
+    }
+
+    async fn edit_item(
+        &self,
+        item: ItemId,
+        edit: OverrideEdit,
+        actor: String,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Vec<MediaRecord>>, RepoError> {
+        check(&edit, &actor)?;
+        let txn = self.db.begin().await.map_err(db_error)?;
+        write_lock(&txn).await?;
+        // The item's present files, locked in path order (concurrent item edits lock alike).
+        let models = media::Entity::find()
+            .filter(media::Column::ItemId.eq(item.to_string()))
+            .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+            .order_by_asc(media::Column::Path)
+            .lock_exclusive()
+            .all(&txn)
+            .await
+            .map_err(db_error)?;
+        let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+        let overrides = overrides_of(&txn, &ids).await?;
+        let mut edited = Vec::new();
+        for model in models {
+            let named = convert::from_model(model.clone())?.parsed;
+            let before = overrides.get(&model.id).cloned().unwrap_or_default();
+            if !edits_file(item, &named, &before) {
+                continue;
+            }
+            // Refused after some files were edited: the transaction, dropped, undoes them.
+            check_edit(&named, &before, &edit).map_err(RepoError::InvalidInput)?;
+            edited.push(edit_file(&txn, model, &edit, &actor, at).await?);
         }
-        if !changes.is_empty() {
-            let rows = changes.iter().map(history_model).collect::<Result<Vec<_>, _>>()?;
-            history::Entity::insert_many(rows).exec_without_returning(&txn).await.map_err(db_error)?;
+        if edited.is_empty() {
+            return Ok(None);
         }
         txn.commit().await.map_err(db_error)?;
-        let mut record = convert::from_model(model)?;
-        record.parsed = after.apply(&record.parsed);
-        record.overrides = after;
-        Ok(Some(record))
+        Ok(Some(edited))
     }
 
     async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError> {

@@ -16,6 +16,7 @@ mod media_queries;
 mod media_repo;
 mod migration;
 mod paths;
+mod refile;
 mod report;
 mod scan_repo;
 mod schema;

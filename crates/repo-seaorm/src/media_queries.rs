@@ -89,12 +89,14 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
     all
 }
 
-/// The present film and episode files matching `filter` that are filed under an item.
+/// The present film and episode files matching `filter` that are filed under an item (kinds
+/// as in force: a file the user made a film counts as one).
 fn item_rows(filter: &MediaFilter) -> sea_orm::Select<media::Entity> {
+    let kind = |k: MediaKind| effective(media::Column::Kind, media_override::Column::Kind, k.as_str());
     media::Entity::find()
         .filter(condition(filter))
         .filter(media::Column::ItemId.is_not_null())
-        .filter(media::Column::Kind.is_in([MediaKind::Movie.as_str(), MediaKind::Episode.as_str()]))
+        .filter(Condition::any().add(kind(MediaKind::Movie)).add(kind(MediaKind::Episode)))
         .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
 }
 
@@ -261,7 +263,9 @@ impl MediaQueries for SeaOrmMediaRepository {
             .all(&self.db)
             .await
             .map_err(db_error)?;
-        models.into_iter().map(convert::from_model).collect()
+        let mut records = models.into_iter().map(convert::from_model).collect::<Result<Vec<_>, _>>()?;
+        merge(&self.db, &mut records).await?;
+        Ok(records)
     }
 
     async fn ping(&self) -> Result<(), RepoError> {

@@ -18,7 +18,7 @@ use scanner_core::ports::{
 use scanner_core::{CatalogEntry, FileIdentity, MediaId, MediaRecord, MediaStatus};
 
 use crate::entity::{media, media_dir};
-use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, decisions, paths};
+use crate::{Backend, OpenMode, SeaOrmScanRepository, convert, db_error, decisions, paths, refile};
 
 /// Rows per `INSERT`: keeps the statement under SQLite's 32 766 and PostgreSQL's 65 535
 /// bind parameters with room to spare.
@@ -292,6 +292,16 @@ impl MediaRepository for SeaOrmMediaRepository {
         }
         for moved in &batch.moves {
             apply_move(&txn, moved).await?;
+        }
+        // Rows written from their names alone: those the user overrode go back under the item
+        // their values in force name.
+        for chunk in batch.upserts.chunks(ROWS_PER_STATEMENT) {
+            let paths = chunk.iter().map(|r| paths::encode(&r.path));
+            refile::refile(&txn, Condition::all().add(media::Column::Path.is_in(paths))).await?;
+        }
+        for chunk in batch.moves.chunks(ROWS_PER_STATEMENT) {
+            let ids = chunk.iter().map(|m| m.id.0);
+            refile::refile(&txn, Condition::all().add(media::Column::Id.is_in(ids))).await?;
         }
         txn.commit().await.map_err(db_error)
     }

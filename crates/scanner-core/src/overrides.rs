@@ -1,4 +1,5 @@
-//! What users set by hand over what a name says: show, season, episodes, title, year, kind.
+//! What users set by hand over what a name says: show, season, episodes, title, year, kind,
+//! and the provider ids (`tmdb`, `imdb`, `tvdb`) that match a file to a film or a show.
 //!
 //! Overrides are stored apart from the file's row, which scans rewrite; a catalog merges them
 //! into `parsed` whenever it reads a record, so that a rescan, a re-probe, a move or a rename
@@ -18,6 +19,11 @@ pub const MAX_EPISODES: usize = 1_000;
 pub const MAX_TEXT: usize = 1_000;
 /// The years an override takes.
 pub const YEARS: std::ops::RangeInclusive<u16> = 1..=9999;
+/// What a TMDB or TVDB id override takes: a positive whole number of at most nine digits, as
+/// text (both services' ids are far below that; it always fits the parser's 32-bit ids).
+pub const NUMERIC_ID_PATTERN: &str = "^[1-9][0-9]{0,8}$";
+/// What an IMDb id override takes: `tt` and 7 to 10 digits.
+pub const IMDB_ID_PATTERN: &str = "^tt[0-9]{7,10}$";
 
 /// The fields a user may set; `None` leaves the parser's value.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -35,6 +41,18 @@ pub struct Overrides {
     pub year: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MediaKind>,
+    /// The Movie Database id, digits (`603`): merged into `parsed.ids.tmdb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[1-9][0-9]{0,8}$"))]
+    pub tmdb: Option<String>,
+    /// The IMDb title id (`tt0133093`): merged into `parsed.ids.imdb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^tt[0-9]{7,10}$"))]
+    pub imdb: Option<String>,
+    /// TheTVDB id, digits (`81189`): merged into `parsed.ids.tvdb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[1-9][0-9]{0,8}$"))]
+    pub tvdb: Option<String>,
 }
 
 /// One overridable field.
@@ -48,11 +66,23 @@ pub enum Field {
     Title,
     Year,
     Kind,
+    Tmdb,
+    Imdb,
+    Tvdb,
 }
 
 impl Field {
-    pub const ALL: [Self; 6] =
-        [Self::Show, Self::Season, Self::Episodes, Self::Title, Self::Year, Self::Kind];
+    pub const ALL: [Self; 9] = [
+        Self::Show,
+        Self::Season,
+        Self::Episodes,
+        Self::Title,
+        Self::Year,
+        Self::Kind,
+        Self::Tmdb,
+        Self::Imdb,
+        Self::Tvdb,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,6 +92,9 @@ impl Field {
             Self::Title => "title",
             Self::Year => "year",
             Self::Kind => "kind",
+            Self::Tmdb => "tmdb",
+            Self::Imdb => "imdb",
+            Self::Tvdb => "tvdb",
         }
     }
 
@@ -106,6 +139,17 @@ impl Overrides {
         if let Some(kind) = self.kind {
             out.kind = kind;
         }
+        // Checked values always parse; a value that does not (a catalog written by hand) is
+        // left out rather than guessed at.
+        if let Some(tmdb) = self.tmdb.as_deref().and_then(|t| t.parse().ok()) {
+            out.ids.tmdb = Some(tmdb);
+        }
+        if let Some(imdb) = &self.imdb {
+            out.ids.imdb = Some(imdb.clone());
+        }
+        if let Some(tvdb) = self.tvdb.as_deref().and_then(|t| t.parse().ok()) {
+            out.ids.tvdb = Some(tvdb);
+        }
         out
     }
 
@@ -118,6 +162,9 @@ impl Overrides {
             Field::Title => self.title.clone().map(Value::Text),
             Field::Year => self.year.map(|y| Value::Number(u32::from(y))),
             Field::Kind => self.kind.map(|k| Value::Text(k.as_str().to_owned())),
+            Field::Tmdb => self.tmdb.clone().map(Value::Text),
+            Field::Imdb => self.imdb.clone().map(Value::Text),
+            Field::Tvdb => self.tvdb.clone().map(Value::Text),
         }
     }
 
@@ -129,6 +176,9 @@ impl Overrides {
             Field::Title => self.title = None,
             Field::Year => self.year = None,
             Field::Kind => self.kind = None,
+            Field::Tmdb => self.tmdb = None,
+            Field::Imdb => self.imdb = None,
+            Field::Tvdb => self.tvdb = None,
         }
     }
 
@@ -145,6 +195,9 @@ impl Overrides {
         out.title = set.title.clone().or(out.title);
         out.year = set.year.or(out.year);
         out.kind = set.kind.or(out.kind);
+        out.tmdb = set.tmdb.clone().or(out.tmdb);
+        out.imdb = set.imdb.clone().or(out.imdb);
+        out.tvdb = set.tvdb.clone().or(out.tvdb);
         out
     }
 
@@ -174,7 +227,8 @@ impl Overrides {
     }
 
     /// Checks what every catalog must refuse alike: empty or over-long text, NUL, numbers the
-    /// databases do not hold, too many episodes.
+    /// databases do not hold, too many episodes, provider ids not of their form
+    /// ([`NUMERIC_ID_PATTERN`], [`IMDB_ID_PATTERN`]).
     pub fn check(&self) -> Result<(), String> {
         for (name, text) in [("show", &self.show), ("title", &self.title)] {
             if let Some(text) = text {
@@ -200,8 +254,27 @@ impl Overrides {
                 return Err(format!("episode numbers must be at most {MAX_NUMBER}"));
             }
         }
+        for (name, id) in [("tmdb", &self.tmdb), ("tvdb", &self.tvdb)] {
+            if id.as_deref().is_some_and(|id| !is_numeric_id(id)) {
+                return Err(format!("{name} must be a positive whole number of at most 9 digits, as text"));
+            }
+        }
+        if self.imdb.as_deref().is_some_and(|id| !is_imdb_id(id)) {
+            return Err("imdb must be `tt` and 7 to 10 digits".to_owned());
+        }
         Ok(())
     }
+}
+
+/// Whether `id` matches [`NUMERIC_ID_PATTERN`].
+fn is_numeric_id(id: &str) -> bool {
+    (1..=9).contains(&id.len()) && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `id` matches [`IMDB_ID_PATTERN`].
+fn is_imdb_id(id: &str) -> bool {
+    id.strip_prefix("tt")
+        .is_some_and(|digits| (7..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A change to a file's overrides: values to set, fields to clear, or all of them cleared.
@@ -273,6 +346,14 @@ mod tests {
             Overrides { episodes: Some(vec![]), ..Overrides::default() },
             Overrides { episodes: Some(vec![1; MAX_EPISODES + 1]), ..Overrides::default() },
             Overrides { episodes: Some(vec![u32::MAX]), ..Overrides::default() },
+            Overrides { tmdb: Some("0".into()), ..Overrides::default() },
+            Overrides { tmdb: Some("0603".into()), ..Overrides::default() },
+            Overrides { tmdb: Some("1234567890".into()), ..Overrides::default() },
+            Overrides { tvdb: Some("-1".into()), ..Overrides::default() },
+            Overrides { tvdb: Some("８１".into()), ..Overrides::default() },
+            Overrides { imdb: Some("tt123456".into()), ..Overrides::default() },
+            Overrides { imdb: Some("tt12345678901".into()), ..Overrides::default() },
+            Overrides { imdb: Some("nm0000206".into()), ..Overrides::default() },
         ];
         for overrides in bad {
             assert!(overrides.check().is_err(), "{overrides:?}");
@@ -282,5 +363,32 @@ mod tests {
                 .check()
                 .is_ok()
         );
+        let ids = Overrides {
+            tmdb: Some("999999999".into()),
+            imdb: Some("tt0133093".into()),
+            tvdb: Some("1".into()),
+            ..Overrides::default()
+        };
+        assert!(ids.check().is_ok());
+    }
+
+    #[test]
+    fn provider_ids_merge_into_the_parsed_ids_one_by_one() {
+        let mut parsed =
+            ParsedName { kind: MediaKind::Movie, title: Some("Film".into()), ..ParsedName::default() };
+        parsed.ids.imdb = Some("tt0000001".into());
+        parsed.ids.tvdb = Some(7);
+        let set =
+            Overrides { tmdb: Some("603".into()), imdb: Some("tt0133093".into()), ..Overrides::default() };
+        let effective = set.apply(&parsed);
+        assert_eq!(
+            (effective.ids.tmdb, effective.ids.imdb.as_deref(), effective.ids.tvdb),
+            (Some(603), Some("tt0133093"), Some(7))
+        );
+        let changes = Overrides::default().changes(&set, MediaId::new(), "api", Utc::now());
+        let fields: Vec<Field> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, [Field::Tmdb, Field::Imdb]);
+        assert_eq!(changes[0].new, Some(Value::Text("603".into())));
+        assert_eq!(Field::parse("tvdb"), Some(Field::Tvdb));
     }
 }

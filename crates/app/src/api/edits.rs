@@ -10,7 +10,9 @@ use super::AppState;
 use super::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 
 /// `Some(None)` for an explicit `null`, `None` (through `default`) for an absent field.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -34,11 +36,11 @@ impl<'de> Deserialize<'de> for Whole {
 }
 
 impl Whole {
-    fn number(self) -> u32 {
+    pub(super) fn number(self) -> u32 {
         u32::try_from(self.0).unwrap_or(u32::MAX)
     }
 
-    fn year(self) -> u16 {
+    pub(super) fn year(self) -> u16 {
         // 0 is out of range too: `Overrides::check` refuses it.
         u16::try_from(self.0).unwrap_or(0)
     }
@@ -83,10 +85,23 @@ pub struct EditBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<MediaKind>)]
     pub kind: Option<Option<MediaKind>>,
+    /// The Movie Database id, digits (`"603"`): the file's `parsed.ids.tmdb`, and the key of
+    /// its item.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^[1-9][0-9]{0,8}$")]
+    pub tmdb: Option<Option<String>>,
+    /// The IMDb title id (`"tt0133093"`).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^tt[0-9]{7,10}$")]
+    pub imdb: Option<Option<String>>,
+    /// TheTVDB id, digits (`"81189"`).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^[1-9][0-9]{0,8}$")]
+    pub tvdb: Option<Option<String>>,
 }
 
 impl EditBody {
-    fn into_edit(self) -> OverrideEdit {
+    pub(super) fn into_edit(self) -> OverrideEdit {
         let mut edit = OverrideEdit::default();
         let mut clear = |field, present: bool| {
             if present {
@@ -99,6 +114,9 @@ impl EditBody {
         clear(Field::Title, matches!(self.title, Some(None)));
         clear(Field::Year, matches!(self.year, Some(None)));
         clear(Field::Kind, matches!(self.kind, Some(None)));
+        clear(Field::Tmdb, matches!(self.tmdb, Some(None)));
+        clear(Field::Imdb, matches!(self.imdb, Some(None)));
+        clear(Field::Tvdb, matches!(self.tvdb, Some(None)));
         edit.set = Overrides {
             show: self.show.flatten(),
             season: self.season.flatten().map(Whole::number),
@@ -106,6 +124,9 @@ impl EditBody {
             title: self.title.flatten(),
             year: self.year.flatten().map(Whole::year),
             kind: self.kind.flatten(),
+            tmdb: self.tmdb.flatten(),
+            imdb: self.imdb.flatten(),
+            tvdb: self.tvdb.flatten(),
         };
         edit
     }
@@ -119,7 +140,7 @@ pub struct History {
 
 /// Who an API edit is recorded as: the token holder, or a loopback client where no token is
 /// configured.
-fn actor(state: &AppState) -> String {
+pub(super) fn actor(state: &AppState) -> String {
     if state.token.is_some() { "api" } else { "api (no token)" }.to_owned()
 }
 
@@ -127,14 +148,19 @@ fn not_found(id: MediaId) -> ApiError {
     ApiError::not_found("media_not_found", format!("no media with id {id}"))
 }
 
+/// Refuses, as 422, values no catalog takes.
+pub(super) fn checked(edit: &OverrideEdit) -> Result<(), ApiError> {
+    edit.set.check().map_err(|message| {
+        ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message)
+    })
+}
+
 async fn apply(
     state: &AppState,
     id: MediaId,
     edit: OverrideEdit,
 ) -> Result<axum::Json<MediaRecord>, ApiError> {
-    edit.set.check().map_err(|message| {
-        ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message)
-    })?;
+    checked(&edit)?;
     let edited = state.app.edits().edit(id, edit, actor(state), chrono::Utc::now()).await;
     match edited.map_err(ApiError::catalog)? {
         Some(record) => Ok(axum::Json(record)),

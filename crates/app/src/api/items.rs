@@ -68,18 +68,21 @@ pub struct ItemPage {
     pub next_cursor: Option<String>,
 }
 
-/// Reads a cursor, accepting exactly what [`ITEM_CURSOR_PATTERN`] describes.
-fn cursor(cursor: &str) -> Result<ItemId, ApiError> {
-    let well_formed = cursor.len() == 36
-        && cursor.bytes().enumerate().all(|(i, b)| match i {
+/// Reads an item id, accepting exactly what [`ITEM_CURSOR_PATTERN`] describes: the ids this
+/// server gives out, hyphenated lower case.
+pub(super) fn item_id(text: &str) -> Option<ItemId> {
+    let well_formed = text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
             _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
         });
-    let bad = || invalid("cursor is not one this server gives out (an item id in lower case)");
-    if !well_formed {
-        return Err(bad());
-    }
-    cursor.parse().map_err(|_| bad())
+    well_formed.then(|| text.parse().ok()).flatten()
+}
+
+/// Reads a cursor, accepting exactly what [`ITEM_CURSOR_PATTERN`] describes.
+fn cursor(cursor: &str) -> Result<ItemId, ApiError> {
+    item_id(cursor)
+        .ok_or_else(|| invalid("cursor is not one this server gives out (an item id in lower case)"))
 }
 
 /// Films and episodes: each with its versions, their parts, and its extras.

@@ -10,6 +10,7 @@ mod edits;
 pub(crate) mod error;
 mod guard;
 mod hooks;
+mod item_edits;
 pub(crate) mod items;
 pub(crate) mod media;
 mod openapi;
@@ -78,6 +79,8 @@ fn endpoints() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(media::list_shows))
         .routes(routes!(items::get_show))
         .routes(routes!(items::list_items))
+        .routes(routes!(item_edits::get_item, item_edits::edit_item))
+        .routes(routes!(item_edits::clear_item_overrides))
         .routes(routes!(report::report))
         .routes(routes!(media::healthz))
         .routes(routes!(openapi::openapi_document));

@@ -26,7 +26,7 @@ use super::{MAX_URI, OPEN_PATHS};
 pub struct ApiDoc;
 
 /// Operations that read the catalog, and so may meet it unavailable (503).
-const CATALOG_PATHS: [&str; 12] = [
+const CATALOG_PATHS: [&str; 14] = [
     "/api/v1/scans",
     "/api/v1/scans/{id}",
     "/api/v1/scans/{id}/cancel",
@@ -39,6 +39,8 @@ const CATALOG_PATHS: [&str; 12] = [
     "/api/v1/report",
     "/api/v1/shows/{show}",
     "/api/v1/items",
+    "/api/v1/items/{id}",
+    "/api/v1/items/{id}/overrides",
 ];
 
 fn error(description: &str) -> RefOr<Response> {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use clap::builder::TypedValueParser;
 
+use scanner_core::items::ItemId;
 use scanner_core::overrides::{Field, MAX_EPISODES, MAX_TEXT, OverrideEdit, Overrides, Value};
 use scanner_core::{MediaId, MediaKind, MediaRecord};
 
@@ -55,6 +56,20 @@ fn parse_episodes(s: &str) -> Result<Episodes, String> {
     Ok(Episodes(episodes))
 }
 
+/// A provider id, checked as the catalog checks it.
+fn parse_id(field: Field) -> impl Fn(&str) -> Result<String, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        let mut set = Overrides::default();
+        let value = Some(s.to_owned());
+        match field {
+            Field::Tmdb => set.tmdb = value,
+            Field::Imdb => set.imdb = value,
+            _ => set.tvdb = value,
+        }
+        set.check().map(|()| s.to_owned())
+    }
+}
+
 fn parse_field(s: &str) -> Result<Field, String> {
     Field::parse(s).ok_or_else(|| format!("use {}", Field::ALL.map(Field::as_str).join(", ")))
 }
@@ -65,8 +80,14 @@ pub struct EditArgs {
     pub db: DbArgs,
 
     /// The file: its path, or its id.
-    #[arg(value_name = "PATH|ID", value_parser = clap::builder::OsStringValueParser::new().try_map(parse_target))]
-    pub target: Target,
+    #[arg(value_name = "PATH|ID", required_unless_present = "item", conflicts_with = "item",
+        value_parser = clap::builder::OsStringValueParser::new().try_map(parse_target))]
+    pub target: Option<Target>,
+
+    /// Edits every film or episode file of this item (as `items` shows it) instead of one file:
+    /// every part of every version, not its extras. Its id changes with its key (`--tmdb`…).
+    #[arg(long, value_name = "ITEM_ID", value_parser = |s: &str| s.parse::<ItemId>().map_err(|e| e.to_string()))]
+    pub item: Option<ItemId>,
 
     /// The show the file belongs to.
     #[arg(long, value_parser = parse_text)]
@@ -83,9 +104,18 @@ pub struct EditArgs {
     /// The year (1–9999).
     #[arg(long, value_parser = |s: &str| bounds::YEAR.parse(s).map(|n| n as u16))]
     pub year: Option<u16>,
-    /// episode, movie, extra, sample or unknown.
-    #[arg(long, value_parser = super::media::parse_kind)]
+    /// episode, movie, extra, sample or unknown (files only, not `--item`).
+    #[arg(long, value_parser = super::media::parse_kind, conflicts_with = "item")]
     pub kind: Option<MediaKind>,
+    /// The Movie Database id (`603`): an item is then keyed by it.
+    #[arg(long, value_name = "ID", value_parser = parse_id(Field::Tmdb))]
+    pub tmdb: Option<String>,
+    /// The IMDb title id (`tt0133093`).
+    #[arg(long, value_name = "ID", value_parser = parse_id(Field::Imdb))]
+    pub imdb: Option<String>,
+    /// TheTVDB id (`81189`).
+    #[arg(long, value_name = "ID", value_parser = parse_id(Field::Tvdb))]
+    pub tvdb: Option<String>,
     /// Removes one override (repeatable): the parser's value holds again.
     #[arg(long, value_name = "FIELD", value_parser = parse_field)]
     pub unset: Vec<Field>,
@@ -132,15 +162,24 @@ pub async fn edit(args: EditArgs, config: &Config) -> anyhow::Result<ExitCode> {
         title: args.title,
         year: args.year,
         kind: args.kind,
+        tmdb: args.tmdb,
+        imdb: args.imdb,
+        tvdb: args.tvdb,
     };
     if set.is_empty() && args.unset.is_empty() && !args.clear {
-        return Err(UsageError("nothing to change: give --show, --season, --episodes, --title, --year, --kind, --unset or --clear".into()).into());
+        return Err(UsageError("nothing to change: give --show, --season, --episodes, --title, --year, --kind, --tmdb, --imdb, --tvdb, --unset or --clear".into()).into());
     }
     set.check().map_err(UsageError)?;
     let edit = OverrideEdit { set, clear: args.unset, clear_all: args.clear };
-    let catalog = CatalogReader::open(&args.db.settings(config)?).await?;
+    let settings = args.db.settings(config)?;
+    let target = match (args.item, args.target) {
+        (Some(item), _) => return super::item_edit::edit(&settings, item, edit, args.json).await,
+        (None, Some(target)) => target,
+        (None, None) => return Err(UsageError("name a file, or an item with --item".into()).into()),
+    };
+    let catalog = CatalogReader::open(&settings).await?;
     let result = async {
-        let id = find(&catalog, &args.target).await?;
+        let id = find(&catalog, &target).await?;
         let edited = catalog.edits().edit(id, edit, "cli".to_owned(), chrono::Utc::now()).await?;
         edited.ok_or_else(|| anyhow::anyhow!("the file left the catalog meanwhile"))
     }
@@ -177,6 +216,10 @@ fn write_edited(out: &mut impl Write, record: &MediaRecord) -> io::Result<()> {
     ]);
     table.row(["title".into(), text(parsed.title.as_deref()), from(Field::Title)]);
     table.row(["year".into(), number(parsed.year.map(u32::from)), from(Field::Year)]);
+    let ids = &parsed.ids;
+    table.row(["tmdb".into(), number(ids.tmdb), from(Field::Tmdb)]);
+    table.row(["imdb".into(), text(ids.imdb.as_deref()), from(Field::Imdb)]);
+    table.row(["tvdb".into(), number(ids.tvdb), from(Field::Tvdb)]);
     table.write(out)
 }
 

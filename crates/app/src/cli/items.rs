@@ -91,7 +91,7 @@ async fn list(catalog: &CatalogReader, filter: MediaFilter) -> anyhow::Result<Ve
     Ok(all)
 }
 
-fn write(out: &mut impl Write, listed: &[Item]) -> io::Result<()> {
+pub(super) fn write(out: &mut impl Write, listed: &[Item]) -> io::Result<()> {
     let mut table = Table::new(["ID", "KIND", "NAME", "YEAR", "EPISODE", "VERSIONS", "EXTRAS", "DURATION"]);
     for item in listed {
         let name = match (&item.show, &item.title) {

@@ -8,6 +8,7 @@
 
 mod cancel;
 mod edit;
+mod item_edit;
 mod items;
 mod libraries;
 mod media;

@@ -78,7 +78,8 @@ pub struct Model {
     pub artwork: String,
     /// `sidecar::signature` of the sidecars read, as its two's complement.
     pub sidecar_signature: Option<i64>,
-    /// `scanner_core::items::filed_under` of `parsed`, hyphenated lower case.
+    /// `scanner_core::items::filed_under` of `parsed` with the file's overrides over it (see
+    /// `refile`), hyphenated lower case.
     pub item_id: Option<String>,
 }
 

@@ -14,6 +14,10 @@ pub struct Model {
     pub title: Option<String>,
     pub year: Option<i32>,
     pub kind: Option<String>,
+    /// Provider ids as text (`603`, `tt0133093`, `81189`); added by m0012.
+    pub tmdb: Option<String>,
+    pub imdb: Option<String>,
+    pub tvdb: Option<String>,
     /// The overridden show and title, lower-cased: text search matches them too.
     pub search_text: Option<String>,
 }

@@ -14,6 +14,7 @@ mod m0008_watch;
 mod m0009_overrides;
 mod m0010_items;
 mod m0011_watch_health;
+mod m0012_override_ids;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_overrides::Migration),
             Box::new(m0010_items::Migration),
             Box::new(m0011_watch_health::Migration),
+            Box::new(m0012_override_ids::Migration),
         ]
     }
 }

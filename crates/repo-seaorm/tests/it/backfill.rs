@@ -1,4 +1,5 @@
-//! `m0010_items` gives rows catalogued before it their item ids, on both backends.
+//! `m0010_items` gives rows catalogued before it their item ids, and `m0012_override_ids` refiles
+//! rows overridden before it, on both backends.
 
 use std::path::Path;
 
@@ -58,6 +59,49 @@ async fn rows_from_before_items_get_their_item_ids_when_migrated() {
         let items = scanner_core::items::group(&rows);
         let labels: Vec<Option<&str>> = items[0].versions.iter().map(|v| v.label.as_deref()).collect();
         assert_eq!(labels, [Some("1080p"), Some("720p")]);
+        repo.close().await.unwrap();
+    }
+}
+
+/// `m0012_override_ids` keeps overrides set before it readable, and files their rows under the
+/// items their values in force name (m0010 filed them by name alone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_overridden_before_provider_ids_are_refiled_when_migrated() {
+    use chrono::Utc;
+    use scanner_core::overrides::{OverrideEdit, Overrides};
+    use scanner_core::ports::MediaEdits;
+
+    let test = "backfill::rows_overridden_before_provider_ids_are_refiled_when_migrated";
+    let mut fresh = vec![crate::sqlite().await];
+    fresh.extend(crate::postgres(test).await);
+    for (repo, _guard, url) in fresh {
+        let film = file("Old Name (2001)/Old Name (2001).mkv");
+        repo.apply(WriteBatch::upserts(vec![film.clone()])).await.unwrap();
+        let set = Overrides { title: Some("New Name".into()), ..Overrides::default() };
+        let edit = OverrideEdit { set, ..OverrideEdit::default() };
+        let edited = repo.edit(film.id, edit, "cli".into(), Utc::now()).await.unwrap().unwrap();
+        let (named, renamed) = (filed_under(&film.parsed).unwrap(), filed_under(&edited.parsed).unwrap());
+        assert_ne!(named, renamed);
+
+        // The catalog as the previous version left it: no id columns, the row filed by name.
+        for sql in [
+            format!("UPDATE media SET item_id = '{named}'"),
+            "ALTER TABLE media_overrides DROP COLUMN tmdb".to_owned(),
+            "ALTER TABLE media_overrides DROP COLUMN imdb".to_owned(),
+            "ALTER TABLE media_overrides DROP COLUMN tvdb".to_owned(),
+            "DELETE FROM seaql_migrations WHERE version LIKE 'm0012%'".to_owned(),
+        ] {
+            testkit::sql::execute(&url, &sql).await;
+        }
+        repo.migrate().await.unwrap();
+
+        let ids = repo.item_ids(ItemQuery { limit: 10, ..ItemQuery::default() }).await.unwrap();
+        assert_eq!(ids, [renamed]);
+        let read = MediaQueries::get(&repo, film.id).await.unwrap().unwrap();
+        assert_eq!(
+            (read.overrides.title.as_deref(), read.overrides.tmdb.as_deref()),
+            (Some("New Name"), None)
+        );
         repo.close().await.unwrap();
     }
 }

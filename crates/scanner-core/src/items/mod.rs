@@ -16,10 +16,12 @@ use uuid::Uuid;
 use crate::media::{MediaId, MediaRecord};
 use crate::parse::{ExtraType, MediaKind, ParsedName};
 
+mod edit;
 mod shows;
 #[cfg(test)]
 mod tests;
 
+pub use edit::{check_edit, edits_file, filed_items};
 pub use shows::{ShowEpisode, ShowSeason, ShowTree, show_tree};
 
 /// An item's id: a UUID (version 8) derived from the item's key.

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::RepoError;
+use crate::items::ItemId;
 use crate::media::{MediaId, MediaRecord};
 use crate::overrides::{OverrideChange, OverrideEdit};
 
@@ -28,4 +29,19 @@ pub trait MediaEdits: Send + Sync {
     /// File `id`'s override history, oldest first; `None` when no file has this id. The
     /// history goes with the file when its row is deleted.
     async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError>;
+
+    /// Applies `edit` to every present film or episode file filed under item `item` — every
+    /// part of every version, not its extras — in one transaction, each file audited as
+    /// [`Self::edit`] audits it. Refuses what `edit` refuses, and, as `InvalidInput`, an edit
+    /// that would leave a file in no item (`items::check_edit`), changing nothing. Files are filed by their values in
+    /// force, so an edit that changes the item's key (a provider id, a title) refiles them: the
+    /// catalog's item queries see the new id as soon as this returns. Returns the edited records
+    /// as they now read, in path order; `None` when no such file is filed under `item`.
+    async fn edit_item(
+        &self,
+        item: ItemId,
+        edit: OverrideEdit,
+        actor: String,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Vec<MediaRecord>>, RepoError>;
 }

@@ -161,14 +161,16 @@ pub trait MediaQueries: Send + Sync {
 
     /// The ids of the items matching `query`: distinct `items::filed_under` of the present
     /// (not `missing`) files of kind `movie` or `episode` that match its filter, ascending
-    /// (byte order of the hyphenated lower-case id).
+    /// (byte order of the hyphenated lower-case id). Kind and item are the values in force:
+    /// the user's overrides over what names say, so that an edit refiles a file at once.
     async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError>;
 
     /// How many items `item_ids` would list without paging.
     async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError>;
 
-    /// Every present file filed under one of `ids` — versions, parts and extras — in path order.
-    /// At most 1000 ids; more is `InvalidInput`.
+    /// Every present file filed under one of `ids` — versions, parts and extras — in path order,
+    /// with overrides merged as [`Self::get`] merges them (so `items::group` files them under the
+    /// ids asked for). At most 1000 ids; more is `InvalidInput`.
     async fn item_files(&self, ids: Vec<ItemId>) -> Result<Vec<MediaRecord>, RepoError>;
 
     /// Checks that the catalog answers at all (for health checks).

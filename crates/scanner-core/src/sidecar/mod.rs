@@ -29,9 +29,10 @@ pub struct Metadata {
     pub ids: ProviderIds,
 }
 
-/// Ids of the video (or its show, from `tvshow.nfo`) at metadata providers.
+/// Ids of the video (or its show, from `tvshow.nfo`) at metadata providers. Named `NfoIds` in
+/// the OpenAPI document: `parse::ProviderIds` (numbers, in `parsed.ids`) has this type's name.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = NfoIds))]
 pub struct ProviderIds {
     /// The Movie Database id, digits (`603`).
     pub tmdb: Option<String>,

@@ -31,13 +31,6 @@ pub(super) struct Row {
     absent_scan: Option<ScanId>,
 }
 
-impl Row {
-    /// The record as scans wrote it: `parsed` what the name says, no overrides.
-    pub(super) fn as_scanned(&self) -> MediaRecord {
-        MediaRecord { parsed: self.named.clone(), overrides: Default::default(), ..self.record.clone() }
-    }
-}
-
 /// What the catalog knows of a folder: the last scan that listed it, and its summary.
 #[derive(Debug, Clone, Copy)]
 struct Dir {

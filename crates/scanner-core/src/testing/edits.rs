@@ -4,9 +4,41 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::InMemoryCatalog;
-use crate::media::{MediaId, MediaRecord, micros};
+use super::catalog::State;
+use crate::items::{ItemId, check_edit, edits_file};
+use crate::media::{MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, OverrideEdit};
 use crate::ports::{MediaEdits, RepoError};
+
+/// Applies `edit` to file `id` and audits it; the record as it now reads.
+fn edit_one(
+    state: &mut State,
+    id: MediaId,
+    edit: &OverrideEdit,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Option<MediaRecord> {
+    let key = state.ids.get(&id).cloned()?;
+    let before = state.overrides.get(&id).cloned().unwrap_or_default();
+    let after = before.edited(edit);
+    let changes = before.changes(&after, id, actor, micros(at));
+    state.history.entry(id).or_default().extend(changes);
+    if after.is_empty() {
+        state.overrides.remove(&id);
+    } else {
+        state.overrides.insert(id, after);
+    }
+    let mut row = state.rows.remove(&key)?;
+    state.merge(&mut row);
+    let record = row.record.clone();
+    state.rows.insert(key, row);
+    Some(record)
+}
+
+fn check(edit: &OverrideEdit, actor: &str) -> Result<(), RepoError> {
+    edit.set.check().map_err(RepoError::InvalidInput)?;
+    crate::ports::check_text("actor", actor)
+}
 
 #[async_trait]
 impl MediaEdits for InMemoryCatalog {
@@ -17,24 +49,34 @@ impl MediaEdits for InMemoryCatalog {
         actor: String,
         at: DateTime<Utc>,
     ) -> Result<Option<MediaRecord>, RepoError> {
-        edit.set.check().map_err(RepoError::InvalidInput)?;
-        crate::ports::check_text("actor", &actor)?;
+        check(&edit, &actor)?;
+        Ok(edit_one(&mut self.state(), id, &edit, &actor, at))
+    }
+
+    async fn edit_item(
+        &self,
+        item: ItemId,
+        edit: OverrideEdit,
+        actor: String,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Vec<MediaRecord>>, RepoError> {
+        check(&edit, &actor)?;
         let mut state = self.state();
-        let Some(key) = state.ids.get(&id).cloned() else { return Ok(None) };
-        let before = state.overrides.get(&id).cloned().unwrap_or_default();
-        let after = before.edited(&edit);
-        let changes = before.changes(&after, id, &actor, micros(at));
-        state.history.entry(id).or_default().extend(changes);
-        if after.is_empty() {
-            state.overrides.remove(&id);
-        } else {
-            state.overrides.insert(id, after);
+        // Rows are in path order: so are the edited records.
+        let files: Vec<MediaId> = state
+            .rows
+            .values()
+            .filter(|r| r.record.status != MediaStatus::Missing)
+            .filter(|r| edits_file(item, &r.named, &r.record.overrides))
+            .map(|r| r.record.id)
+            .collect();
+        if files.is_empty() {
+            return Ok(None);
         }
-        let Some(mut row) = state.rows.remove(&key) else { return Ok(None) };
-        state.merge(&mut row);
-        let record = row.record.clone();
-        state.rows.insert(key, row);
-        Ok(Some(record))
+        for row in state.rows.values().filter(|r| files.contains(&r.record.id)) {
+            check_edit(&row.named, &row.record.overrides, &edit).map_err(RepoError::InvalidInput)?;
+        }
+        Ok(Some(files.into_iter().filter_map(|id| edit_one(&mut state, id, &edit, &actor, at)).collect()))
     }
 
     async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError> {

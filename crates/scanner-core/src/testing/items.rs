@@ -1,6 +1,6 @@
 //! The item queries of [`super::InMemoryCatalog`], over its rows as `(path key, row)`. Items
-//! are filed by what names say (`Row::named`), as the SQL adapter's `item_id` column is, and
-//! their files read as scans wrote them, without overrides.
+//! are filed by the values in force (`record.parsed`: overrides over what the name says), as
+//! the SQL adapter's `item_id` column is, and their files read with overrides merged.
 
 use std::collections::BTreeSet;
 
@@ -14,9 +14,9 @@ use crate::ports::{ItemQuery, MAX_ITEM_IDS, MediaFilter, RepoError, check_offset
 /// The items of the present film and episode files `matches` selects, in id order.
 fn matching<'a>(rows: impl Iterator<Item = (&'a String, &'a Row)>, filter: &MediaFilter) -> BTreeSet<ItemId> {
     rows.filter(|(_, r)| r.record.status != MediaStatus::Missing)
-        .filter(|(_, r)| matches!(r.named.kind, MediaKind::Movie | MediaKind::Episode))
+        .filter(|(_, r)| matches!(r.record.parsed.kind, MediaKind::Movie | MediaKind::Episode))
         .filter(|(key, r)| matches(r, key, filter))
-        .filter_map(|(_, r)| filed_under(&r.named))
+        .filter_map(|(_, r)| filed_under(&r.record.parsed))
         .collect()
 }
 
@@ -52,7 +52,7 @@ pub(super) fn item_files<'a>(
     let wanted: BTreeSet<&ItemId> = ids.iter().collect();
     Ok(rows
         .filter(|(_, r)| r.record.status != MediaStatus::Missing)
-        .filter(|(_, r)| filed_under(&r.named).is_some_and(|id| wanted.contains(&id)))
-        .map(|(_, r)| r.as_scanned())
+        .filter(|(_, r)| filed_under(&r.record.parsed).is_some_and(|id| wanted.contains(&id)))
+        .map(|(_, r)| r.record.clone())
         .collect())
 }

@@ -11,7 +11,7 @@ use crate::parse::{ExtraType, MediaKind, parse_path};
 use crate::ports::{ItemQuery, MAX_ITEM_IDS, MediaFilter, MediaMove, RepoError, WriteBatch};
 
 /// A file at `/lib/<relative>` in `library`, parsed as a scan parses it.
-fn file(library: &str, relative: &str) -> MediaRecord {
+pub(super) fn file(library: &str, relative: &str) -> MediaRecord {
     let mut r = record(&Path::new("/lib").join(library).join(relative));
     r.library = Some(library.to_owned());
     r.parsed = parse_path(Path::new(relative));

@@ -9,6 +9,7 @@
 
 pub mod edits;
 pub mod incremental;
+pub mod item_edits;
 pub mod items;
 pub mod media;
 pub mod playback;
@@ -57,7 +58,9 @@ macro_rules! catalog_contract {
             incremental::any_under_tells_whether_a_folder_was_catalogued,
             incremental::a_batch_applies_whole_or_not_at_all,
             items::items_are_listed_paged_and_filled_with_their_files,
-            items::missing_files_leave_their_items_and_moves_keep_item_ids
+            items::missing_files_leave_their_items_and_moves_keep_item_ids,
+            item_edits::provider_id_overrides_merge_into_ids_and_are_audited,
+            item_edits::item_edits_refile_every_version_and_survive_rescans_and_moves
         );
     };
     (@cases $fresh:path; $($module:ident :: $case:ident),*) => {
