@@ -120,6 +120,8 @@ fn edit_of(form: EditForm, current: &Overrides) -> Result<OverrideEdit, WebError
         title: form.title.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         year: form.year.as_deref().map(|s| number("year", s)).transpose()?,
         kind,
+        // Provider ids are not on this form: the edit leaves them as they are.
+        ..Overrides::default()
     };
     let s = &edit.set;
     let cleared = [

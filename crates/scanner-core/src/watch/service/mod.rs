@@ -1,7 +1,9 @@
 //! One library's watcher: file-system events (or polls) → settled folders → subtree scans.
 
+mod scopes;
+
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,9 +17,10 @@ use super::health::{WatchHealth, WatchMode, WatchState, WatchingMode};
 use super::lease::{LeaseChange, WatchLease};
 use super::plan::Pending;
 use super::schedule::{Schedule, jitter_share};
+use crate::Scanner;
 use crate::ports::{FileWatcher, Storage, WatchError, WatchSignal, WatchStream};
-use crate::scan::{ScanId, ScanLookupError, ScanOptions, ScanProgress, ScanRequest, ScanStatus, ScanTrigger};
-use crate::{Scanner, StartScanError};
+use crate::scan::ScanOptions;
+use scopes::{Running, finished};
 
 /// How often the watcher checks that the library's folder is still there.
 const PRESENCE_CHECK: Duration = Duration::from_secs(2);
@@ -103,13 +106,6 @@ pub fn spawn(
     let span = tracing::warn_span!("watch", library = %run.library.name);
     let task = tokio::spawn(tracing::Instrument::instrument(run.run(), span));
     (handle, task)
-}
-
-/// A scan the watcher started and waits for.
-struct Running {
-    scope: PathBuf,
-    poll: bool,
-    task: JoinHandle<Result<ScanProgress, ScanLookupError>>,
 }
 
 struct Run {
@@ -409,97 +405,6 @@ impl Run {
             Instant::now() + (next - now).to_std().unwrap_or_default()
         });
     }
-
-    /// A webhook's path: its folder (or the folder itself) comes due once settled.
-    async fn hooked(&mut self, path: PathBuf) {
-        let root = &self.library.root;
-        if !path.starts_with(root) {
-            return;
-        }
-        let folder = if self.watcher.present(path.clone()).await {
-            path
-        } else {
-            path.parent().filter(|p| p.starts_with(root)).map_or_else(|| root.clone(), Path::to_path_buf)
-        };
-        let settle = self.library.settings.settle;
-        self.pending.mark(folder.clone(), Instant::now() + settle);
-        self.hooked.push(folder);
-    }
-
-    /// Starts the next due scope's scan, if any.
-    async fn start_next(&mut self, polling: bool) -> Option<Running> {
-        let now = Instant::now();
-        self.queue.extend(self.pending.take_due(now));
-        while let Some(scope) = self.queue.pop_front() {
-            let scope = self.existing(scope).await;
-            let root = &self.library.root;
-            let mut options = self.library.options.clone();
-            options.settle = Some(self.library.settings.settle);
-            let trigger = if self.scheduled && scope == *root {
-                ScanTrigger::Schedule
-            } else if self.hooked.iter().any(|h| h.starts_with(&scope)) {
-                ScanTrigger::Hook
-            } else {
-                ScanTrigger::Watch
-            };
-            let request = ScanRequest {
-                root: root.clone(),
-                library: Some(self.library.name.clone()),
-                options,
-                trigger,
-                scope: (scope != *root).then(|| scope.clone()),
-            };
-            match self.scanner.start(request).await {
-                Ok(id) => {
-                    self.hooked.retain(|h| !h.starts_with(&scope));
-                    self.scheduled &= scope != *root;
-                    info!(scan_id = %id, scope = %scope.display(), "scanning changed folder");
-                    let scanner = self.scanner.clone();
-                    let task = tokio::spawn(async move { scanner.wait(id).await });
-                    let poll = polling && scope == *root && trigger == ScanTrigger::Watch;
-                    return Some(Running { poll, scope, task });
-                }
-                Err(StartScanError::AlreadyRunning { .. } | StartScanError::NodeBusy { .. }) => {
-                    // Try again shortly; the other scan may not have seen this change.
-                    self.pending.mark(scope, now + BUSY_RETRY);
-                }
-                Err(StartScanError::ShuttingDown) => return None,
-                Err(e) => {
-                    warn!(error = %crate::ports::error_chain(&e), scope = %scope.display(), "cannot scan")
-                }
-            }
-        }
-        None
-    }
-
-    /// `scope`, or its closest ancestor that still exists (a deleted folder's parent).
-    async fn existing(&self, scope: PathBuf) -> PathBuf {
-        let root = self.library.root.clone();
-        let mut dir = scope;
-        while dir != root && dir.starts_with(&root) && !self.watcher.present(dir.clone()).await {
-            dir = dir.parent().map_or_else(|| root.clone(), Path::to_path_buf);
-        }
-        if dir.starts_with(&root) { dir } else { root }
-    }
-
-    async fn finished(&mut self, scope: PathBuf, poll: bool, outcome: Result<ScanProgress, ScanLookupError>) {
-        let Ok(progress) = outcome else { return };
-        if progress.deferred_files > 0 {
-            // Files still being written: look again once they may have settled.
-            self.pending.mark(scope, Instant::now() + self.library.settings.settle);
-        }
-        let idle = progress.status == ScanStatus::Completed
-            && progress.new_files + progress.changed_files + progress.moved_files + progress.missing_files
-                == 0
-            && progress.deferred_files == 0
-            && progress.errors_total == 0
-            && progress.warnings_total == 0;
-        if poll && idle {
-            // A poll that found nothing leaves no record: a history of "nothing changed" every
-            // minute would bury the scans that did something.
-            let _ = self.scanner.delete(progress.scan_id).await;
-        }
-    }
 }
 
 async fn next_signal(stream: &mut Option<WatchStream>) -> Option<WatchSignal> {
@@ -514,13 +419,4 @@ async fn sleep_until(at: Option<Instant>) {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
-}
-
-async fn finished(
-    running: &mut Option<Running>,
-) -> Option<(PathBuf, bool, Result<ScanProgress, ScanLookupError>)> {
-    let Some(run) = running.as_mut() else { return std::future::pending().await };
-    let outcome = (&mut run.task).await;
-    let scan = outcome.unwrap_or_else(|_| Err(ScanLookupError::NotFound(ScanId::new())));
-    Some((run.scope.clone(), run.poll, scan))
 }
