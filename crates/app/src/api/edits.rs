@@ -178,6 +178,7 @@ async fn apply(
         (status = 200, description = "The file's record after the edit", body = MediaRecord),
         (status = 400, description = "The id is not a UUID, or the body is not JSON", body = ErrorBody),
         (status = 404, description = "No file with this id", body = ErrorBody),
+        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "A field is unknown, of the wrong type or out of range", body = ErrorBody),
     ))]

@@ -150,6 +150,7 @@ pub async fn get_item(
         (status = 200, description = "The item after the edit, with its id now", body = Item),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 404, description = "No item with this id (or the id is not one)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
         (status = 422, description = "A field is unknown, of the wrong type or out of range; numbers a film; or would leave a file in no item", body = ErrorBody),
     ))]
