@@ -46,12 +46,7 @@ fn describe(health: Option<&WatchHealth>) -> String {
     let Some(health) = health.filter(|h| h.mode != WatchingMode::Off || h.state != WatchState::Ok) else {
         return "not watched".to_owned();
     };
-    let word = |v: serde_json::Value| v.as_str().unwrap_or("?").to_owned();
-    let mut text = format!(
-        "{} {}",
-        word(serde_json::to_value(health.mode).unwrap_or_default()),
-        word(serde_json::to_value(health.state).unwrap_or_default())
-    );
+    let mut text = format!("{} {}", health.mode.as_str(), health.state.as_str());
     if let Some(node) = &health.node {
         text.push_str(&format!(" on {node}"));
     }

@@ -80,13 +80,7 @@ pub async fn run(args: WatchArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 || health.state != scanner_core::watch::WatchState::Ok;
             if worth && shown.as_ref() != Some(&now) {
                 let warning = health.warning.map(|w| format!(": {w}")).unwrap_or_default();
-                let mode = serde_json::to_value(health.mode).unwrap_or_default();
-                let state = serde_json::to_value(health.state).unwrap_or_default();
-                eprintln!(
-                    "mediascan: {name}: {} {}{warning}",
-                    mode.as_str().unwrap_or("?"),
-                    state.as_str().unwrap_or("?")
-                );
+                eprintln!("mediascan: {name}: {} {}{warning}", health.mode.as_str(), health.state.as_str());
                 *shown = Some(now);
             }
         }

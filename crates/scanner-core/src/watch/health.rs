@@ -30,6 +30,17 @@ pub enum WatchingMode {
     Off,
 }
 
+impl WatchingMode {
+    /// The name the API and the CLI use (`events`, `poll`, `off`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Events => "events",
+            Self::Poll => "poll",
+            Self::Off => "off",
+        }
+    }
+}
+
 /// Whether the watcher does its job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -45,6 +56,18 @@ pub enum WatchState {
     /// Another node watches the library (it holds the watch lease in the shared catalog);
     /// this one serves webhooks and takes over within `lease_ttl_secs` if that node stops.
     Standby,
+}
+
+impl WatchState {
+    /// The name the API and the CLI use (`ok`, `degraded`, `paused`, `standby`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Degraded => "degraded",
+            Self::Paused => "paused",
+            Self::Standby => "standby",
+        }
+    }
 }
 
 /// A library watcher's health.
@@ -80,6 +103,21 @@ impl WatchHealth {
             warning: None,
             next_scan_at: None,
             node: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_serialized_ones() {
+        for mode in [WatchingMode::Events, WatchingMode::Poll, WatchingMode::Off] {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str());
+        }
+        for state in [WatchState::Ok, WatchState::Degraded, WatchState::Paused, WatchState::Standby] {
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
         }
     }
 }
