@@ -89,7 +89,7 @@ on_both!(a_film_matched_by_tmdb_id_is_one_item_across_rescans_reprobes_and_renam
     let matched = edit(&first);
     let id = matched["id"].as_str().unwrap().to_owned();
     assert_ne!(id, first, "matched to a TMDB id, the item is keyed by it");
-    assert_eq!(matched["extras"].as_array().unwrap().len(), 0, "its trailer stays with the name's item");
+    assert_eq!(matched["extras"].as_array().unwrap().len(), 1, "its trailer follows it: {matched}");
     let merged = edit(&second);
     assert_eq!(merged["id"], id.as_str(), "{merged}");
     assert_eq!(versions(&merged).len(), 2, "{merged}");
@@ -102,6 +102,7 @@ on_both!(a_film_matched_by_tmdb_id_is_one_item_across_rescans_reprobes_and_renam
             (Some(id.as_str()), &json!("Film")),
             "{when}"
         );
+        assert_eq!(items[0]["extras"].as_array().unwrap().len(), 1, "{when}: the trailer stays");
         let mut files: Vec<String> = versions(&items[0]).into_iter().flatten().collect();
         let mut expected = [first_name, "Das Film (2010).mp4"];
         files.sort();
@@ -126,6 +127,17 @@ on_both!(a_film_matched_by_tmdb_id_is_one_item_across_rescans_reprobes_and_renam
     assert_eq!(rescan["moved_files"], 1, "{rescan}");
     check("renamed", "Another Name (2011).mkv");
 
+    // The trailer, given to the film's old name by hand, and back to the film.
+    let teaser = films.root.join("Film (2010)/Trailers/Teaser.mp4");
+    let owner = |item: &str| {
+        let edited = json_of(&films.ok(&db, &["edit", path_str(&teaser), "--extra-of", item, "--json"]));
+        assert_eq!(edited["parsed"]["extra_of"], item, "{edited}");
+    };
+    owner(&first);
+    assert!(films.items(&db).iter().all(|i| i["extras"].as_array().unwrap().is_empty()));
+    owner(&id);
+    check("given back", "Another Name (2011).mkv");
+
     // Each file's history shows the item edit.
     let history = json_lines(&films.ok(&db, &["history", path_str(&renamed), "--json"]));
     let seen: Vec<(&str, &str)> =
@@ -142,6 +154,8 @@ on_both!(a_film_matched_by_tmdb_id_is_one_item_across_rescans_reprobes_and_renam
         &["edit", "--item", &id, "--kind", "movie"],
         &["edit", "--item", "not-an-id", "--tmdb", "1"],
         &["edit", "--item", &id, path_str(&renamed), "--tmdb", "1"],
+        &["edit", path_str(&renamed), "--extra-of", &id],
+        &["edit", "--item", &id, "--extra-of", &id],
     ] {
         let refused = films.cli(&db, args);
         assert_eq!(refused.status.code(), Some(2), "{args:?}: {}", stderr(&refused));
@@ -176,6 +190,8 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     assert_eq!(status, StatusCode::NOT_FOUND, "the old id names no item any more");
     let (status, again) = get(&id).await;
     assert_eq!((status, versions(&again).len()), (StatusCode::OK, 2), "{again}");
+
+    let trailer = again["extras"][0]["media_id"].as_str().unwrap().to_owned();
 
     // A media record shows the id in force and the override.
     let file = merged["versions"][0]["parts"][0]["media_id"].as_str().unwrap().to_owned();
@@ -233,4 +249,17 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     let mut named = vec![first.as_str(), second.as_str()];
     named.sort();
     assert_eq!(ids, named, "{cleared}");
+    // An extra can be given to another item by hand; only extras take an owner.
+    let media =
+        |id: &str, body: Value| send(reqwest::Method::PATCH, format!("/api/v1/media/{id}"), Some(body));
+    let (status, moved) = media(&trailer, json!({"extra_of": second})).await;
+    assert_eq!((status, &moved["parsed"]["extra_of"]), (StatusCode::OK, &json!(second)), "{moved}");
+    let (_, owner) = get(&second).await;
+    assert_eq!(owner["extras"].as_array().map(Vec::len), Some(1), "{owner}");
+    let (status, body) = media(&file, json!({"extra_of": second})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a film is no extra: {body}");
+    let (status, body) = media(&trailer, json!({"extra_of": "not-an-id"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, back) = media(&trailer, json!({"extra_of": null})).await;
+    assert_eq!((status, &back["parsed"]["extra_of"]), (StatusCode::OK, &json!(first)), "its name's: {back}");
 });

@@ -15,7 +15,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use scanner_core::items::{ItemId, check_edit, edits_file};
+use scanner_core::items::{
+    ItemId, check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of,
+};
 use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
 use scanner_core::ports::{MediaEdits, RepoError, check_text};
 use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
@@ -46,6 +48,7 @@ fn from_model(model: media_override::Model) -> Result<Overrides, RepoError> {
         tmdb: model.tmdb,
         imdb: model.imdb,
         tvdb: model.tvdb,
+        extra_of: model.extra_of.map(|id| id.parse().map_err(|_| corrupt("extra_of"))).transpose()?,
     })
 }
 
@@ -64,6 +67,7 @@ fn to_model(id: Uuid, overrides: &Overrides) -> Result<media_override::ActiveMod
         tmdb: Set(overrides.tmdb.clone()),
         imdb: Set(overrides.imdb.clone()),
         tvdb: Set(overrides.tvdb.clone()),
+        extra_of: Set(overrides.extra_of.map(|id| id.to_string())),
         search_text: Set((!search.is_empty()).then(|| search.join(" ").to_lowercase())),
     })
 }
@@ -195,8 +199,11 @@ async fn edit_file(
     at: DateTime<Utc>,
 ) -> Result<MediaRecord, RepoError> {
     let id = MediaId(model.id);
+    let stored_item = model.item_id.clone();
+    let mut record = convert::from_model(model)?;
     let before = overrides_of(txn, &[id.0]).await?.remove(&id.0).unwrap_or_default();
     let after = before.edited(edit);
+    check_owner(&record.parsed, &after, edit).map_err(RepoError::InvalidInput)?;
     let changes = before.changes(&after, id, actor, micros(at));
     if after.is_empty() {
         media_override::Entity::delete_by_id(id.0).exec(txn).await.map_err(db_error)?;
@@ -211,6 +218,7 @@ async fn edit_file(
             media_override::Column::Tmdb,
             media_override::Column::Imdb,
             media_override::Column::Tvdb,
+            media_override::Column::ExtraOf,
             media_override::Column::SearchText,
         ];
         media_override::Entity::insert(to_model(id.0, &after)?)
@@ -225,8 +233,6 @@ async fn edit_file(
         let rows = changes.iter().map(history_model).collect::<Result<Vec<_>, _>>()?;
         history::Entity::insert_many(rows).exec_without_returning(txn).await.map_err(db_error)?;
     }
-    let stored_item = model.item_id.clone();
-    let mut record = convert::from_model(model)?;
     let filed = refile::item_id(&record.parsed, &after);
     if filed != stored_item {
         refile::set_item(txn, id.0, filed).await?;
@@ -285,10 +291,14 @@ impl MediaEdits for SeaOrmMediaRepository {
             .map_err(db_error)?;
         let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
         let overrides = overrides_of(&txn, &ids).await?;
-        let mut edited = Vec::new();
+        let (mut edited, mut extras) = (Vec::new(), Vec::new());
         for model in models {
             let named = convert::from_model(model.clone())?.parsed;
             let before = overrides.get(&model.id).cloned().unwrap_or_default();
+            if is_extra_of(item, &named, &before) {
+                extras.push((model, named, before));
+                continue;
+            }
             if !edits_file(item, &named, &before) {
                 continue;
             }
@@ -298,6 +308,13 @@ impl MediaEdits for SeaOrmMediaRepository {
         }
         if edited.is_empty() {
             return Ok(None);
+        }
+        if let Some(&owner) = filed_items(&edited).first().filter(|owner| **owner != item) {
+            for (model, named, before) in extras {
+                if let Some(follow) = extra_follows(&named, &before, owner) {
+                    edit_file(&txn, model, &follow, &actor, at).await?;
+                }
+            }
         }
         txn.commit().await.map_err(db_error)?;
         Ok(Some(edited))

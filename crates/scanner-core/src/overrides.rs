@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::items::ItemId;
 use crate::media::MediaId;
 use crate::parse::{MediaKind, ParsedName};
 
@@ -53,6 +54,10 @@ pub struct Overrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = "^[1-9][0-9]{0,8}$"))]
     pub tvdb: Option<String>,
+    /// The item an extra belongs to (an item id), over the one its name gives: an extra follows
+    /// its film when an edit gives the film another id. Only extras use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_of: Option<ItemId>,
 }
 
 /// One overridable field.
@@ -69,10 +74,11 @@ pub enum Field {
     Tmdb,
     Imdb,
     Tvdb,
+    ExtraOf,
 }
 
 impl Field {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Show,
         Self::Season,
         Self::Episodes,
@@ -82,6 +88,7 @@ impl Field {
         Self::Tmdb,
         Self::Imdb,
         Self::Tvdb,
+        Self::ExtraOf,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +102,7 @@ impl Field {
             Self::Tmdb => "tmdb",
             Self::Imdb => "imdb",
             Self::Tvdb => "tvdb",
+            Self::ExtraOf => "extra_of",
         }
     }
 
@@ -150,6 +158,10 @@ impl Overrides {
         if let Some(tvdb) = self.tvdb.as_deref().and_then(|t| t.parse().ok()) {
             out.ids.tvdb = Some(tvdb);
         }
+        if let Some(owner) = self.extra_of.filter(|_| out.kind == MediaKind::Extra) {
+            out.extra_of = Some(owner);
+            out.extra_show = None;
+        }
         out
     }
 
@@ -165,6 +177,7 @@ impl Overrides {
             Field::Tmdb => self.tmdb.clone().map(Value::Text),
             Field::Imdb => self.imdb.clone().map(Value::Text),
             Field::Tvdb => self.tvdb.clone().map(Value::Text),
+            Field::ExtraOf => self.extra_of.map(|id| Value::Text(id.to_string())),
         }
     }
 
@@ -179,6 +192,7 @@ impl Overrides {
             Field::Tmdb => self.tmdb = None,
             Field::Imdb => self.imdb = None,
             Field::Tvdb => self.tvdb = None,
+            Field::ExtraOf => self.extra_of = None,
         }
     }
 
@@ -198,6 +212,7 @@ impl Overrides {
         out.tmdb = set.tmdb.clone().or(out.tmdb);
         out.imdb = set.imdb.clone().or(out.imdb);
         out.tvdb = set.tvdb.clone().or(out.tvdb);
+        out.extra_of = set.extra_of.or(out.extra_of);
         out
     }
 

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use scanner_core::items::ItemId;
 use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
 use scanner_core::{MediaId, MediaKind, MediaRecord};
 
@@ -98,6 +99,10 @@ pub struct EditBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, pattern = "^[1-9][0-9]{0,8}$")]
     pub tvdb: Option<Option<String>>,
+    /// Extras only: the id of the item the extra belongs to, over the one its name gives.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub extra_of: Option<Option<ItemId>>,
 }
 
 impl EditBody {
@@ -117,6 +122,7 @@ impl EditBody {
         clear(Field::Tmdb, matches!(self.tmdb, Some(None)));
         clear(Field::Imdb, matches!(self.imdb, Some(None)));
         clear(Field::Tvdb, matches!(self.tvdb, Some(None)));
+        clear(Field::ExtraOf, matches!(self.extra_of, Some(None)));
         edit.set = Overrides {
             show: self.show.flatten(),
             season: self.season.flatten().map(Whole::number),
@@ -127,6 +133,7 @@ impl EditBody {
             tmdb: self.tmdb.flatten(),
             imdb: self.imdb.flatten(),
             tvdb: self.tvdb.flatten(),
+            extra_of: self.extra_of.flatten(),
         };
         edit
     }
@@ -161,7 +168,14 @@ async fn apply(
     edit: OverrideEdit,
 ) -> Result<axum::Json<MediaRecord>, ApiError> {
     checked(&edit)?;
-    let edited = state.app.edits().edit(id, edit, actor(state), chrono::Utc::now()).await;
+    let edited = match state.app.edits().edit(id, edit, actor(state), chrono::Utc::now()).await {
+        // The values were checked: what the catalog refuses is an edit this file does not
+        // take (an owner for a file that is no extra).
+        Err(scanner_core::ports::RepoError::InvalidInput(message)) => {
+            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message));
+        }
+        edited => edited,
+    };
     match edited.map_err(ApiError::catalog)? {
         Some(record) => Ok(axum::Json(record)),
         None => Err(not_found(id)),
@@ -180,7 +194,7 @@ async fn apply(
         (status = 404, description = "No file with this id", body = ErrorBody),
         (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is unknown, of the wrong type or out of range", body = ErrorBody),
+        (status = 422, description = "A field is unknown, of the wrong type or out of range, or `extra_of` is set on a file that is no extra", body = ErrorBody),
     ))]
 pub async fn edit_media(
     State(state): State<AppState>,

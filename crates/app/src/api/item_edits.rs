@@ -64,6 +64,7 @@ impl ItemEditBody {
             tmdb: self.tmdb,
             imdb: self.imdb,
             tvdb: self.tvdb,
+            extra_of: None,
         }
         .into_edit()
     }

@@ -85,7 +85,8 @@ pub struct EditArgs {
     pub target: Option<Target>,
 
     /// Edits every film or episode file of this item (as `items` shows it) instead of one file:
-    /// every part of every version, not its extras. Its id changes with its key (`--tmdb`…).
+    /// every part of every version. Its id changes with its key (`--tmdb`…), and its extras
+    /// follow it.
     #[arg(long, value_name = "ITEM_ID", value_parser = |s: &str| s.parse::<ItemId>().map_err(|e| e.to_string()))]
     pub item: Option<ItemId>,
 
@@ -116,6 +117,11 @@ pub struct EditArgs {
     /// TheTVDB id (`81189`).
     #[arg(long, value_name = "ID", value_parser = parse_id(Field::Tvdb))]
     pub tvdb: Option<String>,
+    /// Extras only: the item the extra belongs to (an id as `items` shows it), over the one
+    /// its name gives (files only, not `--item`).
+    #[arg(long, value_name = "ITEM_ID", conflicts_with = "item",
+        value_parser = |s: &str| s.parse::<ItemId>().map_err(|e| e.to_string()))]
+    pub extra_of: Option<ItemId>,
     /// Removes one override (repeatable): the parser's value holds again.
     #[arg(long, value_name = "FIELD", value_parser = parse_field)]
     pub unset: Vec<Field>,
@@ -165,9 +171,10 @@ pub async fn edit(args: EditArgs, config: &Config) -> anyhow::Result<ExitCode> {
         tmdb: args.tmdb,
         imdb: args.imdb,
         tvdb: args.tvdb,
+        extra_of: args.extra_of,
     };
     if set.is_empty() && args.unset.is_empty() && !args.clear {
-        return Err(UsageError("nothing to change: give --show, --season, --episodes, --title, --year, --kind, --tmdb, --imdb, --tvdb, --unset or --clear".into()).into());
+        return Err(UsageError("nothing to change: give --show, --season, --episodes, --title, --year, --kind, --tmdb, --imdb, --tvdb, --extra-of, --unset or --clear".into()).into());
     }
     set.check().map_err(UsageError)?;
     let edit = OverrideEdit { set, clear: args.unset, clear_all: args.clear };
@@ -180,7 +187,14 @@ pub async fn edit(args: EditArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let catalog = CatalogReader::open(&settings).await?;
     let result = async {
         let id = find(&catalog, &target).await?;
-        let edited = catalog.edits().edit(id, edit, "cli".to_owned(), chrono::Utc::now()).await?;
+        let edited = match catalog.edits().edit(id, edit, "cli".to_owned(), chrono::Utc::now()).await {
+            // The values were checked: what the catalog refuses is an edit this file does not
+            // take (an owner for a file that is no extra).
+            Err(scanner_core::ports::RepoError::InvalidInput(message)) => {
+                return Err(UsageError(message).into());
+            }
+            edited => edited?,
+        };
         edited.ok_or_else(|| anyhow::anyhow!("the file left the catalog meanwhile"))
     }
     .await;
@@ -220,6 +234,10 @@ fn write_edited(out: &mut impl Write, record: &MediaRecord) -> io::Result<()> {
     table.row(["tmdb".into(), number(ids.tmdb), from(Field::Tmdb)]);
     table.row(["imdb".into(), text(ids.imdb.as_deref()), from(Field::Imdb)]);
     table.row(["tvdb".into(), number(ids.tvdb), from(Field::Tvdb)]);
+    if parsed.kind == MediaKind::Extra {
+        let owner = parsed.extra_of.map(|id| id.to_string());
+        table.row(["extra_of".into(), text(owner.as_deref()), from(Field::ExtraOf)]);
+    }
     table.write(out)
 }
 

@@ -18,6 +18,8 @@ pub struct Model {
     pub tmdb: Option<String>,
     pub imdb: Option<String>,
     pub tvdb: Option<String>,
+    /// The item an extra belongs to, over its name's (an item id); added by m0013.
+    pub extra_of: Option<String>,
     /// The overridden show and title, lower-cased: text search matches them too.
     pub search_text: Option<String>,
 }

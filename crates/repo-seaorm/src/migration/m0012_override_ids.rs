@@ -1,13 +1,12 @@
 //! Provider ids as overrides (issue 15): `media_overrides.tmdb`, `imdb` and `tvdb`, text as the
 //! user set it (null: the name's id, if any, holds). Rows from before read with none set.
 //!
-//! Overridden rows are refiled here: `media.item_id` now files a row by its values in force
-//! (overrides over the name), and m0010 filled it from names alone.
+//! `media.item_id` now files a row by its values in force (overrides over the name), and m0010
+//! filled it from names alone: m0013 refiles the overridden rows.
 
 // The trait's signature elides SchemaManager's lifetime; an impl must match it exactly.
 #![allow(elided_lifetimes_in_paths)]
 
-use sea_orm::Condition;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -35,11 +34,9 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        // The overrides read with today's entity: a later migration that adds a column to
-        // `media_overrides` must refile before it, or read them by hand here.
-        crate::refile::refile(manager.get_connection(), Condition::all())
-            .await
-            .map_err(|e| DbErr::Custom(format!("refiling overridden rows: {e}")))
+        // Overrides are read with today's entity, which has m0013's column too: m0013 refiles
+        // (databases that ran this migration before m0013 existed were refiled here then).
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -63,8 +63,8 @@ async fn rows_from_before_items_get_their_item_ids_when_migrated() {
     }
 }
 
-/// `m0012_override_ids` keeps overrides set before it readable, and files their rows under the
-/// items their values in force name (m0010 filed them by name alone).
+/// `m0012_override_ids` and `m0013_extra_owner` keep overrides set before them readable, and
+/// file their rows under the items their values in force name (m0010 filed them by name alone).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_overridden_before_provider_ids_are_refiled_when_migrated() {
     use chrono::Utc;
@@ -89,7 +89,8 @@ async fn rows_overridden_before_provider_ids_are_refiled_when_migrated() {
             "ALTER TABLE media_overrides DROP COLUMN tmdb".to_owned(),
             "ALTER TABLE media_overrides DROP COLUMN imdb".to_owned(),
             "ALTER TABLE media_overrides DROP COLUMN tvdb".to_owned(),
-            "DELETE FROM seaql_migrations WHERE version LIKE 'm0012%'".to_owned(),
+            "ALTER TABLE media_overrides DROP COLUMN extra_of".to_owned(),
+            "DELETE FROM seaql_migrations WHERE version LIKE 'm0012%' OR version LIKE 'm0013%'".to_owned(),
         ] {
             testkit::sql::execute(&url, &sql).await;
         }

@@ -14,6 +14,41 @@ pub fn edits_file(item: ItemId, named: &ParsedName, overrides: &Overrides) -> bo
         && filed_under(&parsed) == Some(item)
 }
 
+/// Whether the file named `named`, with `overrides` over it, is an extra of item `item`.
+pub fn is_extra_of(item: ItemId, named: &ParsedName, overrides: &Overrides) -> bool {
+    let parsed = overrides.apply(named);
+    parsed.kind == MediaKind::Extra && parsed.extra_of == Some(item)
+}
+
+/// How an extra named `named`, with `overrides` over it, follows its item when an edit files
+/// the item's films or episodes under `owner`: an `extra_of` override naming `owner`, or that
+/// override removed where the name itself gives `owner` (an edit undone). `None`: nothing to
+/// change.
+pub fn extra_follows(named: &ParsedName, overrides: &Overrides, owner: ItemId) -> Option<OverrideEdit> {
+    let by_name = Overrides { extra_of: None, ..overrides.clone() }.apply(named).extra_of;
+    if by_name == Some(owner) {
+        overrides
+            .extra_of
+            .is_some()
+            .then(|| OverrideEdit { clear: vec![Field::ExtraOf], ..OverrideEdit::default() })
+    } else {
+        (overrides.extra_of != Some(owner)).then(|| OverrideEdit {
+            set: Overrides { extra_of: Some(owner), ..Overrides::default() },
+            ..OverrideEdit::default()
+        })
+    }
+}
+
+/// Refuses an edit that sets the owner (`extra_of`) of a file that, with the overrides `after`
+/// it, is not an extra: only extras belong to another item.
+pub fn check_owner(named: &ParsedName, after: &Overrides, edit: &OverrideEdit) -> Result<(), String> {
+    let kind = after.apply(named).kind;
+    if edit.set.extra_of.is_some() && kind != MediaKind::Extra {
+        return Err(format!("extra_of is for extras: this file is a {}", kind.as_str()));
+    }
+    Ok(())
+}
+
 /// The distinct items `files` are filed under, in the files' order: what an item edit's files
 /// make after it.
 pub fn filed_items(files: &[MediaRecord]) -> Vec<ItemId> {
@@ -39,6 +74,9 @@ pub fn check_edit(named: &ParsedName, before: &Overrides, edit: &OverrideEdit) -
         |fields: &[Field]| fields.iter().any(|f| edit.set.get(*f).is_some() || edit.clear.contains(f));
     if touches(&[Field::Kind]) {
         return Err("an item's kind is not edited: edit its files".to_owned());
+    }
+    if touches(&[Field::ExtraOf]) {
+        return Err("extra_of is for extras: edit the extra's file".to_owned());
     }
     if touches(&[Field::Show, Field::Season, Field::Episodes])
         && before.apply(named).kind != MediaKind::Episode
@@ -81,5 +119,27 @@ mod tests {
         assert!(check_edit(&untitled, &titled, &unset).is_err());
         let clear_all = OverrideEdit { clear_all: true, ..OverrideEdit::default() };
         assert!(check_edit(&untitled, &titled, &clear_all).is_ok());
+    }
+
+    #[test]
+    fn extras_follow_their_film_to_its_new_id_and_back() {
+        let trailer = parse_path(std::path::Path::new("Film (2010)/Trailers/Teaser.mkv"));
+        let film = parse_path(std::path::Path::new("Film (2010)/Film (2010).mkv"));
+        let (old, new) = (filed_under(&film).unwrap(), ItemId(uuid::Uuid::from_u128(7)));
+        let none = Overrides::default();
+        assert!(is_extra_of(old, &trailer, &none));
+        let follow = extra_follows(&trailer, &none, new).expect("an owner override");
+        assert_eq!(follow.set.extra_of, Some(new));
+        let moved = none.edited(&follow);
+        assert!(is_extra_of(new, &trailer, &moved) && !is_extra_of(old, &trailer, &moved));
+        assert_eq!(extra_follows(&trailer, &moved, new), None, "already there");
+        let back = extra_follows(&trailer, &moved, old).expect("the override removed");
+        assert_eq!((back.clear.clone(), moved.edited(&back)), (vec![Field::ExtraOf], none.clone()));
+        // Only extras take an owner: a film's own name decides its item.
+        let owned = Overrides { extra_of: Some(new), ..none.clone() };
+        assert_eq!(filed_under(&owned.apply(&film)), Some(old));
+        let edit = OverrideEdit { set: owned.clone(), ..OverrideEdit::default() };
+        assert!(check_owner(&film, &owned, &edit).is_err());
+        assert!(check_owner(&trailer, &owned, &edit).is_ok());
     }
 }

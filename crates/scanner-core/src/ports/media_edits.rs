@@ -31,12 +31,14 @@ pub trait MediaEdits: Send + Sync {
     async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError>;
 
     /// Applies `edit` to every present film or episode file filed under item `item` — every
-    /// part of every version, not its extras — in one transaction, each file audited as
-    /// [`Self::edit`] audits it. Refuses what `edit` refuses, and, as `InvalidInput`, an edit
-    /// that would leave a file in no item (`items::check_edit`), changing nothing. Files are filed by their values in
+    /// part of every version — in one transaction, each file audited as [`Self::edit`] audits
+    /// it. Refuses what `edit` refuses, and, as `InvalidInput`, an edit that would leave a file
+    /// in no item (`items::check_edit`), changing nothing. Files are filed by their values in
     /// force, so an edit that changes the item's key (a provider id, a title) refiles them: the
-    /// catalog's item queries see the new id as soon as this returns. Returns the edited records
-    /// as they now read, in path order; `None` when no such file is filed under `item`.
+    /// catalog's item queries see the new id as soon as this returns. The item's present extras
+    /// follow the first edited file's new item in the same transaction (`items::extra_follows`,
+    /// audited alike). Returns the edited film or episode records as they now read, in path
+    /// order; `None` when no such file is filed under `item`.
     async fn edit_item(
         &self,
         item: ItemId,

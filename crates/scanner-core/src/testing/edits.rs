@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::InMemoryCatalog;
 use super::catalog::State;
-use crate::items::{ItemId, check_edit, edits_file};
+use crate::items::{ItemId, check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of};
 use crate::media::{MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, OverrideEdit};
 use crate::ports::{MediaEdits, RepoError};
@@ -50,7 +50,12 @@ impl MediaEdits for InMemoryCatalog {
         at: DateTime<Utc>,
     ) -> Result<Option<MediaRecord>, RepoError> {
         check(&edit, &actor)?;
-        Ok(edit_one(&mut self.state(), id, &edit, &actor, at))
+        let mut state = self.state();
+        if let Some(row) = state.ids.get(&id).and_then(|key| state.rows.get(key)) {
+            check_owner(&row.named, &row.record.overrides.edited(&edit), &edit)
+                .map_err(RepoError::InvalidInput)?;
+        }
+        Ok(edit_one(&mut state, id, &edit, &actor, at))
     }
 
     async fn edit_item(
@@ -76,7 +81,21 @@ impl MediaEdits for InMemoryCatalog {
         for row in state.rows.values().filter(|r| files.contains(&r.record.id)) {
             check_edit(&row.named, &row.record.overrides, &edit).map_err(RepoError::InvalidInput)?;
         }
-        Ok(Some(files.into_iter().filter_map(|id| edit_one(&mut state, id, &edit, &actor, at)).collect()))
+        let edited: Vec<MediaRecord> =
+            files.into_iter().filter_map(|id| edit_one(&mut state, id, &edit, &actor, at)).collect();
+        if let Some(&owner) = filed_items(&edited).first().filter(|owner| **owner != item) {
+            let follow: Vec<(MediaId, OverrideEdit)> = state
+                .rows
+                .values()
+                .filter(|r| r.record.status != MediaStatus::Missing)
+                .filter(|r| is_extra_of(item, &r.named, &r.record.overrides))
+                .filter_map(|r| Some((r.record.id, extra_follows(&r.named, &r.record.overrides, owner)?)))
+                .collect();
+            for (id, edit) in follow {
+                edit_one(&mut state, id, &edit, &actor, at);
+            }
+        }
+        Ok(Some(edited))
     }
 
     async fn history(&self, id: MediaId) -> Result<Option<Vec<OverrideChange>>, RepoError> {

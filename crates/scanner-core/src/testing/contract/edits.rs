@@ -137,6 +137,8 @@ pub async fn edits_of_unknown_files_and_bad_values_are_refused(repo: Arc<dyn Cat
         Overrides { episodes: Some(vec![]), ..Overrides::default() },
         Overrides { title: Some(String::new()), ..Overrides::default() },
         Overrides { year: Some(10_000), ..Overrides::default() },
+        // An episode belongs to no other item: only extras take an owner.
+        Overrides { extra_of: Some(crate::items::ItemId(uuid::Uuid::from_u128(1))), ..Overrides::default() },
     ];
     for overrides in bad {
         let refused = repo.edit(id, set(overrides.clone()), "cli".into(), Utc::now()).await;

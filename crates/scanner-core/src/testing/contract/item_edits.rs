@@ -116,6 +116,8 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
             items[0].versions.iter().map(|v| v.parts.iter().map(|p| p.media_id).collect()).collect();
         assert_eq!(versions, [vec![films[0].id, films[1].id], vec![films[3].id]], "{when}");
         assert_eq!((items[0].id, items[0].title.as_deref()), (matched, Some("Film")), "{when}");
+        let extras: Vec<MediaId> = items[0].extras.iter().map(|e| e.media_id).collect();
+        assert_eq!(extras, [films[2].id], "{when}: the trailer followed its film");
     };
     check("matched", repo.item_files(vec![matched]).await.unwrap());
     let movies = ItemQuery {
@@ -130,9 +132,10 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
     let stored = repo.records(vec![films[0].id, films[3].id]).await.unwrap();
     repo.apply(WriteBatch::upserts(stored)).await.unwrap();
     check("rescanned", repo.item_files(vec![matched]).await.unwrap());
-    let mut reprobed = films[1].clone();
+    let (mut reprobed, mut trailer) = (films[1].clone(), films[2].clone());
     reprobed.size_bytes += 1;
-    repo.apply(WriteBatch::upserts(vec![reprobed])).await.unwrap();
+    trailer.size_bytes += 1;
+    repo.apply(WriteBatch::upserts(vec![reprobed, trailer])).await.unwrap();
     check("re-probed", repo.item_files(vec![matched]).await.unwrap());
     let relative = "Das Film 2010/Der Film (2010) - 2160p.mkv";
     let to = Path::new("/lib/uhd").join(relative);
@@ -157,7 +160,10 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
         let seen: Vec<_> = history.iter().map(|c| (c.actor.as_str(), c.field, c.new.clone())).collect();
         assert_eq!(seen, [("api", Field::Tmdb, Some(Value::Text("603".into())))]);
     }
-    assert_eq!(repo.history(films[2].id).await.unwrap().unwrap(), []);
+    let owner = |c: &crate::overrides::OverrideChange| (c.actor.clone(), c.field, c.new.clone());
+    let trailer = repo.history(films[2].id).await.unwrap().unwrap();
+    let to_matched = ("api".to_owned(), Field::ExtraOf, Some(Value::Text(matched.to_string())));
+    assert_eq!(trailer.iter().map(owner).collect::<Vec<_>>(), std::slice::from_ref(&to_matched));
 
     // Clearing the item's overrides files each version under its name again.
     let clear = OverrideEdit { clear_all: true, ..OverrideEdit::default() };
@@ -168,4 +174,10 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
     let mut named = vec![film, filed_under(&parse_path(Path::new(relative))).unwrap()];
     named.sort();
     assert_eq!(again, named);
+    // The trailer went back with the film its name gives, its owner override removed.
+    let back = repo.get(films[2].id).await.unwrap().unwrap();
+    assert_eq!((filed_under(&back.parsed), back.overrides.is_empty()), (Some(film), true));
+    let trailer = repo.history(films[2].id).await.unwrap().unwrap();
+    let cleared = ("cli".to_owned(), Field::ExtraOf, None);
+    assert_eq!(trailer.iter().map(owner).collect::<Vec<_>>(), [to_matched, cleared]);
 }
