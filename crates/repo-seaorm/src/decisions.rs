@@ -6,8 +6,8 @@ use std::path::Path;
 
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -83,6 +83,36 @@ pub(crate) async fn store_for_paths(
     Ok(())
 }
 
+/// Whether any file that is not failed has no decision or one made with other profiles than
+/// `fingerprint`: three probes of `idx_media_decided_with` (null, below, above), each one row at
+/// most. In an unchanged library the answer is no, and the rescan reads no row for it.
+async fn any_stale(db: &impl ConnectionTrait, fingerprint: u64) -> Result<bool, RepoError> {
+    let fingerprint = signed(fingerprint);
+    // Each probe is ordered by the index from the fingerprint outwards, so that a planner
+    // without statistics (a catalog just filled) still walks the index instead of the table.
+    for (stale, order) in [
+        (media::Column::DecidedWith.is_null(), Order::Asc),
+        (media::Column::DecidedWith.lt(fingerprint), Order::Desc),
+        (media::Column::DecidedWith.gt(fingerprint), Order::Asc),
+    ] {
+        let one = media::Entity::find()
+            .select_only()
+            .column(media::Column::Id)
+            .filter(stale)
+            .filter(media::Column::Status.ne(MediaStatus::Failed.as_str()))
+            .order_by(media::Column::DecidedWith, order)
+            .limit(1)
+            .into_tuple::<Uuid>()
+            .one(db)
+            .await
+            .map_err(db_error)?;
+        if one.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// See `MediaRepository::undecided`.
 pub(crate) async fn undecided(
     db: &impl ConnectionTrait,
@@ -91,6 +121,9 @@ pub(crate) async fn undecided(
     after: Option<&Path>,
     limit: u64,
 ) -> Result<Vec<MediaRecord>, RepoError> {
+    if after.is_none() && !any_stale(db, fingerprint).await? {
+        return Ok(Vec::new());
+    }
     let stale = Condition::any()
         .add(media::Column::DecidedWith.is_null())
         .add(media::Column::DecidedWith.ne(signed(fingerprint)));

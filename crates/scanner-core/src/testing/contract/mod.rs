@@ -45,6 +45,7 @@ macro_rules! catalog_contract {
             playback::decision_range_and_codec_filters_select_alike,
             playback::the_report_agrees_with_counts_made_apart,
             playback::stale_decisions_are_listed_and_replaced_only_where_unchanged,
+            playback::a_lone_stale_decision_is_found_whichever_side_it_falls,
             edits::overrides_survive_rescans_and_moves_and_filters_see_them,
             edits::edits_of_unknown_files_and_bad_values_are_refused,
             edits::pruning_a_file_forgets_its_overrides,

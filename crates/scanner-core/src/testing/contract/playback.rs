@@ -333,3 +333,31 @@ pub async fn stale_decisions_are_listed_and_replaced_only_where_unchanged(repo: 
     assert!(repo.undecided(PathBuf::from("/"), newer, None, 100).await.unwrap().len() > 20);
     assert_eq!(repo.redecide(decisions, newer).await.unwrap(), 0, "already done");
 }
+
+/// One stale decision is found wherever its fingerprint falls (below, above, none), and a
+/// failed file without one is not stale: catalogs may answer "nothing stale" from an index, so
+/// each side is checked alone.
+pub async fn a_lone_stale_decision_is_found_whichever_side_it_falls(repo: Arc<dyn Catalog>) {
+    let current = Profiles::default().fingerprint();
+    let records = library(30);
+    let (lone, ok) = (4usize, records.iter().position(|r| r.status == MediaStatus::Ok).unwrap());
+    let lone = if records[lone].status == MediaStatus::Ok { lone } else { ok };
+    for stale in [Some(current.wrapping_sub(1)), Some(current.wrapping_add(1)), None] {
+        let mut records = records.clone();
+        for record in &mut records {
+            record.decided_with = Some(current);
+        }
+        records[lone].decided_with = stale;
+        seed(repo.as_ref(), &records).await;
+        let found = repo.undecided(PathBuf::from("/"), current, None, 100).await.unwrap();
+        let found: Vec<&Path> = found.iter().map(|r| r.path.as_path()).collect();
+        assert_eq!(found, [records[lone].path.as_path()], "decided with {stale:?}");
+    }
+    let mut records = records.clone();
+    for record in &mut records {
+        record.decided_with = if record.status == MediaStatus::Failed { None } else { Some(current) };
+    }
+    assert!(records.iter().any(|r| r.status == MediaStatus::Failed), "the library has a failed file");
+    seed(repo.as_ref(), &records).await;
+    assert_eq!(repo.undecided(PathBuf::from("/"), current, None, 100).await.unwrap(), []);
+}
