@@ -191,7 +191,7 @@ async fn write_lock(txn: &DatabaseTransaction) -> Result<(), RepoError> {
 
 /// Applies `edit` to the overrides of the file `model` (locked by the caller), audits it and
 /// refiles the file; the record as it now reads.
-async fn edit_file(
+pub(crate) async fn edit_file(
     txn: &DatabaseTransaction,
     model: media::Model,
     edit: &OverrideEdit,
@@ -310,6 +310,7 @@ impl MediaEdits for SeaOrmMediaRepository {
             return Ok(None);
         }
         if let Some(&owner) = filed_items(&edited).first().filter(|owner| **owner != item) {
+            crate::moves::record(&txn, item, owner).await?;
             for (model, named, before) in extras {
                 if let Some(follow) = extra_follows(&named, &before, owner) {
                     edit_file(&txn, model, &follow, &actor, at).await?;

@@ -15,6 +15,7 @@ mod error;
 mod media_queries;
 mod media_repo;
 mod migration;
+mod moves;
 mod paths;
 mod refile;
 mod report;

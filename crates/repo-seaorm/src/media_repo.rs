@@ -303,6 +303,8 @@ impl MediaRepository for SeaOrmMediaRepository {
             let ids = chunk.iter().map(|m| m.id.0);
             refile::refile(&txn, Condition::all().add(media::Column::Id.is_in(ids))).await?;
         }
+        // Extras whose owner an item edit moved follow it (a batch without extras asks nothing).
+        crate::moves::follow(&txn, &batch).await?;
         txn.commit().await.map_err(db_error)
     }
 

@@ -1,6 +1,7 @@
 //! Database models. They never leave this crate: `convert` maps them to and from the core's
 //! types.
 
+pub mod item_move;
 pub mod media;
 pub mod media_dir;
 pub mod media_override;

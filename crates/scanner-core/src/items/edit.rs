@@ -39,6 +39,38 @@ pub fn extra_follows(named: &ParsedName, overrides: &Overrides, owner: ItemId) -
     }
 }
 
+/// Where item edits moved items: from the id a film's or episode's name gives to the id it was
+/// filed under instead. Extras written later from their names follow it ([`follows_move`]).
+pub type ItemMoves = std::collections::BTreeMap<ItemId, ItemId>;
+
+/// Who the history says gave a later extra to the item its owner moved to: the scan that
+/// wrote it.
+pub const SCAN_ACTOR: &str = "scan";
+
+/// Records that an item edit moved item `from` to `to`: moves that ended at `from` now end at
+/// `to`, and none leads an item to itself.
+pub fn record_move(moves: &mut ItemMoves, from: ItemId, to: ItemId) {
+    for target in moves.values_mut() {
+        if *target == from {
+            *target = to;
+        }
+    }
+    moves.insert(from, to);
+    moves.retain(|from, to| from != to);
+}
+
+/// How an extra written from its name `named`, with `overrides` over it, follows its owner's
+/// move: an extra the user gave no owner, whose owner an item edit moved, is given to where it
+/// went. `None`: it stays.
+pub fn follows_move(named: &ParsedName, overrides: &Overrides, moves: &ItemMoves) -> Option<OverrideEdit> {
+    let parsed = overrides.apply(named);
+    if parsed.kind != MediaKind::Extra || overrides.extra_of.is_some() {
+        return None;
+    }
+    let to = *moves.get(&parsed.extra_of?)?;
+    extra_follows(named, overrides, to)
+}
+
 /// Refuses an edit that sets the owner (`extra_of`) of a file that, with the overrides `after`
 /// it, is not an extra: only extras belong to another item.
 pub fn check_owner(named: &ParsedName, after: &Overrides, edit: &OverrideEdit) -> Result<(), String> {
@@ -141,5 +173,32 @@ mod tests {
         let edit = OverrideEdit { set: owned.clone(), ..OverrideEdit::default() };
         assert!(check_owner(&film, &owned, &edit).is_err());
         assert!(check_owner(&trailer, &owned, &edit).is_ok());
+    }
+
+    #[test]
+    fn moves_chain_and_later_extras_follow_them() {
+        let id = |n: u128| ItemId(uuid::Uuid::from_u128(n));
+        let mut moves = ItemMoves::new();
+        record_move(&mut moves, id(1), id(2));
+        record_move(&mut moves, id(2), id(3));
+        assert_eq!(
+            moves,
+            ItemMoves::from([(id(1), id(3)), (id(2), id(3))]),
+            "a chain ends where the last went"
+        );
+        record_move(&mut moves, id(3), id(1));
+        assert_eq!(moves, ItemMoves::from([(id(2), id(1)), (id(3), id(1))]), "back home: no loop");
+
+        let trailer = parse_path(std::path::Path::new("Film (2010)/Trailers/Teaser.mkv"));
+        let film = parse_path(std::path::Path::new("Film (2010)/Film (2010).mkv"));
+        let named = filed_under(&film).unwrap();
+        let moved = ItemMoves::from([(named, id(9))]);
+        let none = Overrides::default();
+        let follow = follows_move(&trailer, &none, &moved).expect("the trailer follows its film");
+        assert_eq!(follow.set.extra_of, Some(id(9)));
+        assert_eq!(follows_move(&trailer, &none, &ItemMoves::new()), None);
+        assert_eq!(follows_move(&film, &none, &moved), None, "a film's name decides its item");
+        let given = Overrides { extra_of: Some(id(5)), ..none };
+        assert_eq!(follows_move(&trailer, &given, &moved), None, "an owner set by hand stays");
     }
 }

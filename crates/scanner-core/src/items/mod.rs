@@ -21,7 +21,10 @@ mod shows;
 #[cfg(test)]
 mod tests;
 
-pub use edit::{check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of};
+pub use edit::{
+    ItemMoves, SCAN_ACTOR, check_edit, check_owner, edits_file, extra_follows, filed_items, follows_move,
+    is_extra_of, record_move,
+};
 pub use shows::{ShowEpisode, ShowSeason, ShowTree, show_tree};
 
 /// An item's id: a UUID (version 8) derived from the item's key.

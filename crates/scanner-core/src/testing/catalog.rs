@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::filter::{matches, under};
-use crate::items::ItemId;
+use crate::items::{ItemId, SCAN_ACTOR, follows_move};
 use crate::media::{CatalogEntry, MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, Overrides};
 use crate::parse::{MediaKind, ParsedName};
@@ -46,6 +46,8 @@ pub(super) struct State {
     /// The user's overrides and their history, by file (kept apart from rows, as in SQL).
     pub(super) overrides: HashMap<MediaId, Overrides>,
     pub(super) history: HashMap<MediaId, Vec<OverrideChange>>,
+    /// Where item edits moved items (`MediaEdits::edit_item`).
+    pub(super) moves: crate::items::ItemMoves,
     /// By folder path key. Every row's folder has one (as the SQL adapter keeps it).
     dirs: BTreeMap<String, Dir>,
     stats: CatalogStats,
@@ -155,6 +157,8 @@ impl State {
             None if needs_scan => return Err(RepoError::database("a scan id is required")),
             None => None,
         };
+        let mut written: Vec<MediaId> = batch.upserts.iter().map(|r| r.id).collect();
+        written.extend(batch.moves.iter().map(|m| m.id));
         for record in batch.upserts {
             self.upsert(record)?;
         }
@@ -194,7 +198,24 @@ impl State {
             // refuse the move instead; the scanner never asks for that.
             self.rows.insert(key, row);
         }
+        self.follow_moves(&written);
         Ok(())
+    }
+
+    /// Extras among the rows `written` follow their owner where an item edit moved it.
+    fn follow_moves(&mut self, written: &[MediaId]) {
+        if self.moves.is_empty() {
+            return;
+        }
+        let follow: Vec<(MediaId, crate::overrides::OverrideEdit)> = written
+            .iter()
+            .filter_map(|id| self.rows.get(self.ids.get(id)?))
+            .filter_map(|r| Some((r.record.id, follows_move(&r.named, &r.record.overrides, &self.moves)?)))
+            .collect();
+        let now = crate::media::now();
+        for (id, edit) in follow {
+            super::edits::edit_one(self, id, &edit, SCAN_ACTOR, now);
+        }
     }
 }
 

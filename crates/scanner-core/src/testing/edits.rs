@@ -5,13 +5,15 @@ use chrono::{DateTime, Utc};
 
 use super::InMemoryCatalog;
 use super::catalog::State;
-use crate::items::{ItemId, check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of};
+use crate::items::{
+    ItemId, check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of, record_move,
+};
 use crate::media::{MediaId, MediaRecord, MediaStatus, micros};
 use crate::overrides::{OverrideChange, OverrideEdit};
 use crate::ports::{MediaEdits, RepoError};
 
 /// Applies `edit` to file `id` and audits it; the record as it now reads.
-fn edit_one(
+pub(super) fn edit_one(
     state: &mut State,
     id: MediaId,
     edit: &OverrideEdit,
@@ -84,6 +86,7 @@ impl MediaEdits for InMemoryCatalog {
         let edited: Vec<MediaRecord> =
             files.into_iter().filter_map(|id| edit_one(&mut state, id, &edit, &actor, at)).collect();
         if let Some(&owner) = filed_items(&edited).first().filter(|owner| **owner != item) {
+            record_move(&mut state.moves, item, owner);
             let follow: Vec<(MediaId, OverrideEdit)> = state
                 .rows
                 .values()

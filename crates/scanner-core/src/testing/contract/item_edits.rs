@@ -165,6 +165,18 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
     let to_matched = ("api".to_owned(), Field::ExtraOf, Some(Value::Text(matched.to_string())));
     assert_eq!(trailer.iter().map(owner).collect::<Vec<_>>(), std::slice::from_ref(&to_matched));
 
+    // An extra written after the match follows the film too, audited as the scan's.
+    let later = file("films", "Film (2010)/Featurettes/Making Of.mkv");
+    assert_eq!(filed_under(&later.parsed), Some(film), "by its name, the film's old item");
+    repo.apply(WriteBatch::upserts(vec![later.clone()])).await.unwrap();
+    let read = repo.get(later.id).await.unwrap().unwrap();
+    assert_eq!((read.parsed.extra_of, read.overrides.extra_of), (Some(matched), Some(matched)));
+    let history = repo.history(later.id).await.unwrap().unwrap();
+    let by_scan = ("scan".to_owned(), Field::ExtraOf, Some(Value::Text(matched.to_string())));
+    assert_eq!(history.iter().map(owner).collect::<Vec<_>>(), [by_scan]);
+    let extras = group(&repo.item_files(vec![matched]).await.unwrap())[0].extras.len();
+    assert_eq!(extras, 2, "the trailer and the featurette");
+
     // Clearing the item's overrides files each version under its name again.
     let clear = OverrideEdit { clear_all: true, ..OverrideEdit::default() };
     let cleared = repo.edit_item(matched, clear, "cli".into(), Utc::now()).await.unwrap().unwrap();
@@ -175,8 +187,15 @@ pub async fn item_edits_refile_every_version_and_survive_rescans_and_moves(repo:
     named.sort();
     assert_eq!(again, named);
     // The trailer went back with the film its name gives, its owner override removed.
-    let back = repo.get(films[2].id).await.unwrap().unwrap();
-    assert_eq!((filed_under(&back.parsed), back.overrides.is_empty()), (Some(film), true));
+    for extra in [films[2].id, later.id] {
+        let back = repo.get(extra).await.unwrap().unwrap();
+        assert_eq!((filed_under(&back.parsed), back.overrides.is_empty()), (Some(film), true));
+    }
+    // And one written now stays with the name's item: nothing moved it.
+    let after = file("films", "Film (2010)/Film (2010)-trailer.mkv");
+    repo.apply(WriteBatch::upserts(vec![after.clone()])).await.unwrap();
+    let read = repo.get(after.id).await.unwrap().unwrap();
+    assert_eq!((filed_under(&read.parsed), read.overrides.is_empty()), (Some(film), true));
     let trailer = repo.history(films[2].id).await.unwrap().unwrap();
     let cleared = ("cli".to_owned(), Field::ExtraOf, None);
     assert_eq!(trailer.iter().map(owner).collect::<Vec<_>>(), [to_matched, cleared]);
