@@ -15,9 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use scanner_core::items::{
-    ItemId, check_edit, check_owner, edits_file, extra_follows, filed_items, is_extra_of,
-};
+use scanner_core::items::{ItemId, check_edit, check_owner, edits_file, filed_items, filed_under};
 use scanner_core::overrides::{Field, OverrideChange, OverrideEdit, Overrides};
 use scanner_core::ports::{MediaEdits, RepoError, check_text};
 use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
@@ -265,7 +263,14 @@ impl MediaEdits for SeaOrmMediaRepository {
         else {
             return Ok(None);
         };
+        let filed: Option<ItemId> = model.item_id.as_deref().and_then(|id| id.parse().ok());
         let record = edit_file(&txn, model, &edit, &actor, at).await?;
+        // The item's last film or episode file moved: its extras follow it.
+        if let (Some(item), Some(owner)) = (filed, filed_under(&record.parsed))
+            && matches!(record.parsed.kind, MediaKind::Movie | MediaKind::Episode)
+        {
+            crate::moves::follow_item(&txn, item, owner, &actor, at).await?;
+        }
         txn.commit().await.map_err(db_error)?;
         Ok(Some(record))
     }
@@ -291,14 +296,10 @@ impl MediaEdits for SeaOrmMediaRepository {
             .map_err(db_error)?;
         let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
         let overrides = overrides_of(&txn, &ids).await?;
-        let (mut edited, mut extras) = (Vec::new(), Vec::new());
+        let mut edited = Vec::new();
         for model in models {
             let named = convert::from_model(model.clone())?.parsed;
             let before = overrides.get(&model.id).cloned().unwrap_or_default();
-            if is_extra_of(item, &named, &before) {
-                extras.push((model, named, before));
-                continue;
-            }
             if !edits_file(item, &named, &before) {
                 continue;
             }
@@ -309,13 +310,8 @@ impl MediaEdits for SeaOrmMediaRepository {
         if edited.is_empty() {
             return Ok(None);
         }
-        if let Some(&owner) = filed_items(&edited).first().filter(|owner| **owner != item) {
-            crate::moves::record(&txn, item, owner).await?;
-            for (model, named, before) in extras {
-                if let Some(follow) = extra_follows(&named, &before, owner) {
-                    edit_file(&txn, model, &follow, &actor, at).await?;
-                }
-            }
+        if let Some(&owner) = filed_items(&edited).first() {
+            crate::moves::follow_item(&txn, item, owner, &actor, at).await?;
         }
         txn.commit().await.map_err(db_error)?;
         Ok(Some(edited))

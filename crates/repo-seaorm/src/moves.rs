@@ -2,14 +2,19 @@
 //! (`scanner_core::items::{record_move, follows_move}`, which the in-memory catalog applies
 //! alike).
 
+use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
-use scanner_core::items::{ItemId, ItemMoves, SCAN_ACTOR, follows_move};
+use scanner_core::items::{
+    ItemId, ItemMoves, SCAN_ACTOR, edits_file, extra_follows, follows_move, is_extra_of,
+};
 use scanner_core::ports::{RepoError, WriteBatch};
-use scanner_core::{MediaKind, ParsedName};
+use scanner_core::{MediaKind, MediaStatus, ParsedName};
 
 use crate::edits::{edit_file, overrides_of};
 use crate::entity::{item_move, media};
@@ -40,6 +45,49 @@ pub(crate) async fn record(txn: &DatabaseTransaction, from: ItemId, to: ItemId) 
         .exec(txn)
         .await
         .map_err(db_error)?;
+    Ok(())
+}
+
+/// After an edit filed files of item `item` under `owner`: when no present film or episode file
+/// is left under `item`, the move is recorded and its present extras follow (`extra_follows`),
+/// each audited as `actor`'s edit. Nothing when `item` is `owner`.
+pub(crate) async fn follow_item(
+    txn: &DatabaseTransaction,
+    item: ItemId,
+    owner: ItemId,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    if item == owner {
+        return Ok(());
+    }
+    let models = media::Entity::find()
+        .filter(media::Column::ItemId.eq(item.to_string()))
+        .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
+        .order_by_asc(media::Column::Path)
+        .lock_exclusive()
+        .all(txn)
+        .await
+        .map_err(db_error)?;
+    let found: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+    let overrides = overrides_of(txn, &found).await?;
+    let mut extras = Vec::new();
+    for model in models {
+        let named = convert::from_model(model.clone())?.parsed;
+        let before = overrides.get(&model.id).cloned().unwrap_or_default();
+        if edits_file(item, &named, &before) {
+            return Ok(());
+        }
+        if is_extra_of(item, &named, &before) {
+            extras.push((model, named, before));
+        }
+    }
+    record(txn, item, owner).await?;
+    for (model, named, before) in extras {
+        if let Some(follow) = extra_follows(&named, &before, owner) {
+            edit_file(txn, model, &follow, actor, at).await?;
+        }
+    }
     Ok(())
 }
 

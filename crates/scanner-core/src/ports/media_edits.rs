@@ -15,9 +15,12 @@ use crate::overrides::{OverrideChange, OverrideEdit};
 #[async_trait]
 pub trait MediaEdits: Send + Sync {
     /// Applies `edit` to file `id`'s overrides atomically — after refusing, as
-    /// [`RepoError::InvalidInput`], values `Overrides::check` refuses — and appends one history
-    /// entry per field that changed, by `actor` at `at`. Returns the record as it now reads;
-    /// `None` when no file has this id.
+    /// [`RepoError::InvalidInput`], values `Overrides::check` refuses and an owner for a file
+    /// that is no extra (`items::check_owner`) — and appends one history entry per field that
+    /// changed, by `actor` at `at`. When the file was the last present film or episode file of
+    /// its item and now is filed under another, the item's extras follow it, in the same
+    /// transaction (as [`Self::edit_item`]). Returns the record as it now reads; `None` when no
+    /// file has this id.
     async fn edit(
         &self,
         id: MediaId,
@@ -37,7 +40,8 @@ pub trait MediaEdits: Send + Sync {
     /// force, so an edit that changes the item's key (a provider id, a title) refiles them: the
     /// catalog's item queries see the new id as soon as this returns. The item's present extras
     /// follow the first edited file's new item in the same transaction (`items::extra_follows`,
-    /// audited alike). Returns the edited film or episode records as they now read, in path
+    /// audited alike), and the move is recorded (`items::record_move`) so that extras written
+    /// later from their names follow too. Returns the edited film or episode records as they now read, in path
     /// order; `None` when no such file is filed under `item`.
     async fn edit_item(
         &self,

@@ -32,8 +32,10 @@ async fn all_items(repo: &dyn Catalog) -> Vec<ItemId> {
 pub async fn provider_id_overrides_merge_into_ids_and_are_audited(repo: Arc<dyn Catalog>) {
     let named = file("films", "Film (2010) {imdb-tt0000001}/Film (2010).mkv");
     assert_eq!(named.parsed.ids.imdb.as_deref(), Some("tt0000001"));
-    repo.apply(WriteBatch::upserts(vec![named.clone()])).await.unwrap();
+    let trailer = file("films", "Film (2010) {imdb-tt0000001}/Trailers/Teaser.mkv");
+    repo.apply(WriteBatch::upserts(vec![named.clone(), trailer.clone()])).await.unwrap();
     let id = named.id;
+    let owner = |r: &crate::media::MediaRecord| filed_under(&r.parsed);
 
     let ids = Overrides { tmdb: Some("603".into()), imdb: Some("tt0133093".into()), ..Overrides::default() };
     let edited = repo.edit(id, set(ids), "cli".into(), Utc::now()).await.unwrap().unwrap();
@@ -44,6 +46,8 @@ pub async fn provider_id_overrides_merge_into_ids_and_are_audited(repo: Arc<dyn 
     }
     assert_eq!(filed_under(&read.parsed), filed_under(&edited.parsed));
     assert_ne!(filed_under(&read.parsed), filed_under(&named.parsed), "the film is now keyed by its TMDB id");
+    let followed = repo.get(trailer.id).await.unwrap().unwrap();
+    assert_eq!(owner(&followed), owner(&read), "its only file moved: the trailer follows the film");
 
     for bad in ["0", "0603", "1234567890", "six"] {
         let refused = repo.edit(id, tmdb(bad), "cli".into(), Utc::now()).await;
@@ -61,6 +65,8 @@ pub async fn provider_id_overrides_merge_into_ids_and_are_audited(repo: Arc<dyn 
     assert_eq!(plain.parsed.ids, named.parsed.ids);
     assert!(plain.overrides.is_empty());
     assert_eq!(all_items(&*repo).await, [filed_under(&named.parsed).unwrap()], "and so is its item");
+    let back = repo.get(trailer.id).await.unwrap().unwrap();
+    assert_eq!((owner(&back), back.overrides.is_empty()), (owner(&named), true), "and its trailer");
 
     let history = repo.history(id).await.unwrap().unwrap();
     let seen: Vec<_> =
