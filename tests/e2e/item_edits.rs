@@ -269,4 +269,21 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, back) = media(&trailer, json!({"extra_of": null})).await;
     assert_eq!((status, &back["parsed"]["extra_of"]), (StatusCode::OK, &json!(first)), "its name's: {back}");
+
+    // A file edit that moves an item's only film takes its trailer along.
+    let (_, item) = get(&first).await;
+    let only = item["versions"][0]["parts"][0]["media_id"].as_str().unwrap().to_owned();
+    assert_eq!(item["extras"].as_array().map(Vec::len), Some(1), "{item}");
+    let (status, film) = media(&only, json!({"tmdb": "550"})).await;
+    assert_eq!(status, StatusCode::OK, "{film}");
+    let (status, all) = send(reqwest::Method::GET, "/api/v1/items".to_owned(), None).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let moved = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["versions"][0]["parts"][0]["media_id"] == only.as_str())
+        .expect("the film's new item");
+    assert_ne!(moved["id"], first.as_str());
+    assert_eq!(moved["extras"].as_array().map(Vec::len), Some(1), "{moved}");
 });
