@@ -15,6 +15,7 @@ mod m0009_overrides;
 mod m0010_items;
 mod m0011_watch_health;
 mod m0012_override_ids;
+mod m0014_fast_reads;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_items::Migration),
             Box::new(m0011_watch_health::Migration),
             Box::new(m0012_override_ids::Migration),
+            Box::new(m0014_fast_reads::Migration),
         ]
     }
 }

@@ -99,7 +99,15 @@ async fn paths(repo: &dyn Catalog, filter: MediaFilter) -> Vec<String> {
     let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
     let found: Vec<String> =
         repo.list(query).await.unwrap().into_iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
-    assert_eq!(repo.count(filter).await.unwrap(), found.len() as u64, "count agrees with list");
+    let n = found.len() as u64;
+    assert_eq!(repo.count(filter.clone()).await.unwrap(), n, "count agrees with list");
+    for limit in [0, 1, n, n + 1] {
+        assert_eq!(
+            repo.count_up_to(filter.clone(), limit).await.unwrap(),
+            Ord::min(n, limit),
+            "up to {limit}"
+        );
+    }
     found
 }
 
