@@ -232,18 +232,22 @@ pub(crate) async fn clear(State(state): State<AppState>, WebPath(id): WebPath<Me
     apply(&state, id, OverrideEdit { clear_all: true, ..OverrideEdit::default() }).await
 }
 
+/// The override of a text field (show, title, the provider ids).
+fn text_slot(set: &mut Overrides, field: Field) -> Option<&mut Option<String>> {
+    match field {
+        Field::Show => Some(&mut set.show),
+        Field::Title => Some(&mut set.title),
+        Field::Tmdb => Some(&mut set.tmdb),
+        Field::Imdb => Some(&mut set.imdb),
+        Field::Tvdb => Some(&mut set.tvdb),
+        _ => None,
+    }
+}
+
 /// Sets `field` back to `old` (absent, or of another type than the field's: cleared).
 fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
     let set = &mut edit.set;
     let restored = match (field, old) {
-        (Field::Show, Some(Value::Text(s))) => {
-            set.show = Some(s.clone());
-            true
-        }
-        (Field::Title, Some(Value::Text(s))) => {
-            set.title = Some(s.clone());
-            true
-        }
         (Field::Season, Some(Value::Number(n))) => {
             set.season = Some(*n);
             true
@@ -260,17 +264,8 @@ fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
             set.kind = MediaKind::parse(k);
             set.kind.is_some()
         }
-        (Field::Tmdb, Some(Value::Text(id))) => {
-            set.tmdb = Some(id.clone());
-            true
-        }
-        (Field::Imdb, Some(Value::Text(id))) => {
-            set.imdb = Some(id.clone());
-            true
-        }
-        (Field::Tvdb, Some(Value::Text(id))) => {
-            set.tvdb = Some(id.clone());
-            true
+        (_, Some(Value::Text(text))) => {
+            text_slot(set, field).map(|slot| *slot = Some(text.clone())).is_some()
         }
         _ => false,
     };
@@ -309,6 +304,13 @@ mod tests {
         }
         let form = EditForm { kind: Some("film".into()), ..EditForm::default() };
         assert!(edit_of(&form, &current).is_err());
+        // Provider ids: trimmed when set, cleared when emptied; their rules are the catalog's.
+        let current = Overrides { tmdb: Some("603".into()), ..Overrides::default() };
+        let form =
+            EditForm { imdb: Some(" tt0133093 ".into()), tmdb: Some(" ".into()), ..EditForm::default() };
+        let edit = edit_of(&form, &current).unwrap();
+        assert_eq!((edit.set.imdb.as_deref(), edit.set.tmdb), (Some("tt0133093"), None));
+        assert_eq!(edit.clear, vec![Field::Tmdb]);
     }
 
     #[test]
@@ -318,7 +320,10 @@ mod tests {
         restore(&mut edit, Field::Title, None);
         restore(&mut edit, Field::Kind, Some(&Value::Text("movie".into())));
         restore(&mut edit, Field::Year, Some(&Value::Text("odd".into())));
+        restore(&mut edit, Field::Imdb, Some(&Value::Text("tt0133093".into())));
+        restore(&mut edit, Field::Episodes, Some(&Value::Text("2".into())));
         assert_eq!((edit.set.season, edit.set.kind), (Some(2), Some(MediaKind::Movie)));
-        assert_eq!(edit.clear, vec![Field::Title, Field::Year]);
+        assert_eq!(edit.set.imdb.as_deref(), Some("tt0133093"));
+        assert_eq!(edit.clear, vec![Field::Title, Field::Year, Field::Episodes]);
     }
 }
