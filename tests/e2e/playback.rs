@@ -130,6 +130,14 @@ on_both!(media_shows_stream_details_and_filters_by_decision, |db| {
     assert_eq!(paths(&media(&config, &db, &["--codec", "HEVC"])), paths(std::slice::from_ref(hevc)));
     assert_eq!(media(&config, &db, &["--hdr", "sdr"]).len(), 3);
     assert!(media(&config, &db, &["--hdr", "dolby_vision"]).is_empty());
+    let sizes = |found: &[Value]| -> Vec<(u64, u64)> {
+        found
+            .iter()
+            .filter_map(|r| Some((r["video"]["width"].as_u64()?, r["video"]["height"].as_u64()?)))
+            .collect()
+    };
+    let small = media(&config, &db, &["--resolution", "sd"]);
+    assert!(!small.is_empty() && sizes(&small).iter().all(|&(w, h)| w < 1152 && h < 648), "{small:?}");
     // Without --profile, --decision judges by the library's profile (here browser).
     assert_eq!(
         paths(&media(&config, &db, &["--decision", "transcode"])),
@@ -144,6 +152,7 @@ on_both!(media_shows_stream_details_and_filters_by_decision, |db| {
     for (args, message) in [
         (vec!["--profile", "nope"], "no client profile named \"nope\""),
         (vec!["--hdr", "hdr11"], "dolby_vision"),
+        (vec!["--resolution", "8k"], "720p, sd, unknown"),
         (vec!["--profile", "hls", "--decision", "maybe"], "transcode_audio"),
     ] {
         let output =
@@ -270,6 +279,24 @@ on_both!(the_report_counts_what_media_lists, |db| {
     assert_eq!(paths(body["items"].as_array().unwrap()), expected(&rows, "browser", "direct_play"));
     let (status, body) = get("/api/v1/media?codec=HEVC&hdr=sdr".into()).await;
     assert_eq!((status, body["total"].as_u64()), (StatusCode::OK, Some(1)), "{body}");
+    // Each resolution class of the report lists as many healthy files as the report counts.
+    let classes = whole["by"]["resolution"].as_object().unwrap();
+    assert!(!classes.is_empty(), "{whole}");
+    for (class, tally) in classes {
+        let (status, body) = get(format!("/api/v1/media?resolution={class}&status=ok")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["total"], tally["files"], "{class}: {body}");
+    }
+    // The failed file has no video: its class is unknown.
+    let (status, body) = get("/api/v1/media?resolution=unknown".into()).await;
+    assert_eq!((status, &body["total"]), (StatusCode::OK, &whole["failed"]), "{body}");
+    let absent = ["4320p", "1440p", "720p", "sd"].into_iter().find(|c| !classes.contains_key(*c)).unwrap();
+    let (status, body) = get(format!("/api/v1/media?resolution={absent}")).await;
+    assert_eq!((status, body["total"].as_u64()), (StatusCode::OK, Some(0)), "{body}");
+    let (status, body) = get("/api/v1/media?resolution=8k".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("4320p, 2160p, 1440p, 1080p, 720p, sd, unknown"), "{message}");
     for hdr in ["hdr10%2B", "hdr10plus", "dolby_vision"] {
         let (status, body) = get(format!("/api/v1/media?hdr={hdr}")).await;
         assert_eq!((status, body["total"].as_u64()), (StatusCode::OK, Some(0)), "{hdr}: {body}");
@@ -279,6 +306,8 @@ on_both!(the_report_counts_what_media_lists, |db| {
         ("profile=no%20pe", StatusCode::BAD_REQUEST, "invalid_query"),
         ("hdr=hdr11", StatusCode::BAD_REQUEST, "invalid_query"),
         ("codec=h%2F264", StatusCode::BAD_REQUEST, "invalid_query"),
+        ("resolution=1080", StatusCode::BAD_REQUEST, "invalid_query"),
+        ("resolution=1080P", StatusCode::BAD_REQUEST, "invalid_query"),
         ("profile=hls&decision=sometimes", StatusCode::BAD_REQUEST, "invalid_query"),
     ] {
         let (got, body) = get(format!("/api/v1/media?{query}")).await;

@@ -103,13 +103,16 @@ pub fn pages_bench() -> Result {
             let next = link(&page, "/catalog?cursor=").ok_or("no next page")?;
             deep = next.replace("&amp;", "&");
         }
-        let pages: [(&str, String); 13] = [
+        let pages: [(&str, String); 15] = [
             ("libraries", "/".into()),
             ("history", "/scans".into()),
             ("problems", "/problems".into()),
             ("catalog", "/catalog".into()),
             ("catalog_page_6", deep),
             ("catalog_search", "/catalog?q=file%2099".into()),
+            // A text in more than half of the names: counted up to its limit.
+            ("catalog_search_common", "/catalog?q=show%201".into()),
+            ("catalog_resolution", "/catalog?resolution=2160p".into()),
             ("catalog_filtered", "/catalog?codec=hevc&hdr=hdr10&profile=browser&decision=transcode".into()),
             ("shows", "/shows".into()),
             ("show", "/shows/Show%20100".into()),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
@@ -117,28 +117,50 @@ pub(crate) fn overridden(extra: SimpleExpr) -> SimpleExpr {
     )
 }
 
+/// `media.id` among the ids `ids` selects, in the form each backend reads through an index
+/// when it stands in an OR: SQLite's `IN (…)`; PostgreSQL's `= ANY(ARRAY(…))`, an array it
+/// computes once, which a bitmap scan of the primary key can OR with another index's (its
+/// `IN (…)` under an OR is a filter checked on every row).
+pub(crate) fn id_among(backend: DbBackend, ids: SelectStatement) -> SimpleExpr {
+    let id = Expr::col((media::Entity, media::Column::Id));
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_exprs(
+            "$1 = ANY(ARRAY $2)",
+            [id, SimpleExpr::SubQuery(None, Box::new(ids.into()))],
+        ),
+        _ => id.in_subquery(ids),
+    }
+}
+
+/// The ids of the files whose overrides row meets `condition`.
+fn overrides_where(condition: SimpleExpr) -> SelectStatement {
+    Query::select()
+        .column((media_override::Entity, media_override::Column::MediaId))
+        .from(media_override::Entity)
+        .and_where(condition)
+        .to_owned()
+}
+
 /// `column = value` on the value in force: the override where one is set, else the parser's.
-/// Two indexable halves rather than a COALESCE over a join, so that neither table is scanned.
+/// Two halves that each read an index — the files whose name says `value` (less those whose
+/// override sets the field), and those whose override sets `value` — rather than a COALESCE
+/// over a join or a subquery per row, which read every file.
 pub(crate) fn effective(
+    backend: DbBackend,
     column: media::Column,
     overriding: media_override::Column,
     value: impl Into<sea_orm::Value> + Clone,
 ) -> Condition {
-    let set = Expr::col((media_override::Entity, overriding));
+    let set = || Expr::col((media_override::Entity, overriding));
+    let id = Expr::col((media::Entity, media::Column::Id));
     Condition::any()
         .add(
             Condition::all()
                 .add(Expr::col((media::Entity, column)).eq(value.clone()))
-                .add(overridden(set.clone().is_not_null()).not()),
+                // The overrides' key is never null: NOT IN means what it says.
+                .add(id.not_in_subquery(overrides_where(set().is_not_null()))),
         )
-        .add(overridden(set.eq(value)))
-}
-
-/// Text search in what the name says or in what the user set.
-pub(crate) fn search(pattern: sea_orm::sea_query::LikeExpr) -> Condition {
-    Condition::any().add(Expr::col((media::Entity, media::Column::SearchText)).like(pattern.clone())).add(
-        overridden(Expr::col((media_override::Entity, media_override::Column::SearchText)).like(pattern)),
-    )
+        .add(id_among(backend, overrides_where(set().eq(value))))
 }
 
 fn history_model(change: &OverrideChange) -> Result<history::ActiveModel, RepoError> {
@@ -174,8 +196,9 @@ fn history_from_model(model: history::Model) -> Result<OverrideChange, RepoError
 /// Takes the write lock first on SQLite, so that the transaction waits its busy timeout for it
 /// instead of failing with SQLITE_BUSY_SNAPSHOT when a read must become a write after another
 /// connection wrote. The statement changes nothing. (PostgreSQL takes the files' row locks
-/// first: locking overrides rows first could deadlock.)
-async fn write_lock(txn: &DatabaseTransaction) -> Result<(), RepoError> {
+/// first: locking overrides rows first could deadlock.) Any transaction that writes `media`
+/// needs it: preparing such a write reads the search index's tables (m0014's triggers).
+pub(crate) async fn write_lock(txn: &DatabaseTransaction) -> Result<(), RepoError> {
     if txn.get_database_backend() == DbBackend::Sqlite {
         media_override::Entity::update_many()
             .col_expr(media_override::Column::MediaId, Expr::col(media_override::Column::MediaId))

@@ -21,6 +21,7 @@ mod refile;
 mod report;
 mod scan_repo;
 mod schema;
+mod search;
 mod watch_health;
 
 use std::path::Path;

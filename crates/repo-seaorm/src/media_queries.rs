@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    QuerySelect, QueryTrait, RelationTrait,
 };
 
 use scanner_core::items::ItemId;
@@ -17,39 +17,28 @@ use scanner_core::ports::{
 use scanner_core::report::LibraryReport;
 use scanner_core::{MediaId, MediaKind, MediaRecord, MediaStatus};
 
-use crate::edits::{self, effective, merge};
+use crate::edits::{effective, merge};
 use crate::entity::{media, media_override, media_playback};
 use crate::media_repo::under;
+use crate::search::{self, Plan};
 use crate::{SeaOrmMediaRepository, convert, db_error, paths};
 
-/// `text` as a LIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally.
-fn contains(text: &str) -> LikeExpr {
-    let mut pattern = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    LikeExpr::new(pattern).escape('\\')
-}
-
-pub(crate) fn condition(filter: &MediaFilter) -> Condition {
+pub(crate) fn condition(filter: &MediaFilter, plan: Plan) -> Condition {
+    let backend = plan.backend;
     let mut all = Condition::all();
     if let Some(library) = &filter.library {
         all = all.add(media::Column::Library.eq(library.clone()));
     }
     if let Some(show) = &filter.show {
-        all = all.add(effective(media::Column::Show, media_override::Column::Show, show.clone()));
+        all = all.add(effective(backend, media::Column::Show, media_override::Column::Show, show.clone()));
     }
     if let Some(season) = filter.season {
         // In range: `MediaFilter::check` refuses larger seasons before any query is built.
         let season = i32::try_from(season).unwrap_or(i32::MAX);
-        all = all.add(effective(media::Column::Season, media_override::Column::Season, season));
+        all = all.add(effective(backend, media::Column::Season, media_override::Column::Season, season));
     }
     if let Some(kind) = filter.kind {
-        all = all.add(effective(media::Column::Kind, media_override::Column::Kind, kind.as_str()));
+        all = all.add(effective(backend, media::Column::Kind, media_override::Column::Kind, kind.as_str()));
     }
     if let Some(compatible) = filter.compatible {
         all = all.add(media::Column::Compatible.eq(compatible));
@@ -62,7 +51,7 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
         all = all.add(any);
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        all = all.add(edits::search(contains(search.trim())));
+        all = all.add(search::search(plan, search.trim()));
     }
     if let Some(decision) = &filter.decision {
         let decisions: Vec<&str> = decision.decision.decisions().into_iter().map(|d| d.as_str()).collect();
@@ -86,15 +75,22 @@ pub(crate) fn condition(filter: &MediaFilter) -> Condition {
     if let Some(codec) = &filter.video_codec {
         all = all.add(media::Column::VideoCodec.eq(codec.clone()));
     }
+    if let Some(resolution) = filter.resolution {
+        all = all.add(match resolution.class() {
+            Some(class) => media::Column::Resolution.eq(class),
+            None => media::Column::Resolution.is_null(),
+        });
+    }
     all
 }
 
 /// The present film and episode files matching `filter` that are filed under an item (kinds
 /// as in force: a file the user made a film counts as one).
-fn item_rows(filter: &MediaFilter) -> sea_orm::Select<media::Entity> {
-    let kind = |k: MediaKind| effective(media::Column::Kind, media_override::Column::Kind, k.as_str());
+fn item_rows(filter: &MediaFilter, plan: Plan) -> sea_orm::Select<media::Entity> {
+    let kind =
+        |k: MediaKind| effective(plan.backend, media::Column::Kind, media_override::Column::Kind, k.as_str());
     media::Entity::find()
-        .filter(condition(filter))
+        .filter(condition(filter, plan))
         .filter(media::Column::ItemId.is_not_null())
         .filter(Condition::any().add(kind(MediaKind::Movie)).add(kind(MediaKind::Episode)))
         .filter(media::Column::Status.ne(MediaStatus::Missing.as_str()))
@@ -148,8 +144,9 @@ impl MediaQueries for SeaOrmMediaRepository {
     async fn list(&self, query: MediaQuery) -> Result<Vec<MediaRecord>, RepoError> {
         query.filter.check()?;
         let offset = query.offset.map(check_offset).transpose()?;
-        let mut select =
-            media::Entity::find().filter(condition(&query.filter)).order_by_asc(media::Column::Path);
+        let mut select = media::Entity::find()
+            .filter(condition(&query.filter, Plan::of(&self.db, &query.filter).await?))
+            .order_by_asc(media::Column::Path);
         if let Some(after) = &query.after_path {
             check_text("cursor", &after.to_string_lossy())?;
             select = select.filter(media::Column::Path.gt(paths::encode(after)));
@@ -169,7 +166,23 @@ impl MediaQueries for SeaOrmMediaRepository {
 
     async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError> {
         filter.check()?;
-        media::Entity::find().filter(condition(&filter)).count(&self.db).await.map_err(db_error)
+        media::Entity::find()
+            .filter(condition(&filter, Plan::of(&self.db, &filter).await?))
+            .count(&self.db)
+            .await
+            .map_err(db_error)
+    }
+
+    async fn count_up_to(&self, filter: MediaFilter, limit: u64) -> Result<u64, RepoError> {
+        filter.check()?;
+        let plan = Plan::of(&self.db, &filter).await?;
+        let matches = media::Entity::find()
+            .select_only()
+            .expr(Expr::value(1))
+            .filter(condition(&filter, plan))
+            .limit(Ord::min(limit, i64::MAX as u64))
+            .into_query();
+        search::rows_of(&self.db, matches).await
     }
 
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError> {
@@ -184,7 +197,7 @@ impl MediaQueries for SeaOrmMediaRepository {
             .expr_as(year.clone(), "year")
             .expr_as(Expr::cust("COUNT(DISTINCT COALESCE(media_overrides.season, media.season))"), "seasons")
             .expr_as(Expr::cust("COUNT(*)"), "episodes")
-            .filter(condition(&filter))
+            .filter(condition(&filter, Plan::of(&self.db, &filter).await?))
             .filter(Expr::cust("COALESCE(media_overrides.kind, media.kind)").eq(MediaKind::Episode.as_str()))
             .filter(show.clone().is_not_null())
             .group_by(show)
@@ -217,7 +230,7 @@ impl MediaQueries for SeaOrmMediaRepository {
     async fn item_ids(&self, query: ItemQuery) -> Result<Vec<ItemId>, RepoError> {
         query.filter.check()?;
         let offset = query.offset.map(check_offset).transpose()?;
-        let mut select = item_rows(&query.filter)
+        let mut select = item_rows(&query.filter, Plan::of(&self.db, &query.filter).await?)
             .select_only()
             .column(media::Column::ItemId)
             .distinct()
@@ -239,7 +252,7 @@ impl MediaQueries for SeaOrmMediaRepository {
 
     async fn count_items(&self, filter: MediaFilter) -> Result<u64, RepoError> {
         filter.check()?;
-        let row = item_rows(&filter)
+        let row = item_rows(&filter, Plan::of(&self.db, &filter).await?)
             .select_only()
             .expr_as(Expr::cust("COUNT(DISTINCT item_id)"), "n")
             .into_model::<CountRow>()

@@ -213,6 +213,7 @@ impl MediaRepository for SeaOrmMediaRepository {
             return Ok(());
         }
         let txn = self.db.begin().await.map_err(db_error)?;
+        crate::edits::write_lock(&txn).await?;
         let models = batch.upserts.iter().map(convert::to_active).collect::<Result<Vec<_>, _>>()?;
         for chunk in models.chunks(ROWS_PER_STATEMENT) {
             media::Entity::insert_many(chunk.to_vec())
@@ -417,6 +418,7 @@ impl MediaRepository for SeaOrmMediaRepository {
 
     async fn redecide(&self, decisions: Vec<Redecision>, fingerprint: u64) -> Result<u64, RepoError> {
         let txn = self.db.begin().await.map_err(db_error)?;
+        crate::edits::write_lock(&txn).await?;
         let updated = decisions::redecide(&txn, &decisions, fingerprint).await?;
         txn.commit().await.map_err(db_error)?;
         Ok(updated)

@@ -15,6 +15,7 @@ use scanner_core::report::{LibraryReport, Tally, UNKNOWN, add_group, finish};
 use crate::db_error;
 use crate::entity::media;
 use crate::media_queries::condition;
+use crate::search::Plan;
 
 /// The grouping columns, in the order of `scanner_core::report::DIMENSIONS`.
 const KEYS: [media::Column; 6] = [
@@ -31,12 +32,13 @@ pub(crate) async fn report(
     filter: &MediaFilter,
 ) -> Result<LibraryReport, RepoError> {
     let mut report = LibraryReport::default();
+    let plan = Plan::of(db, filter).await?;
 
     let statuses = Query::select()
         .expr_as(Expr::col((media::Entity, media::Column::Status)), Alias::new("status"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("files"))
         .from(media::Entity)
-        .cond_where(condition(filter))
+        .cond_where(condition(filter, plan))
         .group_by_col((media::Entity, media::Column::Status))
         .to_owned();
     for row in db.query_all(&statuses).await.map_err(db_error)? {
@@ -52,7 +54,7 @@ pub(crate) async fn report(
     let mut groups = Query::select();
     groups
         .from(media::Entity)
-        .cond_where(condition(filter))
+        .cond_where(condition(filter, plan))
         .and_where(Expr::col((media::Entity, media::Column::Status)).eq(MediaStatus::Ok.as_str()));
     for column in KEYS.into_iter().chain([media::Column::PlaybackKey]) {
         groups.column((media::Entity, column)).group_by_col((media::Entity, column));

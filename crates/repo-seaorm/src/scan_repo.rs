@@ -239,6 +239,10 @@ impl ScanRepository for SeaOrmScanRepository {
             .exec(&self.db)
             .await
             .map_err(db_error)?;
+        if progress.status == ScanStatus::Completed {
+            // A scan may have changed the catalog's size by much.
+            crate::schema::refresh_statistics(&self.db).await;
+        }
         let requested = scan::Entity::find_by_id(id)
             .select_only()
             .column(scan::Column::CancelRequested)

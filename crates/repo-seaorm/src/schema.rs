@@ -25,7 +25,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), RepoError> {
     let mut attempt = 0;
     loop {
         match Migrator::up(db, None).await {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                refresh_statistics(db).await;
+                return Ok(());
+            }
             Err(e) if attempt < 5 => {
                 attempt += 1;
                 tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
@@ -33,6 +36,21 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), RepoError> {
             }
             Err(e) => return Err(db_error(e)),
         }
+    }
+}
+
+/// Lets SQLite's planner know the catalog's shape: `PRAGMA optimize` runs ANALYZE (on a sample)
+/// on the tables whose size changed much since it last did, and costs nothing otherwise.
+/// Without statistics SQLite takes every index for equally selective, and may read a show's
+/// files through the index on their kind — every episode — instead of the one on their show.
+/// PostgreSQL's autovacuum keeps its own statistics. A failure only leaves the old statistics.
+pub(crate) async fn refresh_statistics(db: &impl ConnectionTrait) {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    // 0x10000: every table, not only those this connection used; 0x2: ANALYZE where needed.
+    if let Err(e) = db.execute_unprepared("PRAGMA optimize = 0x10002").await {
+        tracing::debug!(error = %e, "PRAGMA optimize failed; the planner keeps its old statistics");
     }
 }
 

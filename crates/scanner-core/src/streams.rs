@@ -148,6 +148,45 @@ pub const RESOLUTIONS: [(&str, u32, u32); 5] = [
     ("720p", 1280, 720),
 ];
 
+/// A resolution class as filters name it: one of [`RESOLUTIONS`], `sd`, or `unknown` (the frame
+/// size is not known) — the values of the library report's `resolution` grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResolutionClass(Option<&'static str>);
+
+impl ResolutionClass {
+    /// Every class by name, largest first, `unknown` last.
+    pub const NAMES: [&'static str; RESOLUTIONS.len() + 2] = {
+        let mut names = ["sd"; RESOLUTIONS.len() + 2];
+        let mut i = 0;
+        while i < RESOLUTIONS.len() {
+            names[i] = RESOLUTIONS[i].0;
+            i += 1;
+        }
+        names[RESOLUTIONS.len() + 1] = crate::report::UNKNOWN;
+        names
+    };
+
+    /// The class named `name` exactly (lower case), if there is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        let name = Self::NAMES.into_iter().find(|n| *n == name)?;
+        Some(Self((name != crate::report::UNKNOWN).then_some(name)))
+    }
+
+    /// The class of a file whose video is `video`.
+    pub fn of(video: Option<&VideoStream>) -> Self {
+        Self(video.and_then(VideoStream::resolution))
+    }
+
+    /// What [`VideoStream::resolution`] says for files of this class (`None`: `unknown`).
+    pub fn class(self) -> Option<&'static str> {
+        self.0
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0.unwrap_or(crate::report::UNKNOWN)
+    }
+}
+
 impl VideoStream {
     /// The resolution class the library report groups by: the largest class of [`RESOLUTIONS`]
     /// whose width or height the video reaches within 10 % (a 1920x800 film is `1080p`, and so
@@ -275,6 +314,21 @@ pub struct Chapter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolution_classes_are_the_report_s_values_and_nothing_else() {
+        assert_eq!(ResolutionClass::NAMES, ["4320p", "2160p", "1440p", "1080p", "720p", "sd", "unknown"]);
+        for name in ResolutionClass::NAMES {
+            assert_eq!(ResolutionClass::parse(name).map(ResolutionClass::as_str), Some(name));
+        }
+        for bad in ["", "1080P", "1080", "480p", " sd", "unknownx"] {
+            assert_eq!(ResolutionClass::parse(bad), None, "{bad:?}");
+        }
+        let video = VideoStream { width: Some(1920), height: Some(800), ..VideoStream::default() };
+        assert_eq!(ResolutionClass::of(Some(&video)), ResolutionClass::parse("1080p").unwrap());
+        assert_eq!(ResolutionClass::of(Some(&VideoStream::default())).class(), None);
+        assert_eq!(ResolutionClass::of(None).as_str(), "unknown");
+    }
 
     #[test]
     fn dynamic_range_follows_dolby_vision_then_transfer() {

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use scanner_core::ports::{DecisionFilter, MediaFilter, MediaQuery, ShowSummary};
+use scanner_core::streams::ResolutionClass;
 use scanner_core::{Decision, DecisionMatch, HdrKind, MediaId, MediaKind, MediaRecord, MediaStatus};
 
 use super::error::{ApiError, ApiPath, ApiQuery, ErrorBody};
@@ -27,6 +28,8 @@ pub const LIBRARY_PATTERN: &str = r"^[A-Za-z0-9_-]{1,64}$";
 pub const CURSOR_PATTERN: &str = r"^2f(?:[1-9a-f][0-9a-f]|0[1-9a-f])*$";
 /// Longest cursor, in characters: the hex of a path of `PATH_MAX` (4096) bytes.
 pub const MAX_CURSOR: usize = 8 * 1024;
+/// A search is counted up to this many files; past it, a page says "more than" this many.
+pub const SEARCH_COUNT_LIMIT: u64 = 2_000;
 /// Longest `path_prefix`, in characters.
 pub const MAX_PATH_PREFIX: usize = 1024;
 
@@ -69,6 +72,10 @@ pub struct MediaParams {
     /// Only files whose video has this codec, as ffprobe names it (`h264`, `hevc`), any case.
     #[param(pattern = r"^[A-Za-z0-9_]{1,64}$")]
     pub codec: Option<String>,
+    /// Only files in this resolution class, as the report groups them (`unknown`: no video, or
+    /// its size is not known).
+    #[param(schema_with = resolution_schema)]
+    pub resolution: Option<String>,
     /// Page size (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
@@ -80,12 +87,24 @@ pub struct MediaParams {
     pub cursor: Option<String>,
 }
 
+/// `resolution`: one of the classes the report groups by, listed from the core's own table.
+fn resolution_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ResolutionClass::NAMES))
+        .build()
+}
+
 /// A page of the catalog, in path order.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MediaPage {
     pub items: Vec<MediaRecord>,
-    /// Records matching the filters, on all pages.
+    /// Records matching the filters, on all pages; with `q`, counted up to 2 000 (see
+    /// `total_capped`).
     pub total: u64,
+    /// More than `total` records match: a search text in many files is counted only up to
+    /// 2 000, which keeps a common word as quick to search as a rare one.
+    pub total_capped: bool,
     /// Pass as `cursor` for the next page; absent on the last one.
     pub next_cursor: Option<String>,
 }
@@ -223,6 +242,14 @@ fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>,
     {
         return Err(invalid("codec is a codec name: 1 to 64 letters, digits and '_'"));
     }
+    let resolution = params
+        .resolution
+        .as_deref()
+        .map(|r| {
+            ResolutionClass::parse(r)
+                .ok_or_else(|| invalid(format!("resolution is one of {}", ResolutionClass::NAMES.join(", "))))
+        })
+        .transpose()?;
     profile(state, &params.profile)?;
     let library = library(state, &params.library)?;
     let decision = params.decision.map(|decision| {
@@ -269,6 +296,7 @@ fn filter(state: &AppState, params: &MediaParams) -> Result<Option<MediaFilter>,
         decision,
         hdr: params.hdr,
         video_codec: params.codec.as_ref().map(|c| c.to_ascii_lowercase()),
+        resolution,
     }))
 }
 
@@ -288,14 +316,28 @@ pub async fn list_media(
     let offset = params.offset.map(|o| bounds::OFFSET.check(o)).transpose().map_err(invalid)?;
     let after_path = params.cursor.as_deref().map(cursor_decode).transpose()?;
     let Some(filter) = filter else {
-        return Ok(axum::Json(MediaPage { items: Vec::new(), total: 0, next_cursor: None }));
+        return Ok(axum::Json(MediaPage {
+            items: Vec::new(),
+            total: 0,
+            total_capped: false,
+            next_cursor: None,
+        }));
     };
     let catalog = state.app.catalog();
     // One more than asked tells whether there is a next page.
     let query = MediaQuery { filter: filter.clone(), after_path, offset, limit: Some(limit + 1) };
+    let searching = filter.search.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let count = async {
+        match searching {
+            true => catalog.count_up_to(filter, SEARCH_COUNT_LIMIT + 1).await,
+            false => catalog.count(filter).await,
+        }
+    };
     // The page and the count at once: on a large catalog each can read many rows.
-    let (items, total) = futures_util::future::join(catalog.list(query), catalog.count(filter)).await;
+    let (items, total) = futures_util::future::join(catalog.list(query), count).await;
     let (mut items, total) = (items.map_err(ApiError::catalog)?, total.map_err(ApiError::catalog)?);
+    let total_capped = total > SEARCH_COUNT_LIMIT && searching;
+    let total = if total_capped { SEARCH_COUNT_LIMIT } else { total };
     let more = items.len() as u64 > limit;
     items.truncate(limit as usize);
     if let Some(profile) = &params.profile {
@@ -304,7 +346,7 @@ pub async fn list_media(
         }
     }
     let next_cursor = more.then(|| items.last().map(|r| cursor_encode(&r.path))).flatten();
-    Ok(axum::Json(MediaPage { items, total, next_cursor }))
+    Ok(axum::Json(MediaPage { items, total, total_capped, next_cursor }))
 }
 
 /// One catalogued file.

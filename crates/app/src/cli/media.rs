@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use scanner_core::ports::{DecisionFilter, MediaFilter, MediaQuery};
+use scanner_core::streams::ResolutionClass;
 use scanner_core::{DecisionMatch, HdrKind, MediaKind, MediaStatus};
 
 use super::{DbArgs, UsageError, output};
@@ -72,6 +73,11 @@ pub struct MediaArgs {
     #[arg(long, value_name = "CODEC")]
     pub codec: Option<String>,
 
+    /// Only files in this resolution class, as the report groups them: 4320p, 2160p, 1440p,
+    /// 1080p, 720p, sd, or unknown (no video size).
+    #[arg(long, value_parser = parse_resolution)]
+    pub resolution: Option<ResolutionClass>,
+
     /// At most this many files (1–1000000000).
     #[arg(long, value_parser = |s: &str| bounds::MEDIA_LIMIT.parse(s))]
     pub limit: Option<u64>,
@@ -87,6 +93,10 @@ fn parse_decision(s: &str) -> Result<DecisionMatch, String> {
 
 fn parse_hdr(s: &str) -> Result<HdrKind, String> {
     HdrKind::parse(s).ok_or_else(|| "use sdr, hdr10, hdr10+, hlg or dolby_vision".to_owned())
+}
+
+fn parse_resolution(s: &str) -> Result<ResolutionClass, String> {
+    ResolutionClass::parse(s).ok_or_else(|| format!("use {}", ResolutionClass::NAMES.join(", ")))
 }
 
 fn parse_status(s: &str) -> Result<MediaStatus, String> {
@@ -132,6 +142,7 @@ async fn list(catalog: &CatalogReader, args: &MediaArgs, judged: String) -> anyh
         decision: args.decision.map(|decision| DecisionFilter { profile: judged, decision }),
         hdr: args.hdr,
         video_codec: args.codec.as_ref().map(|c| c.to_ascii_lowercase()),
+        resolution: args.resolution,
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut table = output::MediaTable::new(args.profile.clone());

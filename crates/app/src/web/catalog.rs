@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::extract::{RawQuery, State};
 use maud::{Markup, html};
 
+use scanner_core::streams::ResolutionClass;
 use scanner_core::{Decision, HdrKind, MediaKind, MediaRecord, MediaStatus};
 
 use super::layout::{self, Nav, count};
@@ -27,6 +28,7 @@ fn filters(state: &AppState, p: &MediaParams) -> Markup {
             (layout::library_select(state, p.library.as_deref()))
             (layout::select("Kind", "kind", p.kind.map(MediaKind::as_str), &layout::options(KINDS.map(MediaKind::as_str))))
             label { "Video codec" input name="codec" value=[p.codec.as_deref()] size="8" maxlength="64" pattern="[A-Za-z0-9_]{1,64}" placeholder="hevc"; }
+            (layout::select("Resolution", "resolution", p.resolution.as_deref(), &layout::options(ResolutionClass::NAMES)))
             (layout::select("HDR", "hdr", p.hdr.map(HdrKind::as_str), &layout::options(HdrKind::ALL.map(HdrKind::as_str))))
             (layout::select("Profile", "profile", p.profile.as_deref(), &profiles))
             (layout::select("Decision", "decision", p.decision.map(Decision::as_str), &layout::options(Decision::ALL.map(Decision::as_str))))
@@ -111,7 +113,7 @@ pub(crate) async fn files(
         h1 { "Catalog" }
         p { a href="/shows" { "Browse by show" } }
         (form)
-        p aria-live="polite" { (count(page.total)) " files match." }
+        p aria-live="polite" { @if page.total_capped { "More than " } (count(page.total)) " files match." }
         (rows(&page.items, profile.as_deref()))
         nav.pager aria-label="Pages" {
             @if paged { a href=(with_cursor(raw.as_deref(), None)) { "First page" } }

@@ -1,7 +1,10 @@
-//! The edit form of a file's overrides (show, season, episodes, title, year, kind), clearing
-//! them all, and undoing the last edit. Scans, re-probes and moves keep what is set here.
+//! The edit form of a file's overrides (show, season, episodes, title, year, kind and the
+//! provider ids), clearing them all, and undoing the last edit. Scans, re-probes and moves keep
+//! what is set here. A refused edit shows the page again with the form as submitted and why.
 
+use axum::Extension;
 use axum::extract::State;
+use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -11,6 +14,7 @@ use scanner_core::{MediaId, MediaKind, MediaRecord};
 use super::layout::{self, when};
 use super::{Ctx, PageResult, WebError, WebForm, WebPath, see_other};
 use crate::api::{ApiError, AppState};
+use scanner_core::overrides::{IMDB_ID_PATTERN, NUMERIC_ID_PATTERN};
 
 /// Who dashboard edits are recorded as.
 const ACTOR: &str = "dashboard";
@@ -29,27 +33,52 @@ fn show_value(value: &Option<Value>) -> String {
     }
 }
 
-/// The form, filled with the overrides in force; an emptied field drops its override.
-pub(crate) fn form(ctx: &Ctx, r: &MediaRecord, history: &[OverrideChange]) -> Markup {
+/// An edit the catalog refused: the form as the user filled it, and why.
+#[derive(Debug)]
+pub(crate) struct Rejected {
+    form: EditForm,
+    message: String,
+}
+
+fn list(numbers: &[u32]) -> String {
+    numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The form, filled with the overrides in force (or with a refused form and its error); an
+/// emptied field drops its override.
+pub(crate) fn form(
+    ctx: &Ctx,
+    r: &MediaRecord,
+    history: &[OverrideChange],
+    rejected: Option<&Rejected>,
+) -> Markup {
     let o = &r.overrides;
     let p = &r.parsed;
+    let v = rejected.map_or_else(|| EditForm::of(o), |r| r.form.clone());
     let action = format!("/media/{}/edit", r.id);
-    let episodes = |e: &[u32]| e.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    // The patterns without their anchors: an HTML pattern always matches the whole value.
+    let unanchored = |pattern: &'static str| pattern.trim_start_matches('^').trim_end_matches('$');
     html! {
         p.hint { "Filled fields override what the name says; empty ones follow the name (shown greyed)." }
-        form.edit method="post" action=(action) {
+        @if let Some(rejected) = rejected {
+            p.bad role="alert" id="edit-error" { "Not saved: " (rejected.message) }
+        }
+        form.edit method="post" action=(action) aria-describedby=[rejected.map(|_| "edit-error")] {
             input type="hidden" name="csrf" value=(ctx.csrf);
-            label { "Show" input name="show" maxlength="1000" value=[o.show.as_deref()] placeholder=[p.show.as_deref()]; }
-            label { "Season" input name="season" inputmode="numeric" pattern="[0-9]{1,10}" value=[o.season] placeholder=[p.season]; }
-            label { "Episodes" input name="episodes" pattern="[0-9, ]{0,8000}" value=[o.episodes.as_deref().map(episodes)] placeholder=(episodes(&p.episodes)); }
-            label { "Title" input name="title" maxlength="1000" value=[o.title.as_deref()] placeholder=[p.title.as_deref()]; }
-            label { "Year" input name="year" inputmode="numeric" pattern="[0-9]{1,4}" value=[o.year] placeholder=[p.year]; }
+            label { "Show" input name="show" maxlength="1000" value=[v.show] placeholder=[p.show.as_deref()]; }
+            label { "Season" input name="season" inputmode="numeric" pattern="[0-9]{1,10}" value=[v.season] placeholder=[p.season]; }
+            label { "Episodes" input name="episodes" pattern="[0-9, ]{0,8000}" value=[v.episodes] placeholder=(list(&p.episodes)); }
+            label { "Title" input name="title" maxlength="1000" value=[v.title] placeholder=[p.title.as_deref()]; }
+            label { "Year" input name="year" inputmode="numeric" pattern="[0-9]{1,4}" value=[v.year] placeholder=[p.year]; }
             label { "Kind"
                 select name="kind" {
                     option value="" { "as the name says (" (p.kind.as_str()) ")" }
-                    @for kind in KINDS { option value=(kind.as_str()) selected[o.kind == Some(kind)] { (kind.as_str()) } }
+                    @for kind in KINDS { option value=(kind.as_str()) selected[v.kind.as_deref() == Some(kind.as_str())] { (kind.as_str()) } }
                 }
             }
+            label { "TMDB id" input name="tmdb" inputmode="numeric" pattern=(unanchored(NUMERIC_ID_PATTERN)) value=[v.tmdb] placeholder=[p.ids.tmdb]; }
+            label { "IMDb id" input name="imdb" pattern=(unanchored(IMDB_ID_PATTERN)) value=[v.imdb] placeholder=[p.ids.imdb.as_deref()]; }
+            label { "TVDB id" input name="tvdb" inputmode="numeric" pattern=(unanchored(NUMERIC_ID_PATTERN)) value=[v.tvdb] placeholder=[p.ids.tvdb]; }
             button.primary type="submit" { "Save" }
         }
         div.actions {
@@ -70,7 +99,7 @@ pub(crate) fn form(ctx: &Ctx, r: &MediaRecord, history: &[OverrideChange]) -> Ma
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct EditForm {
     show: Option<String>,
     season: Option<String>,
@@ -78,25 +107,50 @@ pub(crate) struct EditForm {
     title: Option<String>,
     year: Option<String>,
     kind: Option<String>,
+    tmdb: Option<String>,
+    imdb: Option<String>,
+    tvdb: Option<String>,
 }
 
-fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, WebError> {
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
     let text = text.trim();
     if text.len() > 10 {
-        return Err(WebError::bad_request(format!("{name} is too large")));
+        return Err(format!("{name} is too large"));
     }
-    text.parse().map_err(|_| WebError::bad_request(format!("{name} must be a whole number, not {text:?}")))
+    text.parse().map_err(|_| format!("{name} must be a whole number, not {text:?}"))
+}
+
+impl EditForm {
+    /// The form filled with the overrides `o`.
+    fn of(o: &Overrides) -> Self {
+        Self {
+            show: o.show.clone(),
+            season: o.season.map(|s| s.to_string()),
+            episodes: o.episodes.as_deref().map(list),
+            title: o.title.clone(),
+            year: o.year.map(|y| y.to_string()),
+            kind: o.kind.map(|k| k.as_str().to_owned()),
+            tmdb: o.tmdb.clone(),
+            imdb: o.imdb.clone(),
+            tvdb: o.tvdb.clone(),
+        }
+    }
+}
+
+/// A text field as trimmed, `None` when left empty.
+fn filled(text: Option<&String>) -> Option<String> {
+    text.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// The edit the form asks for against the overrides in force: filled fields set, emptied ones
-/// cleared.
-fn edit_of(form: EditForm, current: &Overrides) -> Result<OverrideEdit, WebError> {
+/// cleared. Refused when a field is not of its type; the catalog checks the values.
+fn edit_of(form: &EditForm, current: &Overrides) -> Result<OverrideEdit, String> {
     let mut edit = OverrideEdit::default();
     let episodes = match form.episodes.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(text) => {
             let numbers: Vec<&str> = text.split([',', ' ']).filter(|s| !s.is_empty()).collect();
             if numbers.len() > MAX_EPISODES {
-                return Err(WebError::bad_request(format!("episodes lists at most {MAX_EPISODES} numbers")));
+                return Err(format!("episodes lists at most {MAX_EPISODES} numbers"));
             }
             Some(
                 numbers
@@ -108,20 +162,19 @@ fn edit_of(form: EditForm, current: &Overrides) -> Result<OverrideEdit, WebError
         None => None,
     };
     let kind = match form.kind.as_deref() {
-        Some(kind) => Some(
-            MediaKind::parse(kind).ok_or_else(|| WebError::bad_request("kind is not one of the kinds"))?,
-        ),
+        Some(kind) => Some(MediaKind::parse(kind).ok_or("kind is not one of the kinds")?),
         None => None,
     };
     edit.set = Overrides {
-        show: form.show.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        show: filled(form.show.as_ref()),
         season: form.season.as_deref().map(|s| number("season", s)).transpose()?,
         episodes,
-        title: form.title.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        title: filled(form.title.as_ref()),
         year: form.year.as_deref().map(|s| number("year", s)).transpose()?,
         kind,
-        // Provider ids are not on this form: the edit leaves them as they are.
-        ..Overrides::default()
+        tmdb: filled(form.tmdb.as_ref()),
+        imdb: filled(form.imdb.as_ref()),
+        tvdb: filled(form.tvdb.as_ref()),
     };
     let s = &edit.set;
     let cleared = [
@@ -131,6 +184,9 @@ fn edit_of(form: EditForm, current: &Overrides) -> Result<OverrideEdit, WebError
         (Field::Title, current.title.is_some() && s.title.is_none()),
         (Field::Year, current.year.is_some() && s.year.is_none()),
         (Field::Kind, current.kind.is_some() && s.kind.is_none()),
+        (Field::Tmdb, current.tmdb.is_some() && s.tmdb.is_none()),
+        (Field::Imdb, current.imdb.is_some() && s.imdb.is_none()),
+        (Field::Tvdb, current.tvdb.is_some() && s.tvdb.is_none()),
     ];
     edit.clear = cleared.into_iter().filter(|(_, clear)| *clear).map(|(field, _)| field).collect();
     Ok(edit)
@@ -150,32 +206,48 @@ async fn current(state: &AppState, id: MediaId) -> Result<MediaRecord, WebError>
     record.ok_or_else(|| WebError::not_found(format!("no media with id {id}")))
 }
 
+/// Saves the form; a value the form or the catalog refuses shows the page again, 400, with the
+/// form as submitted and the reason above it.
 pub(crate) async fn edit(
     State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     WebPath(id): WebPath<MediaId>,
     WebForm(form): WebForm<EditForm>,
 ) -> PageResult {
     let record = current(&state, id).await?;
-    let edit = edit_of(form, &record.overrides)?;
-    apply(&state, id, edit).await
+    let refused = match edit_of(&form, &record.overrides) {
+        Ok(edit) => match apply(&state, id, edit).await {
+            Err(e) if e.status == StatusCode::BAD_REQUEST => e.message,
+            done => return done,
+        },
+        Err(message) => message,
+    };
+    let rejected = Rejected { form, message: refused };
+    let mut page = super::item::media_page(&state, &ctx, &record, Some(&rejected)).await?;
+    *page.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(page)
 }
 
 pub(crate) async fn clear(State(state): State<AppState>, WebPath(id): WebPath<MediaId>) -> PageResult {
     apply(&state, id, OverrideEdit { clear_all: true, ..OverrideEdit::default() }).await
 }
 
+/// The override of a text field (show, title, the provider ids).
+fn text_slot(set: &mut Overrides, field: Field) -> Option<&mut Option<String>> {
+    match field {
+        Field::Show => Some(&mut set.show),
+        Field::Title => Some(&mut set.title),
+        Field::Tmdb => Some(&mut set.tmdb),
+        Field::Imdb => Some(&mut set.imdb),
+        Field::Tvdb => Some(&mut set.tvdb),
+        _ => None,
+    }
+}
+
 /// Sets `field` back to `old` (absent, or of another type than the field's: cleared).
 fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
     let set = &mut edit.set;
     let restored = match (field, old) {
-        (Field::Show, Some(Value::Text(s))) => {
-            set.show = Some(s.clone());
-            true
-        }
-        (Field::Title, Some(Value::Text(s))) => {
-            set.title = Some(s.clone());
-            true
-        }
         (Field::Season, Some(Value::Number(n))) => {
             set.season = Some(*n);
             true
@@ -191,6 +263,9 @@ fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
         (Field::Kind, Some(Value::Text(k))) => {
             set.kind = MediaKind::parse(k);
             set.kind.is_some()
+        }
+        (_, Some(Value::Text(text))) => {
+            text_slot(set, field).map(|slot| *slot = Some(text.clone())).is_some()
         }
         _ => false,
     };
@@ -220,15 +295,22 @@ mod tests {
         let current = Overrides { title: Some("Old".into()), ..Overrides::default() };
         let form =
             EditForm { season: Some(" 3 ".into()), episodes: Some("4, 5".into()), ..EditForm::default() };
-        let edit = edit_of(form, &current).unwrap();
+        let edit = edit_of(&form, &current).unwrap();
         assert_eq!((edit.set.season, edit.set.episodes.as_deref()), (Some(3), Some(&[4, 5][..])));
         assert_eq!(edit.clear, vec![Field::Title]);
         for bad in ["x", "-1", "99999999999"] {
             let form = EditForm { season: Some(bad.into()), ..EditForm::default() };
-            assert!(edit_of(form, &current).is_err(), "{bad}");
+            assert!(edit_of(&form, &current).is_err(), "{bad}");
         }
         let form = EditForm { kind: Some("film".into()), ..EditForm::default() };
-        assert!(edit_of(form, &current).is_err());
+        assert!(edit_of(&form, &current).is_err());
+        // Provider ids: trimmed when set, cleared when emptied; their rules are the catalog's.
+        let current = Overrides { tmdb: Some("603".into()), ..Overrides::default() };
+        let form =
+            EditForm { imdb: Some(" tt0133093 ".into()), tmdb: Some(" ".into()), ..EditForm::default() };
+        let edit = edit_of(&form, &current).unwrap();
+        assert_eq!((edit.set.imdb.as_deref(), edit.set.tmdb), (Some("tt0133093"), None));
+        assert_eq!(edit.clear, vec![Field::Tmdb]);
     }
 
     #[test]
@@ -238,7 +320,10 @@ mod tests {
         restore(&mut edit, Field::Title, None);
         restore(&mut edit, Field::Kind, Some(&Value::Text("movie".into())));
         restore(&mut edit, Field::Year, Some(&Value::Text("odd".into())));
+        restore(&mut edit, Field::Imdb, Some(&Value::Text("tt0133093".into())));
+        restore(&mut edit, Field::Episodes, Some(&Value::Text("2".into())));
         assert_eq!((edit.set.season, edit.set.kind), (Some(2), Some(MediaKind::Movie)));
-        assert_eq!(edit.clear, vec![Field::Title, Field::Year]);
+        assert_eq!(edit.set.imdb.as_deref(), Some("tt0133093"));
+        assert_eq!(edit.clear, vec![Field::Title, Field::Year, Field::Episodes]);
     }
 }

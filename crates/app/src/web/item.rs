@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use scanner_core::items::{self, ItemId};
 use scanner_core::{MediaId, MediaRecord, ParsedName};
 
+use super::edit::Rejected;
 use super::layout::{self, Nav, count, or_dash, when, when_opt};
 use super::{Ctx, PageResult, WebError, WebPath, html};
 use crate::api::{ApiError, AppState};
@@ -69,7 +70,10 @@ fn parsed(p: &ParsedName, r: &MediaRecord) -> Markup {
             (row("Release group", text(p.release_group.as_deref())))
             (row("Checksum", text(p.checksum.as_deref())))
             @if let Some(extra) = &p.extra_type { (row("Extra", html! { (format!("{extra:?}").to_lowercase()) })) }
-            (row("Ids in the name", ids(p.ids.imdb.clone(), p.ids.tmdb.map(|i| i.to_string()), p.ids.tvdb.map(|i| i.to_string()))))
+            (row("Provider ids", html! {
+                (ids(p.ids.imdb.clone(), p.ids.tmdb.map(|i| i.to_string()), p.ids.tvdb.map(|i| i.to_string())))
+                (mark(o.tmdb.is_some() || o.imdb.is_some() || o.tvdb.is_some()))
+            }))
         }
     }
 }
@@ -163,14 +167,19 @@ fn playback(r: &MediaRecord) -> Markup {
     }
 }
 
-/// Everything about one file, with its edit form.
-pub(crate) async fn file_section(state: &AppState, ctx: &Ctx, r: &MediaRecord) -> Result<Markup, WebError> {
+/// Everything about one file, with its edit form (as refused, when `rejected`).
+pub(crate) async fn file_section(
+    state: &AppState,
+    ctx: &Ctx,
+    r: &MediaRecord,
+    rejected: Option<&Rejected>,
+) -> Result<Markup, WebError> {
     let history = state.app.edits().history(r.id).await.map_err(ApiError::catalog)?.unwrap_or_default();
     Ok(html! {
         section.card aria-label="File" {
             (facts(r))
             h2 { "What the name says" } (parsed(&r.parsed, r))
-            h2 { "Edit" } (super::edit::form(ctx, r, &history))
+            h2 { "Edit" } (super::edit::form(ctx, r, &history, rejected))
             h2 { "Streams" } (streams(r))
             h2 { "Sidecars" } (sidecars(r))
             h2 { "Playback" } (playback(r))
@@ -224,9 +233,19 @@ pub(crate) async fn media(
 ) -> PageResult {
     let record = state.app.catalog().get(id).await.map_err(ApiError::catalog)?;
     let record = record.ok_or_else(|| WebError::not_found(format!("no media with id {id}")))?;
-    let title = heading(&record);
-    let body = html! { (crumbs(&record)) h1 { (title) } (file_section(&state, &ctx, &record).await?) };
-    Ok(html(layout::page(&title, Nav::Catalog, &ctx, body)))
+    media_page(&state, &ctx, &record, None).await
+}
+
+/// The page of the file `record`, its edit form as refused when `rejected`.
+pub(crate) async fn media_page(
+    state: &AppState,
+    ctx: &Ctx,
+    record: &MediaRecord,
+    rejected: Option<&Rejected>,
+) -> PageResult {
+    let title = heading(record);
+    let body = html! { (crumbs(record)) h1 { (title) } (file_section(state, ctx, record, rejected).await?) };
+    Ok(html(layout::page(&title, Nav::Catalog, ctx, body)))
 }
 
 pub(crate) async fn item(
@@ -257,7 +276,7 @@ pub(crate) async fn item(
                 (row("Extras", html! { ul { @for x in &item.extras { li { a href=(format!("/media/{}", x.media_id)) { (format!("{:?}", x.extra_type).to_lowercase()) } } } } }))
             }
         }
-        (file_section(&state, &ctx, record).await?)
+        (file_section(&state, &ctx, record, None).await?)
     };
     Ok(html(layout::page(&title, Nav::Catalog, &ctx, body)))
 }

@@ -16,6 +16,7 @@ mod m0010_items;
 mod m0011_watch_health;
 mod m0012_override_ids;
 mod m0013_extra_owner;
+mod m0014_fast_reads;
 mod m0015_stale_decisions;
 
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_watch_health::Migration),
             Box::new(m0012_override_ids::Migration),
             Box::new(m0013_extra_owner::Migration),
+            Box::new(m0014_fast_reads::Migration),
             Box::new(m0015_stale_decisions::Migration),
         ]
     }

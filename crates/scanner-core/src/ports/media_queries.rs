@@ -12,7 +12,7 @@ use crate::media::{MediaId, MediaRecord, MediaStatus};
 use crate::parse::MediaKind;
 use crate::playback::DecisionMatch;
 use crate::report::LibraryReport;
-use crate::streams::HdrKind;
+use crate::streams::{HdrKind, ResolutionClass};
 
 /// Which records a query selects. Every field narrows the selection; `None` selects all.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,6 +35,8 @@ pub struct MediaFilter {
     pub hdr: Option<HdrKind>,
     /// Files whose video has this codec, as ffprobe names it (`h264`, `hevc`).
     pub video_codec: Option<String>,
+    /// Files in this resolution class (`unknown`: no video, or its size is not known).
+    pub resolution: Option<ResolutionClass>,
 }
 
 /// Files whose decision in `profile` is one `decision` matches.
@@ -149,6 +151,13 @@ pub trait MediaQueries: Send + Sync {
 
     /// How many records match.
     async fn count(&self, filter: MediaFilter) -> Result<u64, RepoError>;
+
+    /// How many records match, counting no further than `limit`: the count, or `limit` when
+    /// at least that many match. An adapter stops reading at `limit` matches, so that counting
+    /// a common search text costs what a page of it costs.
+    async fn count_up_to(&self, filter: MediaFilter, limit: u64) -> Result<u64, RepoError> {
+        Ok(Ord::min(self.count(filter).await?, limit))
+    }
 
     /// The shows among the matching episodes, by name (then year), with their counts.
     async fn shows(&self, filter: MediaFilter) -> Result<Vec<ShowSummary>, RepoError>;

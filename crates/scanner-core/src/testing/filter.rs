@@ -6,6 +6,7 @@ use std::path::Path;
 use super::catalog::Row;
 use crate::path_key;
 use crate::ports::MediaFilter;
+use crate::streams::ResolutionClass;
 
 /// `key` is the folder `root` or below it.
 pub(super) fn under(key: &str, root: &Path) -> bool {
@@ -51,4 +52,5 @@ pub(super) fn matches(row: &Row, key: &str, filter: &MediaFilter) -> bool {
             .video_codec
             .as_ref()
             .is_none_or(|c| record.info.video.as_ref().is_some_and(|v| &v.codec == c))
+        && filter.resolution.is_none_or(|r| ResolutionClass::of(record.info.video.as_ref()) == r)
 }

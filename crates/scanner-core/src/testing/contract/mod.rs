@@ -42,6 +42,7 @@ macro_rules! catalog_contract {
             queries::shows_are_counted_by_name_and_year,
             queries::records_are_found_by_path,
             queries::text_and_numbers_no_database_holds_are_invalid_input,
+            queries::a_common_search_text_selects_pages_and_counts_alike,
             playback::decision_range_and_codec_filters_select_alike,
             playback::the_report_agrees_with_counts_made_apart,
             playback::stale_decisions_are_listed_and_replaced_only_where_unchanged,

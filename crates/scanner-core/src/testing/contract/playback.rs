@@ -1,5 +1,5 @@
-//! Playback: filters by decision, dynamic range and codec; the library report; decisions made
-//! again when the profiles change.
+//! Playback: filters by decision, dynamic range, resolution and codec; the library report;
+//! decisions made again when the profiles change.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use super::media::record;
 use crate::media::{AudioStream, HdrKind, MediaInfo, MediaRecord, MediaStatus, VideoStream};
 use crate::playback::{DecisionMatch, Profiles};
 use crate::ports::{DecisionFilter, MediaFilter, MediaQuery, Redecision, WriteBatch};
+use crate::streams::ResolutionClass;
 
 /// A varied library: `n` files cycling through containers, codecs, sizes, dynamic ranges and
 /// audio formats, in two libraries, some failed and some missing.
@@ -141,6 +142,32 @@ pub async fn decision_range_and_codec_filters_select_alike(repo: Arc<dyn Catalog
             "{kind:?}"
         );
     }
+    // The classes by frame size as `library` makes them, written out apart from the code.
+    let class_of = |r: &MediaRecord| match r.info.video.as_ref().and_then(|v| v.width) {
+        None => "unknown",
+        Some(1920) => "1080p",
+        Some(3840) => "2160p",
+        Some(1280) => "720p",
+        Some(720) => "sd",
+        Some(other) => unreachable!("no video {other} wide in the library"),
+    };
+    let mut seen = 0;
+    for name in ResolutionClass::NAMES {
+        let class = ResolutionClass::parse(name).unwrap();
+        let found = paths(repo.as_ref(), MediaFilter { resolution: Some(class), ..Default::default() }).await;
+        assert_eq!(found, expected(&records, |r| class_of(r) == name), "{name}");
+        seen += found.len();
+    }
+    assert_eq!(seen, records.len(), "every file is in one class");
+    let hd_hevc = MediaFilter {
+        resolution: ResolutionClass::parse("2160p"),
+        video_codec: Some("hevc".into()),
+        ..Default::default()
+    };
+    let want =
+        expected(&records, |r| class_of(r) == "2160p" && r.info.video.as_ref().unwrap().codec == "hevc");
+    assert!(!want.is_empty());
+    assert_eq!(paths(repo.as_ref(), hd_hevc).await, want);
     for codec in ["h264", "hevc", "vp9", "av1"] {
         let filter = MediaFilter { video_codec: Some(codec.into()), ..Default::default() };
         let found = paths(repo.as_ref(), filter).await;

@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
+use chrono::Utc;
+
 use super::Catalog;
 use super::media::record;
 use crate::media::{MediaRecord, MediaStatus};
+use crate::overrides::{OverrideEdit, Overrides};
 use crate::parse::MediaKind;
 use crate::playback::{Compatibility, DecisionMatch};
 use crate::ports::{DecisionFilter, MediaFilter, MediaQuery, RepoError, ShowSummary, WriteBatch};
@@ -99,7 +102,15 @@ async fn paths(repo: &dyn Catalog, filter: MediaFilter) -> Vec<String> {
     let query = MediaQuery { filter: filter.clone(), ..MediaQuery::default() };
     let found: Vec<String> =
         repo.list(query).await.unwrap().into_iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
-    assert_eq!(repo.count(filter).await.unwrap(), found.len() as u64, "count agrees with list");
+    let n = found.len() as u64;
+    assert_eq!(repo.count(filter.clone()).await.unwrap(), n, "count agrees with list");
+    for limit in [0, 1, n, n + 1] {
+        assert_eq!(
+            repo.count_up_to(filter.clone(), limit).await.unwrap(),
+            Ord::min(n, limit),
+            "up to {limit}"
+        );
+    }
     found
 }
 
@@ -263,4 +274,49 @@ pub async fn text_and_numbers_no_database_holds_are_invalid_input(repo: Arc<dyn 
         repo.count(MediaFilter { season: Some(i32::MAX as u32), ..Default::default() }).await.unwrap(),
         0
     );
+}
+
+/// A text in thousands of names, which SQLite reads in another way than a rare one (file by
+/// file in path order, not through the index's list), selects, pages and counts alike, the
+/// user's overrides included.
+pub async fn a_common_search_text_selects_pages_and_counts_alike(repo: Arc<dyn Catalog>) {
+    const N: u64 = 2_100;
+    let records: Vec<MediaRecord> = (0..N)
+        .map(|i| {
+            let mut rec = record(Path::new(&format!("/tv/Common/Season 1/e{i:04}.mkv")));
+            rec.parsed.kind = MediaKind::Episode;
+            rec.parsed.show = Some("Common".into());
+            rec.parsed.season = Some(1);
+            rec
+        })
+        .collect();
+    repo.apply(WriteBatch::upserts(records)).await.unwrap();
+    let mut other = record(Path::new("/tv/Other/o.mkv"));
+    other.parsed.show = Some("Other".into());
+    let other_id = other.id;
+    repo.apply(WriteBatch::upserts(vec![other])).await.unwrap();
+    // The user names the other file's show so that it matches as well.
+    let set = Overrides { show: Some("Uncommon".into()), ..Overrides::default() };
+    repo.edit(other_id, OverrideEdit { set, ..OverrideEdit::default() }, "test".into(), Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let first: Vec<String> = (0..3).map(|i| format!("/tv/Common/Season 1/e{i:04}.mkv")).collect();
+    for text in ["common", "COMMON", "co", "mmo"] {
+        let filter = MediaFilter { search: Some(text.into()), ..Default::default() };
+        assert_eq!(repo.count(filter.clone()).await.unwrap(), N + 1, "{text}");
+        assert_eq!(repo.count_up_to(filter.clone(), 2_001).await.unwrap(), 2_001, "{text}");
+        let query = MediaQuery { filter: filter.clone(), limit: Some(3), ..MediaQuery::default() };
+        let page: Vec<String> =
+            repo.list(query).await.unwrap().iter().map(|r| r.path.to_string_lossy().into_owned()).collect();
+        assert_eq!(page, first, "{text}");
+        let last = PathBuf::from(format!("/tv/Common/Season 1/e{:04}.mkv", N - 1));
+        let query = MediaQuery { filter, after_path: Some(last), ..MediaQuery::default() };
+        let rest: Vec<PathBuf> = repo.list(query).await.unwrap().into_iter().map(|r| r.path).collect();
+        assert_eq!(rest, [PathBuf::from("/tv/Other/o.mkv")], "{text}: the overridden file, last");
+    }
+    let only = |text: &str| MediaFilter { search: Some(text.into()), ..Default::default() };
+    assert_eq!(paths(repo.as_ref(), only("uncommon")).await, ["/tv/Other/o.mkv"]);
+    assert_eq!(paths(repo.as_ref(), only("e0001")).await, Vec::<String>::new(), "paths are not searched");
+    assert_eq!(repo.count(only("other")).await.unwrap(), 1, "what the name says is searched too");
 }
