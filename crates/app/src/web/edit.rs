@@ -175,6 +175,8 @@ fn edit_of(form: &EditForm, current: &Overrides) -> Result<OverrideEdit, String>
         tmdb: filled(form.tmdb.as_ref()),
         imdb: filled(form.imdb.as_ref()),
         tvdb: filled(form.tvdb.as_ref()),
+        // Not on the form: an extra's owner is kept as it is.
+        extra_of: None,
     };
     let s = &edit.set;
     let cleared = [
@@ -264,6 +266,10 @@ fn restore(edit: &mut OverrideEdit, field: Field, old: Option<&Value>) {
             set.kind = MediaKind::parse(k);
             set.kind.is_some()
         }
+        (Field::ExtraOf, Some(Value::Text(id))) => {
+            set.extra_of = id.parse().ok();
+            set.extra_of.is_some()
+        }
         (_, Some(Value::Text(text))) => {
             text_slot(set, field).map(|slot| *slot = Some(text.clone())).is_some()
         }
@@ -317,6 +323,9 @@ mod tests {
     fn undo_restores_old_values_or_clears() {
         let mut edit = OverrideEdit::default();
         restore(&mut edit, Field::Season, Some(&Value::Number(2)));
+        let owner = "a1a2a3a4-b1b2-8c1c-9d1d-e1e2e3e4e5e6";
+        restore(&mut edit, Field::ExtraOf, Some(&Value::Text(owner.into())));
+        assert_eq!(edit.set.extra_of.map(|id| id.to_string()).as_deref(), Some(owner));
         restore(&mut edit, Field::Title, None);
         restore(&mut edit, Field::Kind, Some(&Value::Text("movie".into())));
         restore(&mut edit, Field::Year, Some(&Value::Text("odd".into())));
