@@ -264,7 +264,7 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
     let (_, owner) = get(&second).await;
     assert_eq!(owner["extras"].as_array().map(Vec::len), Some(1), "{owner}");
     let (status, body) = media(&file, json!({"extra_of": second})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a film is no extra: {body}");
+    assert_eq!((status, &body["error"]), (StatusCode::CONFLICT, &json!("not_an_extra")), "a film: {body}");
     let (status, body) = media(&trailer, json!({"extra_of": "not-an-id"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, back) = media(&trailer, json!({"extra_of": null})).await;

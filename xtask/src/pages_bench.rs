@@ -103,7 +103,7 @@ pub fn pages_bench() -> Result {
             let next = link(&page, "/catalog?cursor=").ok_or("no next page")?;
             deep = next.replace("&amp;", "&");
         }
-        let pages: [(&str, String); 15] = [
+        let pages: [(&str, String); 16] = [
             ("libraries", "/".into()),
             ("history", "/scans".into()),
             ("problems", "/problems".into()),
@@ -115,6 +115,7 @@ pub fn pages_bench() -> Result {
             ("catalog_resolution", "/catalog?resolution=2160p".into()),
             ("catalog_filtered", "/catalog?codec=hevc&hdr=hdr10&profile=browser&decision=transcode".into()),
             ("shows", "/shows".into()),
+            ("shows_search", "/shows?q=show%201".into()),
             ("show", "/shows/Show%20100".into()),
             ("item", item),
             ("media", media),

@@ -169,10 +169,10 @@ async fn apply(
 ) -> Result<axum::Json<MediaRecord>, ApiError> {
     checked(&edit)?;
     let edited = match state.app.edits().edit(id, edit, actor(state), chrono::Utc::now()).await {
-        // The values were checked: what the catalog refuses is an edit this file does not
-        // take (an owner for a file that is no extra).
+        // The values were checked: what the catalog refuses is an edit this file, as it now
+        // is, does not take (an owner for a file that is no extra): a conflict with its state.
         Err(scanner_core::ports::RepoError::InvalidInput(message)) => {
-            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message));
+            return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "not_an_extra", message));
         }
         edited => edited,
     };
@@ -194,7 +194,8 @@ async fn apply(
         (status = 404, description = "No file with this id", body = ErrorBody),
         (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is unknown, of the wrong type or out of range, or `extra_of` is set on a file that is no extra", body = ErrorBody),
+        (status = 409, description = "`extra_of` is set on a file that is no extra (`not_an_extra`)", body = ErrorBody),
+        (status = 422, description = "A field is unknown, of the wrong type or out of range", body = ErrorBody),
     ))]
 pub async fn edit_media(
     State(state): State<AppState>,
