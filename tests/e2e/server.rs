@@ -151,6 +151,11 @@ on_both!(a_scan_is_started_followed_and_queried, |db| {
 
     let (_, shows) = get(&server, "/api/v1/shows").await;
     assert_eq!(shows["shows"], json!([{ "show": "Show", "year": null, "seasons": 1, "episodes": 2 }]));
+    // `q` searches show names, and a found show keeps its full counts.
+    let (_, found) = get(&server, "/api/v1/shows?q=%20sHOW").await;
+    assert_eq!((&found["shows"], &found["total"]), (&shows["shows"], &json!(1)), "{found}");
+    let (_, none) = get(&server, "/api/v1/shows?q=Season").await;
+    assert_eq!(none["total"], 0, "a folder's name is not the show's: {none}");
     let (_, libraries) = get(&server, "/api/v1/libraries").await;
     assert_eq!(libraries["libraries"][0]["name"], "lib");
     let (status, health) = get(&server, "/healthz").await;

@@ -117,7 +117,7 @@ pub struct ShowParams {
     /// A configured library's name; an unknown one is 404.
     #[param(pattern = r"^[A-Za-z0-9_-]{1,64}$")]
     pub library: Option<String>,
-    /// Text contained in the show name or an episode's title, any case.
+    /// Text contained in the show's name (the name in force), any case.
     #[param(pattern = r"^[^\x00]*$", max_length = 1000)]
     pub q: Option<String>,
     /// Page size (default 100).
@@ -380,10 +380,15 @@ pub async fn list_shows(
 ) -> Result<axum::Json<ShowList>, ApiError> {
     let limit = searched_page(&state, &params.q, &params.library, params.limit)?;
     let offset = bounds::OFFSET.check(params.offset.unwrap_or(0)).map_err(invalid)?;
-    let filter =
-        MediaFilter { library: params.library.clone(), search: params.q.clone(), ..MediaFilter::default() };
-    // A catalog holds thousands of shows at most: grouped in one query, paged here.
-    let all = state.app.catalog().shows(filter).await.map_err(ApiError::catalog)?;
+    let filter = MediaFilter { library: params.library.clone(), ..MediaFilter::default() };
+    // A catalog holds thousands of shows at most: grouped in one query, searched by name and
+    // paged here. (Searching the episodes' rows instead would count only the episodes whose
+    // names hold the text, and read every row when most do: 275 ms at 100 000 files.)
+    let mut all = state.app.catalog().shows(filter).await.map_err(ApiError::catalog)?;
+    if let Some(q) = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let q = q.to_lowercase();
+        all.retain(|show| show.show.to_lowercase().contains(&q));
+    }
     let total = all.len() as u64;
     let shows: Vec<ShowSummary> =
         all.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)).take(limit as usize).collect();
