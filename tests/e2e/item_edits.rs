@@ -222,7 +222,6 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
         json!({"tvdb": "12345678901"}),
         json!({"imdb": "tt12"}),
         json!({"kind": "movie"}),
-        json!({"season": 1}),
         json!({"title": ""}),
         json!({"bogus": 1}),
     ] {
@@ -233,6 +232,8 @@ on_both!(item_edits_over_http_rekey_the_item_and_are_validated, |db| {
             "{bad}: {body}"
         );
     }
+    let (status, body) = patch(&id, json!({"season": 1})).await;
+    assert_eq!((status, &body["error"]), (StatusCode::CONFLICT, &json!("not_for_this_item")), "{body}");
     let unknown = "00000000-0000-4000-8000-000000000000";
     assert_eq!(patch(unknown, json!({"tmdb": "1"})).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(unknown).await.0, StatusCode::NOT_FOUND);

@@ -78,8 +78,10 @@ pub struct ClearedItem {
     pub items: Vec<Item>,
 }
 
-fn unprocessable(message: String) -> ApiError {
-    ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message)
+/// A schema-valid edit this item, as it now is, does not take (episode numbers on a film, a
+/// value removed that leaves a file in no item): a conflict with its state.
+fn conflict(message: String) -> ApiError {
+    ApiError::new(axum::http::StatusCode::CONFLICT, "not_for_this_item", message)
 }
 
 /// The item id of a path, as [`super::ITEM_CURSOR_PATTERN`] describes it (an id this server
@@ -114,7 +116,7 @@ async fn apply(state: &AppState, id: ItemId, edit: OverrideEdit) -> Result<Vec<I
     let files = match edited {
         // The values were checked: what the catalog refuses is an edit no file of the item
         // takes (`items::check_edit`).
-        Err(scanner_core::ports::RepoError::InvalidInput(message)) => return Err(unprocessable(message)),
+        Err(scanner_core::ports::RepoError::InvalidInput(message)) => return Err(conflict(message)),
         edited => edited.map_err(ApiError::catalog)?.ok_or_else(|| not_found(id))?,
     };
     let ids = items::filed_items(&files);
@@ -153,7 +155,8 @@ pub async fn get_item(
         (status = 404, description = "No item with this id (or the id is not one)", body = ErrorBody),
         (status = 413, description = "The body is larger than 16 KiB", body = ErrorBody),
         (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is unknown, of the wrong type or out of range; numbers a film; or would leave a file in no item", body = ErrorBody),
+        (status = 409, description = "Numbers a film, or would leave a file in no item (`not_for_this_item`)", body = ErrorBody),
+        (status = 422, description = "A field is unknown, of the wrong type or out of range", body = ErrorBody),
     ))]
 pub async fn edit_item(
     State(state): State<AppState>,
